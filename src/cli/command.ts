@@ -1,0 +1,9 @@
+/** What every CLI command module exports. */
+export interface Command {
+  /** One line for `testbeds --help`. */
+  readonly summary: string;
+  /** Full usage text for `testbeds CMD --help`. */
+  readonly usage: string;
+  /** Runs with the arguments after the command name; resolves to the exit code. */
+  run(argv: string[]): Promise<number>;
+}

@@ -1,0 +1,2 @@
+// Public API of src/cp (filled in by its issue).
+export {};

@@ -1,0 +1,11 @@
+/**
+ * testbeds: the simple testbeds of ML theory, real and fast.
+ * One module per capability; each is documented in README.md.
+ */
+export * from './random/prng.js';
+export * from './kernels/loader.js';
+export * from './automata/index.js';
+export * from './simulate/index.js';
+export * from './algebra/index.js';
+export * from './cp/index.js';
+export * from './hmm/index.js';

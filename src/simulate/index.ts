@@ -1,0 +1,1 @@
+export { simulateKernel } from "./kernel.js";
