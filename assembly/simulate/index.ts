@@ -247,6 +247,90 @@ export function replayChunks_u8u16(d: usize, s: i32, l: usize, len: i32, count: 
 export function replayChunks_u16u8(d: usize, s: i32, l: usize, len: i32, count: i32, last: i32, st_: usize, o: usize): void { replayChunks<u16, u8>(d, s, l, len, count, last, st_, o); }
 export function replayChunks_u16u16(d: usize, s: i32, l: usize, len: i32, count: i32, last: i32, st_: usize, o: usize): void { replayChunks<u16, u16>(d, s, l, len, count, last, st_, o); }
 
+// Blocked variants for |Q| <= 16 with u8 letters and |Σ|^b <= 256 (b = 4 when |Σ| <= 4, else 2):
+// b letters are read with one u32 load and turned into one word index w = Σ_j σ_j |Σ|^j with one
+// multiply (`mul` = Σ_j |Σ|^j << 8(b-1-j) puts w in byte b-1 without carries). Tables built by
+// TypeScript: blockMaps[w] = the map of the word w (16 bytes); blockStates[w*16 + q] = the b states
+// visited from q, packed in the low b bytes of a u32. Phase 1 then does one swizzle per b letters
+// and phase 3 one load per b letters. Full chunks go eight at a time; `len` is a multiple of 4.
+@inline function wordIndex(x: u32, mul: u32, shift: u32): usize {
+  return <usize>(((x * mul) >>> shift) & 0xff);
+}
+
+export function reduceChunksBlocked(delta: usize, blockMaps: usize, b: i32, mul: u32, letters: usize, len: i32,
+  count: i32, last: i32, maps: usize): void {
+  const full = last == len ? count : count - 1;
+  const shift = <u32>(8 * (b - 1));
+  const step = <usize>len;
+  let c = 0;
+  for (; c + 8 <= full; c += 8) {
+    let a0 = IDENTITY16, a1 = IDENTITY16, a2 = IDENTITY16, a3 = IDENTITY16;
+    let a4 = IDENTITY16, a5 = IDENTITY16, a6 = IDENTITY16, a7 = IDENTITY16;
+    let p = letters + <usize>c * step;
+    const end = p + step;
+    for (; p < end; p += <usize>b) {
+      a0 = i8x16.swizzle(v128.load(blockMaps + (wordIndex(load<u32>(p), mul, shift) << 4)), a0);
+      a1 = i8x16.swizzle(v128.load(blockMaps + (wordIndex(load<u32>(p + step), mul, shift) << 4)), a1);
+      a2 = i8x16.swizzle(v128.load(blockMaps + (wordIndex(load<u32>(p + 2 * step), mul, shift) << 4)), a2);
+      a3 = i8x16.swizzle(v128.load(blockMaps + (wordIndex(load<u32>(p + 3 * step), mul, shift) << 4)), a3);
+      a4 = i8x16.swizzle(v128.load(blockMaps + (wordIndex(load<u32>(p + 4 * step), mul, shift) << 4)), a4);
+      a5 = i8x16.swizzle(v128.load(blockMaps + (wordIndex(load<u32>(p + 5 * step), mul, shift) << 4)), a5);
+      a6 = i8x16.swizzle(v128.load(blockMaps + (wordIndex(load<u32>(p + 6 * step), mul, shift) << 4)), a6);
+      a7 = i8x16.swizzle(v128.load(blockMaps + (wordIndex(load<u32>(p + 7 * step), mul, shift) << 4)), a7);
+    }
+    const m = maps + <usize>c * 16;
+    v128.store(m, a0); v128.store(m + 16, a1); v128.store(m + 32, a2); v128.store(m + 48, a3);
+    v128.store(m + 64, a4); v128.store(m + 80, a5); v128.store(m + 96, a6); v128.store(m + 112, a7);
+  }
+  if (c < count) {
+    // The remaining chunks, letter by letter.
+    reduceChunks<u8, u8>(delta, 16, 16, letters + <usize>c * step, len, count - c, last, maps + <usize>c * 16);
+  }
+}
+
+export function replayChunksBlocked(delta: usize, blockStates: usize, b: i32, mul: u32, letters: usize, len: i32,
+  count: i32, last: i32, starts: usize, out: usize): void {
+  const full = last == len ? count : count - 1;
+  const shift = <u32>(8 * (b - 1));
+  const step = <usize>len;
+  let c = 0;
+  for (; c + 8 <= full; c += 8) {
+    let q0 = <u32>ld<i32>(starts, c), q1 = <u32>ld<i32>(starts, c + 1), q2 = <u32>ld<i32>(starts, c + 2), q3 = <u32>ld<i32>(starts, c + 3);
+    let q4 = <u32>ld<i32>(starts, c + 4), q5 = <u32>ld<i32>(starts, c + 5), q6 = <u32>ld<i32>(starts, c + 6), q7 = <u32>ld<i32>(starts, c + 7);
+    let p = letters + <usize>c * step;
+    let o = out + <usize>c * step;
+    const end = p + step;
+    if (b == 4) {
+      for (; p < end; p += 4, o += 4) {
+        let r: u32;
+        r = load<u32>(blockStates + (((wordIndex(load<u32>(p), mul, 24) << 4) | q0) << 2)); store<u32>(o, r); q0 = r >>> 24;
+        r = load<u32>(blockStates + (((wordIndex(load<u32>(p + step), mul, 24) << 4) | q1) << 2)); store<u32>(o + step, r); q1 = r >>> 24;
+        r = load<u32>(blockStates + (((wordIndex(load<u32>(p + 2 * step), mul, 24) << 4) | q2) << 2)); store<u32>(o + 2 * step, r); q2 = r >>> 24;
+        r = load<u32>(blockStates + (((wordIndex(load<u32>(p + 3 * step), mul, 24) << 4) | q3) << 2)); store<u32>(o + 3 * step, r); q3 = r >>> 24;
+        r = load<u32>(blockStates + (((wordIndex(load<u32>(p + 4 * step), mul, 24) << 4) | q4) << 2)); store<u32>(o + 4 * step, r); q4 = r >>> 24;
+        r = load<u32>(blockStates + (((wordIndex(load<u32>(p + 5 * step), mul, 24) << 4) | q5) << 2)); store<u32>(o + 5 * step, r); q5 = r >>> 24;
+        r = load<u32>(blockStates + (((wordIndex(load<u32>(p + 6 * step), mul, 24) << 4) | q6) << 2)); store<u32>(o + 6 * step, r); q6 = r >>> 24;
+        r = load<u32>(blockStates + (((wordIndex(load<u32>(p + 7 * step), mul, 24) << 4) | q7) << 2)); store<u32>(o + 7 * step, r); q7 = r >>> 24;
+      }
+    } else {
+      for (; p < end; p += 2, o += 2) {
+        let r: u32;
+        r = load<u32>(blockStates + (((wordIndex(load<u32>(p), mul, shift) << 4) | q0) << 2)); store<u16>(o, r); q0 = (r >>> 8) & 0xff;
+        r = load<u32>(blockStates + (((wordIndex(load<u32>(p + step), mul, shift) << 4) | q1) << 2)); store<u16>(o + step, r); q1 = (r >>> 8) & 0xff;
+        r = load<u32>(blockStates + (((wordIndex(load<u32>(p + 2 * step), mul, shift) << 4) | q2) << 2)); store<u16>(o + 2 * step, r); q2 = (r >>> 8) & 0xff;
+        r = load<u32>(blockStates + (((wordIndex(load<u32>(p + 3 * step), mul, shift) << 4) | q3) << 2)); store<u16>(o + 3 * step, r); q3 = (r >>> 8) & 0xff;
+        r = load<u32>(blockStates + (((wordIndex(load<u32>(p + 4 * step), mul, shift) << 4) | q4) << 2)); store<u16>(o + 4 * step, r); q4 = (r >>> 8) & 0xff;
+        r = load<u32>(blockStates + (((wordIndex(load<u32>(p + 5 * step), mul, shift) << 4) | q5) << 2)); store<u16>(o + 5 * step, r); q5 = (r >>> 8) & 0xff;
+        r = load<u32>(blockStates + (((wordIndex(load<u32>(p + 6 * step), mul, shift) << 4) | q6) << 2)); store<u16>(o + 6 * step, r); q6 = (r >>> 8) & 0xff;
+        r = load<u32>(blockStates + (((wordIndex(load<u32>(p + 7 * step), mul, shift) << 4) | q7) << 2)); store<u16>(o + 7 * step, r); q7 = (r >>> 8) & 0xff;
+      }
+    }
+  }
+  if (c < count) {
+    replayChunks<u8, u8>(delta, 16, letters + <usize>c * step, len, count - c, last, starts + (<usize>c << 2), out + <usize>c * step);
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // 5. Batched: B independent sequences, step-major (x[t*B + b]). With u8 letters and states,
 // |Q| <= 16 and |Σ| <= 16, sixteen sequences advance per v128: the index σ*16 + q addresses the
@@ -256,30 +340,43 @@ export function replayChunks_u16u16(d: usize, s: i32, l: usize, len: i32, count:
 export function batchSimd(delta: usize, k: i32, letters: usize, T: i32, B: i32, starts: usize, out: usize): i32 {
   const groups = B >> 4;
   const sixteen = i8x16.splat(16);
-  for (let g = 0; g < groups; g++) {
+  let g = 0;
+  // Four groups (64 sequences, one cache line per step) per pass when |Σ| = 2.
+  if (k == 2) {
+    const r0 = v128.load(delta), r1 = v128.load(delta + 16);
+    for (; g + 4 <= groups; g += 4) {
+      let q0 = v128.load(starts + (<usize>g << 4)), q1 = v128.load(starts + (<usize>g << 4) + 16);
+      let q2 = v128.load(starts + (<usize>g << 4) + 32), q3 = v128.load(starts + (<usize>g << 4) + 48);
+      let p = letters + (<usize>g << 4);
+      let o = out + (<usize>g << 4);
+      for (let t = 0; t < T; t++) {
+        let i0 = v128.or(i8x16.shl(v128.load(p), 4), q0);
+        let i1 = v128.or(i8x16.shl(v128.load(p + 16), 4), q1);
+        let i2 = v128.or(i8x16.shl(v128.load(p + 32), 4), q2);
+        let i3 = v128.or(i8x16.shl(v128.load(p + 48), 4), q3);
+        q0 = v128.or(i8x16.swizzle(r0, i0), i8x16.swizzle(r1, i8x16.sub(i0, sixteen)));
+        q1 = v128.or(i8x16.swizzle(r0, i1), i8x16.swizzle(r1, i8x16.sub(i1, sixteen)));
+        q2 = v128.or(i8x16.swizzle(r0, i2), i8x16.swizzle(r1, i8x16.sub(i2, sixteen)));
+        q3 = v128.or(i8x16.swizzle(r0, i3), i8x16.swizzle(r1, i8x16.sub(i3, sixteen)));
+        v128.store(o, q0); v128.store(o + 16, q1); v128.store(o + 32, q2); v128.store(o + 48, q3);
+        p += <usize>B; o += <usize>B;
+      }
+    }
+  }
+  for (; g < groups; g++) {
     let q = v128.load(starts + (<usize>g << 4));
     let p = letters + (<usize>g << 4);
     let o = out + (<usize>g << 4);
-    if (k == 2) {
-      const r0 = v128.load(delta), r1 = v128.load(delta + 16);
-      for (let t = 0; t < T; t++) {
-        const idx = v128.or(i8x16.shl(v128.load(p), 4), q);
-        q = v128.or(i8x16.swizzle(r0, idx), i8x16.swizzle(r1, i8x16.sub(idx, sixteen)));
-        v128.store(o, q);
-        p += <usize>B; o += <usize>B;
+    for (let t = 0; t < T; t++) {
+      let idx = v128.or(i8x16.shl(v128.load(p), 4), q);
+      let r = i8x16.swizzle(v128.load(delta), idx);
+      for (let s = 1; s < k; s++) {
+        idx = i8x16.sub(idx, sixteen);
+        r = v128.or(r, i8x16.swizzle(v128.load(delta + (<usize>s << 4)), idx));
       }
-    } else {
-      for (let t = 0; t < T; t++) {
-        let idx = v128.or(i8x16.shl(v128.load(p), 4), q);
-        let r = i8x16.swizzle(v128.load(delta), idx);
-        for (let s = 1; s < k; s++) {
-          idx = i8x16.sub(idx, sixteen);
-          r = v128.or(r, i8x16.swizzle(v128.load(delta + (<usize>s << 4)), idx));
-        }
-        q = r;
-        v128.store(o, q);
-        p += <usize>B; o += <usize>B;
-      }
+      q = r;
+      v128.store(o, q);
+      p += <usize>B; o += <usize>B;
     }
   }
   return groups << 4;

@@ -25,6 +25,8 @@ export type SimulateExports = KernelExports & {
   maxLetterU16(p: number, T: number): number;
   firstAtLeastU8(p: number, T: number, k: number): number;
   firstAtLeastU16(p: number, T: number, k: number): number;
+  reduceChunksBlocked(delta: number, blockMaps: number, b: number, mul: number, letters: number, len: number, count: number, last: number, maps: number): void;
+  replayChunksBlocked(delta: number, blockStates: number, b: number, mul: number, letters: number, len: number, count: number, last: number, starts: number, out: number): void;
   copyBytes(dst: number, src: number, n: number): void;
 };
 export type { Width };

@@ -22,6 +22,49 @@ export interface PackedDelta {
   readonly flat: Uint8Array | Uint16Array;
 }
 
+/** Word tables of the blocked scan kernels (|Q| <= 16, |Σ| <= 16): see assembly/simulate. */
+export interface BlockTables {
+  /** Letters per word: 4 when |Σ| <= 4, else 2. */
+  readonly b: number;
+  /** Multiplier that turns b letter bytes into the word index Σ_j σ_j |Σ|^j (in byte b-1). */
+  readonly mul: number;
+  /** maps[w*16 + q]: the map of word w. */
+  readonly maps: Uint8Array;
+  /** states[w*16 + q]: the b states visited from q, packed little-endian in a u32. */
+  readonly states: Uint32Array;
+}
+
+const blockCache = new WeakMap<PackedDelta, BlockTables>();
+
+export function blockTables(P: PackedDelta): BlockTables | null {
+  if (P.stride !== 16 || P.ssize !== 1 || P.k > 16) return null;
+  let bt = blockCache.get(P);
+  if (bt) return bt;
+  const k = P.k;
+  const b = k <= 4 ? 4 : 2;
+  const W = k ** b;
+  let mul = 0;
+  for (let j = 0; j < b; j++) mul += k ** j * 2 ** (8 * (b - 1 - j));
+  const maps = new Uint8Array(W * 16);
+  const states = new Uint32Array(W * 16);
+  const t = P.table as Uint8Array;
+  for (let w = 0; w < W; w++) {
+    for (let q0 = 0; q0 < 16; q0++) {
+      let q = q0;
+      let packed = 0;
+      for (let j = 0, x = w; j < b; j++, x = Math.floor(x / k)) {
+        q = t[(x % k) * 16 + q]!;
+        packed += q * 2 ** (8 * j);
+      }
+      maps[w * 16 + q0] = q;
+      states[w * 16 + q0] = packed;
+    }
+  }
+  bt = { b, mul: mul >>> 0, maps, states };
+  blockCache.set(P, bt);
+  return bt;
+}
+
 const cache = new WeakMap<object, PackedDelta>();
 
 function label(a: Automaton): string {

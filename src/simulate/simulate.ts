@@ -12,7 +12,7 @@
 import type { Automaton } from '../automata/types.js';
 import { MAX_WASM_BYTES } from '../kernels/arena.js';
 import { simulateKernel } from './kernel.js';
-import { bytesOf, checkLettersType, checkStart, letterError, log2ceil, packDelta, statesArray, widthKey, type PackedDelta } from './prepare.js';
+import { blockTables, bytesOf, checkLettersType, checkStart, letterError, log2ceil, packDelta, statesArray, widthKey, type PackedDelta } from './prepare.js';
 import { batchStarts, checkBatchShape, simulateBatchReference, simulateReference } from './reference.js';
 import type { BatchOptions, BatchResult, Letters, Method, SimulateOptions, SimulateResult, States } from './types.js';
 import { METHODS } from './types.js';
@@ -41,7 +41,8 @@ export function chooseChunks(T: number, threads: number, requested?: number): Ch
     want = Math.max(unit, Math.round(Math.sqrt(2 * T) / unit) * unit);
   }
   want = Math.min(want, T);
-  const len = Math.ceil(T / want);
+  // A multiple of 4: the blocked kernels read letters four at a time.
+  const len = 4 * Math.ceil(T / want / 4);
   const count = Math.ceil(T / len);
   return { len, count, last: T - (count - 1) * len };
 }
@@ -91,9 +92,20 @@ export function simulate(automaton: Automaton, letters: Letters, options: Simula
       const c = chooseChunks(T, 1, options.chunks);
       const maps = arena.alloc(c.count * P.stride * P.ssize);
       const starts = arena.alloc(4 * (c.count + 1));
-      k[`reduceChunks_${w}`](ld.delta, P.n, P.stride, ld.letters, c.len, c.count, c.last, maps);
-      final = k.chunkStarts(maps, P.stride, P.ssize === 2 ? 1 : 0, c.count, start, starts);
-      k[`replayChunks_${w}`](ld.delta, P.stride, ld.letters, c.len, c.count, c.last, starts, outPtr);
+      const bt = lsize === 1 ? blockTables(P) : null;
+      if (bt) {
+        const bm = arena.alloc(bt.maps.byteLength);
+        const bs = arena.alloc(bt.states.byteLength);
+        arena.u8(bm, bt.maps.byteLength).set(bt.maps);
+        arena.u32(bs, bt.states.length).set(bt.states);
+        k.reduceChunksBlocked(ld.delta, bm, bt.b, bt.mul, ld.letters, c.len, c.count, c.last, maps);
+        final = k.chunkStarts(maps, P.stride, 0, c.count, start, starts);
+        k.replayChunksBlocked(ld.delta, bs, bt.b, bt.mul, ld.letters, c.len, c.count, c.last, starts, outPtr);
+      } else {
+        k[`reduceChunks_${w}`](ld.delta, P.n, P.stride, ld.letters, c.len, c.count, c.last, maps);
+        final = k.chunkStarts(maps, P.stride, P.ssize === 2 ? 1 : 0, c.count, start, starts);
+        k[`replayChunks_${w}`](ld.delta, P.stride, ld.letters, c.len, c.count, c.last, starts, outPtr);
+      }
       depth = scanDepth(c);
       chunks = { count: c.count, length: c.len };
     }
@@ -111,7 +123,7 @@ export function loadInputs(P: PackedDelta, letters: Letters, name: string): { de
   const T = letters.length;
   const lsize = letters.BYTES_PER_ELEMENT;
   const delta = arena.alloc(P.table.byteLength);
-  const lp = arena.alloc(T * lsize);
+  const lp = arena.alloc(T * lsize + 4); // +4: word loads may read up to 3 bytes past the end
   arena.u8(delta, P.table.byteLength).set(bytesOf(P.table));
   arena.u8(lp, T * lsize).set(bytesOf(letters));
   checkLettersInArena(lp, T, lsize, P.k, name);

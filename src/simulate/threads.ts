@@ -11,7 +11,7 @@
  */
 import type { Automaton } from '../automata/types.js';
 import { simulateKernel } from './kernel.js';
-import { bytesOf, checkLettersType, checkStart, letterError, packDelta, statesArray, widthKey } from './prepare.js';
+import { blockTables, bytesOf, checkLettersType, checkStart, letterError, packDelta, statesArray, widthKey } from './prepare.js';
 import { checkMethod, chooseChunks, scanDepth, simulate } from './simulate.js';
 import type { Letters, SimulateOptions, SimulateResult } from './types.js';
 
@@ -43,14 +43,23 @@ function workerMain(env: { post: (m: unknown, transfer?: Transferable[]) => void
         top = base;
         const d = alloc(m.delta.byteLength);
         new Uint8Array(mem.buffer, d, m.delta.byteLength).set(m.delta);
-        const l = alloc(m.lettersBytes);
+        const l = alloc(m.lettersBytes + 4);
         new Uint8Array(mem.buffer, l, m.lettersBytes).set(new Uint8Array(m.letters, m.lettersOffset, m.lettersBytes));
         const mapBytes = m.stride * m.ssize * m.count;
         const maps = alloc(mapBytes);
-        ex['reduceChunks_' + m.width](d, m.n, m.stride, l, m.len, m.count, m.last, maps);
+        let bs = 0;
+        if (m.blockMaps) {
+          const bm = alloc(m.blockMaps.byteLength);
+          new Uint8Array(mem.buffer, bm, m.blockMaps.byteLength).set(m.blockMaps);
+          bs = alloc(m.blockStates.byteLength);
+          new Uint32Array(mem.buffer, bs, m.blockStates.length).set(m.blockStates);
+          ex.reduceChunksBlocked(d, bm, m.b, m.mul, l, m.len, m.count, m.last, maps);
+        } else {
+          ex['reduceChunks_' + m.width](d, m.n, m.stride, l, m.len, m.count, m.last, maps);
+        }
         const out = new Uint8Array(mapBytes);
         out.set(new Uint8Array(mem.buffer, maps, mapBytes));
-        job = { d, l, m };
+        job = { d, l, bs, m };
         env.post({ id: m.id, maps: out }, [out.buffer]);
       } else if (m.type === 'replay') {
         const j = job.m;
@@ -58,7 +67,8 @@ function workerMain(env: { post: (m: unknown, transfer?: Transferable[]) => void
         new Int32Array(mem.buffer, s, m.starts.length).set(m.starts);
         const outBytes = j.lettersBytes / j.lsize * j.ssize;
         const o = alloc(outBytes);
-        ex['replayChunks_' + j.width](job.d, j.stride, job.l, j.len, j.count, j.last, s, o);
+        if (j.blockMaps) ex.replayChunksBlocked(job.d, job.bs, j.b, j.mul, job.l, j.len, j.count, j.last, s, o);
+        else ex['replayChunks_' + j.width](job.d, j.stride, job.l, j.len, j.count, j.last, s, o);
         const view = new Uint8Array(mem.buffer, o, outBytes);
         top = base;
         job = null;
@@ -179,6 +189,7 @@ export async function simulateAsync(automaton: Automaton, letters: Letters, opti
   await startWorkers(threads);
   const lsize = letters.BYTES_PER_ELEMENT;
   const width = widthKey(P.ssize, lsize);
+  const bt = lsize === 1 ? blockTables(P) : null;
   // Letters where every worker can read them.
   let lbuf: ArrayBufferLike;
   let loff: number;
@@ -221,6 +232,7 @@ export async function simulateAsync(automaton: Automaton, letters: Letters, opti
         type: 'reduce', delta: bytesOf(P.table).slice(), n: P.n, stride: P.stride, ssize: P.ssize, lsize, width,
         letters: lettersAb, lettersOffset, lettersBytes: steps * lsize,
         len: c.len, count: b - a, last: isLast ? c.last : c.len,
+        ...(bt ? { blockMaps: bt.maps, blockStates: bt.states, b: bt.b, mul: bt.mul } : {}),
       }, transfer);
     }));
     // Phase 2: the start state of every chunk.
