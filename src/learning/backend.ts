@@ -9,6 +9,7 @@
  *   fails. We register one (a loop over the backend's heap, no copies).
  * - The wasm binary is found in node_modules in Node; browsers call `setWasmBinaryLocation` with a
  *   URL the page serves (or a map of binary names to URLs) before `initBackend`.
+ * - Causal attention gets fused AssemblyScript kernels (ops/attention_kernels.ts).
  * - SIMD is used whenever the runtime validates it (tfjs' own probe); threads stay off in Node
  *   (tfjs 4.22's worker path does not resolve there).
  */
@@ -16,6 +17,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { registerGradientsAndChainedOps } from './ops/tf_registrations.generated.js';
+import { registerFusedAttentionKernels } from './ops/attention_kernels.js';
 
 export type BackendName = 'wasm' | 'cpu';
 
@@ -44,6 +46,7 @@ export function registerLearningOps(): void {
   if (tf.getKernel('UnsortedSegmentSum', 'wasm') == null) {
     tf.registerKernel({ kernelName: 'UnsortedSegmentSum', backendName: 'wasm', kernelFunc: unsortedSegmentSumWasm as unknown as tf.KernelFunc });
   }
+  registerFusedAttentionKernels();
 }
 
 async function nodeWasmPrefix(): Promise<string> {

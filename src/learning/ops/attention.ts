@@ -6,6 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { matmul } from './linear.js';
+import { causalSelfAttentionFused, fusedAttentionSupports } from './attention_kernels.js';
 
 export function checkAttentionShapes(q: tf.Tensor, k: tf.Tensor, v: tf.Tensor): [number, number, number, number] {
   if (q.rank !== 4) throw new Error(`causalSelfAttention: q has rank ${q.rank}, expected 4 ([B, H, T, hs])`);
@@ -36,7 +37,13 @@ export function causalSelfAttentionReference(q: tf.Tensor, k: tf.Tensor, v: tf.T
   });
 }
 
-/** Causal self-attention, q, k, v [B, H, T, hs] → [B, H, T, hs], differentiable in all three. */
+/**
+ * Causal self-attention, q, k, v [B, H, T, hs] → [B, H, T, hs], differentiable in all three.
+ * On the wasm backend with hs % 4 = 0 it runs the fused AssemblyScript kernels
+ * (ops/attention_kernels.ts); otherwise the plain-ops reference.
+ */
 export function causalSelfAttention(q: tf.Tensor, k: tf.Tensor, v: tf.Tensor): tf.Tensor4D {
+  const shape = checkAttentionShapes(q, k, v);
+  if (tf.getBackend() === 'wasm' && fusedAttentionSupports(shape)) return causalSelfAttentionFused(q, k, v);
   return causalSelfAttentionReference(q, k, v);
 }
