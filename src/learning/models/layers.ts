@@ -5,7 +5,12 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../../random/prng.js';
-import { linear } from '../ops-local.js';
+import { linear as linearOp } from '../ops/index.js';
+
+/** y = x W + b on (N, din) → (N, dout); learnperf's op (explicit-transpose gradients, XNNPACK path). */
+export function linear(x: tf.Tensor2D, w: tf.Tensor2D, b?: tf.Tensor1D): tf.Tensor2D {
+  return linearOp(x, w, b) as tf.Tensor2D;
+}
 
 /** ids (any shape, int32) → one-hot float32 (ids.size, n), by comparison then cast
  *  (tf.oneHot with a float32 dtype returns wrong bits on wasm in tfjs 4.22). */

@@ -7,9 +7,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../../random/prng.js';
-import { linear } from '../ops-local.js';
 import type { RnnConfig } from './config.js';
-import { oneHot } from './layers.js';
+import { linear, oneHot } from './layers.js';
 import type { ForwardOptions, SequenceModel } from './model.js';
 import { Params } from './params.js';
 

@@ -9,9 +9,9 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../../random/prng.js';
-import { causalSelfAttention, linear } from '../ops-local.js';
+import { causalSelfAttention } from '../ops/index.js';
 import type { TransformerConfig } from './config.js';
-import { dropout, embed, gelu, layerNorm, sinusoidalPositions } from './layers.js';
+import { dropout, embed, gelu, layerNorm, linear, sinusoidalPositions } from './layers.js';
 import { Params } from './params.js';
 import type { ForwardOptions, SequenceModel } from './model.js';
 
@@ -48,7 +48,7 @@ class Attention {
     const qkv = linear(x, this.wQkv as tf.Tensor2D, this.bQkv as tf.Tensor1D); // (B·T, 3d)
     const heads = (t: tf.Tensor) => tf.transpose(tf.reshape(t, [B, T, nh, hs]), [0, 2, 1, 3]) as tf.Tensor4D; // (B, nh, T, hs)
     const [q, k, v] = tf.split(qkv, 3, 1).map(heads);
-    const y = causalSelfAttention(q, k, v); // (B, nh, T, hs)
+    const y = causalSelfAttention(q, k, v); // (B, nh, T, hs), fused kernels on wasm when hs % 4 = 0
     const merged = tf.reshape(tf.transpose(y, [0, 2, 1, 3]), [B * T, d]) as tf.Tensor2D; // (B·T, d)
     return dropout(linear(merged, this.wO as tf.Tensor2D, this.bO as tf.Tensor1D), this.c.dropout, o.dropoutRng) as tf.Tensor2D;
   }
