@@ -9,3 +9,4 @@ export * from './models/index.js';
 export * from './optim.js';
 export * from './checkpoint.js';
 export * from './train.js';
+export { serveTraining, type WorkerRequest } from './worker.js';

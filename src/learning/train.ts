@@ -138,6 +138,8 @@ export interface TrainOptions {
   shouldStop?: () => boolean;
   /** Stop after this step (for tests simulating a kill); default optim.steps. */
   stopAt?: number;
+  /** Yield to the event loop every this many steps (a Web Worker then sees 'stop' messages). */
+  yieldEvery?: number;
 }
 
 const DROPOUT_STREAM = 0xd809;
@@ -225,6 +227,7 @@ export class Trainer {
         o.onEval?.(this.step, evalResult);
       }
       log?.write({ ...info, ...(evalResult ? { eval: { accuracy: evalResult.accuracy, accuracyLast: evalResult.accuracyLast, accuracySequence: evalResult.accuracySequence, loss: evalResult.loss } } : {}) });
+      if (o.yieldEvery && this.step % o.yieldEvery === 0) await new Promise((r) => setTimeout(r, 0));
       const stop = o.shouldStop?.() ?? false;
       if (o.out && (this.step % c.checkpointEvery === 0 || this.step === end || stop)) await this.save(o.out);
       if (stop) break;
