@@ -11,15 +11,17 @@ import type { Automaton } from '../automata/types.js';
 import { numLetters } from '../automata/types.js';
 import { Rng } from '../random/prng.js';
 import { CheckpointError, decodeCheckpoint, encodeCheckpoint, readCheckpointFile, writeCheckpointFile, type Checkpoint } from './checkpoint.js';
-import { evalBatches, numClasses, trainBatch, validateTask, type Batch, type Task } from './data.js';
+import { evalBatches, numClasses, trainBatch, validateFfl, validateTask, type AnyTask, type Batch } from './data.js';
 import { createModel, modelConfig, type ModelConfig, type ModelKind, type SequenceModel, type TransformerConfig } from './models/index.js';
 import { oneHot } from './models/layers.js';
 import { AdamW, learningRate, optimConfig, type OptimConfig } from './optim.js';
 
 /** Everything that defines a run (stored in every checkpoint). */
 export interface RunConfig {
-  /** The automaton itself (name and δ), so a checkpoint is self-contained. */
+  /** The automaton itself (name and δ), so a checkpoint is self-contained (for FFL: a stand-in naming the task). */
   readonly automaton: Automaton;
+  /** Flip-flop language modelling FFL(p_i) instead of the automaton (data.ts). */
+  readonly ffl?: { readonly pI: number };
   /** Training sequence length T. */
   readonly length: number;
   /** Bernoulli p of letter 1 for two-letter automata (absent: the zoo's sampling rule). */
@@ -38,7 +40,10 @@ export interface RunConfig {
 }
 
 export interface RunOptions {
-  automaton: Automaton;
+  /** Required unless `ffl` is given. */
+  automaton?: Automaton;
+  /** Train on FFL(p_i) (tokens w r i 0 1, scored on the bits after r). */
+  ffl?: { pI: number };
   model?: ModelKind;
   length?: number;
   p?: number;
@@ -65,11 +70,19 @@ export interface RunOptions {
 export function runConfig(o: RunOptions): RunConfig {
   const length = o.length ?? 32;
   const steps = o.steps ?? 3000;
-  const task: Task = { automaton: o.automaton, length, p: o.p };
-  validateTask(task);
+  let automaton: Automaton;
+  if (o.ffl) {
+    validateFfl({ kind: 'ffl', pI: o.ffl.pI, length });
+    if (o.p !== undefined) throw new Error('p does not apply to FFL (use its p_i)');
+    automaton = { name: `ffl(p_i=${o.ffl.pI})`, delta: [[0]], start: 0 };
+  } else {
+    if (!o.automaton) throw new Error('automaton is required (or ffl)');
+    automaton = o.automaton;
+    validateTask({ automaton, length, p: o.p });
+  }
   const model = modelConfig(o.model ?? 'transformer', {
-    vocab: numLetters(o.automaton),
-    classes: numClasses(o.automaton),
+    vocab: o.ffl ? 5 : numLetters(automaton),
+    classes: o.ffl ? 2 : numClasses(automaton),
     length,
     layers: o.layers,
     width: o.width,
@@ -84,7 +97,8 @@ export function runConfig(o: RunOptions): RunConfig {
     return v;
   };
   return {
-    automaton: { name: o.automaton.name, delta: o.automaton.delta.map((r) => [...r]), start: o.automaton.start ?? 0, ...(o.automaton.labels ? { labels: [...o.automaton.labels] } : {}) },
+    automaton: { name: automaton.name, delta: automaton.delta.map((r) => [...r]), start: automaton.start ?? 0, ...(automaton.labels ? { labels: [...automaton.labels] } : {}) },
+    ...(o.ffl ? { ffl: { pI: o.ffl.pI } } : {}),
     length,
     ...(o.p !== undefined ? { p: o.p } : {}),
     batch: positive('batch', o.batch ?? 32),
@@ -100,7 +114,7 @@ export function runConfig(o: RunOptions): RunConfig {
 export interface EvalResult {
   /** Per-position accuracy: fraction of (sequence, t) labelled correctly. */
   accuracy: number;
-  /** Accuracy at t = T (the automaton's final state). */
+  /** Accuracy at the last scored position (t = T for automata: the final state). */
   accuracyLast: number;
   /** Fraction of sequences labelled correctly at every position. */
   accuracySequence: number;
@@ -149,12 +163,12 @@ export class Trainer {
   readonly optimizer: AdamW;
   /** Completed steps. */
   step = 0;
-  private readonly task: Task;
+  readonly task: AnyTask;
   private evalSet: Batch[] | undefined;
   lastEval: EvalResult | undefined;
 
   constructor(readonly config: RunConfig) {
-    this.task = { automaton: config.automaton, length: config.length, p: config.p };
+    this.task = config.ffl ? { kind: 'ffl', pI: config.ffl.pI, length: config.length } : { automaton: config.automaton, length: config.length, p: config.p };
     this.model = createModel(config.model, config.seed);
     this.optimizer = new AdamW(config.optim, this.model.params.list);
   }
@@ -168,14 +182,17 @@ export class Trainer {
     const dropoutRng = c.model.kind === 'transformer' && c.model.dropout > 0 ? new Rng(c.seed ^ DROPOUT_STREAM).fork(s) : undefined;
     const vars = this.model.params.list;
     let accT: tf.Scalar | undefined;
+    // Positions labelled -1 are not scored: their one-hot row is all zero, and the sums are
+    // divided by the number of scored positions.
+    const scored = Math.max(1, countScored(b.labels));
     const { value, grads } = tf.tidy(() => {
       const letters = tf.tensor2d(b.letters, [b.batch, b.length], 'int32');
       const labels = tf.tensor1d(b.labels, 'int32');
       const target = oneHot(labels, c.model.classes);
       return tf.variableGrads(() => {
         const logits = tf.reshape(this.model.forward(letters, { dropoutRng }), [-1, c.model.classes]) as tf.Tensor2D;
-        accT = tf.keep(tf.mean(tf.cast(tf.equal(tf.argMax(logits, 1), labels), 'float32')) as tf.Scalar);
-        return tf.neg(tf.mean(tf.sum(tf.mul(tf.logSoftmax(logits), target), 1))) as tf.Scalar;
+        accT = tf.keep(tf.div(tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), labels), 'float32')), scored) as tf.Scalar);
+        return tf.div(tf.neg(tf.sum(tf.mul(tf.logSoftmax(logits), target))), scored) as tf.Scalar;
       }, vars);
     });
     const norm = this.optimizer.apply(vars.map((v) => grads[v.name]), lr);
@@ -299,6 +316,7 @@ export function evaluateModel(model: SequenceModel, batches: Batch[]): EvalResul
   let lossSum = 0;
   const T = batches[0]?.length ?? 0;
   const byPos = new Float64Array(T);
+  const byPosN = new Float64Array(T);
   for (const b of batches) {
     if (b.length !== T) throw new Error('evaluation batches must share one length');
     const [hits, loss] = tf.tidy(() => {
@@ -311,17 +329,21 @@ export function evaluateModel(model: SequenceModel, batches: Batch[]): EvalResul
     lossSum += loss;
     for (let i = 0; i < b.batch; i++) {
       let all = true;
+      let last = -1;
       for (let t = 0; t < T; t++) {
-        const h = hits[i * T + t];
-        if (h) {
+        if (b.labels[i * T + t] < 0) continue; // not scored
+        last = t;
+        byPosN[t]++;
+        total++;
+        if (hits[i * T + t]) {
           correct++;
           byPos[t]++;
         } else all = false;
       }
-      if (hits[i * T + T - 1]) lastCorrect++;
+      if (last < 0) continue;
+      if (hits[i * T + last]) lastCorrect++;
       if (all) seqCorrect++;
       seqs++;
-      total += T;
     }
   }
   return {
@@ -329,8 +351,15 @@ export function evaluateModel(model: SequenceModel, batches: Batch[]): EvalResul
     accuracyLast: lastCorrect / seqs,
     accuracySequence: seqCorrect / seqs,
     loss: lossSum / total,
-    byPosition: Array.from(byPos, (x) => x / seqs),
+    // NaN (null in JSON) where no sequence scores position t.
+    byPosition: Array.from(byPos, (x, t) => (byPosN[t] > 0 ? x / byPosN[t] : NaN)),
   };
+}
+
+function countScored(labels: Int32Array): number {
+  let n = 0;
+  for (let i = 0; i < labels.length; i++) if (labels[i] >= 0) n++;
+  return n;
 }
 
 function now(): number {

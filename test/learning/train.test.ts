@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { zoo } from '../../src/automata/index.js';
-import { CHECKPOINT_FILE, decodeCheckpoint, evalBatches, initBackend, learningRate, optimConfig, runConfig, trainBatch, Trainer, type RunOptions } from '../../src/learning/index.js';
+import { Rng } from '../../src/random/prng.js';
+import { CHECKPOINT_FILE, decodeCheckpoint, evalBatches, FFL_TOKENS, initBackend, sampleFflBatch, learningRate, optimConfig, runConfig, trainBatch, Trainer, type RunOptions } from '../../src/learning/index.js';
 
 beforeAll(async () => {
   await initBackend('wasm');
@@ -50,6 +51,45 @@ describe('data', () => {
     const ones = b.letters.reduce((s, x) => s + x, 0) / b.letters.length;
     expect(ones).toBeGreaterThan(0.85);
     expect(() => runConfig({ automaton: zoo('quaternion'), p: 0.9 })).toThrow(/p applies to two-letter automata; quaternion has 4 letters/);
+  });
+
+  it('FFL(p_i): w first, r last, the bit after r repeats the last write, only those bits are scored', () => {
+    const T = 400;
+    const b = sampleFflBatch({ kind: 'ffl', pI: 0.8, length: T }, 8, new Rng(3));
+    let ignores = 0;
+    let instructions = 0;
+    for (let s = 0; s < 8; s++) {
+      const x = Array.from(b.letters.subarray(s * T, (s + 1) * T), (v) => FFL_TOKENS[v]);
+      const y = b.labels.subarray(s * T, (s + 1) * T);
+      expect(x[0]).toBe('w');
+      expect(x[T - 2]).toBe('r');
+      let last = '';
+      for (let t = 0; t < T; t += 2) {
+        expect(['w', 'r', 'i']).toContain(x[t]);
+        expect(['0', '1']).toContain(x[t + 1]);
+        expect(y[t + 1]).toBe(-1);
+        if (x[t] === 'w') last = x[t + 1];
+        if (x[t] === 'r') {
+          expect(x[t + 1]).toBe(last);
+          expect(y[t]).toBe(Number(last));
+        } else expect(y[t]).toBe(-1);
+        if (t > 0 && t < T - 2) {
+          instructions++;
+          if (x[t] === 'i') ignores++;
+        }
+      }
+    }
+    expect(ignores / instructions).toBeGreaterThan(0.75);
+    expect(ignores / instructions).toBeLessThan(0.85);
+  });
+
+  it('FFL training scores only the bits after r', async () => {
+    const t = new Trainer(runConfig({ ffl: { pI: 0.5 }, model: 'lstm', width: 8, length: 12, batch: 4, steps: 2, evalBatches: 1, seed: 2 }));
+    const r = await t.train();
+    expect(r.byPosition.filter((_, i) => i % 2 === 1).every((x) => Number.isNaN(x))).toBe(true);
+    expect(Number.isFinite(r.byPosition[10])).toBe(true); // the final r is always scored
+    expect(t.config.model).toMatchObject({ vocab: 5, classes: 2 });
+    t.dispose();
   });
 
   it('learning rate: linear warmup to lr, cosine down to 10%', () => {

@@ -10,7 +10,7 @@ const usage = `usage: testbeds eval CHECKPOINT [options]
 
   CHECKPOINT         a run directory (its checkpoint.tbck) or a .tbck file
   --ood KEY=VALUE    out-of-distribution setting, repeatable: p=0.9 (Bernoulli p of letter 1,
-                     two-letter automata), length=64 (sequence length)
+                     two-letter automata), length=64 (sequence length), pi=0.98 (FFL's p_i)
   --length T         same as --ood length=T
   --batches N        evaluation batches (default 16)
   --batch B          sequences per batch (default: the training batch)
@@ -47,11 +47,16 @@ export const command: Command = {
     const c = trainer.config;
     let length = int(p, 'length', c.length, 1, 1 << 20)!;
     let prob: number | undefined = c.p;
+    let pI: number | undefined = c.ffl?.pI;
     for (const kv of (p.values.ood as string[] | undefined) ?? []) {
-      const m = /^(p|length)=(.+)$/.exec(kv);
-      if (!m) throw new CliError(`--ood: expected p=VALUE or length=VALUE, got "${kv}"`);
+      const m = /^(p|pi|length)=(.+)$/.exec(kv);
+      if (!m) throw new CliError(`--ood: expected p=VALUE, pi=VALUE or length=VALUE, got "${kv}"`);
       const v = Number(m[2]);
-      if (m[1] === 'p') {
+      if (m[1] === 'pi') {
+        if (!c.ffl) throw new CliError('--ood pi applies to FFL runs only');
+        if (!(v >= 0 && v <= 1)) throw new CliError(`--ood pi: expected a probability in [0, 1], got "${m[2]}"`);
+        pI = v;
+      } else if (m[1] === 'p') {
         if (!(v >= 0 && v <= 1)) throw new CliError(`--ood p: expected a probability in [0, 1], got "${m[2]}"`);
         prob = v;
       } else {
@@ -59,10 +64,11 @@ export const command: Command = {
         length = v;
       }
     }
-    const task = { automaton: c.automaton, length, ...(prob !== undefined ? { p: prob } : {}) };
+    const task: import('../../learning/data.js').AnyTask = c.ffl ? { kind: 'ffl', pI: pI!, length } : { automaton: c.automaton, length, ...(prob !== undefined ? { p: prob } : {}) };
     let result;
     try {
-      L.validateTask(task);
+      if (L.isFfl(task)) L.validateFfl(task);
+      else L.validateTask(task);
       const batches = L.evalBatches(task, int(p, 'batch', c.batch, 1, 1 << 16)!, int(p, 'batches', 16, 1, 1 << 16)!, int(p, 'seed', c.seed + 1)!);
       result = trainer.evaluate(batches);
     } catch (e) {
@@ -77,8 +83,8 @@ export const command: Command = {
       layers: c.model.layers,
       width: c.model.width,
       step: trainer.step,
-      train: { p: c.p ?? null, length: c.length },
-      eval: { p: prob ?? null, length },
+      train: { p: c.p ?? null, length: c.length, ...(c.ffl ? { pI: c.ffl.pI } : {}) },
+      eval: { p: prob ?? null, length, ...(c.ffl ? { pI } : {}) },
       accuracy: result.accuracy,
       accuracyLast: result.accuracyLast,
       accuracySequence: result.accuracySequence,
@@ -88,7 +94,7 @@ export const command: Command = {
     };
     if (flag(p, 'json')) console.log(JSON.stringify(out));
     else {
-      console.log(`${c.model.kind} L=${c.model.layers} d=${c.model.width} on ${c.automaton.name}, step ${trainer.step}; trained at p=${c.p ?? 'default'} T=${c.length}, evaluated at p=${prob ?? 'default'} T=${length}`);
+      console.log(`${c.model.kind} L=${c.model.layers} d=${c.model.width} on ${c.automaton.name}, step ${trainer.step}; trained at ${c.ffl ? `p_i=${c.ffl.pI}` : `p=${c.p ?? 'default'}`} T=${c.length}, evaluated at ${c.ffl ? `p_i=${pI}` : `p=${prob ?? 'default'}`} T=${length}`);
       console.log(`accuracy ${(100 * result.accuracy).toFixed(2)}% per position, ${(100 * result.accuracyLast).toFixed(2)}% last position, ${(100 * result.accuracySequence).toFixed(2)}% whole sequence; loss ${result.loss.toFixed(4)}`);
     }
     return 0;

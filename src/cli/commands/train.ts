@@ -9,6 +9,8 @@ import type { Command } from '../command.js';
 const usage = `usage: testbeds train --automaton NAME|FILE [options]
 
   --automaton NAME|FILE  zoo name (cyclic:3, parity, dihedral:4, ...) or automaton JSON file
+  --task ffl:P           instead of --automaton: flip-flop language modelling FFL(p_i = P),
+                         tokens w r i 0 1, scored on the bits after r (use --length 512 as the spec)
   --label KIND           label per position: state (default) or a labelling of the automaton
   --model KIND           transformer (default) | lstm | gru | rnn
   --layers L             blocks / recurrent layers (default 2 for transformer, 1 for RNNs)
@@ -41,6 +43,7 @@ example: testbeds train --automaton cyclic:3 --model transformer --layers 2 --wi
 
 const options: OptionSpec = {
   automaton: { type: 'string' },
+  task: { type: 'string' },
   label: { type: 'string' },
   model: { type: 'string' },
   layers: { type: 'string' },
@@ -91,14 +94,25 @@ export const command: Command = {
       checkResumeMatches(p, trainer.config);
     } else {
       const name = str(p, 'automaton');
-      if (!name) throw new CliError('--automaton is required (a zoo name such as cyclic:3, or a JSON file)');
-      let automaton = await resolveAutomaton(name);
-      const label = str(p, 'label');
-      if (label) automaton = withLabels(automaton, label);
+      const taskText = str(p, 'task');
+      let automaton;
+      let ffl: { pI: number } | undefined;
+      if (taskText !== undefined) {
+        const m = /^ffl:([0-9.eE+-]+)$/.exec(taskText);
+        if (!m || !(Number(m[1]) >= 0 && Number(m[1]) <= 1)) throw new CliError(`--task: expected ffl:P with P in [0, 1], got "${taskText}"`);
+        if (name) throw new CliError('give either --automaton or --task, not both');
+        ffl = { pI: Number(m[1]) };
+      } else {
+        if (!name) throw new CliError('--automaton is required (a zoo name such as cyclic:3, or a JSON file), or --task ffl:P');
+        automaton = await resolveAutomaton(name);
+        const label = str(p, 'label');
+        if (label) automaton = withLabels(automaton, label);
+      }
       let cfg;
       try {
         cfg = L.runConfig({
           automaton,
+          ffl,
           model,
           layers: int(p, 'layers', model === 'transformer' ? 2 : 1, 1, 256),
           width: int(p, 'width', 64, 1, 8192),
