@@ -37,6 +37,8 @@ describe('sweep helpers', () => {
     expect(r.rows.map((x) => x.paperMinDepth)).toEqual([2, 6, 16]);
     expect(r.rows.map((x) => x.algebra)).toEqual(['solvable', 'solvable', 'non-solvable']);
     expect(r.spearman).toBeCloseTo(1, 12);
+    // mean errors 0.0025, 0.254, 0.85 against paper depths 2, 6, 16: same order.
+    expect(r.spearmanError).toBeCloseTo(1, 12);
     const md = reportMarkdown(r);
     expect(md).toMatch(/\| quaternion \| solvable \(Q8\) \| 50\.0 \| 99\.2 \| 2 \| 6 \|/);
     expect(md).toMatch(/\| symmetric:5 \| non-solvable \(S5\) \| 10\.0 \| 20\.0 \| > 2 \| 16 \|/);
