@@ -247,10 +247,11 @@ export function reportSvg(r: SweepReport): string {
   const labelW = 230;
   const gap = 40;
   const top = 58;
-  const oursW = s.depths.length * cell;
+  // The panel is at least as wide as its title.
+  const oursW = Math.max(s.depths.length * cell, 230);
   const paperW = PAPER_TABLE.depths.length * cell;
   const W = labelW + oursW + gap + paperW + 20;
-  const H = top + r.rows.length * rowH + 50;
+  const H = top + r.rows.length * rowH + 64;
   const color = (x: number | null) => {
     if (x === null) return '#eeeeee';
     // white (chance-ish) → deep green (100%)
@@ -281,7 +282,8 @@ export function reportSvg(r: SweepReport): string {
       parts.push(`<text x="${xx + cell / 2 - 1}" y="${y + rowH / 2 + 3}" text-anchor="middle" fill="${f !== null && f > 0.6 ? 'white' : 'black'}">${x === null ? '' : Math.round(x)}</text>`);
     });
   });
-  parts.push(`<text x="${labelW}" y="${H - 20}">per-position accuracy %; Spearman ρ of minimal depth to ≥ 99% (ours vs paper): ${r.spearman === null ? 'undefined' : r.spearman.toFixed(2)} over ${r.spearmanRows} rows</text>`);
+  parts.push(`<text x="${labelW}" y="${H - 34}">per-position accuracy %; Spearman ρ of minimal depth to ≥ 99% (ours vs paper): ${r.spearman === null ? 'undefined' : r.spearman.toFixed(2)} over ${r.spearmanRows} rows;</text>`);
+  parts.push(`<text x="${labelW}" y="${H - 18}">ρ between the paper's minimal depth and our mean error over depths: ${r.spearmanError === null ? 'undefined' : r.spearmanError.toFixed(2)}</text>`);
   parts.push('</svg>');
   return parts.join('\n') + '\n';
 }
