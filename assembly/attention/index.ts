@@ -3,15 +3,17 @@
 // Memory layout (TypeScript allocates everything, see src/learning/ops/attention_kernels.ts):
 //   q, k, v, o, dO, dQ, dK, dV : BH blocks of T rows of hs f32, row-major ([B, H, T, hs] flattened),
 //                                hs a multiple of 4, every pointer 16-byte aligned.
-//   lse                        : BH·T f32, the log-sum-exp of each scaled score row (forward output,
-//                                backward input), so the backward recomputes P without storing it.
+//   stats                      : BH·T pairs of f32 (max m_i, 1/z_i) of each scaled score row (forward
+//                                output, backward input), so the backward recomputes P without storing it.
 //   scratch                    : forward 4·(hs·Tp + Tp) bytes, backward 4·(2·hs·Tp + 2·Tp) bytes,
 //                                Tp = T rounded up to a multiple of 4 (kᵀ, vᵀ and two score rows).
 //
 // Forward, per row i:  s_j = scale·q_i·k_j (j ≤ i), p = softmax(s), o_i = Σ_j p_j v_j.
-// Backward, per row i: p_j = exp(s_j − lse_i), dp_j = dO_i·v_j, D_i = Σ_j p_j dp_j,
+// Backward, per row i: p_j = exp(s_j − m_i)/z_i, dp_j = dO_i·v_j, D_i = Σ_j p_j dp_j,
 //   ds_j = scale·p_j (dp_j − D_i), dQ_i = Σ_j ds_j k_j, dK_j += ds_j q_i, dV_j += p_j dO_i.
 // Score rows are computed against kᵀ (and vᵀ), vectorised over j, so no horizontal sums are needed.
+// The module has no data segment (no Mathf.log tables): TypeScript may instantiate it on tfjs-wasm's
+// own memory (src/learning/ops/tfjs_heap.ts), so it must never write outside the pointers it is given.
 export { heapBase } from '../common/memory';
 
 // @ts-ignore: decorator
@@ -91,7 +93,7 @@ function zero(p: usize, n: i32): void {
   memory.fill(p, 0, <usize>n * 4);
 }
 
-export function attentionForward(q: usize, k: usize, v: usize, o: usize, lse: usize, BH: i32, T: i32, hs: i32, scale: f32, scratch: usize): void {
+export function attentionForward(q: usize, k: usize, v: usize, o: usize, stats: usize, BH: i32, T: i32, hs: i32, scale: f32, scratch: usize): void {
   const Tp = (T + 3) & ~3;
   const kT = scratch;
   const s = kT + <usize>(hs * Tp) * 4;
@@ -116,7 +118,8 @@ export function attentionForward(q: usize, k: usize, v: usize, o: usize, lse: us
         zv = f32x4.add(zv, e);
       }
       const z = f32x4.extract_lane(zv, 0) + f32x4.extract_lane(zv, 1) + f32x4.extract_lane(zv, 2) + f32x4.extract_lane(zv, 3);
-      store<f32>(lse + <usize>(bh * T + i) * 4, m + Mathf.log(z));
+      store<f32>(stats + <usize>(bh * T + i) * 8, m);
+      store<f32>(stats + <usize>(bh * T + i) * 8, 1 / z, 4);
       const oi = ob + <usize>(i * hs) * 4;
       zero(oi, hs);
       const inv: f32 = 1 / z;
@@ -126,7 +129,7 @@ export function attentionForward(q: usize, k: usize, v: usize, o: usize, lse: us
 }
 
 export function attentionBackward(
-  q: usize, k: usize, v: usize, dO: usize, lse: usize, dQ: usize, dK: usize, dV: usize,
+  q: usize, k: usize, v: usize, dO: usize, stats: usize, dQ: usize, dK: usize, dV: usize,
   BH: i32, T: i32, hs: i32, scale: f32, scratch: usize,
 ): void {
   const Tp = (T + 3) & ~3;
@@ -150,10 +153,11 @@ export function attentionBackward(
       rowTimesTransposed(qi, kT, p, hs, Tp, nj, scale);
       rowTimesTransposed(dOi, vT, dp, hs, Tp, nj, 1);
       for (let j = i + 1; j < nj; j++) store<f32>(p + <usize>j * 4, -Infinity);
-      const l = splat(load<f32>(lse + <usize>(bh * T + i) * 4));
+      const m = splat(load<f32>(stats + <usize>(bh * T + i) * 8));
+      const invz = splat(load<f32>(stats + <usize>(bh * T + i) * 8, 4));
       let Dv = f32x4.splat(0);
       for (let j = 0; j < nj; j += 4) {
-        const e = exp4(f32x4.sub(v128.load(p + <usize>j * 4), l));
+        const e = f32x4.mul(exp4(f32x4.sub(v128.load(p + <usize>j * 4), m)), invz);
         v128.store(p + <usize>j * 4, e);
         Dv = f32x4.add(Dv, f32x4.mul(e, v128.load(dp + <usize>j * 4)));
       }

@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../../src/learning/backend.js';
 import { causalSelfAttention, causalSelfAttentionFused, causalSelfAttentionReference, fusedAttentionSupports } from '../../src/learning/ops/index.js';
-import { attentionKernel, FORWARD_KERNEL } from '../../src/learning/ops/attention_kernels.js';
+import { scratchStats, FORWARD_KERNEL } from '../../src/learning/ops/attention_kernels.js';
 import { Rng } from '../../src/random/prng.js';
 import { runOn, randn, expectClose } from './helpers.js';
 
@@ -64,7 +64,7 @@ describe('fused causal attention (assembly/attention)', () => {
     expect(kernelsRun([1, 2, 5, 6])).not.toContain(FORWARD_KERNEL);
   });
 
-  it('leaves no tensors and no kernel arena memory behind', async () => {
+  it('leaves no tensors and no scratch memory behind', async () => {
     await initBackend('wasm');
     const rng = new Rng(5);
     const shape = [2, 2, 7, 8];
@@ -72,10 +72,11 @@ describe('fused causal attention (assembly/attention)', () => {
     const step = () => tf.tidy(() => tf.grads((a: tf.Tensor) => weightedSum(causalSelfAttentionFused(a, a, a)))([q])[0].dataSync());
     step();
     const tensors = tf.memory().numTensors;
-    const used = attentionKernel.arena.used;
+    const calls = scratchStats.calls;
     for (let i = 0; i < 4; i++) step();
     expect(tf.memory().numTensors).toBe(tensors);
-    expect(attentionKernel.arena.used).toBe(used);
+    expect(scratchStats.outstanding).toBe(0);
+    expect(scratchStats.calls).toBe(calls + 8); // one scratch per forward and per backward
     q.dispose();
   });
 });
