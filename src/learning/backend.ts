@@ -9,7 +9,8 @@
  *   fails. We register one (a loop over the backend's heap, no copies).
  * - The wasm binary is found in node_modules in Node; browsers call `setWasmBinaryLocation` with a
  *   URL the page serves (or a map of binary names to URLs) before `initBackend`.
- * - Causal attention gets fused AssemblyScript kernels (ops/attention_kernels.ts).
+ * - Causal attention, LayerNorm, GELU and bias gradients get fused AssemblyScript kernels that run
+ *   on tfjs' own heap (ops/attention_kernels.ts, ops/nn.ts, ops/tfjs_heap.ts).
  * - SIMD is used whenever the runtime validates it (tfjs' own probe); threads stay off in Node
  *   (tfjs 4.22's worker path does not resolve there).
  */
@@ -18,6 +19,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { registerGradientsAndChainedOps } from './ops/tf_registrations.generated.js';
 import { registerFusedAttentionKernels } from './ops/attention_kernels.js';
+import { registerNnKernels } from './ops/nn.js';
 
 export type BackendName = 'wasm' | 'cpu';
 
@@ -47,6 +49,7 @@ export function registerLearningOps(): void {
     tf.registerKernel({ kernelName: 'UnsortedSegmentSum', backendName: 'wasm', kernelFunc: unsortedSegmentSumWasm as unknown as tf.KernelFunc });
   }
   registerFusedAttentionKernels();
+  registerNnKernels();
 }
 
 async function nodeWasmPrefix(): Promise<string> {

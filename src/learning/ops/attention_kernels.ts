@@ -13,7 +13,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { wasmBase64 } from '../../kernels/generated/attention.js';
 import type { WasmBackendInternals } from '../backend.js';
 import { onTfjsHeap, type HeapKernel } from './tfjs_heap.js';
-import { customGrad } from './linear.js';
+import { customGrad } from './customgrad.js';
 
 interface AttentionExports {
   attentionForward(q: number, k: number, v: number, o: number, stats: number, BH: number, T: number, hs: number, scale: number, scratch: number): void;
