@@ -7,7 +7,7 @@
  * is in bench/torch_peer.py.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { linear, embedding, oneHotFloat, layerNorm, layerNormReference, gelu, geluReference } from '../src/learning/ops/index.js';
+import { linear, embedding, oneHotFloat, layerNorm, layerNormReference, gelu, geluReference, causalSelfAttentionPacked } from '../src/learning/ops/index.js';
 import { causalSelfAttentionReference } from '../src/learning/ops/attention.js';
 import { Rng } from '../src/random/prng.js';
 
@@ -25,7 +25,8 @@ export type AttentionFn = (q: tf.Tensor, k: tf.Tensor, v: tf.Tensor) => tf.Tenso
 /**
  * Which implementation of each op the step uses:
  * - attention: causalSelfAttention (fused kernels on wasm) or causalSelfAttentionReference;
- * - fused: LayerNorm and GELU by our fused kernels (else plain tfjs ops);
+ * - fused: LayerNorm, GELU and attention (packed: straight from the qkv projection) by our fused
+ *   kernels (else plain tfjs ops);
  * - naive: what a first tfjs version looks like: tf.matMul with its default gradient (transpose
  *   flags), attention with transpose flags, tf.pow in GELU.
  */
@@ -121,8 +122,13 @@ export class GptStep {
     for (let l = 0; l < L; l++) {
       const h = layerNorm(x, this.p(`h${l}.ln1.g`), this.p(`h${l}.ln1.b`));
       const qkv = linear(h, this.p(`h${l}.attn.wqkv`), this.p(`h${l}.attn.bqkv`)); // (B, T, 3d)
-      const [q, k, v] = tf.split(qkv, 3, -1).map((t) => tf.transpose(tf.reshape(t, [B, T, H, hs]), [0, 2, 1, 3])); // (B, H, T, hs)
-      const y = tf.reshape(tf.transpose(this.attention(q, k, v), [0, 2, 1, 3]), [B, T, d]); // (B, T, d)
+      let y: tf.Tensor;
+      if (this.ops.fused) {
+        y = causalSelfAttentionPacked(qkv, H); // (B, T, d): one kernel, no split or transposes
+      } else {
+        const [q, k, v] = tf.split(qkv, 3, -1).map((t) => tf.transpose(tf.reshape(t, [B, T, H, hs]), [0, 2, 1, 3])); // (B, H, T, hs)
+        y = tf.reshape(tf.transpose(this.attention(q, k, v), [0, 2, 1, 3]), [B, T, d]); // (B, T, d)
+      }
       x = tf.add(x, linear(y, this.p(`h${l}.attn.wo`), this.p(`h${l}.attn.bo`)));
       const h2 = layerNorm(x, this.p(`h${l}.ln2.g`), this.p(`h${l}.ln2.b`));
       const m = linear(gelu(linear(h2, this.p(`h${l}.mlp.w1`), this.p(`h${l}.mlp.b1`))), this.p(`h${l}.mlp.w2`), this.p(`h${l}.mlp.b2`));

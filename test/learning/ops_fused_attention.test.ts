@@ -4,7 +4,10 @@ import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../../src/learning/backend.js';
-import { causalSelfAttention, causalSelfAttentionFused, causalSelfAttentionReference, fusedAttentionSupports } from '../../src/learning/ops/index.js';
+import {
+  causalSelfAttention, causalSelfAttentionFused, causalSelfAttentionReference, fusedAttentionSupports,
+  causalSelfAttentionPacked, causalSelfAttentionPackedFused, causalSelfAttentionPackedReference,
+} from '../../src/learning/ops/index.js';
 import { scratchStats, FORWARD_KERNEL } from '../../src/learning/ops/attention_kernels.js';
 import { Rng } from '../../src/random/prng.js';
 import { runOn, randn, expectClose } from './helpers.js';
@@ -62,6 +65,30 @@ describe('fused causal attention (assembly/attention)', () => {
     };
     expect(kernelsRun([1, 2, 5, 8])).toContain(FORWARD_KERNEL);
     expect(kernelsRun([1, 2, 5, 6])).not.toContain(FORWARD_KERNEL);
+  });
+
+  it('packed qkv [B, T, 3d] → [B, T, d] matches split/transpose + reference, forward and gradient', async () => {
+    await fc.assert(fc.asyncProperty(
+      fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 29 }), fc.constantFrom(4, 8, 16), fc.integer(),
+      async (B, H, T, hs, seed) => {
+        const d = H * hs;
+        const inputs = [{ data: randn(new Rng(seed), B * T * 3 * d), shape: [B, T, 3 * d] }];
+        const f = (att: (x: tf.Tensor) => tf.Tensor) => (x: tf.Tensor) => [att(x), tf.grad((t: tf.Tensor) => weightedSum(att(t)))(x)];
+        const fused = await runOn('wasm', inputs, f((x) => causalSelfAttentionPackedFused(x, H)));
+        const ref = await runOn('cpu', inputs, f((x) => causalSelfAttentionPackedReference(x, H)));
+        expectClose(fused, ref, 2e-5);
+        const viaOp = await runOn('wasm', inputs, (x) => [causalSelfAttentionPacked(x, H)]);
+        expectClose(viaOp, [fused[0]], 0);
+      }), { numRuns: 25 });
+  });
+
+  it('packed attention names bad input', async () => {
+    await initBackend('wasm');
+    tf.tidy(() => {
+      expect(() => causalSelfAttentionPacked(tf.zeros([1, 4, 30]), 4)).toThrow(/qkv.shape\[2\] = 30 is not 3·heads·hs for heads = 4/);
+      expect(() => causalSelfAttentionPacked(tf.zeros([4, 24]), 2)).toThrow(/qkv has rank 2/);
+      expect(() => causalSelfAttentionPacked(tf.zeros([1, 4, 24]), 0)).toThrow(/heads must be a positive integer, got 0/);
+    });
   });
 
   it('leaves no tensors and no scratch memory behind', async () => {

@@ -15,13 +15,23 @@ import type { WasmBackendInternals } from '../backend.js';
 import { onTfjsHeap, type HeapKernel } from './tfjs_heap.js';
 import { customGrad } from './customgrad.js';
 
+/** Strides in floats (batch, head, row) of the q/k/v side and of the output side; see assembly/attention. */
+type Strides = [number, number, number, number, number, number];
+
 interface AttentionExports {
-  attentionForward(q: number, k: number, v: number, o: number, stats: number, BH: number, T: number, hs: number, scale: number, scratch: number): void;
-  attentionBackward(q: number, k: number, v: number, dO: number, stats: number, dQ: number, dK: number, dV: number, BH: number, T: number, hs: number, scale: number, scratch: number): void;
+  attentionForward(q: number, k: number, v: number, o: number, stats: number, B: number, H: number, T: number, hs: number, ...rest: [...Strides, number, number]): void;
+  attentionBackward(q: number, k: number, v: number, dO: number, stats: number, dQ: number, dK: number, dV: number, B: number, H: number, T: number, hs: number, ...rest: [...Strides, number, number]): void;
 }
+
+/** [B, H, T, hs] contiguous on both sides. */
+const bhtdStrides = (H: number, T: number, hs: number): Strides => [H * T * hs, T * hs, hs, H * T * hs, T * hs, hs];
+/** Packed qkv [B, T, 3d] in, y [B, T, d] out. */
+const packedStrides = (T: number, d: number, hs: number): Strides => [3 * d * T, hs, 3 * d, d * T, hs, d];
 
 export const FORWARD_KERNEL = 'TestbedsCausalAttention';
 export const BACKWARD_KERNEL = 'TestbedsCausalAttentionGrad';
+export const PACKED_FORWARD_KERNEL = 'TestbedsCausalAttentionPacked';
+export const PACKED_BACKWARD_KERNEL = 'TestbedsCausalAttentionPackedGrad';
 
 /** Shapes the fused kernel handles: head size a multiple of 4 (SIMD rows). */
 export function fusedAttentionSupports(shape: readonly number[]): boolean {
@@ -59,7 +69,7 @@ function forwardKernel(args: { inputs: Record<string, tf.TensorInfo>; backend: u
   const stats = backend.makeOutput([B, H, T, 2], 'float32');
   const Tp = (T + 3) & ~3;
   withScratch(kernel, (hs * Tp + Tp) * 4, (scratch) => {
-    kernel.exports.attentionForward(offset(backend, q), offset(backend, k), offset(backend, v), offset(backend, o), offset(backend, stats), B * H, T, hs, 1 / Math.sqrt(hs), scratch);
+    kernel.exports.attentionForward(offset(backend, q), offset(backend, k), offset(backend, v), offset(backend, o), offset(backend, stats), B, H, T, hs, ...bhtdStrides(H, T, hs), 1 / Math.sqrt(hs), scratch);
   });
   return [o, stats];
 }
@@ -76,9 +86,44 @@ function backwardKernel(args: { inputs: Record<string, tf.TensorInfo>; backend: 
   withScratch(kernel, (2 * hs * Tp + 2 * Tp) * 4, (scratch) => {
     kernel.exports.attentionBackward(
       offset(backend, q), offset(backend, k), offset(backend, v), offset(backend, dy), offset(backend, stats),
-      offset(backend, dq), offset(backend, dk), offset(backend, dv), B * H, T, hs, 1 / Math.sqrt(hs), scratch);
+      offset(backend, dq), offset(backend, dk), offset(backend, dv), B, H, T, hs, ...bhtdStrides(H, T, hs), 1 / Math.sqrt(hs), scratch);
   });
   return [dq, dk, dv];
+}
+
+function packedForwardKernel(args: { inputs: Record<string, tf.TensorInfo>; backend: unknown; attrs?: Record<string, unknown> }): tf.TensorInfo[] {
+  const { qkv } = args.inputs;
+  const backend = args.backend as WasmBackendInternals;
+  const H = args.attrs!.heads as number;
+  const [B, T, d3] = qkv.shape;
+  const d = d3 / 3, hs = d / H;
+  const kernel = onTfjsHeap<AttentionExports>(backend, 'attention', wasmBase64);
+  const y = backend.makeOutput([B, T, d], 'float32');
+  const stats = backend.makeOutput([B, H, T, 2], 'float32');
+  const Tp = (T + 3) & ~3;
+  const base = offset(backend, qkv);
+  withScratch(kernel, (hs * Tp + Tp) * 4, (scratch) => {
+    kernel.exports.attentionForward(base, base + 4 * d, base + 8 * d, offset(backend, y), offset(backend, stats), B, H, T, hs, ...packedStrides(T, d, hs), 1 / Math.sqrt(hs), scratch);
+  });
+  return [y, stats];
+}
+
+function packedBackwardKernel(args: { inputs: Record<string, tf.TensorInfo>; backend: unknown; attrs?: Record<string, unknown> }): tf.TensorInfo[] {
+  const { qkv, stats, dy } = args.inputs;
+  const backend = args.backend as WasmBackendInternals;
+  const H = args.attrs!.heads as number;
+  const [B, T, d3] = qkv.shape;
+  const d = d3 / 3, hs = d / H;
+  const kernel = onTfjsHeap<AttentionExports>(backend, 'attention', wasmBase64);
+  const dqkv = backend.makeOutput([B, T, d3], 'float32');
+  const Tp = (T + 3) & ~3;
+  const base = offset(backend, qkv);
+  const dbase = offset(backend, dqkv);
+  withScratch(kernel, (2 * hs * Tp + 2 * Tp) * 4, (scratch) => {
+    kernel.exports.attentionBackward(base, base + 4 * d, base + 8 * d, offset(backend, dy), offset(backend, stats),
+      dbase, dbase + 4 * d, dbase + 8 * d, B, H, T, hs, ...packedStrides(T, d, hs), 1 / Math.sqrt(hs), scratch);
+  });
+  return [dqkv];
 }
 
 let registered = false;
@@ -93,10 +138,16 @@ export function registerFusedAttentionKernels(): void {
   if (tf.getKernel(BACKWARD_KERNEL, 'wasm') == null) {
     tf.registerKernel({ kernelName: BACKWARD_KERNEL, backendName: 'wasm', kernelFunc: backwardKernel as unknown as tf.KernelFunc });
   }
+  if (tf.getKernel(PACKED_FORWARD_KERNEL, 'wasm') == null) {
+    tf.registerKernel({ kernelName: PACKED_FORWARD_KERNEL, backendName: 'wasm', kernelFunc: packedForwardKernel as unknown as tf.KernelFunc });
+  }
+  if (tf.getKernel(PACKED_BACKWARD_KERNEL, 'wasm') == null) {
+    tf.registerKernel({ kernelName: PACKED_BACKWARD_KERNEL, backendName: 'wasm', kernelFunc: packedBackwardKernel as unknown as tf.KernelFunc });
+  }
 }
 
-function runKernel(name: string, inputs: Record<string, tf.Tensor>): tf.Tensor[] {
-  return tf.engine().runKernel(name, inputs as unknown as tf.NamedTensorMap, {}) as unknown as tf.Tensor[];
+function runKernel(name: string, inputs: Record<string, tf.Tensor>, attrs: Record<string, unknown> = {}): tf.Tensor[] {
+  return tf.engine().runKernel(name, inputs as unknown as tf.NamedTensorMap, attrs as tf.NamedAttrMap) as unknown as tf.Tensor[];
 }
 
 const fused = customGrad((q: tf.Tensor, k: tf.Tensor, v: tf.Tensor, save: tf.GradSaveFunc) => {
@@ -117,4 +168,28 @@ const fused = customGrad((q: tf.Tensor, k: tf.Tensor, v: tf.Tensor, save: tf.Gra
  */
 export function causalSelfAttentionFused(q: tf.Tensor, k: tf.Tensor, v: tf.Tensor): tf.Tensor4D {
   return fused(q, k, v) as tf.Tensor4D;
+}
+
+const packedByHeads = new Map<number, (qkv: tf.Tensor) => tf.Tensor>();
+
+/**
+ * Fused causal attention straight from a packed projection: qkv [B, T, 3d] (q, k, v side by side,
+ * head h in columns h·hs..(h+1)·hs of each) → y [B, T, d] (heads side by side). Same math as
+ * splitting, transposing to [B, H, T, hs], attending and transposing back, without the copies.
+ * Wasm only, d/heads % 4 = 0; callers check (see causalSelfAttentionPacked in attention.ts).
+ */
+export function causalSelfAttentionPackedFused(qkv: tf.Tensor, heads: number): tf.Tensor3D {
+  let f = packedByHeads.get(heads);
+  if (!f) {
+    f = customGrad((x: tf.Tensor, save: tf.GradSaveFunc) => {
+      const [y, stats] = runKernel(PACKED_FORWARD_KERNEL, { qkv: x }, { heads });
+      save([x, stats]);
+      return {
+        value: y,
+        gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => runKernel(PACKED_BACKWARD_KERNEL, { qkv: saved[0], stats: saved[1], dy }, { heads }),
+      };
+    });
+    packedByHeads.set(heads, f);
+  }
+  return f(qkv) as tf.Tensor3D;
 }
