@@ -20,6 +20,9 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { registerGradientsAndChainedOps } from './ops/tf_registrations.generated.js';
 import { registerFusedAttentionKernels } from './ops/attention_kernels.js';
 import { registerNnKernels } from './ops/nn.js';
+import { preloadOnTfjsHeap } from './ops/tfjs_heap.js';
+import { wasmBase64 as attentionWasm } from '../kernels/generated/attention.js';
+import { wasmBase64 as nnWasm } from '../kernels/generated/nn.js';
 
 export type BackendName = 'wasm' | 'cpu';
 
@@ -77,6 +80,10 @@ export async function initBackend(name: BackendName = 'wasm'): Promise<string> {
   const ok = await tf.setBackend(name);
   if (!ok) throw new Error(`tfjs backend ${name} failed to initialise`);
   await tf.ready();
+  if (name === 'wasm') {
+    // Our kernels share tfjs' memory; compile and instantiate them now, asynchronously.
+    await preloadOnTfjsHeap(tf.backend() as unknown as WasmBackendInternals, { attention: attentionWasm, nn: nnWasm });
+  }
   if (name === 'cpu') {
     // Silence the one-time "install tfjs-node" banner the CPU backend prints in Node.
     (tf.backend() as unknown as { firstUse?: boolean }).firstUse = false;
@@ -126,8 +133,12 @@ function unsortedSegmentSumWasm(args: { inputs: { x: tf.TensorInfo; segmentIds: 
   const out = backend.makeOutput([numSegments, ...inner], x.dtype);
   // Views after makeOutput (it may grow the heap and detach older views).
   const ids = segmentIds.dtype === 'int32' ? heapI32(backend, segmentIds) : Int32Array.from(heapF32(backend, segmentIds));
-  const xs = x.dtype === 'int32' ? heapI32(backend, x) : heapF32(backend, x);
-  const os = x.dtype === 'int32' ? heapI32(backend, out) : heapF32(backend, out);
+  if (x.dtype === 'int32') segmentSumLoop(heapI32(backend, x), ids, heapI32(backend, out), rowLen, numSegments);
+  else segmentSumLoop(heapF32(backend, x), ids, heapF32(backend, out), rowLen, numSegments);
+  return out;
+}
+
+function segmentSumLoop<A extends Float32Array | Int32Array>(xs: A, ids: Int32Array, os: A, rowLen: number, numSegments: number): void {
   os.fill(0);
   for (let i = 0; i < ids.length; i++) {
     const s = ids[i];
@@ -136,5 +147,4 @@ function unsortedSegmentSumWasm(args: { inputs: { x: tf.TensorInfo; segmentIds: 
     const dst = s * rowLen;
     for (let j = 0; j < rowLen; j++) os[dst + j] += xs[src + j];
   }
-  return out;
 }

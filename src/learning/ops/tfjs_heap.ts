@@ -111,25 +111,37 @@ export interface HeapKernel<E> {
 const cache = new WeakMap<WebAssembly.Memory, Map<string, HeapKernel<unknown>>>();
 const compiled = new Map<string, WebAssembly.Module>();
 
-/** The kernel module `name` (base64 bytes) instantiated on `backend`'s memory (cached). */
-export function onTfjsHeap<E>(backend: WasmBackendInternals, kernelName: string, wasmBase64: string): HeapKernel<E> {
+function isShared(memory: WebAssembly.Memory): boolean {
+  return typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
+}
+
+/**
+ * Compiles and instantiates the kernel modules on `backend`'s memory ahead of time,
+ * asynchronously (initBackend calls it): browsers refuse synchronous compilation of modules
+ * over 4 KB on the main thread, and tfjs kernel functions are synchronous.
+ */
+export async function preloadOnTfjsHeap(backend: WasmBackendInternals, modules: Record<string, string>): Promise<void> {
   const memory = tfjsMemory(backend);
-  let perMemory = cache.get(memory);
-  if (!perMemory) cache.set(memory, (perMemory = new Map()));
-  const hit = perMemory.get(kernelName);
-  if (hit) return hit as HeapKernel<E>;
-  const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
-  const key = `${kernelName}:${shared}`;
-  let module = compiled.get(key);
-  if (!module) {
-    // Synchronous compile: kernels run inside synchronous tfjs kernel functions. Small modules
-    // (a few KB) compile synchronously even on browser main threads.
-    module = new WebAssembly.Module(importMemoryInstead(decodeBase64(wasmBase64), shared) as BufferSource);
-    compiled.set(key, module);
+  const shared = isShared(memory);
+  for (const [kernelName, b64] of Object.entries(modules)) {
+    const key = `${kernelName}:${shared}`;
+    let module = compiled.get(key);
+    if (!module) {
+      module = await WebAssembly.compile(importMemoryInstead(decodeBase64(b64), shared) as BufferSource);
+      compiled.set(key, module);
+    }
+    let perMemory = cache.get(memory);
+    if (!perMemory) cache.set(memory, (perMemory = new Map()));
+    if (!perMemory.has(kernelName)) {
+      const instance = await WebAssembly.instantiate(module, { env: { memory } });
+      perMemory.set(kernelName, heapKernel(backend, instance));
+    }
   }
-  const instance = new WebAssembly.Instance(module, { env: { memory } });
+}
+
+function heapKernel<E>(backend: WasmBackendInternals, instance: WebAssembly.Instance): HeapKernel<E> {
   const m = backend.wasm as unknown as TfjsWasmModule;
-  const kernel: HeapKernel<E> = {
+  return {
     exports: instance.exports as unknown as E,
     malloc: (bytes) => {
       const p = m._malloc(bytes);
@@ -138,6 +150,24 @@ export function onTfjsHeap<E>(backend: WasmBackendInternals, kernelName: string,
     },
     free: (p) => m._free(p),
   };
+}
+
+/** The kernel module `name` (base64 bytes) instantiated on `backend`'s memory (cached). */
+export function onTfjsHeap<E>(backend: WasmBackendInternals, kernelName: string, wasmBase64: string): HeapKernel<E> {
+  const memory = tfjsMemory(backend);
+  let perMemory = cache.get(memory);
+  if (!perMemory) cache.set(memory, (perMemory = new Map()));
+  const hit = perMemory.get(kernelName);
+  if (hit) return hit as HeapKernel<E>;
+  const shared = isShared(memory);
+  const key = `${kernelName}:${shared}`;
+  let module = compiled.get(key);
+  if (!module) {
+    // Synchronous fallback (Node, workers); initBackend preloads asynchronously for browsers.
+    module = new WebAssembly.Module(importMemoryInstead(decodeBase64(wasmBase64), shared) as BufferSource);
+    compiled.set(key, module);
+  }
+  const kernel = heapKernel<E>(backend, new WebAssembly.Instance(module, { env: { memory } }));
   perMemory.set(kernelName, kernel as HeapKernel<unknown>);
   return kernel;
 }
