@@ -1,10 +1,13 @@
 /**
  * The fused causal-attention kernels (assembly/attention) registered into tfjs-wasm.
  *
- * Two tfjs kernels for the 'wasm' backend:
- *   TestbedsCausalAttention     {q, k, v}            → [o, stats]   (stats: per-row max and 1/Σexp)
- *   TestbedsCausalAttentionGrad {q, k, v, stats, dy} → [dq, dk, dv]
- * and `causalSelfAttentionFused`, a tf.customGrad op tying them together.
+ * Four tfjs kernels for the 'wasm' backend (stats: per-row max and 1/Σexp, [B, H, T, 2]):
+ *   TestbedsCausalAttention           {q, k, v} [B, H, T, hs]  → [o, stats]
+ *   TestbedsCausalAttentionGrad       {q, k, v, stats, dy}     → [dq, dk, dv]
+ *   TestbedsCausalAttentionPacked     {qkv} [B, T, 3d], heads  → [y [B, T, d], stats]
+ *   TestbedsCausalAttentionPackedGrad {qkv, stats, dy}, heads  → [dqkv]
+ * and `causalSelfAttentionFused` / `causalSelfAttentionPackedFused`, tf.customGrad ops tying
+ * each pair together. Both pairs run the same AssemblyScript code with different strides.
  *
  * The kernel module is instantiated on tfjs-wasm's own memory (tfjs_heap.ts), so it reads and
  * writes tensors in place: no copies. Scratch space comes from tfjs' malloc and is freed per call.
