@@ -106,4 +106,16 @@ describe('fused causal attention (assembly/attention)', () => {
     expect(scratchStats.calls).toBe(calls + 8); // one scratch per forward and per backward
     q.dispose();
   });
+
+  it('packed attention leaves no tensors behind either', async () => {
+    await initBackend('wasm');
+    const qkv = tf.tensor(randn(new Rng(6), 2 * 5 * 24), [2, 5, 24]);
+    const step = () => tf.tidy(() => tf.grad((a: tf.Tensor) => weightedSum(causalSelfAttentionPacked(a, 2)))(qkv).dataSync());
+    step();
+    const tensors = tf.memory().numTensors;
+    for (let i = 0; i < 4; i++) step();
+    expect(tf.memory().numTensors).toBe(tensors);
+    expect(scratchStats.outstanding).toBe(0);
+    qkv.dispose();
+  });
 });

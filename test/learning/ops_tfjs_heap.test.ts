@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { initBackend, type WasmBackendInternals } from '../../src/learning/backend.js';
 import { importMemoryInstead, onTfjsHeap, tfjsMemory } from '../../src/learning/ops/tfjs_heap.js';
 import { wasmBase64 } from '../../src/kernels/generated/attention.js';
+import { wasmBase64 as nnBase64 } from '../../src/kernels/generated/nn.js';
 
 const bytes = () => Uint8Array.from(Buffer.from(wasmBase64, 'base64'));
 
@@ -13,6 +14,13 @@ describe('importMemoryInstead', () => {
     const m = new WebAssembly.Module(importMemoryInstead(bytes(), false) as BufferSource);
     expect(WebAssembly.Module.imports(m)).toEqual([{ module: 'env', name: 'memory', kind: 'memory' }]);
     expect(WebAssembly.Module.exports(m).map((e) => e.name)).toEqual(expect.arrayContaining(['attentionForward', 'attentionBackward', 'memory']));
+  });
+
+  it('accepts every kernel module we run on the tfjs heap (none has a data segment)', () => {
+    for (const b64 of [wasmBase64, nnBase64]) {
+      const m = new WebAssembly.Module(importMemoryInstead(Uint8Array.from(Buffer.from(b64, 'base64')), false) as BufferSource);
+      expect(WebAssembly.Module.imports(m)).toHaveLength(1);
+    }
   });
 
   it('refuses a module with a data segment (it would overwrite tfjs memory)', () => {
