@@ -7,7 +7,7 @@
  * is in bench/torch_peer.py.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { linear, embedding, oneHotFloat } from '../src/learning/ops/index.js';
+import { linear, embedding, oneHotFloat, layerNorm, layerNormReference, gelu, geluReference, causalSelfAttentionPacked } from '../src/learning/ops/index.js';
 import { causalSelfAttentionReference } from '../src/learning/ops/attention.js';
 import { Rng } from '../src/random/prng.js';
 
@@ -25,6 +25,8 @@ export type AttentionFn = (q: tf.Tensor, k: tf.Tensor, v: tf.Tensor) => tf.Tenso
 /**
  * Which implementation of each op the step uses:
  * - attention: causalSelfAttention (fused kernels on wasm) or causalSelfAttentionReference;
+ * - fused: LayerNorm, GELU and attention (packed: straight from the qkv projection) by our fused
+ *   kernels (else plain tfjs ops);
  * - naive: what a first tfjs version looks like: tf.matMul with its default gradient (transpose
  *   flags), attention with transpose flags, tf.pow in GELU.
  */
@@ -48,16 +50,9 @@ function naiveAttention(q: tf.Tensor, k: tf.Tensor, v: tf.Tensor): tf.Tensor {
   return tf.matMul(tf.softmax(scores), v);
 }
 
-function layerNorm(x: tf.Tensor, g: tf.Tensor, b: tf.Tensor): tf.Tensor {
-  const { mean, variance } = tf.moments(x, -1, true);
-  return tf.add(tf.mul(tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, 1e-5))), g), b);
-}
-
-function gelu(x: tf.Tensor, naive = false): tf.Tensor {
-  // tanh approximation (as in GPT-2 and PyTorch's gelu(approximate='tanh')). tf.pow is a slow
-  // scalar loop on wasm (and its gradient adds log/where), so x·x·x unless naive.
-  const cube = naive ? tf.pow(x, 3) : tf.mul(tf.mul(x, x), x);
-  const inner = tf.mul(tf.add(x, tf.mul(cube, 0.044715)), Math.sqrt(2 / Math.PI));
+function naiveGelu(x: tf.Tensor): tf.Tensor {
+  // tanh approximation with tf.pow: a slow scalar loop on wasm, and its gradient adds log/where.
+  const inner = tf.mul(tf.add(x, tf.mul(tf.pow(x, 3), 0.044715)), Math.sqrt(2 / Math.PI));
   return tf.mul(tf.mul(x, 0.5), tf.add(tf.tanh(inner), 1));
 }
 
@@ -68,10 +63,12 @@ export class GptStep {
 
   private readonly attention: AttentionFn;
   private readonly linear: typeof linear;
-  private readonly naive: boolean;
+  private readonly layerNorm: typeof layerNorm;
+  private readonly gelu: typeof gelu;
 
   constructor(readonly cfg: GptConfig, readonly ops: OpSet = { attention: causalSelfAttentionReference, fused: false }, seed = 1) {
-    this.naive = !!ops.naive;
+    this.layerNorm = ops.fused ? layerNorm : layerNormReference;
+    this.gelu = ops.naive ? naiveGelu : ops.fused ? gelu : geluReference;
     this.attention = ops.naive ? naiveAttention : ops.attention;
     this.linear = ops.naive ? naiveLinear : linear;
     this.rng = new Rng(seed);
@@ -120,16 +117,21 @@ export class GptStep {
     const { layers: L, width: d, heads: H, vocab: V } = this.cfg;
     const [B, T] = ids.shape;
     const hs = d / H;
-    const linear = this.linear;
+    const { linear, layerNorm, gelu } = this;
     let x = tf.add(embedding(ids, this.p('wte')), tf.slice(this.p('wpe'), [0, 0], [T, d])); // (B, T, d)
     for (let l = 0; l < L; l++) {
       const h = layerNorm(x, this.p(`h${l}.ln1.g`), this.p(`h${l}.ln1.b`));
       const qkv = linear(h, this.p(`h${l}.attn.wqkv`), this.p(`h${l}.attn.bqkv`)); // (B, T, 3d)
-      const [q, k, v] = tf.split(qkv, 3, -1).map((t) => tf.transpose(tf.reshape(t, [B, T, H, hs]), [0, 2, 1, 3])); // (B, H, T, hs)
-      const y = tf.reshape(tf.transpose(this.attention(q, k, v), [0, 2, 1, 3]), [B, T, d]); // (B, T, d)
+      let y: tf.Tensor;
+      if (this.ops.fused) {
+        y = causalSelfAttentionPacked(qkv, H); // (B, T, d): one kernel, no split or transposes
+      } else {
+        const [q, k, v] = tf.split(qkv, 3, -1).map((t) => tf.transpose(tf.reshape(t, [B, T, H, hs]), [0, 2, 1, 3])); // (B, H, T, hs)
+        y = tf.reshape(tf.transpose(this.attention(q, k, v), [0, 2, 1, 3]), [B, T, d]); // (B, T, d)
+      }
       x = tf.add(x, linear(y, this.p(`h${l}.attn.wo`), this.p(`h${l}.attn.bo`)));
       const h2 = layerNorm(x, this.p(`h${l}.ln2.g`), this.p(`h${l}.ln2.b`));
-      const m = linear(gelu(linear(h2, this.p(`h${l}.mlp.w1`), this.p(`h${l}.mlp.b1`)), this.naive), this.p(`h${l}.mlp.w2`), this.p(`h${l}.mlp.b2`));
+      const m = linear(gelu(linear(h2, this.p(`h${l}.mlp.w1`), this.p(`h${l}.mlp.b1`))), this.p(`h${l}.mlp.w2`), this.p(`h${l}.mlp.b2`));
       x = tf.add(x, m);
     }
     const logits = linear(layerNorm(x, this.p('lnf.g'), this.p('lnf.b')), this.p('head')); // (B, T, V)

@@ -1,7 +1,8 @@
 """PyTorch-CPU peer for bench/train.ts: the same GPT-style training step, timed.
 
 Usage: python3 bench/torch_peer.py '{"layers":2,"width":64,"heads":4,"length":64,"batch":32,"vocab":8,"steps":5}'
-Prints one JSON object: {"ok": true, "torch": version, "threads": n, "stepsPerSecond": x, "tokensPerSecond": y, "loss": z}
+Prints one JSON object: {"ok": true, "torch": version, "threads": n, "stepsPerSecond", "tokensPerSecond"
+(mean over steps), "bestStepsPerSecond", "bestTokensPerSecond" (fastest step), "loss"}
 or {"ok": false, "reason": "..."} when torch is missing (the benchmark then skips the peer).
 Model (as bench/gpt_step.ts): token + learned position embeddings, L pre-LayerNorm blocks
 (causal attention with explicit masked softmax, GELU-tanh MLP x4), final LayerNorm, linear head,
@@ -83,14 +84,18 @@ def main():
 
     step()  # warm-up
     n = c.get("steps", 5)
-    t0 = time.perf_counter()
+    times = []
     loss = 0.0
     for _ in range(n):
+        t0 = time.perf_counter()
         loss = step()
-    dt = time.perf_counter() - t0
+        times.append(time.perf_counter() - t0)
+    mean = sum(times) / n
+    best = min(times)
     print(json.dumps({
-        "ok": True, "torch": torch.__version__, "threads": torch.get_num_threads(),
-        "stepsPerSecond": n / dt, "tokensPerSecond": n * B * T / dt, "loss": loss,
+        "ok": True, "torch": torch.__version__, "threads": torch.get_num_threads(), "steps": n,
+        "stepsPerSecond": 1 / mean, "tokensPerSecond": B * T / mean,
+        "bestStepsPerSecond": 1 / best, "bestTokensPerSecond": B * T / best, "loss": loss,
     }))
 
 

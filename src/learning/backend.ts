@@ -9,7 +9,8 @@
  *   fails. We register one (a loop over the backend's heap, no copies).
  * - The wasm binary is found in node_modules in Node; browsers call `setWasmBinaryLocation` with a
  *   URL the page serves (or a map of binary names to URLs) before `initBackend`.
- * - Causal attention gets fused AssemblyScript kernels (ops/attention_kernels.ts).
+ * - Causal attention, LayerNorm, GELU and bias gradients get fused AssemblyScript kernels that run
+ *   on tfjs' own heap (ops/attention_kernels.ts, ops/nn.ts, ops/tfjs_heap.ts).
  * - SIMD is used whenever the runtime validates it (tfjs' own probe); threads stay off in Node
  *   (tfjs 4.22's worker path does not resolve there).
  */
@@ -18,6 +19,10 @@ import '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { registerGradientsAndChainedOps } from './ops/tf_registrations.generated.js';
 import { registerFusedAttentionKernels } from './ops/attention_kernels.js';
+import { registerNnKernels } from './ops/nn.js';
+import { preloadOnTfjsHeap } from './ops/tfjs_heap.js';
+import { wasmBase64 as attentionWasm } from '../kernels/generated/attention.js';
+import { wasmBase64 as nnWasm } from '../kernels/generated/nn.js';
 
 export type BackendName = 'wasm' | 'cpu';
 
@@ -47,6 +52,7 @@ export function registerLearningOps(): void {
     tf.registerKernel({ kernelName: 'UnsortedSegmentSum', backendName: 'wasm', kernelFunc: unsortedSegmentSumWasm as unknown as tf.KernelFunc });
   }
   registerFusedAttentionKernels();
+  registerNnKernels();
 }
 
 async function nodeWasmPrefix(): Promise<string> {
@@ -74,6 +80,10 @@ export async function initBackend(name: BackendName = 'wasm'): Promise<string> {
   const ok = await tf.setBackend(name);
   if (!ok) throw new Error(`tfjs backend ${name} failed to initialise`);
   await tf.ready();
+  if (name === 'wasm') {
+    // Our kernels share tfjs' memory; compile and instantiate them now, asynchronously.
+    await preloadOnTfjsHeap(tf.backend() as unknown as WasmBackendInternals, { attention: attentionWasm, nn: nnWasm });
+  }
   if (name === 'cpu') {
     // Silence the one-time "install tfjs-node" banner the CPU backend prints in Node.
     (tf.backend() as unknown as { firstUse?: boolean }).firstUse = false;
@@ -123,8 +133,12 @@ function unsortedSegmentSumWasm(args: { inputs: { x: tf.TensorInfo; segmentIds: 
   const out = backend.makeOutput([numSegments, ...inner], x.dtype);
   // Views after makeOutput (it may grow the heap and detach older views).
   const ids = segmentIds.dtype === 'int32' ? heapI32(backend, segmentIds) : Int32Array.from(heapF32(backend, segmentIds));
-  const xs = x.dtype === 'int32' ? heapI32(backend, x) : heapF32(backend, x);
-  const os = x.dtype === 'int32' ? heapI32(backend, out) : heapF32(backend, out);
+  if (x.dtype === 'int32') segmentSumLoop(heapI32(backend, x), ids, heapI32(backend, out), rowLen, numSegments);
+  else segmentSumLoop(heapF32(backend, x), ids, heapF32(backend, out), rowLen, numSegments);
+  return out;
+}
+
+function segmentSumLoop<A extends Float32Array | Int32Array>(xs: A, ids: Int32Array, os: A, rowLen: number, numSegments: number): void {
   os.fill(0);
   for (let i = 0; i < ids.length; i++) {
     const s = ids[i];
@@ -133,5 +147,4 @@ function unsortedSegmentSumWasm(args: { inputs: { x: tf.TensorInfo; segmentIds: 
     const dst = s * rowLen;
     for (let j = 0; j < rowLen; j++) os[dst + j] += xs[src + j];
   }
-  return out;
 }

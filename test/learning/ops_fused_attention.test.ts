@@ -4,8 +4,11 @@ import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../../src/learning/backend.js';
-import { causalSelfAttention, causalSelfAttentionFused, causalSelfAttentionReference, fusedAttentionSupports } from '../../src/learning/ops/index.js';
-import { attentionKernel, FORWARD_KERNEL } from '../../src/learning/ops/attention_kernels.js';
+import {
+  causalSelfAttention, causalSelfAttentionFused, causalSelfAttentionReference, fusedAttentionSupports,
+  causalSelfAttentionPacked, causalSelfAttentionPackedFused, causalSelfAttentionPackedReference,
+} from '../../src/learning/ops/index.js';
+import { scratchStats, FORWARD_KERNEL } from '../../src/learning/ops/attention_kernels.js';
 import { Rng } from '../../src/random/prng.js';
 import { runOn, randn, expectClose } from './helpers.js';
 
@@ -64,7 +67,31 @@ describe('fused causal attention (assembly/attention)', () => {
     expect(kernelsRun([1, 2, 5, 6])).not.toContain(FORWARD_KERNEL);
   });
 
-  it('leaves no tensors and no kernel arena memory behind', async () => {
+  it('packed qkv [B, T, 3d] → [B, T, d] matches split/transpose + reference, forward and gradient', async () => {
+    await fc.assert(fc.asyncProperty(
+      fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 29 }), fc.constantFrom(4, 8, 16), fc.integer(),
+      async (B, H, T, hs, seed) => {
+        const d = H * hs;
+        const inputs = [{ data: randn(new Rng(seed), B * T * 3 * d), shape: [B, T, 3 * d] }];
+        const f = (att: (x: tf.Tensor) => tf.Tensor) => (x: tf.Tensor) => [att(x), tf.grad((t: tf.Tensor) => weightedSum(att(t)))(x)];
+        const fused = await runOn('wasm', inputs, f((x) => causalSelfAttentionPackedFused(x, H)));
+        const ref = await runOn('cpu', inputs, f((x) => causalSelfAttentionPackedReference(x, H)));
+        expectClose(fused, ref, 2e-5);
+        const viaOp = await runOn('wasm', inputs, (x) => [causalSelfAttentionPacked(x, H)]);
+        expectClose(viaOp, [fused[0]], 0);
+      }), { numRuns: 25 });
+  });
+
+  it('packed attention names bad input', async () => {
+    await initBackend('wasm');
+    tf.tidy(() => {
+      expect(() => causalSelfAttentionPacked(tf.zeros([1, 4, 30]), 4)).toThrow(/qkv.shape\[2\] = 30 is not 3·heads·hs for heads = 4/);
+      expect(() => causalSelfAttentionPacked(tf.zeros([4, 24]), 2)).toThrow(/qkv has rank 2/);
+      expect(() => causalSelfAttentionPacked(tf.zeros([1, 4, 24]), 0)).toThrow(/heads must be a positive integer, got 0/);
+    });
+  });
+
+  it('leaves no tensors and no scratch memory behind', async () => {
     await initBackend('wasm');
     const rng = new Rng(5);
     const shape = [2, 2, 7, 8];
@@ -72,10 +99,23 @@ describe('fused causal attention (assembly/attention)', () => {
     const step = () => tf.tidy(() => tf.grads((a: tf.Tensor) => weightedSum(causalSelfAttentionFused(a, a, a)))([q])[0].dataSync());
     step();
     const tensors = tf.memory().numTensors;
-    const used = attentionKernel.arena.used;
+    const calls = scratchStats.calls;
     for (let i = 0; i < 4; i++) step();
     expect(tf.memory().numTensors).toBe(tensors);
-    expect(attentionKernel.arena.used).toBe(used);
+    expect(scratchStats.outstanding).toBe(0);
+    expect(scratchStats.calls).toBe(calls + 8); // one scratch per forward and per backward
     q.dispose();
+  });
+
+  it('packed attention leaves no tensors behind either', async () => {
+    await initBackend('wasm');
+    const qkv = tf.tensor(randn(new Rng(6), 2 * 5 * 24), [2, 5, 24]);
+    const step = () => tf.tidy(() => tf.grad((a: tf.Tensor) => weightedSum(causalSelfAttentionPacked(a, 2)))(qkv).dataSync());
+    step();
+    const tensors = tf.memory().numTensors;
+    for (let i = 0; i < 4; i++) step();
+    expect(tf.memory().numTensors).toBe(tensors);
+    expect(scratchStats.outstanding).toBe(0);
+    qkv.dispose();
   });
 });

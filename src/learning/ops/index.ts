@@ -1,4 +1,6 @@
-// Ops the learning models call: dense layers, embeddings and causal attention tuned for tfjs-wasm.
+// Ops the learning models call: dense layers, embeddings, LayerNorm, GELU and causal attention tuned
+// for tfjs-wasm (fused AssemblyScript kernels on the wasm backend, plain tfjs ops elsewhere).
 export { linear, matmul, embedding, oneHotFloat } from './linear.js';
-export { causalSelfAttention, causalSelfAttentionReference } from './attention.js';
-export { causalSelfAttentionFused, fusedAttentionSupports } from './attention_kernels.js';
+export { causalSelfAttention, causalSelfAttentionReference, causalSelfAttentionPacked, causalSelfAttentionPackedReference } from './attention.js';
+export { causalSelfAttentionFused, causalSelfAttentionPackedFused, fusedAttentionSupports } from './attention_kernels.js';
+export { layerNorm, layerNormReference, gelu, geluReference, columnSum } from './nn.js';
