@@ -60,6 +60,8 @@ export interface PairwiseTwin {
   parameterDiff?: { transition: number; emission: number; initial: number };
   /** Largest parameter difference (max over T, O after matching) over all planes at their feasible edge: how far apart HMMs with these pairwise predictors can be. */
   spread?: number;
+  /** The valid twin (at 0.999 of a feasible edge) realising `spread`: the farthest one found. */
+  farthest?: { initial: number[]; transition: Mat; emission: Mat };
   /** Hidden states grouped by equal π_2/π_1 (only states in one group can be mixed). */
   groups: number[][];
   /** T invertible and rank(O) = k, so that "no twin" is a proof. */
@@ -202,6 +204,7 @@ export function findPairwiseTwin(hmm: HMM, options: PairwiseTwinOptions = {}): P
   }
   let best: { u: number[]; v: number[]; theta: number; edge: number; dist: number } | undefined;
   let spread = 0;
+  let farthest: PairwiseTwin['farthest'];
   for (const [u, v] of planes) {
     for (const sign of [1, -1] as const) {
       const edge = feasibleEdge(hmm, u, v, sign);
@@ -209,7 +212,10 @@ export function findPairwiseTwin(hmm: HMM, options: PairwiseTwinOptions = {}): P
       const atEdge = twinFor(hmm, planeRotation(u, v, sign * edge * 0.999));
       if (atEdge) {
         const d = parameterDistance(hmm, atEdge);
-        spread = Math.max(spread, Math.max(d.transition, d.emission));
+        if (Math.max(d.transition, d.emission) > spread) {
+          spread = Math.max(d.transition, d.emission);
+          farthest = atEdge;
+        }
       }
       const theta = sign * edge * angleFraction;
       const tw = twinFor(hmm, planeRotation(u, v, theta), 1e-13);
@@ -226,6 +232,7 @@ export function findPairwiseTwin(hmm: HMM, options: PairwiseTwinOptions = {}): P
       groups,
       generic,
       spread,
+      farthest,
     };
   }
   const rotation = planeRotation(best.u, best.v, best.theta);
@@ -248,6 +255,7 @@ export function findPairwiseTwin(hmm: HMM, options: PairwiseTwinOptions = {}): P
     tensorMaxDiff: diffs.tensor,
     parameterDiff: { transition: dist.transition, emission: dist.emission, initial: dist.initial },
     spread: Math.max(spread, best.dist),
+    farthest: spread >= best.dist ? farthest : tw,
     groups,
     generic,
   };

@@ -6,3 +6,5 @@ export * from './predictors.js';
 export * from './sample.js';
 export * from './match.js';
 export * from './counterexample.js';
+export * from './recover.js';
+export * from './experiment.js';

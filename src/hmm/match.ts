@@ -2,6 +2,7 @@
  * Hidden states are only identified up to relabelling: match a recovered (or twin) HMM's states
  * to a reference by a minimum-cost assignment on emission rows, then reorder it.
  */
+import { hungarian } from '../cp/congruence.js';
 import type { Mat } from './linalg.js';
 
 /**
@@ -9,31 +10,8 @@ import type { Mat } from './linalg.js';
  * Σ_h ‖reference[h] − other[permutation[h]]‖² over permutations.
  */
 export function matchStates(reference: Mat, other: Mat): number[] {
-  const k = reference.length;
   const cost = reference.map((r) => other.map((o) => r.reduce((acc, x, j) => acc + (x - o[j]) ** 2, 0)));
-  return minCostAssignment(cost, k);
-}
-
-// TEMPORARY until the cp branch's Hungarian matching lands: exhaustive search (k ≤ 8).
-function minCostAssignment(cost: number[][], k: number): number[] {
-  if (k > 9) throw new RangeError(`matching ${k} states needs the Hungarian algorithm`);
-  let best: number[] = [], bestCost = Infinity;
-  const perm = Array.from({ length: k }, (_, i) => i);
-  const rec = (i: number, acc: number) => {
-    if (acc >= bestCost) return;
-    if (i === k) {
-      bestCost = acc;
-      best = [...perm];
-      return;
-    }
-    for (let j = i; j < k; j++) {
-      [perm[i], perm[j]] = [perm[j], perm[i]];
-      rec(i + 1, acc + cost[i][perm[i]]);
-      [perm[i], perm[j]] = [perm[j], perm[i]];
-    }
-  };
-  rec(0, 0);
-  return best;
+  return hungarian(cost);
 }
 
 /** Reorders states so that new state h is old state permutation[h]. */
@@ -43,4 +21,37 @@ export function permuteHmm<T extends { initial?: number[]; transition: Mat; emis
     transition: permutation.map((p) => permutation.map((q) => hmm.transition[p][q])),
     emission: permutation.map((p) => [...hmm.emission[p]]),
   };
+}
+
+/**
+ * min over relabellings σ of max(max|T − σ(T̃)|, max|O − σ(Õ)|): a metric on HMMs up to
+ * relabelling (the triangle inequality holds, which the pairwise lower bound relies on).
+ * Exhaustive over the k! permutations (with pruning), so k ≤ 8.
+ */
+export function relabelledDistance(a: { transition: Mat; emission: Mat }, b: { transition: Mat; emission: Mat }): { distance: number; permutation: number[] } {
+  const k = a.transition.length;
+  if (k > 8) throw new RangeError(`relabelledDistance enumerates permutations: k = ${k} > 8`);
+  const perm = Array.from({ length: k }, (_, i) => i);
+  let best = Infinity, bestPerm = [...perm];
+  const rowDiff = (x: number[], y: number[]) => x.reduce((m, v, j) => Math.max(m, Math.abs(v - y[j])), 0);
+  const rec = (i: number, acc: number) => {
+    if (acc >= best) return;
+    if (i === k) {
+      best = acc;
+      bestPerm = [...perm];
+      return;
+    }
+    for (let j = i; j < k; j++) {
+      [perm[i], perm[j]] = [perm[j], perm[i]];
+      // State i of a ↔ state perm[i] of b: its emission row and the transitions among states ≤ i.
+      let c = Math.max(acc, rowDiff(a.emission[i], b.emission[perm[i]]));
+      for (let l = 0; l <= i && c < best; l++) {
+        c = Math.max(c, Math.abs(a.transition[i][l] - b.transition[perm[i]][perm[l]]), Math.abs(a.transition[l][i] - b.transition[perm[l]][perm[i]]));
+      }
+      rec(i + 1, c);
+      [perm[i], perm[j]] = [perm[j], perm[i]];
+    }
+  };
+  rec(0, 0);
+  return { distance: best, permutation: bestPerm };
 }

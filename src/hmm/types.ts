@@ -29,7 +29,7 @@ export interface HMM {
 }
 
 /** Row sums must be 1 within this tolerance. */
-export const ROW_SUM_TOLERANCE = 1e-9;
+export const HMM_ROW_SUM_TOLERANCE = 1e-9;
 
 export class HMMError extends Error {
   constructor(message: string) {
@@ -49,7 +49,7 @@ function checkVector(name: string, v: unknown, length: number | undefined): numb
     if (x < 0) throw new HMMError(`${name}[${i}] = ${x} is negative (probabilities must be ≥ 0)`);
   });
   const s = v.reduce((a: number, b: number) => a + b, 0);
-  if (Math.abs(s - 1) > ROW_SUM_TOLERANCE) throw new HMMError(`${name} sums to ${s}, expected 1 (within ${ROW_SUM_TOLERANCE})`);
+  if (Math.abs(s - 1) > HMM_ROW_SUM_TOLERANCE) throw new HMMError(`${name} sums to ${s}, expected 1 (within ${HMM_ROW_SUM_TOLERANCE})`);
   return [...v] as number[];
 }
 
