@@ -31,7 +31,7 @@ import { createHmm, type HMM } from './types.js';
 export interface PairwiseTwinOptions {
   /** Seed for the random rotation planes tried besides the coordinate planes (default 0). */
   seed?: number;
-  /** Random planes tried per group of states (default 24). */
+  /** Random planes tried per group of states (default 12). */
   randomPlanes?: number;
   /** Fraction of the largest feasible angle used (default 0.9: entries stay strictly positive). */
   angleFraction?: number;
@@ -136,7 +136,7 @@ export function parameterDistance(truth: HMM, other: { initial: number[]; transi
 /** Largest θ in (0, π] (stepping outwards, then bisecting) with a valid twin; 0 if none. */
 function feasibleEdge(hmm: HMM, u: number[], v: number[], sign: 1 | -1): number {
   const ok = (t: number) => twinFor(hmm, planeRotation(u, v, sign * t), 1e-13) !== undefined;
-  const steps = 256;
+  const steps = 90;
   let lo = 0, hi = -1;
   for (let i = 1; i <= steps; i++) {
     const t = (Math.PI * i) / steps;
@@ -151,7 +151,7 @@ function feasibleEdge(hmm: HMM, u: number[], v: number[], sign: 1 | -1): number 
     // The feasible interval may be shorter than one step.
     hi = Math.PI / steps;
   }
-  for (let it = 0; it < 60; it++) {
+  for (let it = 0; it < 45; it++) {
     const mid = (lo + hi) / 2;
     if (ok(mid)) lo = mid;
     else hi = mid;
@@ -164,7 +164,7 @@ function feasibleEdge(hmm: HMM, u: number[], v: number[], sign: 1 | -1): number 
  * mixable states, plus planes ⟂ √π_1 that keep π_1) for the twin farthest from `hmm`.
  */
 export function findPairwiseTwin(hmm: HMM, options: PairwiseTwinOptions = {}): PairwiseTwin {
-  const { seed = 0, randomPlanes = 24, angleFraction = 0.9 } = options;
+  const { seed = 0, randomPlanes = 12, angleFraction = 0.9 } = options;
   const k = hmm.k;
   const generic = inverse(hmm.transition) !== undefined && hmm.d >= k && rankRatio(hmm.emission) > 1e-10;
   const genericNote = generic

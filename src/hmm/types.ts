@@ -49,7 +49,7 @@ function checkVector(name: string, v: unknown, length: number | undefined): numb
     if (x < 0) throw new HMMError(`${name}[${i}] = ${x} is negative (probabilities must be ≥ 0)`);
   });
   const s = v.reduce((a: number, b: number) => a + b, 0);
-  if (Math.abs(s - 1) > HMM_ROW_SUM_TOLERANCE) throw new HMMError(`${name} sums to ${s}, expected 1 (within ${HMM_ROW_SUM_TOLERANCE})`);
+  if (Math.abs(s - 1) > HMM_ROW_SUM_TOLERANCE) throw new HMMError(`${name} sums to ${Number(s.toPrecision(12))}, expected 1 (within ${HMM_ROW_SUM_TOLERANCE})`);
   return [...v] as number[];
 }
 
