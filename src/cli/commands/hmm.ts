@@ -51,8 +51,8 @@ parameters from masked-prediction tasks. --hmm takes an HMM file (JSON: "transit
                   (exit 1 and says why when there is none); shows the triplet predictors differ
   experiment      [--hmm H] [--sizes 1e3,1e4,...] [--reps R] [--seed S] [--out DIR] [--json]
                   recovery error vs sample size for the triplet and pairwise tasks: a table on
-                  stdout; with --out, DIR/hmm-experiment.{json,md,svg}. Default: a 3-state,
-                  6-symbol HMM, N = 10^3 … 10^7, 3 runs each (about 10–30 s)
+                  stdout; with --out, DIR/hmm-experiment.{json,md,svg}. Default: the README's
+                  3-state, 6-symbol HMM, N = 10^3 … 10^7, 5 runs each (about 5–30 s)
 
 Common: --force overwrites existing output files. --json prints one JSON object on stdout.
 Examples:
@@ -304,7 +304,7 @@ async function experiment(argv: string[]): Promise<number> {
   sizes.forEach((n, i) => {
     if (!Number.isInteger(n) || n < 1 || n > 1e9) throw new CliError(`--sizes[${i}]: expected an integer in [1, 1e9] like 1e5, got "${sizesText!.split(',')[i]}"`);
   });
-  const reps = int(p, 'reps', 3, 1, 1000)!;
+  const reps = int(p, 'reps', 5, 1, 1000)!;
   const outDir = str(p, 'out');
   const force = flag(p, 'force');
   const files = outDir ? ['hmm-experiment.json', 'hmm-experiment.md', 'hmm-experiment.svg'].map((f) => join(outDir, f)) : [];
