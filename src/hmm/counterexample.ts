@@ -35,6 +35,8 @@ export interface PairwiseTwinOptions {
   randomPlanes?: number;
   /** Fraction of the largest feasible angle used (default 0.9: entries stay strictly positive). */
   angleFraction?: number;
+  /** Only rotations fixing √π_1, so the twin keeps the initial distribution (for a uniform start: U fixes 1, Õ = Uᵀ O, T̃ = Uᵀ T U). Needs a group of ≥ 3 mixable states. */
+  keepInitial?: boolean;
 }
 
 export interface PairwiseTwin {
@@ -164,7 +166,7 @@ function feasibleEdge(hmm: HMM, u: number[], v: number[], sign: 1 | -1): number 
  * mixable states, plus planes ⟂ √π_1 that keep π_1) for the twin farthest from `hmm`.
  */
 export function findPairwiseTwin(hmm: HMM, options: PairwiseTwinOptions = {}): PairwiseTwin {
-  const { seed = 0, randomPlanes = 12, angleFraction = 0.9 } = options;
+  const { seed = 0, randomPlanes = 12, angleFraction = 0.9, keepInitial = false } = options;
   const k = hmm.k;
   const generic = inverse(hmm.transition) !== undefined && hmm.d >= k && rankRatio(hmm.emission) > 1e-10;
   const genericNote = generic
@@ -189,11 +191,11 @@ export function findPairwiseTwin(hmm: HMM, options: PairwiseTwinOptions = {}): P
   const planes: [number[], number[]][] = [];
   const unit = (h: number) => Array.from({ length: k }, (_, i) => (i === h ? 1 : 0));
   for (const g of mixable) {
-    for (let a = 0; a < g.length; a++) for (let b = a + 1; b < g.length; b++) planes.push([unit(g[a]), unit(g[b])]);
+    if (!keepInitial) for (let a = 0; a < g.length; a++) for (let b = a + 1; b < g.length; b++) planes.push([unit(g[a]), unit(g[b])]);
     const inGroup = () => Array.from({ length: k }, (_, i) => (g.includes(i) ? rng.nextNormal() : 0));
     const sqG = Array.from({ length: k }, (_, i) => (g.includes(i) ? sq[i] : 0));
     for (let r = 0; r < randomPlanes; r++) {
-      const pair = gramSchmidt([inGroup(), inGroup()]);
+      const pair = keepInitial ? undefined : gramSchmidt([inGroup(), inGroup()]);
       if (pair) planes.push([pair[0], pair[1]]);
       // A plane ⟂ √π_1 inside the group keeps π̃_1 = π_1 (the issue's "rotation fixing 1").
       if (g.length >= 3) {
@@ -201,6 +203,9 @@ export function findPairwiseTwin(hmm: HMM, options: PairwiseTwinOptions = {}): P
         if (b) planes.push([b[1], b[2]]);
       }
     }
+  }
+  if (planes.length === 0) {
+    return { found: false, reason: `no twin keeping the initial distribution: that needs ≥ 3 mixable states (a plane ⟂ √π_1), but the groups are ${groups.map((g) => `{${g.join(',')}}`).join(' ')}`, groups, generic };
   }
   let best: { u: number[]; v: number[]; theta: number; edge: number; dist: number } | undefined;
   let spread = 0;

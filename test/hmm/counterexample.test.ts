@@ -46,6 +46,18 @@ describe('pairwise twin', () => {
     checkTwin(h);
   });
 
+  it('--keep-initial: rotations fixing √π keep π̃ = π exactly (and need ≥ 3 mixable states)', () => {
+    const h = randomHmm(4, 5, { seed: 8 });
+    const r = findPairwiseTwin(h, { keepInitial: true });
+    expect(r.found, r.reason).toBe(true);
+    expect(maxAbsDiff(r.twin!.initial, h.initial)).toBeLessThan(1e-12);
+    expect(r.pairwiseMaxDiff!).toBeLessThanOrEqual(1e-12);
+    expect(r.parameterDiff!.emission).toBeGreaterThanOrEqual(1e-3);
+    const two = findPairwiseTwin(randomHmm(2, 3, { seed: 1 }), { keepInitial: true });
+    expect(two.found).toBe(false);
+    expect(two.reason).toMatch(/needs ≥ 3 mixable states/);
+  });
+
   it('random stationary HMMs, k = 2…6 (k = 2 included: a stationary 2-state HMM has twins too)', () => {
     for (const k of [2, 3, 4, 5, 6]) for (const seed of [1, 2]) checkTwin(randomHmm(k, k + 2, { seed: 10 * k + seed }));
   });

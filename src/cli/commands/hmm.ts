@@ -23,6 +23,7 @@ import {
   sampleSequences,
   tripletPredictor,
   EXPERIMENT_SIZES,
+  defaultExperimentHmm,
   type HMM,
 } from '../../hmm/index.js';
 import { maxAbsDiff } from '../../hmm/linalg.js';
@@ -31,7 +32,8 @@ const USAGE = `testbeds hmm SUBCOMMAND [options]
 
 Hidden Markov models (k hidden states, d observations) and the identifiability of their
 parameters from masked-prediction tasks. --hmm takes an HMM file (JSON: "transition" k×k,
-"emission" k×d, optional "initial"; rows = hidden states) or random:K,D[,SEED].
+"emission" k×d, optional "initial"; rows = hidden states), "example" (the README's 3-state
+HMM) or random:K,D[,SEED] (Dirichlet(1) rows, stationary start).
 
   random          --k K --d D [--seed S] [--stickiness X] [--initial stationary|random] [--out FILE]
                   a random HMM (Dirichlet rows), as JSON on stdout or in FILE
@@ -46,9 +48,10 @@ parameters from masked-prediction tasks. --hmm takes an HMM file (JSON: "transit
                   [--init jennrich|svd|random] [--restarts R] [--out FILE] [--json]
                   builds W = Σ e_x1 ⊗ E[x2 ⊗ x3 | x1], decomposes it with CP rank k and reads off
                   (T, O); errors are max|Δ| against H after matching hidden states
-  counterexample  --hmm H [--seed S] [--out FILE] [--json]
+  counterexample  --hmm H [--keep-initial] [--seed S] [--out FILE] [--json]
                   a different valid HMM with the same pairwise predictors among positions 1, 2, 3
-                  (exit 1 and says why when there is none); shows the triplet predictors differ
+                  (exit 1 and says why when there is none); shows the triplet predictors differ.
+                  --keep-initial: only rotations fixing √π (uniform start: Õ = UᵀO, T̃ = UᵀTU)
   experiment      [--hmm H] [--sizes 1e3,1e4,...] [--reps R] [--seed S] [--out DIR] [--json]
                   recovery error vs sample size for the triplet and pairwise tasks: a table on
                   stdout; with --out, DIR/hmm-experiment.{json,md,svg}. Default: the README's
@@ -64,14 +67,15 @@ Examples:
 const COMMON: OptionSpec = { hmm: { type: 'string' }, seed: { type: 'string' }, json: { type: 'boolean' }, out: { type: 'string' }, force: { type: 'boolean' } };
 
 function loadHmm(spec: string | undefined, forRecovery = false): HMM {
-  if (spec === undefined) throw new CliError('--hmm is required (an HMM JSON file, or random:K,D[,SEED])');
+  if (spec === undefined) throw new CliError('--hmm is required (an HMM JSON file, example, or random:K,D[,SEED])');
+  if (spec === 'example') return defaultExperimentHmm();
   const m = /^random:(\d+),(\d+)(?:,(\d+))?$/.exec(spec);
   if (m) {
     const h = randomHmm(Number(m[1]), Number(m[2]), { seed: m[3] ? Number(m[3]) : 0 });
     if (forRecovery && h.d < h.k) throw new CliError(`--hmm ${spec}: recovery needs d ≥ k`);
     return h;
   }
-  if (!existsSync(spec)) throw new CliError(`--hmm: no such file "${spec}" (give an HMM JSON file or random:K,D[,SEED])`);
+  if (!existsSync(spec)) throw new CliError(`--hmm: no such file "${spec}" (give an HMM JSON file, example, or random:K,D[,SEED])`);
   return parseHmm(readFileSync(spec, 'utf8'), spec, { forRecovery });
 }
 
@@ -253,9 +257,9 @@ async function recover(argv: string[]): Promise<number> {
 }
 
 async function counterexample(argv: string[]): Promise<number> {
-  const p = parse(argv, COMMON, false);
+  const p = parse(argv, { ...COMMON, 'keep-initial': { type: 'boolean' } }, false);
   const hmm = loadHmm(str(p, 'hmm'));
-  const r = findPairwiseTwin(hmm, { seed: seedOf(p) });
+  const r = findPairwiseTwin(hmm, { seed: seedOf(p), keepInitial: flag(p, 'keep-initial') });
   const out = str(p, 'out');
   if (out && r.twin) writeNew(out, JSON.stringify(hmmToJSON(r.twin, true)) + '\n', flag(p, 'force'));
   if (flag(p, 'json')) {
