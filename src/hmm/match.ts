@@ -26,11 +26,11 @@ export function permuteHmm<T extends { initial?: number[]; transition: Mat; emis
 /**
  * min over relabellings σ of max(max|T − σ(T̃)|, max|O − σ(Õ)|): a metric on HMMs up to
  * relabelling (the triangle inequality holds, which the pairwise lower bound relies on).
- * Exhaustive over the k! permutations (with pruning), so k ≤ 8.
+ * Exhaustive over the k! permutations (branch and bound), so k ≤ 10.
  */
 export function relabelledDistance(a: { transition: Mat; emission: Mat }, b: { transition: Mat; emission: Mat }): { distance: number; permutation: number[] } {
   const k = a.transition.length;
-  if (k > 8) throw new RangeError(`relabelledDistance enumerates permutations: k = ${k} > 8`);
+  if (k > 10) throw new RangeError(`relabelledDistance enumerates permutations: k = ${k} > 10`);
   const perm = Array.from({ length: k }, (_, i) => i);
   let best = Infinity, bestPerm = [...perm];
   const rowDiff = (x: number[], y: number[]) => x.reduce((m, v, j) => Math.max(m, Math.abs(v - y[j])), 0);

@@ -71,6 +71,20 @@ describe('pairwise twin', () => {
     }
   });
 
+  it('relabelledDistance is 0 for a relabelled copy and the brute-force minimum otherwise', () => {
+    const a = randomHmm(4, 5, { seed: 21 }), b = randomHmm(4, 5, { seed: 22 });
+    const perm = [2, 0, 3, 1];
+    const relabelled = { transition: perm.map((p) => perm.map((q) => a.transition[p][q])), emission: perm.map((p) => a.emission[p]) };
+    expect(relabelledDistance(a, relabelled).distance).toBe(0);
+    let brute = Infinity;
+    const perms = (xs: number[]): number[][] => (xs.length <= 1 ? [xs] : xs.flatMap((x, i) => perms([...xs.slice(0, i), ...xs.slice(i + 1)]).map((r) => [x, ...r])));
+    for (const p of perms([0, 1, 2, 3])) {
+      const t = p.map((i) => p.map((j) => b.transition[i][j])), e = p.map((i) => b.emission[i]);
+      brute = Math.min(brute, Math.max(maxAbsDiff(a.transition, t), maxAbsDiff(a.emission, e)));
+    }
+    expect(relabelledDistance(a, b).distance).toBeCloseTo(brute, 15);
+  });
+
   it('non-stationary start, states 0 and 1 with equal P(h2)/P(h1): they can be mixed', () => {
     const h = createHmm({
       initial: [0.2, 0.2, 0.6],

@@ -191,18 +191,19 @@ async function predictors(argv: string[]): Promise<number> {
       }
       pairs.push(entry);
     }
-  const [ti, tj, tl] = positions.length >= 3 ? positions : [positions[0], positions[1], positions[1]];
-  const trip = tripletPredictor(joint, ti, tj, tl);
   const d = hmm.d;
   const nested = (data: Float64Array) => Array.from({ length: d }, (_, a) => Array.from({ length: d }, (_, b) => Array.from(data.subarray((a * d + b) * d, (a * d + b + 1) * d), (x) => round(x))));
-  const tripEst = emp ? tripletPredictor(emp, ti, tj, tl) : undefined;
+  // The triplet predictor E[x_j ⊗ x_l | x_i] for the first three positions (i, j, l).
+  const [ti, tj, tl] = positions;
+  const trip = positions.length >= 3 ? tripletPredictor(joint, ti, tj, tl) : undefined;
+  const tripEst = trip && emp ? tripletPredictor(emp, ti, tj, tl) : undefined;
   if (flag(p, 'json')) {
     console.log(JSON.stringify({
       k: hmm.k,
       d,
       positions,
       pairwise: pairs.map((e) => ({ i: e.i, j: e.j, predictor: roundMat(e.predictor), ...(e.estimate ? { estimate: roundMat(e.estimate), maxError: e.maxError } : {}) })),
-      triplet: { i: ti, j: tj, l: tl, predictor: nested(trip.data), ...(tripEst ? { estimate: nested(tripEst.data), maxError: maxTensorDiff(tripEst.data, trip.data) } : {}) },
+      ...(trip ? { triplet: { i: ti, j: tj, l: tl, predictor: nested(trip.data), ...(tripEst ? { estimate: nested(tripEst.data), maxError: maxTensorDiff(tripEst.data, trip.data) } : {}) } } : {}),
       ...(samples ? { samples, seed: seedOf(p) } : {}),
     }));
     return 0;
@@ -211,8 +212,11 @@ async function predictors(argv: string[]): Promise<number> {
     printMatrix(`E[x_${e.j} | x_${e.i}]  (row a: given x_${e.i} = a)${e.maxError !== undefined ? `   estimate from ${samples} samples: max error ${e.maxError.toExponential(2)}` : ''}`, e.predictor);
     console.log('');
   }
-  console.log(`E[x_${tj} ⊗ x_${tl} | x_${ti}]${tripEst ? `   estimate from ${samples} samples: max error ${maxTensorDiff(tripEst.data, trip.data).toExponential(2)}` : ''}`);
-  for (let a = 0; a < d; a++) printMatrix(`  given x_${ti} = ${a}:`, nested(trip.data)[a]);
+  if (trip) {
+    console.log(`E[x_${tj} ⊗ x_${tl} | x_${ti}]  (rows: x_${tj}, columns: x_${tl})${tripEst ? `   estimate from ${samples} samples: max error ${maxTensorDiff(tripEst.data, trip.data).toExponential(2)}` : ''}`);
+    const t = nested(trip.data);
+    for (let a = 0; a < d; a++) printMatrix(`  given x_${ti} = ${a}:`, t[a]);
+  }
   return 0;
 }
 
