@@ -8,3 +8,4 @@ export * from './match.js';
 export * from './counterexample.js';
 export * from './recover.js';
 export * from './experiment.js';
+export * from './data.js';

@@ -128,6 +128,21 @@ describe('testbeds hmm', () => {
     expect(JSON.parse(ps.stdout).pairwise[0].maxError).toBeLessThan(0.05);
   });
 
+  it('recover --data: W from the windows of a sampled sequences file, with and without the truth', async () => {
+    const f = join(dir, 'long.u16');
+    expect((await run('sample', '--hmm', hmmFile, '--length', '400000', '--seed', '6', '--out', f)).code).toBe(0);
+    const blind = await run('recover', '--data', f, '--k', '3', '--json');
+    expect(blind.code).toBe(0);
+    const jb = JSON.parse(blind.stdout);
+    expect(jb.errors).toBeUndefined();
+    expect(jb.windows).toBe(399998);
+    expect(jb.emission).toHaveLength(3);
+    const known = JSON.parse((await run('recover', '--data', f, '--hmm', hmmFile, '--json')).stdout);
+    expect(known.errors.transition).toBeLessThan(0.05);
+    expect(known.errors.emission).toBeLessThan(0.05);
+    expect((await run('recover', '--data', f)).stderr).toMatch(/--data needs --k/);
+  });
+
   it('experiment writes JSON, markdown and SVG to --out (small sizes)', async () => {
     const o = join(dir, 'exp');
     const r = await run('experiment', '--hmm', denseFile, '--sizes', '1000,20000', '--reps', '2', '--out', o);

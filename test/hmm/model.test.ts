@@ -18,6 +18,7 @@ import {
   stationaryDistribution,
   tripletPredictor,
   tripletTensor,
+  tripleJointFromSequences,
   type HMM,
 } from '../../src/hmm/index.js';
 import { Rng } from '../../src/random/prng.js';
@@ -170,6 +171,19 @@ describe('exact predictors', () => {
       for (let i = 0; i < ex.length; i++) expect(Math.abs(emp[i] - ex[i])).toBeLessThan(5 * Math.sqrt(ex[i] / n) + 1e-12);
     });
   }
+});
+
+describe('data', () => {
+  it('tripleJointFromSequences counts every window of three consecutive observations', () => {
+    const j = tripleJointFromSequences([[0, 1, 2, 0], [2, 2], [1, 1, 1]], 3);
+    expect(j.samples).toBe(3); // (0,1,2), (1,2,0), (1,1,1)
+    const at = (a: number, b: number, c: number) => j.probs[(a * 3 + b) * 3 + c];
+    expect([at(0, 1, 2), at(1, 2, 0), at(1, 1, 1)]).toEqual([1 / 3, 1 / 3, 1 / 3]);
+    expect(j.probs.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 15);
+    expect(() => tripleJointFromSequences([[0, 1, 5]], 3)).toThrow(/out of range for d = 3/);
+    expect(() => tripleJointFromSequences([[0, -1, 1]])).toThrow(/sequence 0, position 1/);
+    expect(() => tripleJointFromSequences([[0, 1]])).toThrow(/shorter than 3/);
+  });
 });
 
 describe('sampling', () => {

@@ -22,6 +22,10 @@ import {
   runExperiment,
   sampleSequences,
   tripletPredictor,
+  tripletTensor,
+  tripleJointFromSequences,
+  recoverFromTensor,
+  type Recovery,
   EXPERIMENT_SIZES,
   defaultExperimentHmm,
   type HMM,
@@ -45,9 +49,12 @@ HMM) or random:K,D[,SEED] (Dirichlet(1) rows, stationary start).
                   E[x_j ⊗ x_l | x_i] for the first three; with --samples, also the estimates
                   from N sampled sequences and their max error
   recover         --hmm H [--source exact|samples] [--samples N] [--seed S]
-                  [--init jennrich|svd|random] [--restarts R] [--out FILE] [--json]
+                  [--init jennrich|svd|random] [--restarts R] [--max-iter M] [--out FILE] [--json]
                   builds W = Σ e_x1 ⊗ E[x2 ⊗ x3 | x1], decomposes it with CP rank k and reads off
                   (T, O); errors are max|Δ| against H after matching hidden states
+                  --data FILE --k K [--d D] [--hmm H]: W from every window of 3 consecutive
+                  observations in FILE (a sequences file as written by sample; assumes a
+                  stationary HMM); errors only when --hmm gives the truth
   counterexample  --hmm H [--keep-initial] [--seed S] [--out FILE] [--json]
                   a different valid HMM with the same pairwise predictors among positions 1, 2, 3
                   (exit 1 and says why when there is none); shows the triplet predictors differ.
@@ -220,18 +227,54 @@ async function predictors(argv: string[]): Promise<number> {
   return 0;
 }
 
+function decodeSequences(path: string): number[][] | Uint8Array[] | Uint16Array[] {
+  if (!existsSync(path)) throw new CliError(`--data: no such file "${path}"`);
+  const ext = extname(path);
+  if (ext === '.txt') {
+    return readFileSync(path, 'utf8').split('\n').filter((l) => l.trim() !== '').map((l, i) =>
+      l.trim().split(/\s+/).map((w, t) => {
+        const x = Number(w);
+        if (!Number.isInteger(x) || x < 0) throw new CliError(`${path}: line ${i + 1}, item ${t + 1}: "${w}" is not a non-negative integer`);
+        return x;
+      }),
+    );
+  }
+  const buf = readFileSync(path);
+  if (ext === '.u16') {
+    if (buf.length % 2) throw new CliError(`${path}: odd number of bytes for uint16 data`);
+    return [new Uint16Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.length))];
+  }
+  return [new Uint8Array(buf)];
+}
+
 async function recover(argv: string[]): Promise<number> {
-  const p = parse(argv, { ...COMMON, source: { type: 'string' }, samples: { type: 'string' }, init: { type: 'string' }, restarts: { type: 'string' }, 'max-iter': { type: 'string' } }, false);
-  const hmm = loadHmm(str(p, 'hmm'), true);
-  const source = oneOf(p, 'source', ['exact', 'samples'] as const, 'exact');
+  const p = parse(argv, { ...COMMON, source: { type: 'string' }, samples: { type: 'string' }, init: { type: 'string' }, restarts: { type: 'string' }, 'max-iter': { type: 'string' }, data: { type: 'string' }, k: { type: 'string' }, d: { type: 'string' } }, false);
+  const dataPath = str(p, 'data');
+  const hmm = dataPath && str(p, 'hmm') === undefined ? undefined : loadHmm(str(p, 'hmm'), true);
+  const source = dataPath ? 'data' : oneOf(p, 'source', ['exact', 'samples'] as const, 'exact');
+  if (dataPath && str(p, 'source') !== undefined) throw new CliError('--data and --source are exclusive (--data: estimate W from the sequences in the file)');
   const samples = int(p, 'samples', 1e6, 1, 1e10)!;
-  if (source === 'exact' && str(p, 'samples') !== undefined) throw new CliError('--samples needs --source samples');
+  if (source !== 'samples' && str(p, 'samples') !== undefined) throw new CliError('--samples needs --source samples');
   const init = oneOf(p, 'init', ['jennrich', 'svd', 'random'] as const, 'jennrich');
   const restarts = int(p, 'restarts', 1, 1, 1000)!;
   const maxIter = int(p, 'max-iter', 1000, 1, 1e6)!;
+  const cpOptions = { init, restarts, maxIter, linesearch: true, tol: 1e-14, seed: seedOf(p) };
   const prog = progressReporter();
   const t0 = performance.now();
-  const rec = recoverHmm(hmm, { source, samples, seed: seedOf(p), cp: { init, restarts, maxIter, linesearch: true, tol: 1e-14, seed: seedOf(p) }, onProgress: (done, total) => prog.onProgress('sampling triples', done, total) });
+  let rec: Recovery;
+  let windows: number | undefined;
+  if (dataPath) {
+    const k = hmm?.k ?? int(p, 'k', undefined, 1, 1000);
+    if (k === undefined) throw new CliError('--data needs --k (the number of hidden states), or --hmm for the true HMM');
+    if (hmm && str(p, 'k') !== undefined && int(p, 'k', undefined, 1, 1000) !== hmm.k) throw new CliError(`--k ${str(p, 'k')} disagrees with --hmm (k = ${hmm.k})`);
+    const d = hmm?.d ?? int(p, 'd', undefined, 1, 4096);
+    const joint = tripleJointFromSequences(decodeSequences(dataPath), d);
+    windows = joint.samples;
+    if (joint.d < k) throw new CliError(`recovery needs d ≥ k, but the data have d = ${joint.d} symbols and k = ${k} (pass --d if some symbols never occur)`);
+    rec = recoverFromTensor(tripletTensor(joint), k, { truth: hmm, cp: cpOptions });
+  } else {
+    rec = recoverHmm(hmm!, { source: source as 'exact' | 'samples', samples, seed: seedOf(p), cp: cpOptions, onProgress: (done, total) => prog.onProgress('sampling triples', done, total) });
+  }
   prog.done();
   const seconds = (performance.now() - t0) / 1000;
   const out = str(p, 'out');
@@ -245,16 +288,18 @@ async function recover(argv: string[]): Promise<number> {
       cp: rec.cp,
       source,
       ...(source === 'samples' ? { samples, seed: seedOf(p) } : {}),
+      ...(dataPath ? { data: dataPath, windows } : {}),
       conditionRatio: rec.conditionRatio,
       projection: rec.projection,
       seconds,
     }));
     return 0;
   }
-  console.log(`recovered from ${source === 'exact' ? 'the exact W' : `W estimated from ${samples} sampled triples (seed ${seedOf(p)})`}; CP rank ${rec.cp.rank}, ${rec.cp.iterations} sweeps, fit ${rec.cp.fit.toFixed(10)} (init ${rec.cp.init})`);
-  printMatrix('transition (rows: from-state, in the true labelling)', rec.transition);
+  const from = source === 'exact' ? 'the exact W' : source === 'data' ? `W estimated from ${windows} windows (x_t, x_t+1, x_t+2) of ${dataPath}` : `W estimated from ${samples} sampled triples (seed ${seedOf(p)})`;
+  console.log(`recovered from ${from}; CP rank ${rec.cp.rank}, ${rec.cp.iterations} sweeps, fit ${rec.cp.fit.toFixed(10)} (init ${rec.cp.init})`);
+  printMatrix(`transition (rows: from-state${hmm ? ', in the true labelling' : ''})`, rec.transition);
   printMatrix('emission (rows: hidden states)', rec.emission);
-  console.log(`permutation (true state → CP component): [${rec.permutation.join(', ')}]`);
+  if (hmm) console.log(`permutation (true state → CP component): [${rec.permutation.join(', ')}]`);
   if (rec.errors) console.log(`errors: max|ΔT| = ${rec.errors.transition.toExponential(3)}, max|ΔO| = ${rec.errors.emission.toExponential(3)}`);
   console.log(`(${seconds.toFixed(2)} s)${out ? `; wrote ${out}` : ''}`);
   return 0;
