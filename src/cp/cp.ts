@@ -17,6 +17,7 @@ import { checkMatrix, cloneMatrix, matrix, type Matrix } from './matrix.js';
 import { checkTensor, norm, type Tensor3 } from './tensor.js';
 import { jennrichInit, randomInit, svdInit, type Factors } from './init.js';
 import { tsOps, type AlsOps } from './ops.js';
+import { wasmOps } from './kernel.js';
 
 export type CPInit = 'random' | 'svd' | 'jennrich';
 
@@ -107,7 +108,7 @@ export function cp(tensor: Tensor3, rank: number, options: CPOptions = {}): CPRe
   }
   const normX = norm(tensor);
   if (normX === 0) throw new RangeError('tensor is identically zero: every CP decomposition has zero weights');
-  const ops = tsOps; // the wasm kernel lands in the next commit
+  const ops = opts.backend === 'wasm' ? wasmOps : tsOps;
 
   let best: CPResult | null = null;
   for (let run = 0; run < opts.restarts; run++) {
@@ -186,7 +187,7 @@ function alsRun(t: Tensor3, R: number, init: Factors, normX: number, opts: RunOp
       if (ops.solveNormal(V, R, M, n)) return;
       let maxDiag = 0;
       for (let a = 0; a < R; a++) maxDiag = Math.max(maxDiag, Vbak[a * R + a]);
-      for (let ridge = maxDiag * 1e-12; ridge <= maxDiag; ridge *= 100) {
+      for (let ridge = maxDiag * 1e-12; maxDiag > 0 && ridge <= maxDiag; ridge *= 100) {
         V.set(Vbak.subarray(0, RR));
         for (let a = 0; a < R; a++) V[a * R + a] += ridge;
         if (ops.solveNormal(V, R, M, n)) {

@@ -11,3 +11,5 @@ export { jennrichInit, svdInit, randomInit, mttkrpMode } from './init.js';
 export type { Factors } from './init.js';
 export type { AlsOps } from './ops.js';
 export { tsOps } from './ops.js';
+export { wasmOps, cpKernel } from './kernel.js';
+export type { CPExports } from './kernel.js';

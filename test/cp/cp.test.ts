@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { cp, congruence, factorMatchScore, fromFactors, maxRank, tensor3, norm, type CPResult } from '../../src/cp/index.js';
 import { hmmLike, planted } from './helpers.js';
 
-const backends = ['ts'] as const;
+const backends = ['wasm', 'ts'] as const;
 
 describe.each(backends)('cp (backend %s): planted random CP tensors 20x20x20', (backend) => {
   for (const R of [5, 10]) {
@@ -101,7 +101,7 @@ describe('cp on HMM-like factors (Dirichlet columns, nearly collinear): where pl
   const { X, F } = hmmLike(20, 5, 20, 3);
   const runs: Record<string, CPResult> = {};
   const run = (name: string, init: 'random' | 'svd' | 'jennrich', linesearch: boolean) =>
-    (runs[name] = cp(X, 5, { init, linesearch, seed: 1, tol: 1e-12, maxIter: 4000, backend: 'ts' }));
+    (runs[name] = cp(X, 5, { init, linesearch, seed: 1, tol: 1e-12, maxIter: 4000 }));
 
   it('plain ALS, line search and Jennrich all converge; line search and Jennrich need far fewer sweeps', () => {
     const plain = run('plain', 'svd', false);
