@@ -18,6 +18,7 @@ import { checkTensor, norm, type Tensor3 } from './tensor.js';
 import { jennrichInit, randomInit, svdInit, type Factors } from './init.js';
 import { tsOps, type AlsOps } from './ops.js';
 import { wasmOps } from './kernel.js';
+import { AlsSweep, alsBufferLengths, alsBuffers } from './als.js';
 
 export type CPInit = 'random' | 'svd' | 'jennrich';
 
@@ -159,60 +160,32 @@ function alsRun(t: Tensor3, R: number, init: Factors, normX: number, opts: RunOp
   const [I, J, K] = t.dims;
   const IJ = I * J;
   const RR = R * R;
-  const maxDim = Math.max(I, J, K);
-  const ws = ops.workspace([I * J * K, I * R, J * R, K * R, I * R, J * R, K * R, I * R, J * R, K * R, IJ * R, IJ * R, maxDim * R, K * R, RR, RR, RR, RR, RR]);
+  // The sweep's buffers, then line-search copies: A0, B0, C0 (before the sweep), As, Bs, Cs (trial), T2.
+  const ws = ops.workspace([...alsBufferLengths(t.dims, R), I * R, J * R, K * R, I * R, J * R, K * R, IJ * R]);
   try {
-    const [X] = ws;
-    let [, A, B, C, A0, B0, C0, As, Bs, Cs, T, T2, M, M3, GA, GB, GC, V, Vbak] = ws;
+    const s = new AlsSweep(ops, t.dims, R, opts.l2, alsBuffers(ws.slice(0, 12)));
+    const [A0, B0, C0] = ws.slice(12, 15);
+    let [As, Bs, Cs, T2] = ws.slice(15, 19);
+    const { X, GA, GB, GC } = s.b;
     X.set(t.data);
-    A.set(init[0].data);
-    B.set(init[1].data);
-    C.set(init[2].data);
+    s.b.A.set(init[0].data);
+    s.b.B.set(init[1].data);
+    s.b.C.set(init[2].data);
+    s.onRidge = (ridge, mode, iter) => {
+      if (notes.some((n) => n.startsWith('normal equations'))) return;
+      notes.push(`normal equations not positive definite (sweep ${iter}, mode ${mode + 1}): added ridge ${ridge.toExponential(2)}; later sweeps may too`);
+    };
     const normX2 = normX * normX;
     const history: number[] = [];
-    let haveT = false;
     let converged = false;
     let iterations = 0;
     let relErr = Infinity;
     let exact = false;
-    let ridgeNoted = false;
     let accPow = 2;
     let accFail = 0;
     const maxFail = 4;
     let accepted = 0;
 
-    const solve = (n: number, mode: number, iter: number): void => {
-      if (opts.l2 > 0) for (let a = 0; a < R; a++) V[a * R + a] += opts.l2;
-      Vbak.set(V.subarray(0, RR));
-      if (ops.solveNormal(V, R, M, n)) return;
-      let maxDiag = 0;
-      for (let a = 0; a < R; a++) maxDiag = Math.max(maxDiag, Vbak[a * R + a]);
-      for (let ridge = maxDiag * 1e-12; maxDiag > 0 && ridge <= maxDiag; ridge *= 100) {
-        V.set(Vbak.subarray(0, RR));
-        for (let a = 0; a < R; a++) V[a * R + a] += ridge;
-        if (ops.solveNormal(V, R, M, n)) {
-          if (!ridgeNoted) {
-            notes.push(`normal equations not positive definite (sweep ${iter}, mode ${mode + 1}): added ridge ${ridge.toExponential(2)}; later sweeps may too`);
-            ridgeNoted = true;
-          }
-          return;
-        }
-      }
-      throw new Error(`CP-ALS: normal equations for mode ${mode + 1} are singular at sweep ${iter} even with a ridge (is a factor all zeros?)`);
-    };
-    const hadamard = (G1: Float64Array, G2: Float64Array): void => {
-      for (let p = 0; p < RR; p++) V[p] = G1[p] * G2[p];
-    };
-    const normalize = (F: Float64Array, n: number): void => {
-      for (let r = 0; r < R; r++) {
-        let s = 0;
-        for (let i = 0; i < n; i++) s += F[i * R + r] * F[i * R + r];
-        if (s > 0) {
-          const inv = 1 / Math.sqrt(s);
-          for (let i = 0; i < n; i++) F[i * R + r] *= inv;
-        }
-      }
-    };
     /** Relative error of [[A', B', C']] given ⟨X, X̂⟩ and the three Grams already in GA, GB, GC. */
     const relErrorOf = (inner: number, Af: Float64Array, Bf: Float64Array, Cf: Float64Array): { e: number; exact: boolean } => {
       let xhat2 = 0;
@@ -226,45 +199,19 @@ function alsRun(t: Tensor3, R: number, init: Factors, normX: number, opts: RunOp
       iterations = it;
       const lsNow = opts.linesearch && it % 2 === 0 && it > 2;
       if (lsNow) {
-        A0.set(A);
-        B0.set(B);
-        C0.set(C);
+        A0.set(s.b.A);
+        B0.set(s.b.B);
+        C0.set(s.b.C);
       }
-      // Mode 1: A ← X_(1)(C ⊙ B) (BᵀB ∘ CᵀC)⁻¹, then unit columns (the scale is re-fitted by B and C).
-      if (!haveT) ops.ttm3(X, I, J, K, C, R, T);
-      ops.mttkrp1(T, I, J, R, B, M);
-      ops.gram(B, J, R, GB);
-      ops.gram(C, K, R, GC);
-      hadamard(GB, GC);
-      solve(I, 0, it);
-      A.set(M.subarray(0, I * R));
-      normalize(A, I);
-      // Mode 2: T = X ×₃ C is still valid (C has not changed).
-      ops.mttkrp2(T, I, J, R, A, M);
-      ops.gram(A, I, R, GA);
-      hadamard(GA, GC);
-      solve(J, 1, it);
-      B.set(M.subarray(0, J * R));
-      normalize(B, J);
-      // Mode 3: C keeps the scale, so [[A, B, C]] is the current model.
-      ops.mttkrp3(X, I, J, K, A, B, R, M);
-      ops.gram(B, J, R, GB);
-      hadamard(GA, GB);
-      M3.set(M.subarray(0, K * R));
-      solve(K, 2, it);
-      C.set(M.subarray(0, K * R));
-      haveT = false;
-      ops.gram(C, K, R, GC);
-      let inner = 0; // ⟨X, X̂⟩ = Σ M3 ∘ C
-      for (let p = 0; p < K * R; p++) inner += M3[p] * C[p];
-      ({ e: relErr, exact } = relErrorOf(inner, A, B, C));
-
+      const inner = s.sweep(it);
+      ({ e: relErr, exact } = relErrorOf(inner, s.b.A, s.b.B, s.b.C));
+      const { A, B, C, M } = s.b;
       if (lsNow) {
         // Bro's extrapolation F = F_0 + s (F − F_0) with s = it^(1/accPow).
-        const s = Math.pow(it, 1 / accPow);
-        for (let p = 0; p < I * R; p++) As[p] = A0[p] + s * (A[p] - A0[p]);
-        for (let p = 0; p < J * R; p++) Bs[p] = B0[p] + s * (B[p] - B0[p]);
-        for (let p = 0; p < K * R; p++) Cs[p] = C0[p] + s * (C[p] - C0[p]);
+        const step = Math.pow(it, 1 / accPow);
+        for (let p = 0; p < I * R; p++) As[p] = A0[p] + step * (A[p] - A0[p]);
+        for (let p = 0; p < J * R; p++) Bs[p] = B0[p] + step * (B[p] - B0[p]);
+        for (let p = 0; p < K * R; p++) Cs[p] = C0[p] + step * (C[p] - C0[p]);
         // ⟨X, X̂'⟩ via T' = X ×₃ C' — which the next sweep reuses when the step is accepted.
         ops.ttm3(X, I, J, K, Cs, R, T2);
         ops.mttkrp1(T2, I, J, R, Bs, M);
@@ -275,11 +222,12 @@ function alsRun(t: Tensor3, R: number, init: Factors, normX: number, opts: RunOp
         ops.gram(Cs, K, R, GC);
         const trial = relErrorOf(innerS, As, Bs, Cs);
         if (trial.e < relErr) {
-          [A, As] = [As, A];
-          [B, Bs] = [Bs, B];
-          [C, Cs] = [Cs, C];
-          [T, T2] = [T2, T];
-          haveT = true;
+          s.b.A = As;
+          s.b.B = Bs;
+          s.b.C = Cs;
+          [As, Bs, Cs] = [A, B, C];
+          [s.b.T, T2] = [T2, s.b.T];
+          s.haveT = true;
           relErr = trial.e;
           exact = trial.exact;
           accFail = 0;
@@ -296,6 +244,7 @@ function alsRun(t: Tensor3, R: number, init: Factors, normX: number, opts: RunOp
         break;
       }
     }
+    const { A, B, C } = s.b;
     if (!exact) {
       relErr = Math.sqrt(ops.residualSq(X, I, J, K, A, B, C, R)) / normX;
       history[history.length - 1] = 1 - relErr;
