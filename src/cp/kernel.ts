@@ -1,0 +1,62 @@
+/**
+ * The CP-ALS kernel (assembly/cp) behind the AlsOps interface. TypeScript owns the kernel's
+ * memory: `workspace` allocates every array of one ALS run in the arena at once and only then
+ * takes Float64Array views (growth would detach earlier views); kernel calls get the views'
+ * byteOffsets as pointers; `release` resets the arena to its mark, so repeated runs never leak.
+ */
+import { loadKernel } from '../kernels/kernel.js';
+import type { KernelExports } from '../kernels/arena.js';
+import { wasmBase64 } from '../kernels/generated/cp.js';
+import type { AlsOps } from './ops.js';
+
+export interface CPExports extends KernelExports {
+  ttm3(x: number, IJ: number, K: number, c: number, R: number, t: number): void;
+  mttkrp1(t: number, I: number, J: number, R: number, b: number, m: number): void;
+  mttkrp2(t: number, I: number, J: number, R: number, a: number, m: number): void;
+  mttkrp3(x: number, I: number, J: number, K: number, a: number, b: number, R: number, m: number): void;
+  gram(a: number, n: number, R: number, g: number): void;
+  choleskySolve(v: number, R: number, m: number, n: number): number;
+  residualSq(x: number, I: number, J: number, K: number, a: number, b: number, c: number, R: number): number;
+}
+
+export const cpKernel = await loadKernel<CPExports>('cp', wasmBase64);
+
+const k = cpKernel.exports;
+const arena = cpKernel.arena;
+const marks: number[] = [];
+
+/** Pointer of a view into the kernel's memory (checked: a foreign array would be a silent bug). */
+function ptr(a: Float64Array): number {
+  if (a.buffer !== arena.memory.buffer) throw new Error('cp kernel: array is not a view of the kernel memory (allocate it with wasmOps.workspace)');
+  return a.byteOffset;
+}
+
+export const wasmOps: AlsOps = {
+  name: 'wasm',
+  workspace(lengths) {
+    const mark = arena.mark();
+    try {
+      const ptrs = lengths.map((n) => arena.alloc(n * 8, 16));
+      marks.push(mark);
+      return ptrs.map((p, i) => {
+        const v = arena.f64(p, lengths[i]);
+        v.fill(0);
+        return v;
+      });
+    } catch (e) {
+      arena.reset(mark);
+      throw e;
+    }
+  },
+  release() {
+    const mark = marks.pop();
+    if (mark !== undefined) arena.reset(mark);
+  },
+  ttm3: (X, I, J, K, C, R, T) => k.ttm3(ptr(X), I * J, K, ptr(C), R, ptr(T)),
+  mttkrp1: (T, I, J, R, B, M) => k.mttkrp1(ptr(T), I, J, R, ptr(B), ptr(M)),
+  mttkrp2: (T, I, J, R, A, M) => k.mttkrp2(ptr(T), I, J, R, ptr(A), ptr(M)),
+  mttkrp3: (X, I, J, K, A, B, R, M) => k.mttkrp3(ptr(X), I, J, K, ptr(A), ptr(B), R, ptr(M)),
+  gram: (A, n, R, G) => k.gram(ptr(A), n, R, ptr(G)),
+  solveNormal: (V, R, M, n) => k.choleskySolve(ptr(V), R, ptr(M), n) === 1,
+  residualSq: (X, I, J, K, A, B, C, R) => k.residualSq(ptr(X), I, J, K, ptr(A), ptr(B), ptr(C), R),
+};

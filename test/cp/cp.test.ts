@@ -1,0 +1,152 @@
+import { describe, expect, it } from 'vitest';
+import { cp, congruence, factorMatchScore, fromFactors, maxRank, tensor3, norm, type CPResult } from '../../src/cp/index.js';
+import { hmmLike, planted } from './helpers.js';
+
+const backends = ['wasm', 'ts'] as const;
+
+describe.each(backends)('cp (backend %s): planted random CP tensors 20x20x20', (backend) => {
+  for (const R of [5, 10]) {
+    for (const init of ['jennrich', 'svd'] as const) {
+      it(`rank ${R}, init ${init}: relative error <= 1e-8 and congruence >= 0.9999`, () => {
+        const { X, F } = planted([20, 20, 20], R, 100 + R);
+        const res = cp(X, R, { init, tol: 1e-12, maxIter: 1000, backend });
+        expect(res.relError).toBeLessThanOrEqual(1e-8);
+        expect(res.fit).toBeCloseTo(1 - res.relError, 15);
+        expect(res.converged).toBe(true);
+        const fms = factorMatchScore(res, { factors: F });
+        expect(fms.score).toBeGreaterThanOrEqual(0.9999);
+        for (let n = 0; n < 3; n++) expect(congruence(res.factors[n], F[n]).score).toBeGreaterThanOrEqual(0.9999);
+        // The returned model really reconstructs X (independent of the error bookkeeping).
+        const Y = fromFactors(res.weights, res.factors);
+        let d = 0;
+        for (let p = 0; p < X.data.length; p++) d += (X.data[p] - Y.data[p]) ** 2;
+        expect(Math.sqrt(d) / norm(X)).toBeLessThanOrEqual(1e-8);
+      });
+    }
+  }
+
+  it('jennrich is exact on a noiseless tensor (one polishing sweep), also with unequal dims', () => {
+    const { X, F } = planted([12, 7, 9], 6, 7);
+    const res = cp(X, 6, { init: 'jennrich', backend });
+    expect(res.init).toBe('jennrich');
+    expect(res.iterations).toBeLessThanOrEqual(2);
+    expect(res.relError).toBeLessThan(1e-10);
+    expect(factorMatchScore(res, { factors: F }).score).toBeGreaterThan(0.999999);
+  });
+
+  it('jennrich falls back to svd when the rank exceeds two dimensions, and says so', () => {
+    const { X } = planted([4, 5, 30], 6, 8);
+    const res = cp(X, 6, { init: 'jennrich', maxIter: 50, backend });
+    expect(res.init).toBe('svd');
+    expect(res.notes.join(' ')).toMatch(/jennrich init failed \(rank 6 exceeds two of the dimensions \[4, 5, 30\]\)/);
+  });
+
+  it('a seeded run reproduces exactly; another seed differs', () => {
+    const { X } = planted([10, 11, 12], 4, 9);
+    const noisy = tensor3([10, 11, 12], X.data.map((x, p) => x + 0.05 * Math.sin(p * 12.9898)));
+    const a = cp(noisy, 4, { init: 'random', seed: 42, maxIter: 60, backend });
+    const b = cp(noisy, 4, { init: 'random', seed: 42, maxIter: 60, backend });
+    expect(Array.from(b.weights)).toEqual(Array.from(a.weights));
+    expect(b.history).toEqual(a.history);
+    for (let n = 0; n < 3; n++) expect(Array.from(b.factors[n].data)).toEqual(Array.from(a.factors[n].data));
+    const c = cp(noisy, 4, { init: 'random', seed: 43, maxIter: 60, backend });
+    expect(c.history).not.toEqual(a.history);
+  });
+
+  it('without line search the error never increases across ALS sweeps', () => {
+    const { X } = planted([15, 16, 17], 6, 11);
+    const noisy = tensor3([15, 16, 17], X.data.map((x, p) => x + 0.3 * Math.cos(p * 78.233)));
+    for (const init of ['random', 'svd'] as const) {
+      const res = cp(noisy, 6, { init, seed: 5, maxIter: 150, tol: 0, backend });
+      expect(res.history.length).toBe(150);
+      for (let t = 1; t < res.history.length; t++) expect(res.history[t]).toBeGreaterThanOrEqual(res.history[t - 1] - 1e-12);
+      expect(res.history[149] - res.history[0]).toBeGreaterThan(1e-3);
+    }
+  });
+
+  it('restarts keep the best run', () => {
+    const { X } = planted([8, 9, 10], 3, 12);
+    const noisy = tensor3([8, 9, 10], X.data.map((x, p) => x + 0.2 * Math.sin(p * 3.1)));
+    const runs = [0, 1, 2, 3].map((r) => r);
+    const multi = cp(noisy, 3, { init: 'random', restarts: 4, seed: 3, maxIter: 30, backend });
+    expect(runs).toContain(multi.restart);
+    const single = cp(noisy, 3, { init: 'random', restarts: 1, seed: 3, maxIter: 30, backend });
+    expect(multi.relError).toBeLessThanOrEqual(single.relError);
+  });
+
+  it('weights are sorted, columns unit norm, l2 regularisation shrinks the weights', () => {
+    const { X } = planted([9, 9, 9], 3, 13);
+    const res = cp(X, 3, { backend });
+    for (let r = 1; r < 3; r++) expect(res.weights[r]).toBeLessThanOrEqual(res.weights[r - 1]);
+    for (const f of res.factors) for (let r = 0; r < 3; r++) {
+      let s = 0;
+      for (let i = 0; i < f.rows; i++) s += f.data[i * 3 + r] ** 2;
+      expect(Math.sqrt(s)).toBeCloseTo(1, 12);
+    }
+    const reg = cp(X, 3, { backend, l2: 50, maxIter: 200 });
+    expect(reg.weights.reduce((a, b) => a + b)).toBeLessThan(res.weights.reduce((a, b) => a + b));
+    expect(reg.relError).toBeGreaterThan(1e-6);
+  });
+
+  it('over-factored (rank 4 for a rank-2 tensor): the singular normal equations get a ridge, noted', () => {
+    const { X } = planted([6, 6, 6], 2, 14);
+    const res = cp(X, 4, { backend, init: 'svd', maxIter: 200 });
+    expect(res.relError).toBeLessThan(1e-6);
+    expect(Number.isFinite(res.fit)).toBe(true);
+    if (res.notes.length) expect(res.notes.join(' ')).toMatch(/ridge/);
+  });
+});
+
+describe('cp on HMM-like factors (Dirichlet columns, nearly collinear): where plain ALS swamps', () => {
+  const { X, F } = hmmLike(20, 5, 20, 3);
+  const runs: Record<string, CPResult> = {};
+  const run = (name: string, init: 'random' | 'svd' | 'jennrich', linesearch: boolean) =>
+    (runs[name] = cp(X, 5, { init, linesearch, seed: 1, tol: 1e-12, maxIter: 4000 }));
+
+  it('plain ALS, line search and Jennrich all converge; line search and Jennrich need far fewer sweeps', () => {
+    const plain = run('plain', 'svd', false);
+    const ls = run('linesearch', 'svd', true);
+    const jen = run('jennrich', 'jennrich', false);
+    console.log(`HMM-like 20^3 rank 5 (Dirichlet conc 20): sweeps plain ALS ${plain.iterations}, line search ${ls.iterations} (${ls.linesearchAccepted} steps accepted), jennrich ${jen.iterations}`);
+    for (const r of [ls, jen]) {
+      expect(r.converged).toBe(true);
+      expect(r.relError).toBeLessThan(1e-8);
+      expect(factorMatchScore(r, { factors: F }).score).toBeGreaterThan(0.9999);
+    }
+    expect(plain.iterations).toBeGreaterThan(500); // swamp
+    expect(ls.iterations * 2.5).toBeLessThan(plain.iterations);
+    expect(ls.linesearchAccepted).toBeGreaterThan(0);
+    expect(jen.iterations).toBeLessThanOrEqual(3);
+  });
+});
+
+describe('cp: bad inputs give clear errors', () => {
+  const { X } = planted([3, 4, 5], 2, 1);
+  it('NaN or Infinity in the tensor names the index and the value', () => {
+    const d = X.data.slice();
+    d[(1 * 4 + 2) * 5 + 3] = NaN;
+    expect(() => cp({ dims: [3, 4, 5], data: d }, 2)).toThrow('tensor[1][2][3] is NaN, expected a finite number');
+    d[(1 * 4 + 2) * 5 + 3] = 0;
+    d[7] = -Infinity;
+    expect(() => tensor3([3, 4, 5], d)).toThrow('tensor[0][1][2] is -Infinity');
+  });
+  it('rank 0, non-integer and too large ranks', () => {
+    expect(() => cp(X, 0)).toThrow('rank must be a positive integer, got 0');
+    expect(() => cp(X, 2.5)).toThrow('rank must be a positive integer, got 2.5');
+    expect(maxRank([3, 4, 5])).toBe(12);
+    expect(() => cp(X, 13)).toThrow('rank 13 is larger than the bound min(IJ, IK, JK) = 12 for a 3x4x5 tensor');
+  });
+  it('wrong dims or data length', () => {
+    expect(() => tensor3([3, 0, 5] as [number, number, number])).toThrow('tensor dims[1] must be a positive integer, got 0');
+    expect(() => tensor3([3, 4, 5], new Float64Array(59))).toThrow('tensor.data has length 59, expected 3*4*5 = 60');
+    expect(() => cp({ dims: [3, 4] as unknown as [number, number, number], data: X.data }, 2)).toThrow('tensor.dims must be [I, J, K]');
+  });
+  it('bad options and init shapes', () => {
+    expect(() => cp(X, 2, { init: 'hosvd' as 'svd' })).toThrow('init must be one of random, svd, jennrich or [A, B, C], got "hosvd"');
+    expect(() => cp(X, 2, { maxIter: 0 })).toThrow('maxIter must be a positive integer, got 0');
+    expect(() => cp(X, 2, { l2: -1 })).toThrow('l2 must be a finite number >= 0, got -1');
+    const { F } = planted([3, 4, 6], 2, 1);
+    expect(() => cp(X, 2, { init: F })).toThrow('init[2] is 6x2, expected 5x2');
+    expect(() => cp(tensor3([2, 2, 2]), 1)).toThrow('tensor is identically zero');
+  });
+});

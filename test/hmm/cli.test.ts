@@ -1,0 +1,160 @@
+// `testbeds hmm ...` through main(argv): exit codes, --json shapes, files, --force.
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { main } from '../../src/cli/main.js';
+
+let out: string[], err: string[];
+beforeEach(() => {
+  out = [];
+  err = [];
+  vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ') + '\n'));
+  vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void err.push(a.join(' ') + '\n'));
+  vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => (out.push(String(s)), true));
+});
+afterEach(() => vi.restoreAllMocks());
+
+async function run(...argv: string[]) {
+  out = [];
+  err = [];
+  const code = await main(['hmm', ...argv]);
+  return { code, stdout: out.join(''), stderr: err.join('') };
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'testbeds-hmm-'));
+const hmmFile = join(dir, 'h.json');
+writeFileSync(hmmFile, JSON.stringify({
+  transition: [[0.8, 0.1, 0.1], [0.1, 0.8, 0.1], [0.1, 0.1, 0.8]],
+  emission: [[0.6, 0.3, 0.05, 0.05, 0, 0], [0.05, 0, 0.6, 0.3, 0.05, 0], [0, 0.05, 0, 0.05, 0.6, 0.3]],
+}));
+
+// Dense (all entries > 0): the zeros of hmmFile block every pairwise twin (see counterexample.test.ts).
+const denseFile = join(dir, 'dense.json');
+writeFileSync(denseFile, JSON.stringify({
+  transition: [[0.7, 0.2, 0.1], [0.15, 0.7, 0.15], [0.1, 0.2, 0.7]],
+  emission: [[0.4, 0.3, 0.1, 0.1, 0.05, 0.05], [0.1, 0.1, 0.4, 0.3, 0.05, 0.05], [0.05, 0.1, 0.05, 0.1, 0.4, 0.3]],
+}));
+
+describe('testbeds hmm', () => {
+  it('recover --json has the spec shape and exact errors ≤ 1e-8', async () => {
+    const r = await run('recover', '--hmm', hmmFile, '--source', 'exact', '--json');
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j.transition).toHaveLength(3);
+    expect(j.transition[0]).toHaveLength(3);
+    expect(j.emission).toHaveLength(3);
+    expect(j.emission[0]).toHaveLength(6);
+    expect([...j.permutation].sort()).toEqual([0, 1, 2]);
+    expect(j.errors.transition).toBeLessThanOrEqual(1e-8);
+    expect(j.errors.emission).toBeLessThanOrEqual(1e-8);
+    expect(j.cp).toMatchObject({ rank: 3 });
+    expect(typeof j.cp.iterations).toBe('number');
+    expect(j.cp.fit).toBeGreaterThan(0.999999);
+  });
+
+  it('recover from samples, seeded and reproducible', async () => {
+    const a = await run('recover', '--hmm', hmmFile, '--source', 'samples', '--samples', '200000', '--seed', '3', '--json');
+    const b = await run('recover', '--hmm', hmmFile, '--source', 'samples', '--samples', '200000', '--seed', '3', '--json');
+    expect(a.code).toBe(0);
+    const ja = JSON.parse(a.stdout), jb = JSON.parse(b.stdout);
+    expect(ja.transition).toEqual(jb.transition);
+    expect(ja.errors.transition).toBeLessThan(0.1);
+    expect(ja.errors.transition).toBeGreaterThan(0);
+  });
+
+  it('bad input: one line on stderr naming the matrix, row and value; exit 2', async () => {
+    const bad = join(dir, 'bad.json');
+    writeFileSync(bad, JSON.stringify({ transition: [[0.5, 0.5], [0.3, 0.6]], emission: [[1, 0], [0, 1]] }));
+    const r = await run('recover', '--hmm', bad, '--json');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/bad\.json: transition\[1\] sums to 0\.9/);
+    expect(r.stdout).toBe('');
+    expect((await run('recover', '--hmm', join(dir, 'missing.json'))).code).toBe(2);
+    expect((await run('recover', '--hmm', hmmFile, '--source', 'magic')).stderr).toMatch(/--source: expected one of exact\|samples/);
+    expect((await run('frobnicate')).code).toBe(2);
+    expect((await run()).code).toBe(2);
+  });
+
+  it('counterexample --json: found for a stationary HMM (exit 0), none for distinct ratios (exit 1)', async () => {
+    const r = await run('counterexample', '--hmm', denseFile, '--json');
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j.found).toBe(true);
+    expect(j.pairwiseMaxDiff).toBeLessThanOrEqual(1e-12);
+    expect(Math.max(j.parameterDiff.transition, j.parameterDiff.emission)).toBeGreaterThanOrEqual(1e-3);
+    expect(j.tripletMaxDiff).toBeGreaterThan(1e-5);
+    expect(j.hmm.emission).toHaveLength(3);
+    const ns = join(dir, 'nonstat.json');
+    writeFileSync(ns, JSON.stringify({ initial: [0.7, 0.2, 0.1], transition: [[0.8, 0.1, 0.1], [0.1, 0.8, 0.1], [0.1, 0.1, 0.8]], emission: [[0.6, 0.4], [0.3, 0.7], [0.5, 0.5]] }));
+    const n = await run('counterexample', '--hmm', ns, '--json');
+    expect(n.code).toBe(1);
+    // The zeros of the well-separated HMM leave no room for a twin: exit 1, said clearly.
+    const z = await run('counterexample', '--hmm', hmmFile);
+    expect(z.code).toBe(1);
+    expect(z.stdout).toMatch(/no counterexample: no twin found/);
+    expect(JSON.parse(n.stdout)).toMatchObject({ found: false });
+    expect(JSON.parse(n.stdout).reason).toMatch(/distinct/);
+  });
+
+  it('random --out never overwrites without --force; the file round-trips', async () => {
+    const f = join(dir, 'r.json');
+    expect((await run('random', '--k', '3', '--d', '5', '--seed', '2', '--out', f)).code).toBe(0);
+    const first = readFileSync(f, 'utf8');
+    const again = await run('random', '--k', '3', '--d', '5', '--seed', '9', '--out', f);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toMatch(/exists; pass --force/);
+    expect(readFileSync(f, 'utf8')).toBe(first);
+    expect((await run('random', '--k', '3', '--d', '5', '--seed', '9', '--out', f, '--force')).code).toBe(0);
+    expect(readFileSync(f, 'utf8')).not.toBe(first);
+    expect((await run('recover', '--hmm', f, '--json')).code).toBe(0);
+  });
+
+  it('sample writes sequences (text and bytes) and predictors prints the exact predictors', async () => {
+    const txt = join(dir, 's.txt'), bin = join(dir, 's.bin');
+    expect((await run('sample', '--hmm', hmmFile, '--length', '12', '--count', '4', '--seed', '1', '--out', txt)).code).toBe(0);
+    const lines = readFileSync(txt, 'utf8').trim().split('\n');
+    expect(lines).toHaveLength(4);
+    for (const l of lines) expect(l.split(' ').map(Number).every((x) => Number.isInteger(x) && x >= 0 && x < 6)).toBe(true);
+    expect((await run('sample', '--hmm', hmmFile, '--length', '12', '--count', '4', '--seed', '1', '--out', bin)).code).toBe(0);
+    expect(Array.from(readFileSync(bin)).join(' ')).toBe(lines.join(' '));
+    const p = await run('predictors', '--hmm', hmmFile, '--json');
+    expect(p.code).toBe(0);
+    const j = JSON.parse(p.stdout);
+    expect(j.pairwise).toHaveLength(6);
+    for (const e of j.pairwise) for (const row of e.predictor) expect(row.reduce((a: number, b: number) => a + b, 0)).toBeCloseTo(1, 10);
+    expect(j.triplet.predictor).toHaveLength(6);
+    const ps = await run('predictors', '--hmm', hmmFile, '--samples', '100000', '--seed', '2', '--json');
+    expect(JSON.parse(ps.stdout).pairwise[0].maxError).toBeLessThan(0.05);
+  });
+
+  it('recover --data: W from the windows of a sampled sequences file, with and without the truth', async () => {
+    const f = join(dir, 'long.u16');
+    expect((await run('sample', '--hmm', hmmFile, '--length', '400000', '--seed', '6', '--out', f)).code).toBe(0);
+    const blind = await run('recover', '--data', f, '--k', '3', '--json');
+    expect(blind.code).toBe(0);
+    const jb = JSON.parse(blind.stdout);
+    expect(jb.errors).toBeUndefined();
+    expect(jb.windows).toBe(399998);
+    expect(jb.emission).toHaveLength(3);
+    const known = JSON.parse((await run('recover', '--data', f, '--hmm', hmmFile, '--json')).stdout);
+    expect(known.errors.transition).toBeLessThan(0.05);
+    expect(known.errors.emission).toBeLessThan(0.05);
+    expect((await run('recover', '--data', f)).stderr).toMatch(/--data needs --k/);
+  });
+
+  it('experiment writes JSON, markdown and SVG to --out (small sizes)', async () => {
+    const o = join(dir, 'exp');
+    const r = await run('experiment', '--hmm', denseFile, '--sizes', '1000,20000', '--reps', '2', '--out', o);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/\| N \|/);
+    expect(r.stderr).toMatch(/N=20000/);
+    for (const f of ['hmm-experiment.json', 'hmm-experiment.md', 'hmm-experiment.svg']) expect(existsSync(join(o, f))).toBe(true);
+    const j = JSON.parse(readFileSync(join(o, 'hmm-experiment.json'), 'utf8'));
+    expect(j.rows).toHaveLength(2);
+    expect(j.twin.found).toBe(true);
+    expect(j.twin.floor).toBeGreaterThan(0);
+    expect(readFileSync(join(o, 'hmm-experiment.svg'), 'utf8')).toMatch(/^<svg[^>]*xmlns/);
+    expect((await run('experiment', '--hmm', hmmFile, '--sizes', '1000', '--reps', '1', '--out', o)).code).toBe(2);
+  });
+});
