@@ -167,93 +167,125 @@ export function mttkrp2(tPtr: usize, I: i32, J: i32, R: i32, aPtr: usize, mPtr: 
 }
 
 /**
- * M3[k, r] = Σ_{i,j} X[(i*J + j), k] A[i, r] B[j, r]  (K × R), streaming X once: rows of X in
- * blocks of 4, each block's Khatri–Rao rows (A[i,:] ∘ B[j,:]) held in registers per 4 columns.
+ * M3[k, r] = Σ_{i,j} X[(i*J + j), k] A[i, r] B[j, r]  (K × R), i.e. M3 = X_(3)ᵀ W with the
+ * Khatri–Rao rows W[p, r] = A[i, r] B[j, r] first written to `wPtr` ((IJ) × R scratch: the T
+ * buffer, free once modes 1 and 2 are done). Then a GEMM blocked like ttm3: rows p in blocks that
+ * stay in cache, a 4 (k) × 4 (r) block of M3 in registers while p runs through the block.
  */
-export function mttkrp3(xPtr: usize, I: i32, J: i32, K: i32, aPtr: usize, bPtr: usize, R: i32, mPtr: usize): void {
+export function mttkrp3(xPtr: usize, I: i32, J: i32, K: i32, aPtr: usize, bPtr: usize, R: i32, mPtr: usize, wPtr: usize): void {
   const xs = <usize>K << 3;
   const rs = <usize>R << 3;
   const IJ = I * J;
-  memory.fill(mPtr, 0, <usize>K * rs);
-  let p = 0;
-  for (; p + 4 <= IJ; p += 4) {
-    const x0 = xPtr + <usize>p * xs, x1 = x0 + xs, x2 = x1 + xs, x3 = x2 + xs;
-    const i0 = p / J, j0 = p % J, i1 = (p + 1) / J, j1 = (p + 1) % J;
-    const i2 = (p + 2) / J, j2 = (p + 2) % J, i3 = (p + 3) / J, j3 = (p + 3) % J;
-    const a0 = aPtr + <usize>i0 * rs, b0 = bPtr + <usize>j0 * rs;
-    const a1 = aPtr + <usize>i1 * rs, b1 = bPtr + <usize>j1 * rs;
-    const a2 = aPtr + <usize>i2 * rs, b2 = bPtr + <usize>j2 * rs;
-    const a3 = aPtr + <usize>i3 * rs, b3 = bPtr + <usize>j3 * rs;
-    let r = 0;
-    for (; r + 4 <= R; r += 4) {
-      const ro = <usize>r << 3;
-      const k00 = f64x2.mul(ld(a0 + ro), ld(b0 + ro)), k01 = f64x2.mul(ld(a0 + ro + 16), ld(b0 + ro + 16));
-      const k10 = f64x2.mul(ld(a1 + ro), ld(b1 + ro)), k11 = f64x2.mul(ld(a1 + ro + 16), ld(b1 + ro + 16));
-      const k20 = f64x2.mul(ld(a2 + ro), ld(b2 + ro)), k21 = f64x2.mul(ld(a2 + ro + 16), ld(b2 + ro + 16));
-      const k30 = f64x2.mul(ld(a3 + ro), ld(b3 + ro)), k31 = f64x2.mul(ld(a3 + ro + 16), ld(b3 + ro + 16));
-      let mp = mPtr + ro;
-      for (let k = 0; k < K; k++) {
-        const ko = <usize>k << 3;
-        const v0 = v128.load64_splat(x0 + ko), v1 = v128.load64_splat(x1 + ko);
-        const v2 = v128.load64_splat(x2 + ko), v3 = v128.load64_splat(x3 + ko);
-        let m0 = ld(mp), m1 = ld(mp + 16);
-        m0 = fma(m0, v0, k00); m1 = fma(m1, v0, k01);
-        m0 = fma(m0, v1, k10); m1 = fma(m1, v1, k11);
-        m0 = fma(m0, v2, k20); m1 = fma(m1, v2, k21);
-        m0 = fma(m0, v3, k30); m1 = fma(m1, v3, k31);
-        st(mp, m0); st(mp + 16, m1);
-        mp += rs;
+  // W = A ⊙ B (row p = i*J + j).
+  let w = wPtr;
+  for (let i = 0; i < I; i++) {
+    const a = aPtr + <usize>i * rs;
+    for (let j = 0; j < J; j++) {
+      const b = bPtr + <usize>j * rs;
+      let r = 0;
+      for (; r + 2 <= R; r += 2) {
+        const ro = <usize>r << 3;
+        st(w + ro, f64x2.mul(ld(a + ro), ld(b + ro)));
       }
-    }
-    for (; r + 2 <= R; r += 2) {
-      const ro = <usize>r << 3;
-      const k0 = f64x2.mul(ld(a0 + ro), ld(b0 + ro)), k1 = f64x2.mul(ld(a1 + ro), ld(b1 + ro));
-      const k2 = f64x2.mul(ld(a2 + ro), ld(b2 + ro)), k3 = f64x2.mul(ld(a3 + ro), ld(b3 + ro));
-      let mp = mPtr + ro;
-      for (let k = 0; k < K; k++) {
-        const ko = <usize>k << 3;
-        let m = ld(mp);
-        m = fma(m, v128.load64_splat(x0 + ko), k0);
-        m = fma(m, v128.load64_splat(x1 + ko), k1);
-        m = fma(m, v128.load64_splat(x2 + ko), k2);
-        m = fma(m, v128.load64_splat(x3 + ko), k3);
-        st(mp, m);
-        mp += rs;
+      if (r < R) {
+        const ro = <usize>r << 3;
+        store<f64>(w + ro, load<f64>(a + ro) * load<f64>(b + ro));
       }
-    }
-    if (r < R) {
-      const ro = <usize>r << 3;
-      const k0 = load<f64>(a0 + ro) * load<f64>(b0 + ro), k1 = load<f64>(a1 + ro) * load<f64>(b1 + ro);
-      const k2 = load<f64>(a2 + ro) * load<f64>(b2 + ro), k3 = load<f64>(a3 + ro) * load<f64>(b3 + ro);
-      // Odd R: the last column in scalar code.
-      let mp = mPtr + ro;
-      for (let k = 0; k < K; k++) {
-        const ko = <usize>k << 3;
-        store<f64>(mp, load<f64>(mp) + load<f64>(x0 + ko) * k0 + load<f64>(x1 + ko) * k1 + load<f64>(x2 + ko) * k2 + load<f64>(x3 + ko) * k3);
-        mp += rs;
-      }
+      w += rs;
     }
   }
-  for (; p < IJ; p++) {
-    const x0 = xPtr + <usize>p * xs;
-    const a0 = aPtr + <usize>(p / J) * rs, b0 = bPtr + <usize>(p % J) * rs;
-    let r = 0;
-    for (; r + 2 <= R; r += 2) {
-      const ro = <usize>r << 3;
-      const k0 = f64x2.mul(ld(a0 + ro), ld(b0 + ro));
-      let mp = mPtr + ro;
-      for (let k = 0; k < K; k++) {
-        st(mp, fma(ld(mp), v128.load64_splat(x0 + (<usize>k << 3)), k0));
-        mp += rs;
+  memory.fill(mPtr, 0, <usize>K * rs);
+  // ~128 KiB of X per block.
+  const PB = max(16, 16384 / max(K, 1));
+  for (let p0 = 0; p0 < IJ; p0 += PB) {
+    const pe = min(p0 + PB, IJ);
+    let k = 0;
+    for (; k + 4 <= K; k += 4) {
+      const ko = <usize>k << 3;
+      const m0 = mPtr + <usize>k * rs, m1 = m0 + rs, m2 = m1 + rs, m3 = m2 + rs;
+      let r = 0;
+      for (; r + 4 <= R; r += 4) {
+        const ro = <usize>r << 3;
+        let a00 = ld(m0 + ro), a01 = ld(m0 + ro + 16), a10 = ld(m1 + ro), a11 = ld(m1 + ro + 16);
+        let a20 = ld(m2 + ro), a21 = ld(m2 + ro + 16), a30 = ld(m3 + ro), a31 = ld(m3 + ro + 16);
+        let xp = xPtr + <usize>p0 * xs + ko;
+        let wp = wPtr + <usize>p0 * rs + ro;
+        for (let p = p0; p < pe; p++) {
+          const w0 = ld(wp), w1 = ld(wp + 16);
+          const v0 = v128.load64_splat(xp), v1 = v128.load64_splat(xp + 8);
+          const v2 = v128.load64_splat(xp + 16), v3 = v128.load64_splat(xp + 24);
+          a00 = fma(a00, v0, w0); a01 = fma(a01, v0, w1);
+          a10 = fma(a10, v1, w0); a11 = fma(a11, v1, w1);
+          a20 = fma(a20, v2, w0); a21 = fma(a21, v2, w1);
+          a30 = fma(a30, v3, w0); a31 = fma(a31, v3, w1);
+          xp += xs;
+          wp += rs;
+        }
+        st(m0 + ro, a00); st(m0 + ro + 16, a01); st(m1 + ro, a10); st(m1 + ro + 16, a11);
+        st(m2 + ro, a20); st(m2 + ro + 16, a21); st(m3 + ro, a30); st(m3 + ro + 16, a31);
+      }
+      for (; r + 2 <= R; r += 2) {
+        const ro = <usize>r << 3;
+        let a0 = ld(m0 + ro), a1 = ld(m1 + ro), a2 = ld(m2 + ro), a3 = ld(m3 + ro);
+        let xp = xPtr + <usize>p0 * xs + ko;
+        let wp = wPtr + <usize>p0 * rs + ro;
+        for (let p = p0; p < pe; p++) {
+          const w0 = ld(wp);
+          a0 = fma(a0, v128.load64_splat(xp), w0);
+          a1 = fma(a1, v128.load64_splat(xp + 8), w0);
+          a2 = fma(a2, v128.load64_splat(xp + 16), w0);
+          a3 = fma(a3, v128.load64_splat(xp + 24), w0);
+          xp += xs;
+          wp += rs;
+        }
+        st(m0 + ro, a0); st(m1 + ro, a1); st(m2 + ro, a2); st(m3 + ro, a3);
+      }
+      if (r < R) {
+        // Odd R, last column: the four k of this block are contiguous in X, so SIMD over k.
+        const ro = <usize>r << 3;
+        let s01 = f64x2.splat(0), s23 = f64x2.splat(0);
+        let xp = xPtr + <usize>p0 * xs + ko;
+        let wp = wPtr + <usize>p0 * rs + ro;
+        for (let p = p0; p < pe; p++) {
+          const wv = v128.load64_splat(wp);
+          s01 = fma(s01, ld(xp), wv);
+          s23 = fma(s23, ld(xp + 16), wv);
+          xp += xs;
+          wp += rs;
+        }
+        store<f64>(m0 + ro, load<f64>(m0 + ro) + f64x2.extract_lane(s01, 0));
+        store<f64>(m1 + ro, load<f64>(m1 + ro) + f64x2.extract_lane(s01, 1));
+        store<f64>(m2 + ro, load<f64>(m2 + ro) + f64x2.extract_lane(s23, 0));
+        store<f64>(m3 + ro, load<f64>(m3 + ro) + f64x2.extract_lane(s23, 1));
       }
     }
-    if (r < R) {
-      const ro = <usize>r << 3;
-      const k0 = load<f64>(a0 + ro) * load<f64>(b0 + ro);
-      let mp = mPtr + ro;
-      for (let k = 0; k < K; k++) {
-        store<f64>(mp, load<f64>(mp) + load<f64>(x0 + (<usize>k << 3)) * k0);
-        mp += rs;
+    for (; k < K; k++) {
+      const ko = <usize>k << 3;
+      const m0 = mPtr + <usize>k * rs;
+      let r = 0;
+      for (; r + 2 <= R; r += 2) {
+        const ro = <usize>r << 3;
+        let a0 = ld(m0 + ro);
+        let xp = xPtr + <usize>p0 * xs + ko;
+        let wp = wPtr + <usize>p0 * rs + ro;
+        for (let p = p0; p < pe; p++) {
+          a0 = fma(a0, v128.load64_splat(xp), ld(wp));
+          xp += xs;
+          wp += rs;
+        }
+        st(m0 + ro, a0);
+      }
+      if (r < R) {
+        const ro = <usize>r << 3;
+        let s = load<f64>(m0 + ro);
+        let xp = xPtr + <usize>p0 * xs + ko;
+        let wp = wPtr + <usize>p0 * rs + ro;
+        for (let p = p0; p < pe; p++) {
+          s += load<f64>(xp) * load<f64>(wp);
+          xp += xs;
+          wp += rs;
+        }
+        store<f64>(m0 + ro, s);
       }
     }
   }

@@ -73,7 +73,7 @@ export class AlsSweep {
     B.set(M.subarray(0, J * R));
     normalizeColumns(B, J, R);
     // Mode 3: C keeps the scale.
-    ops.mttkrp3(X, I, J, K, A, B, R, M);
+    ops.mttkrp3(X, I, J, K, A, B, R, M, T); // T is free now: scratch for A ⊙ B
     ops.gram(B, J, R, GB);
     this.hadamard(GA, GB);
     M3.set(M.subarray(0, K * R));

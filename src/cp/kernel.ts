@@ -13,7 +13,7 @@ export interface CPExports extends KernelExports {
   ttm3(x: number, IJ: number, K: number, c: number, R: number, t: number): void;
   mttkrp1(t: number, I: number, J: number, R: number, b: number, m: number): void;
   mttkrp2(t: number, I: number, J: number, R: number, a: number, m: number): void;
-  mttkrp3(x: number, I: number, J: number, K: number, a: number, b: number, R: number, m: number): void;
+  mttkrp3(x: number, I: number, J: number, K: number, a: number, b: number, R: number, m: number, w: number): void;
   gram(a: number, n: number, R: number, g: number): void;
   choleskySolve(v: number, R: number, m: number, n: number): number;
   residualSq(x: number, I: number, J: number, K: number, a: number, b: number, c: number, R: number): number;
@@ -55,7 +55,7 @@ export const wasmOps: AlsOps = {
   ttm3: (X, I, J, K, C, R, T) => k.ttm3(ptr(X), I * J, K, ptr(C), R, ptr(T)),
   mttkrp1: (T, I, J, R, B, M) => k.mttkrp1(ptr(T), I, J, R, ptr(B), ptr(M)),
   mttkrp2: (T, I, J, R, A, M) => k.mttkrp2(ptr(T), I, J, R, ptr(A), ptr(M)),
-  mttkrp3: (X, I, J, K, A, B, R, M) => k.mttkrp3(ptr(X), I, J, K, ptr(A), ptr(B), R, ptr(M)),
+  mttkrp3: (X, I, J, K, A, B, R, M, W) => k.mttkrp3(ptr(X), I, J, K, ptr(A), ptr(B), R, ptr(M), ptr(W)),
   gram: (A, n, R, G) => k.gram(ptr(A), n, R, ptr(G)),
   solveNormal: (V, R, M, n) => k.choleskySolve(ptr(V), R, ptr(M), n) === 1,
   residualSq: (X, I, J, K, A, B, C, R) => k.residualSq(ptr(X), I, J, K, ptr(A), ptr(B), ptr(C), R),

@@ -7,7 +7,7 @@
  *   T  = X ×₃ C                         2·IJKR   (shared by the mode-1 and mode-2 updates)
  *   M1[i,r] = Σ_j T[i,j,r] B[j,r]       2·IJR
  *   M2[j,r] = Σ_i T[i,j,r] A[i,r]       2·IJR    (A already updated: C is unchanged, T still valid)
- *   M3[k,r] = Σ_ij X[i,j,k] A[i,r]B[j,r]  2·IJKR
+ *   M3[k,r] = Σ_ij X[i,j,k] A[i,r]B[j,r]  2·IJKR   (W = A ⊙ B in T's buffer, then M3 = X_(3)ᵀ W)
  */
 export interface AlsOps {
   readonly name: 'ts' | 'wasm';
@@ -20,8 +20,8 @@ export interface AlsOps {
   mttkrp1(T: Float64Array, I: number, J: number, R: number, B: Float64Array, M: Float64Array): void;
   /** M2 (J × R) from T and A. */
   mttkrp2(T: Float64Array, I: number, J: number, R: number, A: Float64Array, M: Float64Array): void;
-  /** M3 (K × R) = X_(3) (A ⊙ B) streamed over X. */
-  mttkrp3(X: Float64Array, I: number, J: number, K: number, A: Float64Array, B: Float64Array, R: number, M: Float64Array): void;
+  /** M3 (K × R) = X_(3) (A ⊙ B); W is (IJ) × R scratch (the kernel writes A ⊙ B there; the T buffer is free by then). */
+  mttkrp3(X: Float64Array, I: number, J: number, K: number, A: Float64Array, B: Float64Array, R: number, M: Float64Array, W: Float64Array): void;
   /** G = AᵀA (R × R) for an n × R factor. */
   gram(A: Float64Array, n: number, R: number, G: Float64Array): void;
   /** In place: M := M V⁻¹ for symmetric V (R × R, overwritten by its Cholesky factor). False if V is not PD. */

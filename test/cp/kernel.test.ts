@@ -19,13 +19,16 @@ describe('cp kernel (WASM SIMD) against the TypeScript reference', () => {
     I: fc.integer({ min: 1, max: 9 }),
     J: fc.integer({ min: 1, max: 9 }),
     K: fc.integer({ min: 1, max: 11 }),
+    big: fc.boolean(),
     R: fc.integer({ min: 1, max: 9 }),
     seed: fc.integer({ min: 0, max: 1e9 }),
   });
 
   it('MTTKRP of all three modes (via the shared X ×₃ C), Gram and residual equal the reference on random shapes', () => {
     fc.assert(
-      fc.property(shape, ({ I, J, K, R, seed }) => {
+      fc.property(shape, ({ I: i0, J: j0, K: k0, R, seed, big }) => {
+        // big: several row blocks of the blocked mode-3 GEMM (~128 KiB of X per block).
+        const [I, J, K] = big ? [i0 * 7, j0 * 7, k0 * 4] : [i0, j0, k0];
         const rng = new Rng(seed);
         const x = rand(I * J * K, rng), a = rand(I * R, rng), b = rand(J * R, rng), c = rand(K * R, rng);
         const used = cpKernel.arena.used;
@@ -43,8 +46,9 @@ describe('cp kernel (WASM SIMD) against the TypeScript reference', () => {
           wasmOps.mttkrp2(T, I, J, R, A, M2);
           tsOps.mttkrp2(T0, I, J, R, a, m2);
           close(M2, m2);
-          wasmOps.mttkrp3(X, I, J, K, A, B, R, M3);
-          tsOps.mttkrp3(x, I, J, K, a, b, R, m3);
+          T.fill(NaN);
+          wasmOps.mttkrp3(X, I, J, K, A, B, R, M3, T);
+          tsOps.mttkrp3(x, I, J, K, a, b, R, m3, T0);
           close(M3, m3);
           wasmOps.gram(C, K, R, G);
           tsOps.gram(c, K, R, g);
