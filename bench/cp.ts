@@ -39,7 +39,9 @@ function measure(fn: () => void, maxTime: number): { seconds: number; mean: numb
   const b = new Benchmark('sweep', {
     fn,
     maxTime,
-    minSamples: 5,
+    // Short cycles: on a shared machine a long cycle almost always contains a preemption.
+    minTime: 0.005,
+    minSamples: 20,
     initCount: 1,
     onComplete(this: Benchmark) {
       out = { seconds: Math.min(...this.stats.sample), mean: this.stats.mean };
