@@ -291,14 +291,39 @@ export function mttkrp3(xPtr: usize, I: i32, J: i32, K: i32, aPtr: usize, bPtr: 
   }
 }
 
-/** G = AᵀA (R × R) for an n × R matrix A. */
+/** G = AᵀA (R × R) for an n × R matrix A: rank-one updates, four rows of A per pass over G. */
 export function gram(aPtr: usize, n: i32, R: i32, gPtr: usize): void {
   const rs = <usize>R << 3;
   memory.fill(gPtr, 0, <usize>R * rs);
-  for (let i = 0; i < n; i++) {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const r0 = aPtr + <usize>i * rs, r1 = r0 + rs, r2 = r1 + rs, r3 = r2 + rs;
+    for (let a = 0; a < R; a++) {
+      const ao = <usize>a << 3;
+      const x0 = v128.load64_splat(r0 + ao), x1 = v128.load64_splat(r1 + ao);
+      const x2 = v128.load64_splat(r2 + ao), x3 = v128.load64_splat(r3 + ao);
+      const g = gPtr + <usize>a * rs;
+      let b = 0;
+      for (; b + 2 <= R; b += 2) {
+        const bo = <usize>b << 3;
+        let acc = ld(g + bo);
+        acc = fma(acc, x0, ld(r0 + bo));
+        acc = fma(acc, x1, ld(r1 + bo));
+        acc = fma(acc, x2, ld(r2 + bo));
+        acc = fma(acc, x3, ld(r3 + bo));
+        st(g + bo, acc);
+      }
+      if (b < R) {
+        const bo = <usize>b << 3;
+        store<f64>(g + bo, load<f64>(g + bo) + f64x2.extract_lane(x0, 0) * load<f64>(r0 + bo) + f64x2.extract_lane(x1, 0) * load<f64>(r1 + bo)
+          + f64x2.extract_lane(x2, 0) * load<f64>(r2 + bo) + f64x2.extract_lane(x3, 0) * load<f64>(r3 + bo));
+      }
+    }
+  }
+  for (; i < n; i++) {
     const row = aPtr + <usize>i * rs;
     for (let a = 0; a < R; a++) {
-      const x = f64x2.splat(load<f64>(row + (<usize>a << 3)));
+      const x = v128.load64_splat(row + (<usize>a << 3));
       const g = gPtr + <usize>a * rs;
       let b = 0;
       for (; b + 2 <= R; b += 2) {
@@ -310,6 +335,57 @@ export function gram(aPtr: usize, n: i32, R: i32, gPtr: usize): void {
         store<f64>(g + bo, load<f64>(g + bo) + f64x2.extract_lane(x, 0) * load<f64>(row + bo));
       }
     }
+  }
+}
+
+/**
+ * G (+)= M Mᵀ for a rows × cols matrix M (row-major): the Gram matrix of an unfolding, e.g.
+ * X_(1) X_(1)ᵀ with M = X as I × (JK), for the HOSVD / Jennrich inits. Dot products of contiguous
+ * rows, SIMD along the row, 2 × 2 blocks of G per pass. `accumulate` = 0 overwrites G.
+ */
+export function gramRows(mPtr: usize, rows: i32, cols: i32, gPtr: usize, accumulate: i32): void {
+  const cs = <usize>cols << 3;
+  const gs = <usize>rows << 3;
+  if (!accumulate) memory.fill(gPtr, 0, <usize>rows * gs);
+  for (let a = 0; a < rows; a += 2) {
+    const ha = a + 1 < rows;
+    const ra0 = mPtr + <usize>a * cs;
+    const ra1 = ha ? ra0 + cs : ra0;
+    for (let b = a; b < rows; b += 2) {
+      const hb = b + 1 < rows;
+      const rb0 = mPtr + <usize>b * cs;
+      const rb1 = hb ? rb0 + cs : rb0;
+      let s00 = f64x2.splat(0), s01 = f64x2.splat(0), s10 = f64x2.splat(0), s11 = f64x2.splat(0);
+      let c = 0;
+      for (; c + 2 <= cols; c += 2) {
+        const co = <usize>c << 3;
+        const x0 = ld(ra0 + co), x1 = ld(ra1 + co), y0 = ld(rb0 + co), y1 = ld(rb1 + co);
+        s00 = fma(s00, x0, y0); s01 = fma(s01, x0, y1);
+        s10 = fma(s10, x1, y0); s11 = fma(s11, x1, y1);
+      }
+      let d00 = f64x2.extract_lane(s00, 0) + f64x2.extract_lane(s00, 1);
+      let d01 = f64x2.extract_lane(s01, 0) + f64x2.extract_lane(s01, 1);
+      let d10 = f64x2.extract_lane(s10, 0) + f64x2.extract_lane(s10, 1);
+      let d11 = f64x2.extract_lane(s11, 0) + f64x2.extract_lane(s11, 1);
+      if (c < cols) {
+        const co = <usize>c << 3;
+        const x0 = load<f64>(ra0 + co), x1 = load<f64>(ra1 + co), y0 = load<f64>(rb0 + co), y1 = load<f64>(rb1 + co);
+        d00 += x0 * y0; d01 += x0 * y1; d10 += x1 * y0; d11 += x1 * y1;
+      }
+      addSym(gPtr, gs, a, b, d00);
+      if (hb) addSym(gPtr, gs, a, b + 1, d01);
+      if (ha && b !== a) addSym(gPtr, gs, a + 1, b, d10);
+      if (ha && hb) addSym(gPtr, gs, a + 1, b + 1, d11);
+    }
+  }
+}
+
+@inline function addSym(g: usize, gs: usize, a: i32, b: i32, v: f64): void {
+  const p = g + <usize>a * gs + (<usize>b << 3);
+  store<f64>(p, load<f64>(p) + v);
+  if (a !== b) {
+    const q = g + <usize>b * gs + (<usize>a << 3);
+    store<f64>(q, load<f64>(q) + v);
   }
 }
 

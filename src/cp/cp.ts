@@ -17,7 +17,8 @@ import { checkMatrix, cloneMatrix, matrix, type Matrix } from './matrix.js';
 import { checkTensor, norm, type Tensor3 } from './tensor.js';
 import { jennrichInit, randomInit, svdInit, type Factors } from './init.js';
 import { tsOps, type AlsOps } from './ops.js';
-import { wasmOps } from './kernel.js';
+import { unfoldingGramWasm, wasmOps } from './kernel.js';
+import { unfoldingGram } from './tensor.js';
 import { AlsSweep, alsBufferLengths, alsBuffers } from './als.js';
 
 export type CPInit = 'random' | 'svd' | 'jennrich';
@@ -110,6 +111,7 @@ export function cp(tensor: Tensor3, rank: number, options: CPOptions = {}): CPRe
   const normX = norm(tensor);
   if (normX === 0) throw new RangeError('tensor is identically zero: every CP decomposition has zero weights');
   const ops = opts.backend === 'wasm' ? wasmOps : tsOps;
+  const gramOf = opts.backend === 'wasm' ? unfoldingGramWasm : unfoldingGram;
 
   let best: CPResult | null = null;
   for (let run = 0; run < opts.restarts; run++) {
@@ -121,17 +123,17 @@ export function cp(tensor: Tensor3, rank: number, options: CPOptions = {}): CPRe
       factors = run === 0 ? (opts.init.map(cloneMatrix) as Factors) : randomInit(tensor, rank, rng);
       initName = run === 0 ? 'given' : 'random';
     } else if (opts.init === 'jennrich') {
-      const j = jennrichInit(tensor, rank, rng);
+      const j = jennrichInit(tensor, rank, rng, gramOf, ops);
       if (j.factors) {
         factors = j.factors;
         initName = 'jennrich';
       } else {
         notes.push(`jennrich init failed (${j.reason}); fell back to svd`);
-        factors = svdInit(tensor, rank, rng);
+        factors = svdInit(tensor, rank, rng, gramOf);
         initName = 'svd';
       }
     } else if (opts.init === 'svd' && run === 0) {
-      factors = svdInit(tensor, rank, rng);
+      factors = svdInit(tensor, rank, rng, gramOf);
       initName = 'svd';
     } else {
       // HOSVD is deterministic: later restarts start from random factors.
