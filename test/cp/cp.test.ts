@@ -41,6 +41,29 @@ describe.each(backends)('cp (backend %s): planted random CP tensors 20x20x20', (
     expect(res.notes.join(' ')).toMatch(/jennrich init failed \(rank 6 exceeds two of the dimensions \[4, 5, 30\]\)/);
   });
 
+  it('noisy planted tensor: jennrich + ALS with line search reaches the noise floor and the planted factors', () => {
+    const { X, F } = planted([20, 20, 20], 6, 15);
+    const sigma = 0.05;
+    let s = 0;
+    const noise = X.data.map((_, p) => sigma * Math.sin(p * 12.9898 + 78.233) * 1.7);
+    for (const e of noise) s += e * e;
+    const noisy = tensor3([20, 20, 20], X.data.map((x, p) => x + noise[p]));
+    const res = cp(noisy, 6, { init: 'jennrich', linesearch: true, backend, maxIter: 300 });
+    expect(res.converged).toBe(true);
+    // The best rank-6 fit cannot beat the noise, and ALS should get within 1% of it.
+    const floor = Math.sqrt(s) / norm(noisy);
+    expect(res.relError).toBeLessThanOrEqual(floor * 1.01);
+    expect(factorMatchScore(res, { factors: F }).score).toBeGreaterThan(0.99);
+  });
+
+  it('explicit initial factors are used as given (one sweep from the truth stays there)', () => {
+    const { X, F } = planted([7, 8, 9], 3, 16);
+    const res = cp(X, 3, { init: F, backend, maxIter: 3 });
+    expect(res.init).toBe('given');
+    expect(res.iterations).toBe(1);
+    expect(res.relError).toBeLessThan(1e-12);
+  });
+
   it('a seeded run reproduces exactly; another seed differs', () => {
     const { X } = planted([10, 11, 12], 4, 9);
     const noisy = tensor3([10, 11, 12], X.data.map((x, p) => x + 0.05 * Math.sin(p * 12.9898)));
