@@ -40,6 +40,8 @@ export interface CPOptions {
   seed?: number;
   /** 'wasm' (SIMD kernel, default) or 'ts' (plain TypeScript reference). */
   backend?: 'wasm' | 'ts';
+  /** Called after every sweep (progress); returning false stops this run (converged stays false). */
+  onIteration?: (info: { restart: number; iteration: number; fit: number }) => boolean | void;
 }
 
 export interface CPResult {
@@ -90,12 +92,14 @@ export function cp(tensor: Tensor3, rank: number, options: CPOptions = {}): CPRe
     restarts: options.restarts ?? 1,
     seed: options.seed ?? 0,
     backend: options.backend ?? 'wasm',
+    onIteration: options.onIteration,
   };
   if (!Number.isInteger(opts.maxIter) || opts.maxIter < 1) throw new RangeError(`maxIter must be a positive integer, got ${opts.maxIter}`);
   if (!(opts.tol >= 0) || !Number.isFinite(opts.tol)) throw new RangeError(`tol must be a finite number >= 0, got ${opts.tol}`);
   if (!(opts.l2 >= 0) || !Number.isFinite(opts.l2)) throw new RangeError(`l2 must be a finite number >= 0, got ${opts.l2}`);
   if (!Number.isInteger(opts.restarts) || opts.restarts < 1) throw new RangeError(`restarts must be a positive integer, got ${opts.restarts}`);
   if (!Number.isFinite(opts.seed)) throw new RangeError(`seed must be a finite number, got ${opts.seed}`);
+  if (opts.onIteration !== undefined && typeof opts.onIteration !== 'function') throw new TypeError('onIteration must be a function');
   if (opts.backend !== 'wasm' && opts.backend !== 'ts') throw new RangeError(`backend must be 'wasm' or 'ts', got ${JSON.stringify(opts.backend)}`);
   if (typeof opts.init === 'string') {
     if (!INITS.includes(opts.init)) throw new RangeError(`init must be one of ${INITS.join(', ')} or [A, B, C], got ${JSON.stringify(opts.init)}`);
@@ -140,7 +144,7 @@ export function cp(tensor: Tensor3, rank: number, options: CPOptions = {}): CPRe
       factors = randomInit(tensor, rank, rng);
       initName = 'random';
     }
-    const result = alsRun(tensor, rank, factors, normX, opts, ops, notes);
+    const result = alsRun(tensor, rank, factors, normX, { ...opts, restart: run }, ops, notes);
     result.init = initName;
     result.restart = run;
     if (!best || result.relError < best.relError) best = result;
@@ -153,6 +157,8 @@ interface RunOptions {
   tol: number;
   l2: number;
   linesearch: boolean;
+  restart: number;
+  onIteration?: CPOptions['onIteration'];
 }
 
 /** Below this relative error the ‖X‖² − 2⟨X, X̂⟩ + ‖X̂‖² estimate is swamped by rounding. */
@@ -245,6 +251,7 @@ function alsRun(t: Tensor3, R: number, init: Factors, normX: number, opts: RunOp
         converged = true;
         break;
       }
+      if (opts.onIteration && opts.onIteration({ restart: opts.restart, iteration: it, fit }) === false) break;
     }
     const { A, B, C } = s.b;
     if (!exact) {

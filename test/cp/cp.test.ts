@@ -87,6 +87,17 @@ describe.each(backends)('cp (backend %s): planted random CP tensors 20x20x20', (
     }
   });
 
+  it('onIteration reports every sweep and can stop a run', () => {
+    const { X } = planted([8, 8, 8], 3, 17);
+    const noisy = tensor3([8, 8, 8], X.data.map((x, p) => x + 0.2 * Math.sin(p * 7.7)));
+    const seen: number[] = [];
+    const res = cp(noisy, 3, { init: 'random', backend, tol: 0, maxIter: 50, onIteration: ({ iteration, fit }) => { seen.push(fit); return iteration < 7; } });
+    expect(res.iterations).toBe(7);
+    expect(res.converged).toBe(false);
+    expect(seen.length).toBe(7);
+    expect(seen.slice(0, 6)).toEqual(res.history.slice(0, 6)); // the last entry is replaced by the exact residual
+  });
+
   it('restarts keep the best run', () => {
     const { X } = planted([8, 9, 10], 3, 12);
     const noisy = tensor3([8, 9, 10], X.data.map((x, p) => x + 0.2 * Math.sin(p * 3.1)));
