@@ -64,6 +64,17 @@ describe.each(backends)('cp (backend %s): planted random CP tensors 20x20x20', (
     expect(res.relError).toBeLessThan(1e-12);
   });
 
+  it('is scale-free: tensors of norm 1e150 and 1e-150 give the same fit and scaled weights', () => {
+    const { X } = planted([6, 7, 8], 3, 18);
+    const noisy = X.data.map((x, p) => x + 0.1 * Math.cos(p));
+    const base = cp(tensor3([6, 7, 8], noisy), 3, { backend, seed: 2 });
+    for (const scale of [1e150, 1e-150]) {
+      const res = cp(tensor3([6, 7, 8], noisy.map((x) => x * scale)), 3, { backend, seed: 2 });
+      expect(res.relError).toBeCloseTo(base.relError, 10);
+      res.weights.forEach((w, r) => expect(w / scale).toBeCloseTo(base.weights[r], 8));
+    }
+  });
+
   it('a seeded run reproduces exactly; another seed differs', () => {
     const { X } = planted([10, 11, 12], 4, 9);
     const noisy = tensor3([10, 11, 12], X.data.map((x, p) => x + 0.05 * Math.sin(p * 12.9898)));
