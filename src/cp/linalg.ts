@@ -1,6 +1,6 @@
 /**
  * Small dense linear algebra for CP-ALS and its inits (sizes up to a few hundred): Cholesky for the
- * R × R normal equations, cyclic Jacobi for symmetric eigenproblems (HOSVD), LU with partial
+ * R × R normal equations, Householder + implicit QL (Jacobi as fallback) for symmetric eigenproblems (HOSVD), LU with partial
  * pivoting, and real eigen-decomposition of non-symmetric matrices (Hessenberg reduction + Francis
  * QR, after Numerical Recipes' elmhes/hqr, then inverse iteration for the vectors) for Jennrich.
  * Arrays are row-major n × n Float64Arrays.
