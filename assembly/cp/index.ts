@@ -428,33 +428,86 @@ export function choleskySolve(vPtr: usize, R: i32, mPtr: usize, n: i32): i32 {
   return 1;
 }
 
-/** ‖X − [[A, B, C]]‖², entry by entry (no cancellation): x̂[p, k] = Σ_r A[i,r] B[j,r] C[k,r]. */
-export function residualSq(xPtr: usize, I: i32, J: i32, K: i32, aPtr: usize, bPtr: usize, cPtr: usize, R: i32): f64 {
+/**
+ * ‖X − [[A, B, C]]‖², entry by entry (no cancellation). X̂ = W Cᵀ with W = A ⊙ B ((IJ) × R, written
+ * to `wPtr`) and Cᵀ (R × K, written to `ctPtr`); blocked like ttm3 (4 rows × 4 k of X̂ in
+ * registers), each block subtracted from X and squared without ever being stored.
+ */
+export function residualSq(xPtr: usize, I: i32, J: i32, K: i32, aPtr: usize, bPtr: usize, cPtr: usize, R: i32, wPtr: usize, ctPtr: usize): f64 {
   const xs = <usize>K << 3;
   const rs = <usize>R << 3;
-  let total = 0.0;
+  const IJ = I * J;
+  let w = wPtr;
   for (let i = 0; i < I; i++) {
     const a = aPtr + <usize>i * rs;
     for (let j = 0; j < J; j++) {
       const b = bPtr + <usize>j * rs;
-      const x = xPtr + <usize>(i * J + j) * xs;
-      for (let k = 0; k < K; k++) {
-        const c = cPtr + <usize>k * rs;
-        let acc = f64x2.splat(0);
-        let r = 0;
-        for (; r + 2 <= R; r += 2) {
-          const ro = <usize>r << 3;
-          acc = fma(acc, f64x2.mul(ld(a + ro), ld(b + ro)), ld(c + ro));
-        }
-        let v = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
-        if (r < R) {
-          const ro = <usize>r << 3;
-          v += load<f64>(a + ro) * load<f64>(b + ro) * load<f64>(c + ro);
-        }
-        const d = load<f64>(x + (<usize>k << 3)) - v;
-        total += d * d;
+      for (let r = 0; r < R; r++) {
+        const ro = <usize>r << 3;
+        store<f64>(w + ro, load<f64>(a + ro) * load<f64>(b + ro));
       }
+      w += rs;
     }
   }
-  return total;
+  for (let k = 0; k < K; k++) for (let r = 0; r < R; r++) {
+    store<f64>(ctPtr + ((<usize>r * <usize>K + <usize>k) << 3), load<f64>(cPtr + ((<usize>k * <usize>R + <usize>r) << 3)));
+  }
+  let sq = f64x2.splat(0);
+  let tail = 0.0;
+  let p = 0;
+  for (; p + 4 <= IJ; p += 4) {
+    const w0 = wPtr + <usize>p * rs, w1 = w0 + rs, w2 = w1 + rs, w3 = w2 + rs;
+    const x0 = xPtr + <usize>p * xs, x1 = x0 + xs, x2 = x1 + xs, x3 = x2 + xs;
+    let k = 0;
+    for (; k + 4 <= K; k += 4) {
+      const ko = <usize>k << 3;
+      let a00 = f64x2.splat(0), a01 = f64x2.splat(0), a10 = f64x2.splat(0), a11 = f64x2.splat(0);
+      let a20 = f64x2.splat(0), a21 = f64x2.splat(0), a30 = f64x2.splat(0), a31 = f64x2.splat(0);
+      let cp = ctPtr + ko;
+      for (let r = 0; r < R; r++) {
+        const ro = <usize>r << 3;
+        const c0 = ld(cp), c1 = ld(cp + 16);
+        const v0 = v128.load64_splat(w0 + ro), v1 = v128.load64_splat(w1 + ro);
+        const v2 = v128.load64_splat(w2 + ro), v3 = v128.load64_splat(w3 + ro);
+        a00 = fma(a00, v0, c0); a01 = fma(a01, v0, c1);
+        a10 = fma(a10, v1, c0); a11 = fma(a11, v1, c1);
+        a20 = fma(a20, v2, c0); a21 = fma(a21, v2, c1);
+        a30 = fma(a30, v3, c0); a31 = fma(a31, v3, c1);
+        cp += xs;
+      }
+      let d = f64x2.sub(ld(x0 + ko), a00); sq = fma(sq, d, d);
+      d = f64x2.sub(ld(x0 + ko + 16), a01); sq = fma(sq, d, d);
+      d = f64x2.sub(ld(x1 + ko), a10); sq = fma(sq, d, d);
+      d = f64x2.sub(ld(x1 + ko + 16), a11); sq = fma(sq, d, d);
+      d = f64x2.sub(ld(x2 + ko), a20); sq = fma(sq, d, d);
+      d = f64x2.sub(ld(x2 + ko + 16), a21); sq = fma(sq, d, d);
+      d = f64x2.sub(ld(x3 + ko), a30); sq = fma(sq, d, d);
+      d = f64x2.sub(ld(x3 + ko + 16), a31); sq = fma(sq, d, d);
+    }
+    for (; k < K; k++) {
+      const ko = <usize>k << 3;
+      let s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
+      for (let r = 0; r < R; r++) {
+        const ro = <usize>r << 3;
+        const c = load<f64>(ctPtr + <usize>r * xs + ko);
+        s0 += load<f64>(w0 + ro) * c; s1 += load<f64>(w1 + ro) * c;
+        s2 += load<f64>(w2 + ro) * c; s3 += load<f64>(w3 + ro) * c;
+      }
+      const d0 = load<f64>(x0 + ko) - s0, d1 = load<f64>(x1 + ko) - s1;
+      const d2 = load<f64>(x2 + ko) - s2, d3 = load<f64>(x3 + ko) - s3;
+      tail += d0 * d0 + d1 * d1 + d2 * d2 + d3 * d3;
+    }
+  }
+  for (; p < IJ; p++) {
+    const w0 = wPtr + <usize>p * rs;
+    const x0 = xPtr + <usize>p * xs;
+    for (let k = 0; k < K; k++) {
+      const ko = <usize>k << 3;
+      let s0 = 0.0;
+      for (let r = 0; r < R; r++) s0 += load<f64>(w0 + (<usize>r << 3)) * load<f64>(ctPtr + <usize>r * xs + ko);
+      const d0 = load<f64>(x0 + ko) - s0;
+      tail += d0 * d0;
+    }
+  }
+  return f64x2.extract_lane(sq, 0) + f64x2.extract_lane(sq, 1) + tail;
 }

@@ -203,7 +203,7 @@ function alsRun(t: Tensor3, R: number, init: Factors, normX: number, opts: RunOp
       for (let p = 0; p < RR; p++) xhat2 += GA[p] * GB[p] * GC[p];
       const e = Math.sqrt(Math.max(1 - 2 * inner + xhat2, 0));
       if (e >= EXACT_BELOW) return { e, exact: false };
-      return { e: Math.sqrt(ops.residualSq(X, I, J, K, Af, Bf, Cf, R)), exact: true };
+      return { e: Math.sqrt(ops.residualSq(X, I, J, K, Af, Bf, Cf, R, s.b.T, s.b.M3)), exact: true };
     };
 
     for (let it = 1; it <= opts.maxIter; it++) {
@@ -258,7 +258,7 @@ function alsRun(t: Tensor3, R: number, init: Factors, normX: number, opts: RunOp
     }
     const { A, B, C } = s.b;
     if (!exact) {
-      relErr = Math.sqrt(ops.residualSq(X, I, J, K, A, B, C, R));
+      relErr = Math.sqrt(ops.residualSq(X, I, J, K, A, B, C, R, s.b.T, s.b.M3));
       history[history.length - 1] = 1 - relErr;
     }
     const out = finalize([A, B, C], t.dims, R);

@@ -19,7 +19,7 @@ export interface CPExports extends KernelExports {
   gram(a: number, n: number, R: number, g: number): void;
   gramRows(m: number, rows: number, cols: number, g: number, accumulate: number): void;
   choleskySolve(v: number, R: number, m: number, n: number): number;
-  residualSq(x: number, I: number, J: number, K: number, a: number, b: number, c: number, R: number): number;
+  residualSq(x: number, I: number, J: number, K: number, a: number, b: number, c: number, R: number, w: number, ct: number): number;
 }
 
 export const cpKernel = await loadKernel<CPExports>('cp', wasmBase64);
@@ -61,7 +61,7 @@ export const wasmOps: AlsOps = {
   mttkrp3: (X, I, J, K, A, B, R, M, W) => k.mttkrp3(ptr(X), I, J, K, ptr(A), ptr(B), R, ptr(M), ptr(W)),
   gram: (A, n, R, G) => k.gram(ptr(A), n, R, ptr(G)),
   solveNormal: (V, R, M, n) => k.choleskySolve(ptr(V), R, ptr(M), n) === 1,
-  residualSq: (X, I, J, K, A, B, C, R) => k.residualSq(ptr(X), I, J, K, ptr(A), ptr(B), ptr(C), R),
+  residualSq: (X, I, J, K, A, B, C, R, W, Ct) => k.residualSq(ptr(X), I, J, K, ptr(A), ptr(B), ptr(C), R, ptr(W), ptr(Ct)),
 };
 
 /** X_(n) X_(n)ᵀ (I_n × I_n) by the kernel: same result as `unfoldingGram` (tensor.ts), ~10x faster. */

@@ -26,8 +26,8 @@ export interface AlsOps {
   gram(A: Float64Array, n: number, R: number, G: Float64Array): void;
   /** In place: M := M V⁻¹ for symmetric V (R × R, overwritten by its Cholesky factor). False if V is not PD. */
   solveNormal(V: Float64Array, R: number, M: Float64Array, n: number): boolean;
-  /** ‖X − [[A, B, C]]‖² computed entry by entry (exact, no cancellation). */
-  residualSq(X: Float64Array, I: number, J: number, K: number, A: Float64Array, B: Float64Array, C: Float64Array, R: number): number;
+  /** ‖X − [[A, B, C]]‖² entry by entry (no cancellation); W ((IJ) × R) and Ct (K × R) are scratch. */
+  residualSq(X: Float64Array, I: number, J: number, K: number, A: Float64Array, B: Float64Array, C: Float64Array, R: number, W: Float64Array, Ct: Float64Array): number;
 }
 
 import { cholesky, choleskySolveRows } from './linalg.js';

@@ -53,8 +53,10 @@ describe('cp kernel (WASM SIMD) against the TypeScript reference', () => {
           wasmOps.gram(C, K, R, G);
           tsOps.gram(c, K, R, g);
           close(G, g);
-          const rw = wasmOps.residualSq(X, I, J, K, A, B, C, R);
-          const rt = tsOps.residualSq(x, I, J, K, a, b, c, R);
+          T.fill(NaN);
+          M3.fill(NaN);
+          const rw = wasmOps.residualSq(X, I, J, K, A, B, C, R, T, M3);
+          const rt = tsOps.residualSq(x, I, J, K, a, b, c, R, T0, m3);
           expect(Math.abs(rw - rt)).toBeLessThanOrEqual(1e-11 * Math.max(1, rt));
           // Mode-1 MTTKRP by definition, independent of both implementations.
           if (!big) for (let i = 0; i < I; i++) for (let r = 0; r < R; r++) {
