@@ -389,11 +389,8 @@ export function gramRows(mPtr: usize, rows: i32, cols: i32, gPtr: usize, accumul
   }
 }
 
-/**
- * Cholesky V = L Lᵀ in place (lower triangle), then M := M V⁻¹ row by row (n rows of R).
- * Returns 1 on success, 0 when V is not numerically positive definite (M untouched).
- */
-export function choleskySolve(vPtr: usize, R: i32, mPtr: usize, n: i32): i32 {
+/** Cholesky V = L Lᵀ in place (lower triangle). 1 on success, 0 if V is not numerically positive definite. */
+function cholesky(vPtr: usize, R: i32): i32 {
   let maxDiag = 0.0;
   for (let i = 0; i < R; i++) maxDiag = max(maxDiag, abs(load<f64>(vPtr + ((<usize>(i * R + i)) << 3))));
   const floor = maxDiag * 1e-14;
@@ -411,6 +408,15 @@ export function choleskySolve(vPtr: usize, R: i32, mPtr: usize, n: i32): i32 {
       store<f64>(vi + (<usize>j << 3), s / ljj);
     }
   }
+  return 1;
+}
+
+/**
+ * Cholesky V = L Lᵀ in place (lower triangle), then M := M V⁻¹ row by row (n rows of R).
+ * Returns 1 on success, 0 when V is not numerically positive definite (M untouched).
+ */
+export function choleskySolve(vPtr: usize, R: i32, mPtr: usize, n: i32): i32 {
+  if (!cholesky(vPtr, R)) return 0;
   for (let r = 0; r < n; r++) {
     const m = mPtr + (<usize>(r * R) << 3);
     for (let i = 0; i < R; i++) {
@@ -425,6 +431,83 @@ export function choleskySolve(vPtr: usize, R: i32, mPtr: usize, n: i32): i32 {
       store<f64>(m + (<usize>i << 3), s / load<f64>(vPtr + (<usize>(i * R + i) << 3)));
     }
   }
+  return 1;
+}
+
+/** dst (cols × rows) = srcᵀ for a rows × cols src. */
+function transpose(src: usize, rows: i32, cols: i32, dst: usize): void {
+  for (let i = 0; i < rows; i++) {
+    const s = src + (<usize>(i * cols) << 3);
+    for (let j = 0; j < cols; j++) store<f64>(dst + (<usize>(j * rows + i) << 3), load<f64>(s + (<usize>j << 3)));
+  }
+}
+
+/** y[0..n) *= a */
+@inline function scaleRow(y: usize, n: i32, a: f64): void {
+  const av = f64x2.splat(a);
+  let c = 0;
+  for (; c + 2 <= n; c += 2) st(y + (<usize>c << 3), f64x2.mul(ld(y + (<usize>c << 3)), av));
+  if (c < n) store<f64>(y + (<usize>c << 3), load<f64>(y + (<usize>c << 3)) * a);
+}
+
+/** y[0..n) -= a · x[0..n) */
+@inline function axpyNeg(y: usize, x: usize, a: f64, n: i32): void {
+  const av = f64x2.splat(a);
+  let c = 0;
+  for (; c + 2 <= n; c += 2) {
+    const o = <usize>c << 3;
+    st(y + o, f64x2.sub(ld(y + o), f64x2.mul(av, ld(x + o))));
+  }
+  if (c < n) {
+    const o = <usize>c << 3;
+    store<f64>(y + o, load<f64>(y + o) - a * load<f64>(x + o));
+  }
+}
+
+/**
+ * One ALS factor update, fused: V = G1 ∘ G2 + l2·I (a copy kept at vbakPtr for the caller's ridge
+ * fallback), Cholesky, F = M V⁻¹, and — if `normalize` — unit columns of F. The triangular solves
+ * run on Mᵀ (R × n, written into F's buffer) so every step is an axpy over n contiguous rows.
+ * M (n × R) ends up holding F too. Returns 0, touching neither M nor F, if V is not PD.
+ */
+export function updateFactor(g1Ptr: usize, g2Ptr: usize, R: i32, l2: f64, vPtr: usize, vbakPtr: usize, mPtr: usize, n: i32, fPtr: usize, normalize: i32): i32 {
+  const RR = R * R;
+  for (let p = 0; p < RR; p++) {
+    const o = <usize>p << 3;
+    store<f64>(vPtr + o, load<f64>(g1Ptr + o) * load<f64>(g2Ptr + o));
+  }
+  if (l2 > 0) for (let a = 0; a < R; a++) {
+    const o = <usize>(a * R + a) << 3;
+    store<f64>(vPtr + o, load<f64>(vPtr + o) + l2);
+  }
+  memory.copy(vbakPtr, vPtr, <usize>RR << 3);
+  if (!cholesky(vPtr, R)) return 0;
+  const ns = <usize>n << 3;
+  transpose(mPtr, n, R, fPtr); // F holds Mᵀ: row i = component i over the n rows
+  for (let i = 0; i < R; i++) {
+    const yi = fPtr + <usize>i * ns;
+    const li = vPtr + (<usize>(i * R) << 3);
+    for (let k = 0; k < i; k++) axpyNeg(yi, fPtr + <usize>k * ns, load<f64>(li + (<usize>k << 3)), n);
+    scaleRow(yi, n, 1.0 / load<f64>(li + (<usize>i << 3)));
+  }
+  for (let i = R - 1; i >= 0; i--) {
+    const yi = fPtr + <usize>i * ns;
+    for (let k = i + 1; k < R; k++) axpyNeg(yi, fPtr + <usize>k * ns, load<f64>(vPtr + (<usize>(k * R + i) << 3)), n);
+    scaleRow(yi, n, 1.0 / load<f64>(vPtr + (<usize>(i * R + i) << 3)));
+  }
+  // Unit columns only after the back substitution, which needs the unscaled solution.
+  if (normalize) for (let i = 0; i < R; i++) {
+    // Column i of F is row i of the transposed buffer: its norm is one contiguous pass.
+    const yi = fPtr + <usize>i * ns;
+    let acc = f64x2.splat(0);
+    let c = 0;
+    for (; c + 2 <= n; c += 2) { const v = ld(yi + (<usize>c << 3)); acc = fma(acc, v, v); }
+    let ss = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
+    if (c < n) { const v = load<f64>(yi + (<usize>c << 3)); ss += v * v; }
+    if (ss > 0) scaleRow(yi, n, 1.0 / Math.sqrt(ss));
+  }
+  transpose(fPtr, R, n, mPtr);
+  memory.copy(fPtr, mPtr, <usize>(n * R) << 3);
   return 1;
 }
 

@@ -19,6 +19,7 @@ export interface CPExports extends KernelExports {
   gram(a: number, n: number, R: number, g: number): void;
   gramRows(m: number, rows: number, cols: number, g: number, accumulate: number): void;
   choleskySolve(v: number, R: number, m: number, n: number): number;
+  updateFactor(g1: number, g2: number, R: number, l2: number, v: number, vbak: number, m: number, n: number, f: number, normalize: number): number;
   residualSq(x: number, I: number, J: number, K: number, a: number, b: number, c: number, R: number, w: number, ct: number): number;
 }
 
@@ -61,6 +62,8 @@ export const wasmOps: AlsOps = {
   mttkrp3: (X, I, J, K, A, B, R, M, W) => k.mttkrp3(ptr(X), I, J, K, ptr(A), ptr(B), R, ptr(M), ptr(W)),
   gram: (A, n, R, G) => k.gram(ptr(A), n, R, ptr(G)),
   solveNormal: (V, R, M, n) => k.choleskySolve(ptr(V), R, ptr(M), n) === 1,
+  updateFactor: (G1, G2, R, l2, V, Vbak, M, n, F, normalize) =>
+    k.updateFactor(ptr(G1), ptr(G2), R, l2, ptr(V), ptr(Vbak), ptr(M), n, ptr(F), normalize ? 1 : 0) === 1,
   residualSq: (X, I, J, K, A, B, C, R, W, Ct) => k.residualSq(ptr(X), I, J, K, ptr(A), ptr(B), ptr(C), R, ptr(W), ptr(Ct)),
 };
 

@@ -114,6 +114,39 @@ describe('cp kernel (WASM SIMD) against the TypeScript reference', () => {
     );
   });
 
+  it('fused factor update (Hadamard, l2, Cholesky, transposed SIMD solve, normalisation) equals the reference', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 30 }), fc.boolean(), fc.constantFrom(0, 0.5), fc.integer({ min: 0, max: 1e9 }), (R, n, normalize, l2, seed) => {
+        const rng = new Rng(seed);
+        const grams = [0, 1].map(() => {
+          const g = rand((R + 3) * R, rng);
+          const G = new Float64Array(R * R);
+          for (let a = 0; a < R; a++) for (let b = 0; b < R; b++) for (let i = 0; i < R + 3; i++) G[a * R + b] += g[i * R + a] * g[i * R + b];
+          return G;
+        });
+        const m = rand(n * R, rng);
+        const [G1, G2, V, Vb, M, F] = wasmOps.workspace([R * R, R * R, R * R, R * R, n * R, n * R]);
+        try {
+          G1.set(grams[0]); G2.set(grams[1]); M.set(m); F.fill(NaN);
+          const v = new Float64Array(R * R), vb = new Float64Array(R * R), mr = m.slice(), fr = new Float64Array(n * R);
+          expect(wasmOps.updateFactor(G1, G2, R, l2, V, Vb, M, n, F, normalize)).toBe(true);
+          expect(tsOps.updateFactor(grams[0], grams[1], R, l2, v, vb, mr, n, fr, normalize)).toBe(true);
+          close(Vb, vb, 0);
+          close(F, fr, 1e-8);
+          close(M, fr, 1e-8);
+          // Not positive definite: false, and M, F untouched.
+          G1.fill(0); G1[0] = -1; M.set(m); F.set(fr);
+          expect(wasmOps.updateFactor(G1, G2, R, 0, V, Vb, M, n, F, normalize)).toBe(false);
+          close(M, m, 0);
+          close(F, fr, 0);
+        } finally {
+          wasmOps.release();
+        }
+      }),
+      { numRuns: 80 },
+    );
+  });
+
   it('a full cp() run gives the same sweeps on both backends, and leaves no arena memory behind', () => {
     const { X } = planted([13, 8, 11], 5, 21);
     const noisy = { dims: X.dims, data: X.data.map((x, p) => x + 0.1 * Math.sin(p)) };
