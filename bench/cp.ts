@@ -5,7 +5,8 @@
  * ~4·IJKR flops a sweep needs. Peer: the same sweep in numpy written as TensorLy's `parafac` does
  * it (unfold(X, n) @ khatri_rao(others), then a solve), when python3 with numpy is present;
  * skipped cleanly otherwise. Writes bench-results/cp.json and cp.md. Options: --quick (20³ only),
- * --out DIR, --max-time SECONDS (per measurement, default 1).
+ * --out DIR, --max-time SECONDS (per measurement, default 1), --rounds N (default 2; each cell keeps
+ * its fastest round).
  */
 import Benchmark from 'benchmark';
 import { spawnSync } from 'node:child_process';
@@ -39,7 +40,9 @@ function measure(fn: () => void, maxTime: number): { seconds: number; mean: numb
   const b = new Benchmark('sweep', {
     fn,
     maxTime,
-    minSamples: 5,
+    // Short cycles: on a shared machine a long cycle almost always contains a preemption.
+    minTime: 0.005,
+    minSamples: 20,
     initCount: 1,
     onComplete(this: Benchmark) {
       out = { seconds: Math.min(...this.stats.sample), mean: this.stats.mean };
@@ -110,26 +113,45 @@ export async function run(argv: string[]): Promise<void> {
       quick: { type: 'boolean', default: false },
       out: { type: 'string', default: 'bench-results' },
       'max-time': { type: 'string', default: '1' },
+      rounds: { type: 'string', default: '2' },
       help: { type: 'boolean', default: false },
     },
   });
   if (values.help) {
-    console.log('usage: testbeds bench cp [--quick] [--out DIR] [--max-time SECONDS]');
+    console.log('usage: testbeds bench cp [--quick] [--out DIR] [--max-time SECONDS] [--rounds N]');
     return;
   }
   const maxTime = Number(values['max-time']);
   if (!(maxTime > 0)) throw new Error(`--max-time must be a positive number of seconds, got ${values['max-time']}`);
+  const rounds = Number(values.rounds);
+  if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds must be a positive integer, got ${values.rounds}`);
   const ns = values.quick ? [20] : [20, 50, 100];
   const Rs = [5, 10, 20];
+  // Several rounds over the grid, keeping each cell's fastest: a shared machine has quiet moments.
+  const best = new Map<string, { seconds: number; mean: number }>();
+  const keep = (key: string, m: { seconds: number; mean: number }): void => {
+    const b = best.get(key);
+    if (!b || m.seconds < b.seconds) best.set(key, m);
+  };
+  for (let round = 0; round < rounds; round++) {
+    for (const n of ns) {
+      for (const R of Rs) {
+        const t = sweepTime(tsOps, n, R, maxTime);
+        const w = sweepTime(wasmOps, n, R, maxTime);
+        keep(`ts ${n} ${R}`, t);
+        keep(`wasm ${n} ${R}`, w);
+        log(`round ${round + 1}/${rounds} n=${n} R=${R}: ts ${(t.seconds * 1e3).toFixed(3)} ms, wasm ${(w.seconds * 1e3).toFixed(3)} ms (${(t.seconds / w.seconds).toFixed(2)}x)`);
+      }
+    }
+  }
   const rows: CPBenchRow[] = [];
   for (const n of ns) {
     for (const R of Rs) {
       const flops = 4 * n * n * n * R;
-      const t = sweepTime(tsOps, n, R, maxTime);
-      const w = sweepTime(wasmOps, n, R, maxTime);
+      const t = best.get(`ts ${n} ${R}`)!;
+      const w = best.get(`wasm ${n} ${R}`)!;
       rows.push({ n, R, backend: 'ts', ...t, gflops: flops / t.seconds / 1e9, vsTs: 1 });
       rows.push({ n, R, backend: 'wasm', ...w, gflops: flops / w.seconds / 1e9, vsTs: t.seconds / w.seconds });
-      log(`n=${n} R=${R}: ts ${(t.seconds * 1e3).toFixed(3)} ms, wasm ${(w.seconds * 1e3).toFixed(3)} ms (${(t.seconds / w.seconds).toFixed(2)}x)`);
     }
   }
   const peer = numpyPeer(ns.flatMap((n) => Rs.map((R) => [n, R] as [number, number])), maxTime);

@@ -5,7 +5,9 @@
  * Convention (Kolda & Bader's cp_als): after their updates A and B get unit columns; C keeps the
  * scale, so [[A, B, C]] (weights 1) is always the current model.
  */
-import type { AlsOps } from './ops.js';
+import { normalizeColumns, type AlsOps } from './ops.js';
+
+export { normalizeColumns };
 
 export interface AlsBuffers {
   X: Float64Array; // (IJ) × K
@@ -61,24 +63,16 @@ export class AlsSweep {
     ops.mttkrp1(T, I, J, R, B, M);
     ops.gram(B, J, R, GB);
     ops.gram(C, K, R, GC);
-    this.hadamard(GB, GC);
-    this.solve(I, 0, iter);
-    A.set(M.subarray(0, I * R));
-    normalizeColumns(A, I, R);
+    this.update(GB, GC, I, A, true, 0, iter);
     // Mode 2: T = X ×₃ C is still valid (C has not changed): the shared half of the work.
     ops.mttkrp2(T, I, J, R, A, M);
     ops.gram(A, I, R, GA);
-    this.hadamard(GA, GC);
-    this.solve(J, 1, iter);
-    B.set(M.subarray(0, J * R));
-    normalizeColumns(B, J, R);
+    this.update(GA, GC, J, B, true, 1, iter);
     // Mode 3: C keeps the scale.
-    ops.mttkrp3(X, I, J, K, A, B, R, M);
+    ops.mttkrp3(X, I, J, K, A, B, R, M, T); // T is free now: scratch for A ⊙ B
     ops.gram(B, J, R, GB);
-    this.hadamard(GA, GB);
     M3.set(M.subarray(0, K * R));
-    this.solve(K, 2, iter);
-    C.set(M.subarray(0, K * R));
+    this.update(GA, GB, K, C, false, 2, iter);
     this.haveT = false;
     ops.gram(C, K, R, GC);
     let inner = 0; // ⟨X, X̂⟩ = Σ M3 ∘ C
@@ -86,41 +80,27 @@ export class AlsSweep {
     return inner;
   }
 
-  private hadamard(G1: Float64Array, G2: Float64Array): void {
-    const V = this.b.V;
-    const RR = this.R * this.R;
-    for (let p = 0; p < RR; p++) V[p] = G1[p] * G2[p];
-    if (this.l2 > 0) for (let a = 0; a < this.R; a++) V[a * this.R + a] += this.l2;
-  }
-
-  /** M := M V⁻¹ by Cholesky; if V is not positive definite, retry with a growing ridge. */
-  private solve(n: number, mode: number, iter: number): void {
+  /**
+   * F ← M (G1 ∘ G2 + l2·I)⁻¹ (unit columns if `normalize`); if that matrix is not positive
+   * definite, retry with a growing ridge and report it through onRidge.
+   */
+  private update(G1: Float64Array, G2: Float64Array, n: number, F: Float64Array, normalize: boolean, mode: number, iter: number): void {
     const { ops, R } = this;
     const { V, Vbak, M } = this.b;
+    if (ops.updateFactor(G1, G2, R, this.l2, V, Vbak, M, n, F, normalize)) return;
     const RR = R * R;
-    Vbak.set(V.subarray(0, RR));
-    if (ops.solveNormal(V, R, M, n)) return;
     let maxDiag = 0;
     for (let a = 0; a < R; a++) maxDiag = Math.max(maxDiag, Vbak[a * R + a]);
     for (let ridge = maxDiag * 1e-12; maxDiag > 0 && ridge <= maxDiag; ridge *= 100) {
       V.set(Vbak.subarray(0, RR));
       for (let a = 0; a < R; a++) V[a * R + a] += ridge;
       if (ops.solveNormal(V, R, M, n)) {
+        if (normalize) normalizeColumns(M, n, R);
+        F.set(M.subarray(0, n * R));
         this.onRidge?.(ridge, mode, iter);
         return;
       }
     }
     throw new Error(`CP-ALS: normal equations for mode ${mode + 1} are singular at sweep ${iter} even with a ridge (is a factor all zeros?)`);
-  }
-}
-
-export function normalizeColumns(F: Float64Array, n: number, R: number): void {
-  for (let r = 0; r < R; r++) {
-    let s = 0;
-    for (let i = 0; i < n; i++) s += F[i * R + r] * F[i * R + r];
-    if (s > 0) {
-      const inv = 1 / Math.sqrt(s);
-      for (let i = 0; i < n; i++) F[i * R + r] *= inv;
-    }
   }
 }

@@ -17,7 +17,8 @@ import { checkMatrix, cloneMatrix, matrix, type Matrix } from './matrix.js';
 import { checkTensor, norm, type Tensor3 } from './tensor.js';
 import { jennrichInit, randomInit, svdInit, type Factors } from './init.js';
 import { tsOps, type AlsOps } from './ops.js';
-import { wasmOps } from './kernel.js';
+import { unfoldingGramWasm, wasmOps } from './kernel.js';
+import { unfoldingGram } from './tensor.js';
 import { AlsSweep, alsBufferLengths, alsBuffers } from './als.js';
 
 export type CPInit = 'random' | 'svd' | 'jennrich';
@@ -39,6 +40,8 @@ export interface CPOptions {
   seed?: number;
   /** 'wasm' (SIMD kernel, default) or 'ts' (plain TypeScript reference). */
   backend?: 'wasm' | 'ts';
+  /** Called after every sweep (progress); returning false stops this run (converged stays false). */
+  onIteration?: (info: { restart: number; iteration: number; fit: number }) => boolean | void;
 }
 
 export interface CPResult {
@@ -89,12 +92,14 @@ export function cp(tensor: Tensor3, rank: number, options: CPOptions = {}): CPRe
     restarts: options.restarts ?? 1,
     seed: options.seed ?? 0,
     backend: options.backend ?? 'wasm',
+    onIteration: options.onIteration,
   };
   if (!Number.isInteger(opts.maxIter) || opts.maxIter < 1) throw new RangeError(`maxIter must be a positive integer, got ${opts.maxIter}`);
   if (!(opts.tol >= 0) || !Number.isFinite(opts.tol)) throw new RangeError(`tol must be a finite number >= 0, got ${opts.tol}`);
   if (!(opts.l2 >= 0) || !Number.isFinite(opts.l2)) throw new RangeError(`l2 must be a finite number >= 0, got ${opts.l2}`);
   if (!Number.isInteger(opts.restarts) || opts.restarts < 1) throw new RangeError(`restarts must be a positive integer, got ${opts.restarts}`);
   if (!Number.isFinite(opts.seed)) throw new RangeError(`seed must be a finite number, got ${opts.seed}`);
+  if (opts.onIteration !== undefined && typeof opts.onIteration !== 'function') throw new TypeError('onIteration must be a function');
   if (opts.backend !== 'wasm' && opts.backend !== 'ts') throw new RangeError(`backend must be 'wasm' or 'ts', got ${JSON.stringify(opts.backend)}`);
   if (typeof opts.init === 'string') {
     if (!INITS.includes(opts.init)) throw new RangeError(`init must be one of ${INITS.join(', ')} or [A, B, C], got ${JSON.stringify(opts.init)}`);
@@ -109,7 +114,11 @@ export function cp(tensor: Tensor3, rank: number, options: CPOptions = {}): CPRe
   }
   const normX = norm(tensor);
   if (normX === 0) throw new RangeError('tensor is identically zero: every CP decomposition has zero weights');
+  // Inits and ALS work on X / ‖X‖: every error is relative anyway, and no Gram matrix or ‖X‖² can
+  // overflow or underflow; the weights get ‖X‖ back at the end.
+  const unit: Tensor3 = { dims: tensor.dims, data: tensor.data.map((x) => x / normX) };
   const ops = opts.backend === 'wasm' ? wasmOps : tsOps;
+  const gramOf = opts.backend === 'wasm' ? unfoldingGramWasm : unfoldingGram;
 
   let best: CPResult | null = null;
   for (let run = 0; run < opts.restarts; run++) {
@@ -118,27 +127,27 @@ export function cp(tensor: Tensor3, rank: number, options: CPOptions = {}): CPRe
     let factors: Factors;
     let initName: string;
     if (typeof opts.init !== 'string') {
-      factors = run === 0 ? (opts.init.map(cloneMatrix) as Factors) : randomInit(tensor, rank, rng);
+      factors = run === 0 ? (opts.init.map(cloneMatrix) as Factors) : randomInit(unit, rank, rng);
       initName = run === 0 ? 'given' : 'random';
     } else if (opts.init === 'jennrich') {
-      const j = jennrichInit(tensor, rank, rng);
+      const j = jennrichInit(unit, rank, rng, gramOf, ops);
       if (j.factors) {
         factors = j.factors;
         initName = 'jennrich';
       } else {
         notes.push(`jennrich init failed (${j.reason}); fell back to svd`);
-        factors = svdInit(tensor, rank, rng);
+        factors = svdInit(unit, rank, rng, gramOf);
         initName = 'svd';
       }
     } else if (opts.init === 'svd' && run === 0) {
-      factors = svdInit(tensor, rank, rng);
+      factors = svdInit(unit, rank, rng, gramOf);
       initName = 'svd';
     } else {
       // HOSVD is deterministic: later restarts start from random factors.
-      factors = randomInit(tensor, rank, rng);
+      factors = randomInit(unit, rank, rng);
       initName = 'random';
     }
-    const result = alsRun(tensor, rank, factors, normX, opts, ops, notes);
+    const result = alsRun(unit, rank, factors, normX, { ...opts, restart: run }, ops, notes);
     result.init = initName;
     result.restart = run;
     if (!best || result.relError < best.relError) best = result;
@@ -151,11 +160,14 @@ interface RunOptions {
   tol: number;
   l2: number;
   linesearch: boolean;
+  restart: number;
+  onIteration?: CPOptions['onIteration'];
 }
 
 /** Below this relative error the ‖X‖² − 2⟨X, X̂⟩ + ‖X̂‖² estimate is swamped by rounding. */
 const EXACT_BELOW = 1e-5;
 
+/** One ALS run on t = X / ‖X‖ (unit norm); `normX` only rescales the returned weights. */
 function alsRun(t: Tensor3, R: number, init: Factors, normX: number, opts: RunOptions, ops: AlsOps, notes: string[]): CPResult {
   const [I, J, K] = t.dims;
   const IJ = I * J;
@@ -167,7 +179,7 @@ function alsRun(t: Tensor3, R: number, init: Factors, normX: number, opts: RunOp
     const [A0, B0, C0] = ws.slice(12, 15);
     let [As, Bs, Cs, T2] = ws.slice(15, 19);
     const { X, GA, GB, GC } = s.b;
-    X.set(t.data);
+    X.set(t.data); // already X / ‖X‖
     s.b.A.set(init[0].data);
     s.b.B.set(init[1].data);
     s.b.C.set(init[2].data);
@@ -175,7 +187,6 @@ function alsRun(t: Tensor3, R: number, init: Factors, normX: number, opts: RunOp
       if (notes.some((n) => n.startsWith('normal equations'))) return;
       notes.push(`normal equations not positive definite (sweep ${iter}, mode ${mode + 1}): added ridge ${ridge.toExponential(2)}; later sweeps may too`);
     };
-    const normX2 = normX * normX;
     const history: number[] = [];
     let converged = false;
     let iterations = 0;
@@ -190,9 +201,9 @@ function alsRun(t: Tensor3, R: number, init: Factors, normX: number, opts: RunOp
     const relErrorOf = (inner: number, Af: Float64Array, Bf: Float64Array, Cf: Float64Array): { e: number; exact: boolean } => {
       let xhat2 = 0;
       for (let p = 0; p < RR; p++) xhat2 += GA[p] * GB[p] * GC[p];
-      const e = Math.sqrt(Math.max(normX2 - 2 * inner + xhat2, 0)) / normX;
+      const e = Math.sqrt(Math.max(1 - 2 * inner + xhat2, 0));
       if (e >= EXACT_BELOW) return { e, exact: false };
-      return { e: Math.sqrt(ops.residualSq(X, I, J, K, Af, Bf, Cf, R)) / normX, exact: true };
+      return { e: Math.sqrt(ops.residualSq(X, I, J, K, Af, Bf, Cf, R, s.b.T, s.b.M3)), exact: true };
     };
 
     for (let it = 1; it <= opts.maxIter; it++) {
@@ -243,13 +254,15 @@ function alsRun(t: Tensor3, R: number, init: Factors, normX: number, opts: RunOp
         converged = true;
         break;
       }
+      if (opts.onIteration && opts.onIteration({ restart: opts.restart, iteration: it, fit }) === false) break;
     }
     const { A, B, C } = s.b;
     if (!exact) {
-      relErr = Math.sqrt(ops.residualSq(X, I, J, K, A, B, C, R)) / normX;
+      relErr = Math.sqrt(ops.residualSq(X, I, J, K, A, B, C, R, s.b.T, s.b.M3));
       history[history.length - 1] = 1 - relErr;
     }
     const out = finalize([A, B, C], t.dims, R);
+    for (let r = 0; r < R; r++) out.weights[r] *= normX;
     return {
       weights: out.weights,
       factors: out.factors,

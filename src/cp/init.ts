@@ -15,17 +15,20 @@ import type { Rng } from '../random/prng.js';
 import { matrix, randomMatrix, type Matrix } from './matrix.js';
 import { contractMode, unfoldingGram, type Tensor3 } from './tensor.js';
 import { cholesky, choleskySolveRows, inverse, realEigen, symmetricEigen } from './linalg.js';
+import { tsOps, type AlsOps } from './ops.js';
 
 export type Factors = [Matrix, Matrix, Matrix];
+/** X_(n) X_(n)ᵀ: `unfoldingGram` (plain TS) or `unfoldingGramWasm` (kernel). */
+export type GramOf = (t: Tensor3, mode: 0 | 1 | 2) => Matrix;
 
 export function randomInit(t: Tensor3, R: number, rng: Rng): Factors {
   return [randomMatrix(t.dims[0], R, rng), randomMatrix(t.dims[1], R, rng), randomMatrix(t.dims[2], R, rng)];
 }
 
 /** Leading `R` left singular vectors of the mode-n unfolding (random columns past its rank bound I_n). */
-export function leadingSingularVectors(t: Tensor3, mode: 0 | 1 | 2, R: number, rng: Rng): Matrix {
+export function leadingSingularVectors(t: Tensor3, mode: 0 | 1 | 2, R: number, rng: Rng, gramOf: GramOf = unfoldingGram): Matrix {
   const n = t.dims[mode];
-  const { vectors } = symmetricEigen(unfoldingGram(t, mode).data, n);
+  const { vectors } = symmetricEigen(gramOf(t, mode).data, n);
   const u = matrix(n, R);
   for (let i = 0; i < n; i++) {
     for (let r = 0; r < R; r++) u.data[i * R + r] = r < n ? vectors[i * n + r] : rng.nextFloat();
@@ -33,33 +36,38 @@ export function leadingSingularVectors(t: Tensor3, mode: 0 | 1 | 2, R: number, r
   return u;
 }
 
-export function svdInit(t: Tensor3, R: number, rng: Rng): Factors {
-  return [leadingSingularVectors(t, 0, R, rng), leadingSingularVectors(t, 1, R, rng), leadingSingularVectors(t, 2, R, rng)];
+export function svdInit(t: Tensor3, R: number, rng: Rng, gramOf: GramOf = unfoldingGram): Factors {
+  return [leadingSingularVectors(t, 0, R, rng, gramOf), leadingSingularVectors(t, 1, R, rng, gramOf), leadingSingularVectors(t, 2, R, rng, gramOf)];
 }
 
-/** Generic mode-n MTTKRP in plain TS: M[m, r] = Σ X[..] Π_{other modes} F[idx, r] (I_mode × R). */
-export function mttkrpMode(t: Tensor3, mode: 0 | 1 | 2, factors: [Matrix | null, Matrix | null, Matrix | null], R: number): Matrix {
+/**
+ * Mode-n MTTKRP, M[m, r] = Σ X[..] Π_{other modes} F[idx, r] (I_mode × R), on the given ops
+ * (kernel or reference) through the ALS building blocks: modes 1 and 2 via T = X ×₃ C, mode 3 directly.
+ */
+export function mttkrpMode(t: Tensor3, mode: 0 | 1 | 2, factors: [Matrix | null, Matrix | null, Matrix | null], R: number, ops: AlsOps = tsOps): Matrix {
   const [I, J, K] = t.dims;
-  const out = matrix(t.dims[mode], R);
-  const d = t.data;
-  const [A, B, C] = factors;
-  for (let i = 0; i < I; i++) for (let j = 0; j < J; j++) for (let k = 0; k < K; k++) {
-    const x = d[(i * J + j) * K + k];
-    if (x === 0) continue;
-    const row = mode === 0 ? i : mode === 1 ? j : k;
-    for (let r = 0; r < R; r++) {
-      const a = mode === 0 ? 1 : A!.data[i * R + r];
-      const b = mode === 1 ? 1 : B!.data[j * R + r];
-      const c = mode === 2 ? 1 : C!.data[k * R + r];
-      out.data[row * R + r] += x * a * b * c;
+  const n = t.dims[mode];
+  const [X, A, B, C, T, M] = ops.workspace([I * J * K, I * R, J * R, K * R, I * J * R, n * R]);
+  try {
+    X.set(t.data);
+    if (mode !== 0) A.set(factors[0]!.data);
+    if (mode !== 1) B.set(factors[1]!.data);
+    if (mode !== 2) C.set(factors[2]!.data);
+    if (mode === 2) ops.mttkrp3(X, I, J, K, A, B, R, M, T);
+    else {
+      ops.ttm3(X, I, J, K, C, R, T);
+      if (mode === 0) ops.mttkrp1(T, I, J, R, B, M);
+      else ops.mttkrp2(T, I, J, R, A, M);
     }
+    return matrix(n, R, M.slice(0, n * R));
+  } finally {
+    ops.release();
   }
-  return out;
 }
 
 /** One least-squares step for factor `mode` given the other two (ALS update), with a tiny ridge if needed. */
-export function lsFactor(t: Tensor3, mode: 0 | 1 | 2, factors: [Matrix | null, Matrix | null, Matrix | null], R: number): Matrix {
-  const m = mttkrpMode(t, mode, factors, R);
+export function lsFactor(t: Tensor3, mode: 0 | 1 | 2, factors: [Matrix | null, Matrix | null, Matrix | null], R: number, ops: AlsOps = tsOps): Matrix {
+  const m = mttkrpMode(t, mode, factors, R, ops);
   const v = new Float64Array(R * R).fill(1);
   for (let n = 0; n < 3; n++) {
     if (n === mode) continue;
@@ -90,7 +98,7 @@ export interface JennrichResult {
   reason?: string;
 }
 
-export function jennrichInit(t: Tensor3, R: number, rng: Rng, attempts = 3): JennrichResult {
+export function jennrichInit(t: Tensor3, R: number, rng: Rng, gramOf: GramOf = unfoldingGram, ops: AlsOps = tsOps, attempts = 3): JennrichResult {
   const dims = t.dims;
   // The two largest modes (ties: lower index first) must have at least R entries each.
   const order = ([0, 1, 2] as const).slice().sort((a, b) => dims[b] - dims[a] || a - b);
@@ -99,8 +107,8 @@ export function jennrichInit(t: Tensor3, R: number, rng: Rng, attempts = 3): Jen
   if (dims[p] < R || dims[q] < R) {
     return { factors: null, reason: `rank ${R} exceeds two of the dimensions [${dims.join(', ')}]` };
   }
-  const U = leadingSingularVectors(t, p, R, rng);
-  const V = leadingSingularVectors(t, q, R, rng);
+  const U = leadingSingularVectors(t, p, R, rng, gramOf);
+  const V = leadingSingularVectors(t, q, R, rng, gramOf);
   const compress = (M: Matrix): Float64Array => {
     // Uᵀ M V : (R × I_p)(I_p × I_q)(I_q × R)
     const MV = new Float64Array(M.rows * R);
@@ -154,7 +162,7 @@ export function jennrichInit(t: Tensor3, R: number, rng: Rng, attempts = 3): Jen
     const partial: [Matrix | null, Matrix | null, Matrix | null] = [null, null, null];
     partial[p] = Fp;
     partial[q] = Fq;
-    partial[r] = lsFactor(t, r, partial, R);
+    partial[r] = lsFactor(t, r, partial, R, ops);
     return { factors: partial as Factors };
   }
   return { factors: null, reason };

@@ -1,6 +1,6 @@
 /**
  * Small dense linear algebra for CP-ALS and its inits (sizes up to a few hundred): Cholesky for the
- * R × R normal equations, cyclic Jacobi for symmetric eigenproblems (HOSVD), LU with partial
+ * R × R normal equations, Householder + implicit QL (Jacobi as fallback) for symmetric eigenproblems (HOSVD), LU with partial
  * pivoting, and real eigen-decomposition of non-symmetric matrices (Hessenberg reduction + Francis
  * QR, after Numerical Recipes' elmhes/hqr, then inverse iteration for the vectors) for Jennrich.
  * Arrays are row-major n × n Float64Arrays.
@@ -47,10 +47,167 @@ export function choleskySolveRows(l: Float64Array, n: number, m: Float64Array, r
 }
 
 /**
- * Symmetric eigen-decomposition by cyclic Jacobi rotations: values descending, vectors as the
- * columns of an n × n row-major matrix.
+ * Symmetric eigen-decomposition: values descending, vectors as the columns of an n × n row-major
+ * matrix. Householder tridiagonalisation + implicit QL (tred2/tql2 as in EISPACK and JAMA),
+ * O(n³) with a small constant; cyclic Jacobi if QL fails to converge.
  */
 export function symmetricEigen(s: Float64Array, n: number): { values: Float64Array; vectors: Float64Array } {
+  const v = s.slice();
+  const d = new Float64Array(n), e = new Float64Array(n);
+  tred2(v, n, d, e);
+  if (!tql2(v, n, d, e)) return jacobiEigen(s, n);
+  return sortedEigen(d, v, n);
+}
+
+function sortedEigen(d: Float64Array, v: Float64Array, n: number): { values: Float64Array; vectors: Float64Array } {
+  const order = Array.from({ length: n }, (_, i) => i).sort((x, y) => d[y] - d[x]);
+  const values = new Float64Array(n);
+  const vectors = new Float64Array(n * n);
+  order.forEach((src, dst) => {
+    values[dst] = d[src];
+    for (let k = 0; k < n; k++) vectors[k * n + dst] = v[k * n + src];
+  });
+  return { values, vectors };
+}
+
+/** Householder reduction of symmetric V (row-major, in place) to tridiagonal d (diagonal), e (sub). */
+function tred2(V: Float64Array, n: number, d: Float64Array, e: Float64Array): void {
+  for (let j = 0; j < n; j++) d[j] = V[(n - 1) * n + j];
+  for (let i = n - 1; i > 0; i--) {
+    let scale = 0;
+    let h = 0;
+    for (let k = 0; k < i; k++) scale += Math.abs(d[k]);
+    if (scale === 0) {
+      e[i] = d[i - 1];
+      for (let j = 0; j < i; j++) {
+        d[j] = V[(i - 1) * n + j];
+        V[i * n + j] = 0;
+        V[j * n + i] = 0;
+      }
+    } else {
+      for (let k = 0; k < i; k++) {
+        d[k] /= scale;
+        h += d[k] * d[k];
+      }
+      let f = d[i - 1];
+      let g = Math.sqrt(h);
+      if (f > 0) g = -g;
+      e[i] = scale * g;
+      h -= f * g;
+      d[i - 1] = f - g;
+      for (let j = 0; j < i; j++) e[j] = 0;
+      for (let j = 0; j < i; j++) {
+        f = d[j];
+        V[j * n + i] = f;
+        g = e[j] + V[j * n + j] * f;
+        for (let k = j + 1; k <= i - 1; k++) {
+          g += V[k * n + j] * d[k];
+          e[k] += V[k * n + j] * f;
+        }
+        e[j] = g;
+      }
+      f = 0;
+      for (let j = 0; j < i; j++) {
+        e[j] /= h;
+        f += e[j] * d[j];
+      }
+      const hh = f / (h + h);
+      for (let j = 0; j < i; j++) e[j] -= hh * d[j];
+      for (let j = 0; j < i; j++) {
+        f = d[j];
+        g = e[j];
+        for (let k = j; k <= i - 1; k++) V[k * n + j] -= f * e[k] + g * d[k];
+        d[j] = V[(i - 1) * n + j];
+        V[i * n + j] = 0;
+      }
+    }
+    d[i] = h;
+  }
+  for (let i = 0; i < n - 1; i++) {
+    V[(n - 1) * n + i] = V[i * n + i];
+    V[i * n + i] = 1;
+    const h = d[i + 1];
+    if (h !== 0) {
+      for (let k = 0; k <= i; k++) d[k] = V[k * n + i + 1] / h;
+      for (let j = 0; j <= i; j++) {
+        let g = 0;
+        for (let k = 0; k <= i; k++) g += V[k * n + i + 1] * V[k * n + j];
+        for (let k = 0; k <= i; k++) V[k * n + j] -= g * d[k];
+      }
+    }
+    for (let k = 0; k <= i; k++) V[k * n + i + 1] = 0;
+  }
+  for (let j = 0; j < n; j++) {
+    d[j] = V[(n - 1) * n + j];
+    V[(n - 1) * n + j] = 0;
+  }
+  V[(n - 1) * n + n - 1] = 1;
+  e[0] = 0;
+}
+
+/** Implicit QL on the tridiagonal (d, e), accumulating rotations into V. False if it does not converge. */
+function tql2(V: Float64Array, n: number, d: Float64Array, e: Float64Array): boolean {
+  for (let i = 1; i < n; i++) e[i - 1] = e[i];
+  e[n - 1] = 0;
+  let f = 0;
+  let tst1 = 0;
+  const eps = 2 ** -52;
+  for (let l = 0; l < n; l++) {
+    tst1 = Math.max(tst1, Math.abs(d[l]) + Math.abs(e[l]));
+    let m = l;
+    while (m < n) {
+      if (Math.abs(e[m]) <= eps * tst1) break;
+      m++;
+    }
+    if (m > l) {
+      let iter = 0;
+      do {
+        if (++iter > 60) return false;
+        let g = d[l];
+        let p = (d[l + 1] - g) / (2 * e[l]);
+        let r = Math.hypot(p, 1);
+        if (p < 0) r = -r;
+        d[l] = e[l] / (p + r);
+        d[l + 1] = e[l] * (p + r);
+        const dl1 = d[l + 1];
+        let h = g - d[l];
+        for (let i = l + 2; i < n; i++) d[i] -= h;
+        f += h;
+        p = d[m];
+        let c = 1, c2 = c, c3 = c;
+        const el1 = e[l + 1];
+        let s = 0, s2 = 0;
+        for (let i = m - 1; i >= l; i--) {
+          c3 = c2;
+          c2 = c;
+          s2 = s;
+          g = c * e[i];
+          h = c * p;
+          r = Math.hypot(p, e[i]);
+          e[i + 1] = s * r;
+          s = e[i] / r;
+          c = p / r;
+          p = c * d[i] - s * g;
+          d[i + 1] = h + s * (c * g + s * d[i]);
+          for (let k = 0; k < n; k++) {
+            h = V[k * n + i + 1];
+            V[k * n + i + 1] = s * V[k * n + i] + c * h;
+            V[k * n + i] = c * V[k * n + i] - s * h;
+          }
+        }
+        p = (-s * s2 * c3 * el1 * e[l]) / dl1;
+        e[l] = s * p;
+        d[l] = c * p;
+      } while (Math.abs(e[l]) > eps * tst1);
+    }
+    d[l] += f;
+    e[l] = 0;
+  }
+  return true;
+}
+
+/** Cyclic Jacobi rotations (slow, very robust): the fallback of symmetricEigen. */
+export function jacobiEigen(s: Float64Array, n: number): { values: Float64Array; vectors: Float64Array } {
   const a = s.slice();
   const v = new Float64Array(n * n);
   for (let i = 0; i < n; i++) v[i * n + i] = 1;
@@ -89,14 +246,7 @@ export function symmetricEigen(s: Float64Array, n: number): { values: Float64Arr
       }
     }
   }
-  const order = Array.from({ length: n }, (_, i) => i).sort((x, y) => a[y * n + y] - a[x * n + x]);
-  const values = new Float64Array(n);
-  const vectors = new Float64Array(n * n);
-  order.forEach((src, dst) => {
-    values[dst] = a[src * n + src];
-    for (let k = 0; k < n; k++) vectors[k * n + dst] = v[k * n + src];
-  });
-  return { values, vectors };
+  return sortedEigen(Float64Array.from({ length: n }, (_, i) => a[i * n + i]), v, n);
 }
 
 /** LU with partial pivoting, in place; returns the row permutation, or null when singular. */

@@ -7,7 +7,7 @@
  *   T  = X ×₃ C                         2·IJKR   (shared by the mode-1 and mode-2 updates)
  *   M1[i,r] = Σ_j T[i,j,r] B[j,r]       2·IJR
  *   M2[j,r] = Σ_i T[i,j,r] A[i,r]       2·IJR    (A already updated: C is unchanged, T still valid)
- *   M3[k,r] = Σ_ij X[i,j,k] A[i,r]B[j,r]  2·IJKR
+ *   M3[k,r] = Σ_ij X[i,j,k] A[i,r]B[j,r]  2·IJKR   (W = A ⊙ B in T's buffer, then M3 = X_(3)ᵀ W)
  */
 export interface AlsOps {
   readonly name: 'ts' | 'wasm';
@@ -20,17 +20,34 @@ export interface AlsOps {
   mttkrp1(T: Float64Array, I: number, J: number, R: number, B: Float64Array, M: Float64Array): void;
   /** M2 (J × R) from T and A. */
   mttkrp2(T: Float64Array, I: number, J: number, R: number, A: Float64Array, M: Float64Array): void;
-  /** M3 (K × R) = X_(3) (A ⊙ B) streamed over X. */
-  mttkrp3(X: Float64Array, I: number, J: number, K: number, A: Float64Array, B: Float64Array, R: number, M: Float64Array): void;
+  /** M3 (K × R) = X_(3) (A ⊙ B); W is (IJ) × R scratch (the kernel writes A ⊙ B there; the T buffer is free by then). */
+  mttkrp3(X: Float64Array, I: number, J: number, K: number, A: Float64Array, B: Float64Array, R: number, M: Float64Array, W: Float64Array): void;
   /** G = AᵀA (R × R) for an n × R factor. */
   gram(A: Float64Array, n: number, R: number, G: Float64Array): void;
+  /**
+   * One factor update: V = G1 ∘ G2 + l2·I (copied to Vbak), then F = M V⁻¹ by Cholesky (M also ends
+   * up holding F), unit columns if `normalize`. False, with M and F untouched, if V is not PD.
+   */
+  updateFactor(G1: Float64Array, G2: Float64Array, R: number, l2: number, V: Float64Array, Vbak: Float64Array, M: Float64Array, n: number, F: Float64Array, normalize: boolean): boolean;
   /** In place: M := M V⁻¹ for symmetric V (R × R, overwritten by its Cholesky factor). False if V is not PD. */
   solveNormal(V: Float64Array, R: number, M: Float64Array, n: number): boolean;
-  /** ‖X − [[A, B, C]]‖² computed entry by entry (exact, no cancellation). */
-  residualSq(X: Float64Array, I: number, J: number, K: number, A: Float64Array, B: Float64Array, C: Float64Array, R: number): number;
+  /** ‖X − [[A, B, C]]‖² entry by entry (no cancellation); W ((IJ) × R) and Ct (K × R) are scratch. */
+  residualSq(X: Float64Array, I: number, J: number, K: number, A: Float64Array, B: Float64Array, C: Float64Array, R: number, W: Float64Array, Ct: Float64Array): number;
 }
 
 import { cholesky, choleskySolveRows } from './linalg.js';
+
+/** Scales each column of the n × R matrix F to unit norm (zero columns stay zero). */
+export function normalizeColumns(F: Float64Array, n: number, R: number): void {
+  for (let r = 0; r < R; r++) {
+    let s = 0;
+    for (let i = 0; i < n; i++) s += F[i * R + r] * F[i * R + r];
+    if (s > 0) {
+      const inv = 1 / Math.sqrt(s);
+      for (let i = 0; i < n; i++) F[i * R + r] *= inv;
+    }
+  }
+}
 
 export function ttm3Ref(X: Float64Array, I: number, J: number, K: number, C: Float64Array, R: number, T: Float64Array): void {
   const IJ = I * J;
@@ -126,6 +143,17 @@ export const tsOps: AlsOps = {
   solveNormal(V, R, M, n) {
     if (!cholesky(V, R)) return false;
     choleskySolveRows(V, R, M, n);
+    return true;
+  },
+  updateFactor(G1, G2, R, l2, V, Vbak, M, n, F, normalize) {
+    const RR = R * R;
+    for (let p = 0; p < RR; p++) V[p] = G1[p] * G2[p];
+    if (l2 > 0) for (let a = 0; a < R; a++) V[a * R + a] += l2;
+    Vbak.set(V.subarray(0, RR));
+    if (!cholesky(V, R)) return false;
+    choleskySolveRows(V, R, M, n);
+    if (normalize) normalizeColumns(M, n, R);
+    F.set(M.subarray(0, n * R));
     return true;
   },
   residualSq: residualSqRef,

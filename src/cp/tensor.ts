@@ -95,15 +95,25 @@ export function contractMode(t: Tensor3, mode: 0 | 1 | 2, w: ArrayLike<number>):
   const rows = mode === 0 ? J : I;
   const cols = mode === 2 ? J : K;
   const out = new Float64Array(rows * cols);
-  for (let i = 0; i < I; i++) {
-    for (let j = 0; j < J; j++) {
+  // One loop nest per mode keeps the innermost loop branch-free.
+  if (mode === 0) {
+    for (let i = 0; i < I; i++) {
+      const wi = w[i];
+      const base = i * J * K;
+      for (let q = 0; q < J * K; q++) out[q] += wi * d[base + q];
+    }
+  } else if (mode === 1) {
+    for (let i = 0; i < I; i++) for (let j = 0; j < J; j++) {
+      const wj = w[j];
       const base = (i * J + j) * K;
-      for (let k = 0; k < K; k++) {
-        const x = d[base + k];
-        if (mode === 0) out[j * K + k] += w[i] * x;
-        else if (mode === 1) out[i * K + k] += w[j] * x;
-        else out[i * J + j] += w[k] * x;
-      }
+      for (let k = 0; k < K; k++) out[i * K + k] += wj * d[base + k];
+    }
+  } else {
+    for (let p = 0; p < I * J; p++) {
+      const base = p * K;
+      let s = 0;
+      for (let k = 0; k < K; k++) s += w[k] * d[base + k];
+      out[p] = s;
     }
   }
   return { rows, cols, data: out };

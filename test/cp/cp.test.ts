@@ -41,6 +41,40 @@ describe.each(backends)('cp (backend %s): planted random CP tensors 20x20x20', (
     expect(res.notes.join(' ')).toMatch(/jennrich init failed \(rank 6 exceeds two of the dimensions \[4, 5, 30\]\)/);
   });
 
+  it('noisy planted tensor: jennrich + ALS with line search reaches the noise floor and the planted factors', () => {
+    const { X, F } = planted([20, 20, 20], 6, 15);
+    const sigma = 0.05;
+    let s = 0;
+    const noise = X.data.map((_, p) => sigma * Math.sin(p * 12.9898 + 78.233) * 1.7);
+    for (const e of noise) s += e * e;
+    const noisy = tensor3([20, 20, 20], X.data.map((x, p) => x + noise[p]));
+    const res = cp(noisy, 6, { init: 'jennrich', linesearch: true, backend, maxIter: 300 });
+    expect(res.converged).toBe(true);
+    // The best rank-6 fit cannot beat the noise, and ALS should get within 1% of it.
+    const floor = Math.sqrt(s) / norm(noisy);
+    expect(res.relError).toBeLessThanOrEqual(floor * 1.01);
+    expect(factorMatchScore(res, { factors: F }).score).toBeGreaterThan(0.99);
+  });
+
+  it('explicit initial factors are used as given (one sweep from the truth stays there)', () => {
+    const { X, F } = planted([7, 8, 9], 3, 16);
+    const res = cp(X, 3, { init: F, backend, maxIter: 3 });
+    expect(res.init).toBe('given');
+    expect(res.iterations).toBe(1);
+    expect(res.relError).toBeLessThan(1e-12);
+  });
+
+  it('is scale-free: tensors of norm 1e150 and 1e-150 give the same fit and scaled weights', () => {
+    const { X } = planted([6, 7, 8], 3, 18);
+    const noisy = X.data.map((x, p) => x + 0.1 * Math.cos(p));
+    const base = cp(tensor3([6, 7, 8], noisy), 3, { backend, seed: 2 });
+    for (const scale of [1e150, 1e-150]) {
+      const res = cp(tensor3([6, 7, 8], noisy.map((x) => x * scale)), 3, { backend, seed: 2 });
+      expect(res.relError).toBeCloseTo(base.relError, 10);
+      res.weights.forEach((w, r) => expect(w / scale).toBeCloseTo(base.weights[r], 8));
+    }
+  });
+
   it('a seeded run reproduces exactly; another seed differs', () => {
     const { X } = planted([10, 11, 12], 4, 9);
     const noisy = tensor3([10, 11, 12], X.data.map((x, p) => x + 0.05 * Math.sin(p * 12.9898)));
@@ -62,6 +96,17 @@ describe.each(backends)('cp (backend %s): planted random CP tensors 20x20x20', (
       for (let t = 1; t < res.history.length; t++) expect(res.history[t]).toBeGreaterThanOrEqual(res.history[t - 1] - 1e-12);
       expect(res.history[149] - res.history[0]).toBeGreaterThan(1e-3);
     }
+  });
+
+  it('onIteration reports every sweep and can stop a run', () => {
+    const { X } = planted([8, 8, 8], 3, 17);
+    const noisy = tensor3([8, 8, 8], X.data.map((x, p) => x + 0.2 * Math.sin(p * 7.7)));
+    const seen: number[] = [];
+    const res = cp(noisy, 3, { init: 'random', backend, tol: 0, maxIter: 50, onIteration: ({ iteration, fit }) => { seen.push(fit); return iteration < 7; } });
+    expect(res.iterations).toBe(7);
+    expect(res.converged).toBe(false);
+    expect(seen.length).toBe(7);
+    expect(seen.slice(0, 6)).toEqual(res.history.slice(0, 6)); // the last entry is replaced by the exact residual
   });
 
   it('restarts keep the best run', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { Rng } from '../../src/random/prng.js';
-import { cp, cpKernel, tsOps, wasmOps } from '../../src/cp/index.js';
+import { cp, cpKernel, tensor3, tsOps, unfoldingGram, unfoldingGramWasm, wasmOps } from '../../src/cp/index.js';
 import { planted } from './helpers.js';
 
 function rand(n: number, rng: Rng): Float64Array {
@@ -19,13 +19,16 @@ describe('cp kernel (WASM SIMD) against the TypeScript reference', () => {
     I: fc.integer({ min: 1, max: 9 }),
     J: fc.integer({ min: 1, max: 9 }),
     K: fc.integer({ min: 1, max: 11 }),
+    big: fc.boolean(),
     R: fc.integer({ min: 1, max: 9 }),
     seed: fc.integer({ min: 0, max: 1e9 }),
   });
 
   it('MTTKRP of all three modes (via the shared X ×₃ C), Gram and residual equal the reference on random shapes', () => {
     fc.assert(
-      fc.property(shape, ({ I, J, K, R, seed }) => {
+      fc.property(shape, ({ I: i0, J: j0, K: k0, R, seed, big }) => {
+        // big: several row blocks of the blocked mode-3 GEMM (~128 KiB of X per block).
+        const [I, J, K] = big ? [i0 * 5, j0 * 5, k0 * 3] : [i0, j0, k0];
         const rng = new Rng(seed);
         const x = rand(I * J * K, rng), a = rand(I * R, rng), b = rand(J * R, rng), c = rand(K * R, rng);
         const used = cpKernel.arena.used;
@@ -43,17 +46,20 @@ describe('cp kernel (WASM SIMD) against the TypeScript reference', () => {
           wasmOps.mttkrp2(T, I, J, R, A, M2);
           tsOps.mttkrp2(T0, I, J, R, a, m2);
           close(M2, m2);
-          wasmOps.mttkrp3(X, I, J, K, A, B, R, M3);
-          tsOps.mttkrp3(x, I, J, K, a, b, R, m3);
+          T.fill(NaN);
+          wasmOps.mttkrp3(X, I, J, K, A, B, R, M3, T);
+          tsOps.mttkrp3(x, I, J, K, a, b, R, m3, T0);
           close(M3, m3);
           wasmOps.gram(C, K, R, G);
           tsOps.gram(c, K, R, g);
           close(G, g);
-          const rw = wasmOps.residualSq(X, I, J, K, A, B, C, R);
-          const rt = tsOps.residualSq(x, I, J, K, a, b, c, R);
+          T.fill(NaN);
+          M3.fill(NaN);
+          const rw = wasmOps.residualSq(X, I, J, K, A, B, C, R, T, M3);
+          const rt = tsOps.residualSq(x, I, J, K, a, b, c, R, T0, m3);
           expect(Math.abs(rw - rt)).toBeLessThanOrEqual(1e-11 * Math.max(1, rt));
           // Mode-1 MTTKRP by definition, independent of both implementations.
-          for (let i = 0; i < I; i++) for (let r = 0; r < R; r++) {
+          if (!big) for (let i = 0; i < I; i++) for (let r = 0; r < R; r++) {
             let s = 0;
             for (let j = 0; j < J; j++) for (let k = 0; k < K; k++) s += x[(i * J + j) * K + k] * b[j * R + r] * c[k * R + r];
             expect(Math.abs(M1[i * R + r] - s)).toBeLessThanOrEqual(1e-11 * Math.max(1, Math.abs(s)));
@@ -63,7 +69,23 @@ describe('cp kernel (WASM SIMD) against the TypeScript reference', () => {
         }
         expect(cpKernel.arena.used).toBe(used);
       }),
-      { numRuns: 150 },
+      { numRuns: 100 },
+    );
+  });
+
+  it('unfolding Gram matrices X_(n) X_(n)ᵀ (HOSVD input) equal the reference for all modes', () => {
+    fc.assert(
+      fc.property(shape, ({ I, J, K, seed }) => {
+        const rng = new Rng(seed);
+        const t = tensor3([I, J, K], rand(I * J * K, rng));
+        const used = cpKernel.arena.used;
+        for (const mode of [0, 1, 2] as const) {
+          const g = unfoldingGramWasm(t, mode);
+          close(g.data, unfoldingGram(t, mode).data);
+        }
+        expect(cpKernel.arena.used).toBe(used);
+      }),
+      { numRuns: 80 },
     );
   });
 
@@ -89,6 +111,39 @@ describe('cp kernel (WASM SIMD) against the TypeScript reference', () => {
         }
       }),
       { numRuns: 60 },
+    );
+  });
+
+  it('fused factor update (Hadamard, l2, Cholesky, transposed SIMD solve, normalisation) equals the reference', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 30 }), fc.boolean(), fc.constantFrom(0, 0.5), fc.integer({ min: 0, max: 1e9 }), (R, n, normalize, l2, seed) => {
+        const rng = new Rng(seed);
+        const grams = [0, 1].map(() => {
+          const g = rand((R + 3) * R, rng);
+          const G = new Float64Array(R * R);
+          for (let a = 0; a < R; a++) for (let b = 0; b < R; b++) for (let i = 0; i < R + 3; i++) G[a * R + b] += g[i * R + a] * g[i * R + b];
+          return G;
+        });
+        const m = rand(n * R, rng);
+        const [G1, G2, V, Vb, M, F] = wasmOps.workspace([R * R, R * R, R * R, R * R, n * R, n * R]);
+        try {
+          G1.set(grams[0]); G2.set(grams[1]); M.set(m); F.fill(NaN);
+          const v = new Float64Array(R * R), vb = new Float64Array(R * R), mr = m.slice(), fr = new Float64Array(n * R);
+          expect(wasmOps.updateFactor(G1, G2, R, l2, V, Vb, M, n, F, normalize)).toBe(true);
+          expect(tsOps.updateFactor(grams[0], grams[1], R, l2, v, vb, mr, n, fr, normalize)).toBe(true);
+          close(Vb, vb, 0);
+          close(F, fr, 1e-8);
+          close(M, fr, 1e-8);
+          // Not positive definite: false, and M, F untouched.
+          G1.fill(0); G1[0] = -1; M.set(m); F.set(fr);
+          expect(wasmOps.updateFactor(G1, G2, R, 0, V, Vb, M, n, F, normalize)).toBe(false);
+          close(M, m, 0);
+          close(F, fr, 0);
+        } finally {
+          wasmOps.release();
+        }
+      }),
+      { numRuns: 80 },
     );
   });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { Rng } from '../../src/random/prng.js';
-import { cholesky, choleskySolveRows, eigenvalues, inverse, realEigen, symmetricEigen } from '../../src/cp/linalg.js';
+import { cholesky, choleskySolveRows, eigenvalues, inverse, jacobiEigen, realEigen, symmetricEigen } from '../../src/cp/linalg.js';
 import { congruence, hungarian, matrix, randomMatrix } from '../../src/cp/index.js';
 
 function randn(n: number, rng: Rng): Float64Array {
@@ -30,19 +30,36 @@ describe('small dense linear algebra', () => {
     expect(cholesky(Float64Array.from([1, 2, 2, 1]), 2)).toBe(false);
   });
 
-  it('Jacobi eigen-decomposition reconstructs a symmetric matrix, values descending', () => {
-    const rng = new Rng(2);
-    const n = 9;
-    const g = randn(n * n, rng);
-    const s = new Float64Array(n * n);
-    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) s[i * n + j] = g[i * n + j] + g[j * n + i];
-    const { values, vectors } = symmetricEigen(s, n);
-    for (let i = 1; i < n; i++) expect(values[i]).toBeLessThanOrEqual(values[i - 1]);
-    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
-      let x = 0;
-      for (let k = 0; k < n; k++) x += vectors[i * n + k] * values[k] * vectors[j * n + k];
-      expect(x).toBeCloseTo(s[i * n + j], 10);
-    }
+  it.each([
+    ['tred2/tql2', symmetricEigen],
+    ['Jacobi', jacobiEigen],
+  ] as const)('%s: symmetric eigen-decomposition reconstructs S, orthonormal vectors, values descending (property; rank-deficient too)', (_name, eig) => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 14 }), fc.integer({ min: 0, max: 14 }), fc.integer({ min: 0, max: 1e6 }), (n, rank, seed) => {
+        const rng = new Rng(seed);
+        const k = Math.min(rank, n) || n;
+        const g = randn(n * k, rng);
+        const s = new Float64Array(n * n); // G Gᵀ (rank k) or, for rank 0, a symmetric indefinite matrix
+        for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
+          if (rank === 0) s[i * n + j] = g[(Math.min(i, j) * n + Math.max(i, j)) % (n * k)];
+          else for (let c = 0; c < k; c++) s[i * n + j] += g[i * k + c] * g[j * k + c];
+        }
+        const { values, vectors } = eig(s, n);
+        for (let i = 1; i < n; i++) expect(values[i]).toBeLessThanOrEqual(values[i - 1]);
+        let scale = 1;
+        for (const x of s) scale = Math.max(scale, Math.abs(x));
+        for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
+          let x = 0, o = 0;
+          for (let c = 0; c < n; c++) {
+            x += vectors[i * n + c] * values[c] * vectors[j * n + c];
+            o += vectors[c * n + i] * vectors[c * n + j];
+          }
+          expect(Math.abs(x - s[i * n + j])).toBeLessThan(1e-10 * scale);
+          expect(Math.abs(o - (i === j ? 1 : 0))).toBeLessThan(1e-10);
+        }
+      }),
+      { numRuns: 80 },
+    );
   });
 
   it('real eigen-decomposition of non-symmetric P D P⁻¹ recovers D and P (property)', () => {
