@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { analyzePermutationGroup } from '../../src/algebra/groups/index.js';
-import * as B from './group-builders.js';
+import * as B from './groups-builders.js';
 
 const zoo = JSON.parse(readFileSync('/work/shared/reference/zoo-algebra.json', 'utf8')) as {
   name: string; states: number; delta: number[][]; isGroup: boolean;
