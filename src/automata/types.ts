@@ -16,6 +16,11 @@ export interface Automaton {
   readonly alphabet?: readonly string[];
   /** Class id of each state (length n; default: the state itself). */
   readonly labels?: readonly number[];
+  /**
+   * Named coarser labellings (each length n), e.g. `direction` and `position` for `dihedral:N`.
+   * An extension of the file format (extra fields are allowed there); see labels.ts.
+   */
+  readonly labelings?: Readonly<Record<string, readonly number[]>>;
 }
 
 /** |Q| */

@@ -1,0 +1,190 @@
+/**
+ * simulate(automaton, letters, { method }) on one thread: copies δ and the letters into the
+ * kernel's memory (arena mark/reset, so nothing leaks), checks the letters there with a SIMD max
+ * pass, runs the method's kernel and copies the states out.
+ *
+ *   sequential     q_t = δ(q_{t-1}, σ_t) in wasm                    depth T
+ *   hillis-steele  prefix scan over maps, round r: t ← t − 2^r      depth ⌈log2 T⌉, work T log T maps
+ *   brent-kung     work-efficient scan (up-sweep, down-sweep)       depth ≈ 2⌈log2 T⌉, work 2T maps
+ *   scan           chunked: reduce chunks to maps, scan the chunk   depth 2·len + chunks (≈ 2√(2T))
+ *                  maps, replay chunks from their start states
+ */
+import type { Automaton } from '../automata/types.js';
+import { MAX_WASM_BYTES } from '../kernels/arena.js';
+import { simulateKernel } from './kernel.js';
+import { blockTables, bytesOf, checkLettersType, checkStart, letterError, log2ceil, packDelta, statesArray, widthKey, type PackedDelta } from './prepare.js';
+import { batchStarts, checkBatchShape, simulateBatchReference, simulateReference } from './reference.js';
+import type { BatchOptions, BatchResult, Letters, Method, SimulateOptions, SimulateResult, States } from './types.js';
+import { METHODS } from './types.js';
+
+export function checkMethod(method: unknown): Method {
+  if (!(METHODS as readonly unknown[]).includes(method)) throw new RangeError(`method = ${String(method)}: expected one of ${METHODS.join(', ')}`);
+  return method as Method;
+}
+
+/** Chunking of the scan: `count` chunks of `len` steps (the last has `last`). */
+export interface Chunking {
+  len: number;
+  count: number;
+  last: number;
+}
+
+/** About √(2T) chunks (this balances the 2·len + count rounds), a multiple of 8·threads (the kernel interleaves 8 chunks). */
+export function chooseChunks(T: number, threads: number, requested?: number): Chunking {
+  if (T === 0) return { len: 0, count: 0, last: 0 };
+  let want: number;
+  if (requested !== undefined) {
+    if (!Number.isInteger(requested) || requested < 1) throw new RangeError(`chunks = ${requested}: expected a positive integer`);
+    want = requested;
+  } else {
+    const unit = 8 * threads;
+    want = Math.max(unit, Math.round(Math.sqrt(2 * T) / unit) * unit);
+  }
+  want = Math.min(want, T);
+  // A multiple of 4: the blocked kernels read letters four at a time.
+  const len = 4 * Math.ceil(T / want / 4);
+  const count = Math.ceil(T / len);
+  return { len, count, last: T - (count - 1) * len };
+}
+
+export function scanDepth(c: Chunking): number {
+  return c.count === 0 ? 0 : 2 * c.len + c.count;
+}
+
+/** Simulates one sequence on this thread. For `threads > 1` use simulateAsync. */
+export function simulate(automaton: Automaton, letters: Letters, options: SimulateOptions = {}): SimulateResult {
+  const method = checkMethod(options.method ?? 'scan');
+  if (options.threads !== undefined && options.threads !== 1) {
+    throw new RangeError(`threads = ${options.threads}: simulate() runs on this thread; use simulateAsync() for worker threads`);
+  }
+  if (method === 'reference') return simulateReference(automaton, letters, options);
+  const P = packDelta(automaton);
+  checkLettersType(letters);
+  const start = checkStart(automaton, P.n, options.start);
+  const T = letters.length;
+  const states = statesArray(P.n, T, options.out);
+  if (T === 0) return { states, final: start, depth: 0, method, threads: 1 };
+
+  const { exports: k, arena } = simulateKernel;
+  const lsize = letters.BYTES_PER_ELEMENT;
+  const w = widthKey(P.ssize, lsize);
+  const mark = arena.mark();
+  try {
+    const ld = loadInputs(P, letters, automaton.name);
+    const outPtr = arena.alloc(T * P.ssize);
+    let depth: number;
+    let final: number;
+    let chunks: SimulateResult['chunks'];
+    if (method === 'sequential') {
+      final = k[`sequential_${w}`](ld.delta, P.stride, ld.letters, T, start, outPtr);
+      depth = T;
+    } else if (method === 'hillis-steele' || method === 'brent-kung') {
+      const mapBytes = P.stride * P.ssize;
+      if (T * mapBytes > MAX_WASM_BYTES / 2) {
+        throw new RangeError(`${method} keeps one map of |Q| states per step: T = ${T} needs ${(T * mapBytes / 2 ** 30).toFixed(1)} GiB, above wasm32's 4 GiB; use method scan for long sequences`);
+      }
+      const maps = arena.alloc(T * mapBytes);
+      const scratch = arena.alloc(mapBytes);
+      const fn = method === 'hillis-steele' ? k[`hillisSteele_${w}`] : k[`brentKung_${w}`];
+      depth = fn(ld.delta, P.n, P.stride, ld.letters, T, start, maps, scratch, outPtr);
+      final = -1;
+    } else {
+      const c = chooseChunks(T, 1, options.chunks);
+      const maps = arena.alloc(c.count * P.stride * P.ssize);
+      const starts = arena.alloc(4 * (c.count + 1));
+      const bt = lsize === 1 ? blockTables(P) : null;
+      if (bt) {
+        const bm = arena.alloc(bt.maps.byteLength);
+        const bs = arena.alloc(bt.states.byteLength);
+        arena.u8(bm, bt.maps.byteLength).set(bt.maps);
+        arena.u32(bs, bt.states.length).set(bt.states);
+        k.reduceChunksBlocked(ld.delta, bm, bt.b, bt.mul, ld.letters, c.len, c.count, c.last, maps);
+        final = k.chunkStarts(maps, P.stride, 0, c.count, start, starts);
+        k.replayChunksBlocked(ld.delta, bs, bt.b, bt.mul, ld.letters, c.len, c.count, c.last, starts, outPtr);
+      } else {
+        k[`reduceChunks_${w}`](ld.delta, P.n, P.stride, ld.letters, c.len, c.count, c.last, maps);
+        final = k.chunkStarts(maps, P.stride, P.ssize === 2 ? 1 : 0, c.count, start, starts);
+        k[`replayChunks_${w}`](ld.delta, P.stride, ld.letters, c.len, c.count, c.last, starts, outPtr);
+      }
+      depth = scanDepth(c);
+      chunks = { count: c.count, length: c.len };
+    }
+    bytesOf(states).set(arena.u8(outPtr, T * P.ssize));
+    if (final < 0) final = states[T - 1]!;
+    return { states, final, depth, method, threads: 1, ...(chunks ? { chunks } : {}) };
+  } finally {
+    arena.reset(mark);
+  }
+}
+
+/** Copies δ and the letters into the arena and checks every letter < |Σ| (SIMD max, then locate). */
+export function loadInputs(P: PackedDelta, letters: Letters, name: string): { delta: number; letters: number } {
+  const { exports: k, arena } = simulateKernel;
+  const T = letters.length;
+  const lsize = letters.BYTES_PER_ELEMENT;
+  const delta = arena.alloc(P.table.byteLength);
+  const lp = arena.alloc(T * lsize + 4); // +4: word loads may read up to 3 bytes past the end
+  arena.u8(delta, P.table.byteLength).set(bytesOf(P.table));
+  arena.u8(lp, T * lsize).set(bytesOf(letters));
+  checkLettersInArena(lp, T, lsize, P.k, name);
+  return { delta, letters: lp };
+}
+
+function checkLettersInArena(lp: number, T: number, lsize: number, alphabet: number, name: string): void {
+  const { exports: k, arena } = simulateKernel;
+  if (alphabet >= (lsize === 1 ? 256 : 65536)) return;
+  const max = lsize === 1 ? k.maxLetterU8(lp, T) : k.maxLetterU16(lp, T);
+  if (max < alphabet) return;
+  const t = lsize === 1 ? k.firstAtLeastU8(lp, T, alphabet) : k.firstAtLeastU16(lp, T, alphabet);
+  const v = lsize === 1 ? arena.u8(lp, T)[t]! : arena.u16(lp, T)[t]!;
+  throw letterError(t, v, alphabet, name);
+}
+
+/**
+ * B independent sequences of length T, step-major: letters[t*B + b] (a (T, B) array).
+ * 'sequential' and 'scan' run the batched kernel: SIMD across sequences (16 per v128 when
+ * |Q| <= 16, |Σ| <= 16), otherwise B interleaved scalar chains. Depth T either way: the
+ * parallelism comes from the batch, not from time.
+ */
+export function simulateBatch(automaton: Automaton, letters: Letters, B: number, options: BatchOptions = {}): BatchResult {
+  const method = checkMethod(options.method ?? 'sequential');
+  if (method === 'reference') return simulateBatchReference(automaton, letters, B, options);
+  const P = packDelta(automaton);
+  checkLettersType(letters);
+  const T = checkBatchShape(letters.length, B);
+  const starts = batchStarts(automaton, P.n, B, options.start);
+  const states = statesArray(P.n, T * B, options.out);
+  if (T === 0) return { states, finals: starts, depth: 0, method, batch: B };
+  if (method === 'hillis-steele' || method === 'brent-kung') {
+    // Each sequence through the tree scan (the depth story is per sequence).
+    const col = new (letters.constructor as { new (n: number): Letters })(T);
+    let depth = 0;
+    const finals: number[] = [];
+    for (let b = 0; b < B; b++) {
+      for (let t = 0; t < T; t++) col[t] = letters[t * B + b]!;
+      const r = simulate(automaton, col, { method, start: starts[b] });
+      for (let t = 0; t < T; t++) states[t * B + b] = r.states[t]!;
+      depth = Math.max(depth, r.depth);
+      finals.push(r.final);
+    }
+    return { states, finals, depth, method, batch: B };
+  }
+  const { exports: k, arena } = simulateKernel;
+  const lsize = letters.BYTES_PER_ELEMENT;
+  const w = widthKey(P.ssize, lsize);
+  const mark = arena.mark();
+  try {
+    const ld = loadInputs(P, letters, automaton.name);
+    const sp = arena.alloc(B * P.ssize);
+    (P.ssize === 1 ? arena.u8(sp, B) : arena.u16(sp, B)).set(starts);
+    const outPtr = arena.alloc(T * B * P.ssize);
+    let done = 0;
+    if (P.ssize === 1 && lsize === 1 && P.stride === 16 && P.k <= 16) done = k.batchSimd(ld.delta, P.k, ld.letters, T, B, sp, outPtr);
+    if (done < B) k[`batchScalar_${w}`](ld.delta, P.stride, ld.letters, T, B, done, sp, outPtr);
+    bytesOf(states).set(arena.u8(outPtr, T * B * P.ssize));
+    const finals = Array.from(states.subarray((T - 1) * B, T * B));
+    return { states, finals, depth: T, method, batch: B };
+  } finally {
+    arena.reset(mark);
+  }
+}

@@ -1,0 +1,284 @@
+/**
+ * The chunked scan over worker threads (Node worker_threads; Web Workers in browsers). Each
+ * worker holds its own instance of the compiled `simulate` module (the WebAssembly.Module is
+ * posted to it) and a contiguous range of chunks:
+ *   phase 1 (workers)  copy its letters into its wasm memory, reduce its chunks to maps
+ *   phase 2 (here)     s_{c+1} = M_c(s_c): the start state of every chunk
+ *   phase 3 (workers)  replay its chunks from their start states into a shared output buffer.
+ * Letters reach the workers through a SharedArrayBuffer (no copy if the caller's letters already
+ * live in one) or, where SharedArrayBuffer is unavailable (browsers without cross-origin
+ * isolation), as copies; states come back the same way.
+ */
+import type { Automaton } from '../automata/types.js';
+import { simulateKernel } from './kernel.js';
+import { blockTables, bytesOf, checkLettersType, checkStart, letterError, packDelta, statesArray, widthKey } from './prepare.js';
+import { checkMethod, chooseChunks, scanDepth, simulate } from './simulate.js';
+import type { Letters, SimulateOptions, SimulateResult } from './types.js';
+
+/** Runs inside each worker; must not reference anything outside itself (it is sent as source). */
+function workerMain(env: { post: (m: unknown, transfer?: Transferable[]) => void; onMessage: (h: (m: any) => void) => void }): void {
+  let ex: any = null;
+  let mem: WebAssembly.Memory;
+  let base = 0;
+  let top = 0;
+  let job: any = null;
+  const alloc = (bytes: number): number => {
+    const p = Math.ceil(top / 16) * 16;
+    const end = p + bytes;
+    const have = mem.buffer.byteLength;
+    if (end > have) mem.grow(Math.ceil((end - have) / 65536));
+    top = end;
+    return p;
+  };
+  const handle = async (m: any): Promise<void> => {
+    try {
+      if (m.type === 'init') {
+        const inst = await WebAssembly.instantiate(m.module as WebAssembly.Module, {});
+        ex = inst.exports;
+        if (typeof ex._initialize === 'function') ex._initialize();
+        mem = ex.memory;
+        base = top = Math.ceil(ex.heapBase() / 16) * 16;
+        env.post({ id: m.id });
+      } else if (m.type === 'reduce') {
+        top = base;
+        const d = alloc(m.delta.byteLength);
+        new Uint8Array(mem.buffer, d, m.delta.byteLength).set(m.delta);
+        const l = alloc(m.lettersBytes + 4);
+        new Uint8Array(mem.buffer, l, m.lettersBytes).set(new Uint8Array(m.letters, m.lettersOffset, m.lettersBytes));
+        const mapBytes = m.stride * m.ssize * m.count;
+        const maps = alloc(mapBytes);
+        let bs = 0;
+        if (m.blockMaps) {
+          const bm = alloc(m.blockMaps.byteLength);
+          new Uint8Array(mem.buffer, bm, m.blockMaps.byteLength).set(m.blockMaps);
+          bs = alloc(m.blockStates.byteLength);
+          new Uint32Array(mem.buffer, bs, m.blockStates.length).set(m.blockStates);
+          ex.reduceChunksBlocked(d, bm, m.b, m.mul, l, m.len, m.count, m.last, maps);
+        } else {
+          ex['reduceChunks_' + m.width](d, m.n, m.stride, l, m.len, m.count, m.last, maps);
+        }
+        const out = new Uint8Array(mapBytes);
+        out.set(new Uint8Array(mem.buffer, maps, mapBytes));
+        job = { d, l, bs, m };
+        env.post({ id: m.id, maps: out }, [out.buffer]);
+      } else if (m.type === 'replay') {
+        const j = job.m;
+        const s = alloc(m.starts.byteLength);
+        new Int32Array(mem.buffer, s, m.starts.length).set(m.starts);
+        const outBytes = j.lettersBytes / j.lsize * j.ssize;
+        const o = alloc(outBytes);
+        if (j.blockMaps) ex.replayChunksBlocked(job.d, job.bs, j.b, j.mul, job.l, j.len, j.count, j.last, s, o);
+        else ex['replayChunks_' + j.width](job.d, j.stride, job.l, j.len, j.count, j.last, s, o);
+        const view = new Uint8Array(mem.buffer, o, outBytes);
+        top = base;
+        job = null;
+        if (m.out) {
+          new Uint8Array(m.out, m.outOffset, outBytes).set(view);
+          env.post({ id: m.id });
+        } else {
+          const copy = view.slice();
+          env.post({ id: m.id, states: copy }, [copy.buffer]);
+        }
+      }
+    } catch (e) {
+      env.post({ id: m.id, error: String((e as Error)?.message ?? e) });
+    }
+  };
+  env.onMessage((m) => void handle(m));
+}
+
+interface Port {
+  send(m: unknown, transfer?: Transferable[]): Promise<any>;
+  ref(): void;
+  unref(): void;
+  terminate(): Promise<unknown> | void;
+}
+
+const isNode = typeof process !== 'undefined' && !!process.versions?.node;
+
+async function spawn(): Promise<Port> {
+  const pending = new Map<number, { resolve: (v: any) => void; reject: (e: Error) => void }>();
+  let next = 0;
+  const onReply = (r: any): void => {
+    const p = pending.get(r.id);
+    if (!p) return;
+    pending.delete(r.id);
+    if (r.error) p.reject(new Error(`simulate worker: ${r.error}`));
+    else p.resolve(r);
+  };
+  let post: (m: unknown, t?: Transferable[]) => void;
+  let port: Omit<Port, 'send'>;
+  if (isNode) {
+    const { Worker } = await import('node:worker_threads');
+    const code = `const { parentPort } = require('node:worker_threads');\n(${workerMain.toString()})({ post: (m, t) => parentPort.postMessage(m, t), onMessage: (h) => parentPort.on('message', h) });`;
+    const w = new Worker(code, { eval: true });
+    w.on('message', onReply);
+    w.on('error', (e) => { for (const p of pending.values()) p.reject(e); pending.clear(); });
+    w.unref();
+    post = (m, t) => w.postMessage(m, t as any);
+    port = { ref: () => w.ref(), unref: () => w.unref(), terminate: () => w.terminate() };
+  } else {
+    const code = `(${workerMain.toString()})({ post: (m, t) => self.postMessage(m, t), onMessage: (h) => { self.onmessage = (e) => h(e.data); } });`;
+    const url = URL.createObjectURL(new Blob([code], { type: 'text/javascript' }));
+    const w = new Worker(url);
+    w.onmessage = (e) => onReply(e.data);
+    w.onerror = (e) => { for (const p of pending.values()) p.reject(new Error(String(e.message))); pending.clear(); };
+    post = (m, t) => w.postMessage(m, t ?? []);
+    port = { ref: () => {}, unref: () => {}, terminate: () => w.terminate() };
+  }
+  const send = (m: any, transfer?: Transferable[]): Promise<any> =>
+    new Promise((resolve, reject) => {
+      const id = next++;
+      pending.set(id, { resolve, reject });
+      post({ ...m, id }, transfer);
+    });
+  const p: Port = { send, ...port };
+  p.ref();
+  try {
+    await send({ type: 'init', module: simulateKernel.module });
+  } finally {
+    p.unref();
+  }
+  return p;
+}
+
+let pool: Port[] = [];
+let growing: Promise<void> | null = null;
+
+/** Starts (once) at least `n` simulation workers; later calls reuse them. */
+export async function startWorkers(n: number): Promise<void> {
+  while (growing) await growing;
+  if (pool.length >= n) return;
+  growing = (async () => {
+    const more = await Promise.all(Array.from({ length: n - pool.length }, spawn));
+    pool = pool.concat(more);
+  })();
+  try {
+    await growing;
+  } finally {
+    growing = null;
+  }
+}
+
+/** Stops every simulation worker (idle workers never keep a Node process alive anyway). */
+export async function stopWorkers(): Promise<void> {
+  const p = pool;
+  pool = [];
+  await Promise.all(p.map((w) => w.terminate()));
+}
+
+const hasSab = typeof SharedArrayBuffer !== 'undefined' && (typeof (globalThis as any).crossOriginIsolated === 'undefined' || (globalThis as any).crossOriginIsolated === true || isNode);
+
+/**
+ * Like simulate(), but `scan` with `threads > 1` spreads chunks over worker threads.
+ * Other methods (and threads = 1) run on this thread.
+ */
+export async function simulateAsync(automaton: Automaton, letters: Letters, options: SimulateOptions = {}): Promise<SimulateResult> {
+  const method = checkMethod(options.method ?? 'scan');
+  const threads = options.threads ?? 1;
+  if (!Number.isInteger(threads) || threads < 1 || threads > 64) throw new RangeError(`threads = ${String(threads)}: expected an integer in [1, 64]`);
+  if (threads === 1 || method !== 'scan') return simulate(automaton, letters, { ...options, threads: 1 });
+  const P = packDelta(automaton);
+  checkLettersType(letters);
+  const start = checkStart(automaton, P.n, options.start);
+  const T = letters.length;
+  const states = statesArray(P.n, T, options.out);
+  if (T === 0) return { states, final: start, depth: 0, method, threads: 1 };
+  checkLetters(letters, P.k, automaton.name);
+  const c = chooseChunks(T, threads, options.chunks);
+  await startWorkers(threads);
+  const lsize = letters.BYTES_PER_ELEMENT;
+  const width = widthKey(P.ssize, lsize);
+  const bt = lsize === 1 ? blockTables(P) : null;
+  // Letters where every worker can read them.
+  let lbuf: ArrayBufferLike;
+  let loff: number;
+  if (hasSab && letters.buffer instanceof SharedArrayBuffer) {
+    lbuf = letters.buffer;
+    loff = letters.byteOffset;
+  } else if (hasSab) {
+    lbuf = new SharedArrayBuffer(letters.byteLength);
+    new Uint8Array(lbuf).set(bytesOf(letters));
+    loff = 0;
+  } else {
+    lbuf = letters.buffer;
+    loff = letters.byteOffset;
+  }
+  const shareOut = hasSab && states.buffer instanceof SharedArrayBuffer;
+  const outBuf = shareOut ? states.buffer : hasSab ? new SharedArrayBuffer(states.byteLength) : null;
+  const outOff = shareOut ? states.byteOffset : 0;
+  // Contiguous ranges of chunks per worker.
+  const workers = pool.slice(0, Math.min(threads, c.count));
+  const per = Math.ceil(c.count / workers.length);
+  const ranges = workers.map((_, i) => [i * per, Math.min(c.count, (i + 1) * per)] as const).filter(([a, b]) => b > a);
+  const used = workers.slice(0, ranges.length);
+  used.forEach((w) => w.ref());
+  try {
+    const mapReplies = await Promise.all(used.map((w, i) => {
+      const [a, b] = ranges[i]!;
+      const first = a * c.len;
+      const steps = Math.min(T, b * c.len) - first;
+      const isLast = b === c.count;
+      let lettersAb: ArrayBufferLike = lbuf;
+      let lettersOffset = loff + first * lsize;
+      const transfer: Transferable[] = [];
+      if (!hasSab) {
+        const copy = bytesOf(letters).slice(first * lsize, (first + steps) * lsize);
+        lettersAb = copy.buffer;
+        lettersOffset = 0;
+        transfer.push(copy.buffer);
+      }
+      return w.send({
+        type: 'reduce', delta: bytesOf(P.table).slice(), n: P.n, stride: P.stride, ssize: P.ssize, lsize, width,
+        letters: lettersAb, lettersOffset, lettersBytes: steps * lsize,
+        len: c.len, count: b - a, last: isLast ? c.last : c.len,
+        ...(bt ? { blockMaps: bt.maps, blockStates: bt.states, b: bt.b, mul: bt.mul } : {}),
+      }, transfer);
+    }));
+    // Phase 2: the start state of every chunk.
+    const starts = new Int32Array(c.count + 1);
+    let q = start;
+    starts[0] = q;
+    let ci = 0;
+    for (const r of mapReplies) {
+      const maps = P.ssize === 1 ? (r.maps as Uint8Array) : new Uint16Array((r.maps as Uint8Array).buffer);
+      const cnt = maps.length / P.stride;
+      for (let j = 0; j < cnt; j++, ci++) {
+        q = maps[j * P.stride + q]!;
+        starts[ci + 1] = q;
+      }
+    }
+    const replies = await Promise.all(used.map((w, i) => {
+      const [a, b] = ranges[i]!;
+      return w.send({ type: 'replay', starts: starts.slice(a, b), out: outBuf, outOffset: outOff + a * c.len * P.ssize });
+    }));
+    if (outBuf && !shareOut) bytesOf(states).set(new Uint8Array(outBuf));
+    if (!outBuf) replies.forEach((r, i) => bytesOf(states).set(r.states as Uint8Array, ranges[i]![0] * c.len * P.ssize));
+    return { states, final: q, depth: scanDepth(c), method, threads: used.length, chunks: { count: c.count, length: c.len } };
+  } finally {
+    used.forEach((w) => w.unref());
+  }
+}
+
+function checkLetters(letters: Letters, k: number, name: string): void {
+  if (k >= (letters.BYTES_PER_ELEMENT === 1 ? 256 : 65536)) return;
+  // Through the kernel's SIMD max (one pass), in chunks of the arena.
+  const { exports: kx, arena } = simulateKernel;
+  const lsize = letters.BYTES_PER_ELEMENT;
+  const step = 1 << 20;
+  const mark = arena.mark();
+  try {
+    const p = arena.alloc(step * lsize);
+    for (let s = 0; s < letters.length; s += step) {
+      const part = letters.subarray(s, Math.min(letters.length, s + step));
+      arena.u8(p, part.byteLength).set(bytesOf(part));
+      const max = lsize === 1 ? kx.maxLetterU8(p, part.length) : kx.maxLetterU16(p, part.length);
+      if (max >= k) {
+        const t = lsize === 1 ? kx.firstAtLeastU8(p, part.length, k) : kx.firstAtLeastU16(p, part.length, k);
+        throw letterError(s + t, part[t]!, k, name);
+      }
+    }
+  } finally {
+    arena.reset(mark);
+  }
+}
