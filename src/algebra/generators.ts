@@ -6,7 +6,7 @@
 import type { Automaton } from '../automata/types.js';
 
 /** Degrees the kernel supports: a point is one byte. */
-export const MAX_DEGREE = 255;
+export const MAX_TRANSFORMATION_DEGREE = 255;
 /** Letters are stored as u16 in the kernel. */
 export const MAX_GENERATORS = 65535;
 
@@ -31,7 +31,7 @@ export function checkGenerators(source: GeneratorSource): { generators: number[]
   if (!Array.isArray(first)) throw new TypeError(`${what}[0] must be an array of points, got ${typeof first}`);
   const degree = first.length;
   if (degree === 0) throw new RangeError(`${what}[0] has degree 0: transformations act on at least one point`);
-  if (degree > MAX_DEGREE) throw new RangeError(`${what}[0] has degree ${degree}, above the maximum ${MAX_DEGREE} (a point is one byte)`);
+  if (degree > MAX_TRANSFORMATION_DEGREE) throw new RangeError(`${what}[0] has degree ${degree}, above the maximum ${MAX_TRANSFORMATION_DEGREE} (a point is one byte)`);
   const generators: number[][] = [];
   list.forEach((t, a) => {
     if (!Array.isArray(t)) throw new TypeError(`${what}[${a}] must be an array of points, got ${typeof t}`);

@@ -17,7 +17,7 @@ export interface ReferenceClosure {
 }
 
 /** (u·v)[q] = v[u[q]]: apply u, then v. */
-export function compose(u: readonly number[], v: readonly number[]): number[] {
+export function composeTransformations(u: readonly number[], v: readonly number[]): number[] {
   return u.map((x) => v[x]);
 }
 
@@ -39,8 +39,8 @@ export function referenceClosure(source: GeneratorSource, maxSize = DEFAULT_MAX_
   generators.forEach((g, a) => add(g, [a]));
   const right: number[][] = [];
   for (let i = 0; i < elements.length; i++) {
-    right.push(generators.map((g, a) => add(compose(elements[i], g), [...words[i], a])));
+    right.push(generators.map((g, a) => add(composeTransformations(elements[i], g), [...words[i], a])));
   }
-  const left = elements.map((e) => generators.map((g) => index.get(compose(g, e).join(','))!));
+  const left = elements.map((e) => generators.map((g) => index.get(composeTransformations(g, e).join(','))!));
   return { elements, words, right, left };
 }

@@ -1,0 +1,181 @@
+/**
+ * Green's relations of a finite semigroup S from its Cayley graphs (Froidure–Pin, semigroup.ts).
+ *   x R y  ⇔  xS¹ = yS¹  ⇔  x, y in one strongly connected component of the right Cayley graph;
+ *   x L y  ⇔  S¹x = S¹y  ⇔  the same for the left Cayley graph;
+ *   H = R ∩ L;
+ *   D = J (S is finite)  ⇔  S¹xS¹ = S¹yS¹  ⇔  one component of the union of both graphs.
+ * An edge x → xa or x → ax goes down the J-order, so the components of the union graph, ordered
+ * by reachability, are the D-class order (the ideals). A D-class is regular iff it holds an
+ * idempotent; all its H-classes then have the size of its maximal subgroup.
+ */
+import type { TransformationSemigroup } from './semigroup.js';
+import { stronglyConnectedComponents, type Components } from './scc.js';
+
+export interface DClass {
+  /** Position in `dClasses`: 0 is a maximal D-class; edges of the order go to larger numbers. */
+  readonly index: number;
+  readonly size: number;
+  /** Rank |im x| of its elements (constant on a D-class of transformations). */
+  readonly rank: number;
+  readonly rClasses: number;
+  readonly lClasses: number;
+  /** Size of each of its H-classes. */
+  readonly hSize: number;
+  readonly idempotents: number;
+  /** Holds an idempotent. */
+  readonly regular: boolean;
+  /** One element of the class; an idempotent when the class is regular. */
+  readonly representative: number;
+  /** D-classes immediately below (the Hasse diagram of the D-order); undefined above 4096 classes. */
+  readonly below?: number[];
+}
+
+export interface GreenStructure {
+  /** 1 where element i is an idempotent (i·i = i). */
+  readonly isIdempotent: Uint8Array;
+  readonly idempotents: number;
+  readonly r: Components;
+  readonly l: Components;
+  readonly h: Components;
+  readonly d: Components;
+  /** D-classes, maximal first (numbering of `d.of`). */
+  readonly dClasses: DClass[];
+  /** Elements grouped by H-class: members of H-class c are hMembers[hStart[c] .. hStart[c+1]). */
+  readonly hStart: Int32Array;
+  readonly hMembers: Int32Array;
+}
+
+/** Marks idempotents e·e = e: e[e[q]] = e[q] for every point q. */
+export function idempotentFlags(S: TransformationSemigroup): Uint8Array {
+  const { size, degree, stride, elementBytes: el } = S;
+  const out = new Uint8Array(size);
+  for (let i = 0; i < size; i++) {
+    const o = i * stride;
+    let ok = 1;
+    for (let q = 0; q < degree; q++) {
+      if (el[o + el[o + q]] !== el[o + q]) {
+        ok = 0;
+        break;
+      }
+    }
+    out[i] = ok;
+  }
+  return out;
+}
+
+function rankOf(S: TransformationSemigroup, i: number): number {
+  return new Set(S.element(i)).size;
+}
+
+const MAX_HASSE = 4096;
+
+export function greenStructure(S: TransformationSemigroup): GreenStructure {
+  const N = S.size;
+  const k = S.numGenerators;
+  const isIdempotent = idempotentFlags(S);
+  let idempotents = 0;
+  for (let i = 0; i < N; i++) idempotents += isIdempotent[i];
+
+  const r = stronglyConnectedComponents(N, k, [S.rightCayley]);
+  const l = stronglyConnectedComponents(N, k, [S.leftCayley]);
+  const dRaw = stronglyConnectedComponents(N, k, [S.rightCayley, S.leftCayley]);
+  // Renumber D-classes so that 0 is maximal: Tarjan numbers sinks (the minimal ideal) first.
+  const D = dRaw.count;
+  const dOf = new Int32Array(N);
+  for (let i = 0; i < N; i++) dOf[i] = D - 1 - dRaw.of[i];
+  const d: Components = { of: dOf, count: D };
+
+  // H = R ∩ L: number the pairs (R-class, L-class) that occur.
+  const hOf = new Int32Array(N);
+  const pairs = new Map<number, number>();
+  for (let i = 0; i < N; i++) {
+    const key = r.of[i] * l.count + l.of[i];
+    let c = pairs.get(key);
+    if (c === undefined) {
+      c = pairs.size;
+      pairs.set(key, c);
+    }
+    hOf[i] = c;
+  }
+  const h: Components = { of: hOf, count: pairs.size };
+  const hStart = new Int32Array(h.count + 1);
+  for (let i = 0; i < N; i++) hStart[hOf[i] + 1]++;
+  for (let c = 0; c < h.count; c++) hStart[c + 1] += hStart[c];
+  const fill = hStart.slice(0, h.count);
+  const hMembers = new Int32Array(N);
+  for (let i = 0; i < N; i++) hMembers[fill[hOf[i]]++] = i;
+
+  // Per D-class counts: elements, idempotents, distinct R- and L-classes, a representative.
+  const size = new Int32Array(D);
+  const idem = new Int32Array(D);
+  const rep = new Int32Array(D).fill(-1);
+  const rSeen = new Uint8Array(r.count);
+  const lSeen = new Uint8Array(l.count);
+  const rCount = new Int32Array(D);
+  const lCount = new Int32Array(D);
+  for (let i = 0; i < N; i++) {
+    const c = dOf[i];
+    size[c]++;
+    if (isIdempotent[i]) {
+      if (idem[c] === 0) rep[c] = i;
+      idem[c]++;
+    } else if (rep[c] === -1) rep[c] = i;
+    if (!rSeen[r.of[i]]) {
+      rSeen[r.of[i]] = 1;
+      rCount[c]++;
+    }
+    if (!lSeen[l.of[i]]) {
+      lSeen[l.of[i]] = 1;
+      lCount[c]++;
+    }
+  }
+  // An idempotent representative wins over the first element seen.
+  for (let i = 0; i < N; i++) if (isIdempotent[i] && rep[dOf[i]] !== i && !isIdempotent[rep[dOf[i]]]) rep[dOf[i]] = i;
+
+  const below = D <= MAX_HASSE ? hasse(S, dOf, D) : undefined;
+  const dClasses: DClass[] = [];
+  for (let c = 0; c < D; c++) {
+    dClasses.push({
+      index: c,
+      size: size[c],
+      rank: rankOf(S, rep[c]),
+      rClasses: rCount[c],
+      lClasses: lCount[c],
+      hSize: size[c] / (rCount[c] * lCount[c]),
+      idempotents: idem[c],
+      regular: idem[c] > 0,
+      representative: rep[c],
+      ...(below ? { below: below[c] } : {}),
+    });
+  }
+  return { isIdempotent, idempotents, r, l, h, d, dClasses, hStart, hMembers };
+}
+
+/** Covers of the D-order: the transitive reduction of the graph between D-classes. */
+function hasse(S: TransformationSemigroup, dOf: Int32Array, D: number): number[][] {
+  const k = S.numGenerators;
+  const succ: Set<number>[] = Array.from({ length: D }, () => new Set<number>());
+  for (const g of [S.rightCayley, S.leftCayley]) {
+    for (let i = 0; i < S.size; i++) {
+      const c = dOf[i];
+      for (let a = 0; a < k; a++) {
+        const t = dOf[g[i * k + a]];
+        if (t !== c) succ[c].add(t);
+      }
+    }
+  }
+  // Edges go to larger numbers: fill reachability (bitsets) from the bottom up.
+  const words = Math.ceil(D / 32);
+  const reach = new Uint32Array(D * words);
+  const has = (c: number, t: number) => (reach[c * words + (t >>> 5)] >>> (t & 31)) & 1;
+  for (let c = D - 1; c >= 0; c--) {
+    for (const t of succ[c]) {
+      reach[c * words + (t >>> 5)] |= 1 << (t & 31);
+      for (let w = 0; w < words; w++) reach[c * words + w] |= reach[t * words + w];
+    }
+  }
+  return succ.map((s) => {
+    const direct = [...s];
+    return direct.filter((t) => !direct.some((u) => u !== t && has(u, t))).sort((a, b) => a - b);
+  });
+}
