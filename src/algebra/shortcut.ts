@@ -41,14 +41,14 @@ export function shortcutReport(x: ShortcutInput): ShortcutReport {
   const factors = [...new Set(x.subgroups.flatMap((g) => g.factors))].sort();
   const text: string[] = [];
   const kr = x.krLevels;
-  const levels = kr === undefined ? '' : ` (here ${kr} level${kr === 1 ? '' : 's'})`;
+  const levels = kr === undefined ? '' : `, here ${kr} level${kr === 1 ? '' : 's'}`;
   if (cls === 'aperiodic') {
     text.push('T(A) is aperiodic: every maximal subgroup is trivial, so A counts nothing modulo anything.');
-    text.push(`Krohn–Rhodes writes A as a cascade of resets (flip-flops)${levels}; A has a constant-depth shortcut, independent of the length T (AC0).`);
+    text.push(`Krohn–Rhodes writes A as a cascade of resets (flip-flops)${levels}, so A has a constant-depth shortcut, independent of the length T (AC0).`);
   } else if (cls === 'solvable') {
     text.push(`Every maximal subgroup is solvable (${groups}; composition factors ${factors.join(', ')}).`);
     text.push(
-      `Krohn–Rhodes writes A as a cascade of resets and cyclic groups of prime order${levels}, so a shortcut of constant depth in T exists in theory ` +
+      `Krohn–Rhodes writes A as a cascade of resets and cyclic groups of prime order${levels}; so a shortcut of constant depth in T exists in theory ` +
         `(Liu et al. 2023: O(|Q|² log |Q|) Transformer layers, here |Q| = ${x.stateCount}); the cyclic parts need modular counting (ACC0, not AC0).`,
     );
   } else {
