@@ -271,6 +271,7 @@ export function fpRun(st: usize, stopPos: u32): i32 {
         break;
       }
       if (count >= capacity) {
+        products--; // this product is computed again after the arrays grow
         status = FULL;
         stop = true;
         break;
