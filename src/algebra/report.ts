@@ -48,7 +48,10 @@ export interface AlgebraReport {
   size: number;
   idempotents: number;
   dClasses: number;
+  /** T(A) is a group (one H-class holding an idempotent), e.g. also {x, x²} with x³ = x of rank < n. */
   isGroup: boolean;
+  /** Every letter is a permutation of Q (a permutation automaton; then T(A) is a group). */
+  permutations: boolean;
   aperiodic: boolean;
   solvable: boolean;
   /** Distinct non-trivial maximal subgroups, up to isomorphism type (order, factors, structure), each once. */
@@ -128,6 +131,7 @@ export function analyzeSemigroup(source: GeneratorSource, options: AnalysisOptio
     idempotents: green.idempotents,
     dClasses: green.d.count,
     isGroup,
+    permutations: generators.every((t) => new Set(t).size === degree),
     aperiodic,
     solvable,
     subgroups,

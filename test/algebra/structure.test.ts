@@ -205,3 +205,26 @@ describe('strongly connected components', () => {
     expect(c.count).toBe(1);
   });
 });
+
+describe('equals GAP 4.12 on random semiautomata (test/algebra/gap-random-7.json, from shared/tools/gap_facts.py random 7 25)', () => {
+  const random: RefEntry[] = JSON.parse(readFileSync(new URL('./gap-random-7.json', import.meta.url), 'utf8'));
+  const set = (gs: { order: number; solvable: boolean; factors: string[] }[]) => [...new Set(subgroupSet(gs))].sort();
+  for (const e of random) {
+    it(`${e.name} (${e.delta[0].length} states, ${e.delta.length} letters, ${e.size} elements)`, () => {
+      const r = algebraReport(e.delta, { decompose: false });
+      expect(r.size).toBe(e.size);
+      expect(r.idempotents).toBe(e.idempotents);
+      expect(r.dClasses).toBe(e.dClasses);
+      // gap_facts.py's isGroup is "every letter a permutation and one idempotent".
+      expect(r.permutations && r.idempotents === 1).toBe(e.isGroup);
+      // GAP lists one entry per structure (C6 and S3 are both order 6, factors C2, C3): compare as sets.
+      expect(set(r.subgroups)).toEqual(set(e.subgroups));
+    });
+  }
+  it('isGroup is the abstract property: random:7:15 is {x, x²} ≅ C2 made of non-permutations', () => {
+    const e = random.find((x) => x.name === 'random:7:15')!;
+    const r = algebraReport(e.delta, { decompose: false });
+    expect(r).toMatchObject({ size: 2, idempotents: 1, isGroup: true, permutations: false });
+    expect(e.isGroup).toBe(false);
+  });
+});
