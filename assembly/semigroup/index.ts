@@ -249,8 +249,14 @@ export function fpRun(st: usize, stopPos: u32): i32 {
       if (s != UNDEF && !multiplyAll) {
         const sr = ld32(right, s * k + j);
         if ((sr & REDUCED) == 0) {
-          // i·a = b·(s·a) = (b·prefix[r])·final[r]: read from graphs already complete.
+          // i·a = b·(s·a) = b·r, read from graphs already complete: left[r][b] when r is
+          // shorter than i (its left row is done: 1 memory access instead of 3), else
+          // (b·prefix[r])·final[r] as in Froidure–Pin.
           const r = sr;
+          if (r < lenStart) {
+            st32(right, row + j, ld32(left, r * k + b));
+            continue;
+          }
           const pr = ld32(prefix, r);
           const base = pr == UNDEF ? ld32(genPos, b) : ld32(left, pr * k + b);
           st32(right, row + j, ld32(right, base * k + ld16(fin, r)) & MASK);
