@@ -130,14 +130,17 @@ export function loadInputs(P: PackedDelta, letters: Letters, name: string): { de
   return { delta, letters: lp };
 }
 
-function checkLettersInArena(lp: number, T: number, lsize: number, alphabet: number, name: string): void {
+/** Bytes of letters per tile in the batched path (fits in L2 with its states). */
+const TILE_BYTES = 1 << 18;
+
+function checkLettersInArena(lp: number, T: number, lsize: number, alphabet: number, name: string, offset = 0): void {
   const { exports: k, arena } = simulateKernel;
   if (alphabet >= (lsize === 1 ? 256 : 65536)) return;
   const max = lsize === 1 ? k.maxLetterU8(lp, T) : k.maxLetterU16(lp, T);
   if (max < alphabet) return;
   const t = lsize === 1 ? k.firstAtLeastU8(lp, T, alphabet) : k.firstAtLeastU16(lp, T, alphabet);
   const v = lsize === 1 ? arena.u8(lp, T)[t]! : arena.u16(lp, T)[t]!;
-  throw letterError(t, v, alphabet, name);
+  throw letterError(offset + t, v, alphabet, name);
 }
 
 /**
@@ -169,19 +172,34 @@ export function simulateBatch(automaton: Automaton, letters: Letters, B: number,
     }
     return { states, finals, depth, method, batch: B };
   }
+  // Tiles of about TILE_BYTES of letters: the copies into and out of wasm memory stay in cache,
+  // so memory traffic is one read of the letters and one write of the states.
   const { exports: k, arena } = simulateKernel;
   const lsize = letters.BYTES_PER_ELEMENT;
   const w = widthKey(P.ssize, lsize);
+  const rowsPerTile = Math.max(1, Math.floor(TILE_BYTES / (B * Math.max(lsize, P.ssize))));
+  const simd = P.ssize === 1 && lsize === 1 && P.stride === 16 && P.k <= 16;
   const mark = arena.mark();
   try {
-    const ld = loadInputs(P, letters, automaton.name);
+    const delta = arena.alloc(P.table.byteLength + 32);
     const sp = arena.alloc(B * P.ssize);
+    const lt = arena.alloc(rowsPerTile * B * lsize + 16);
+    const ot = arena.alloc(rowsPerTile * B * P.ssize);
+    arena.u8(delta, P.table.byteLength).set(bytesOf(P.table));
     (P.ssize === 1 ? arena.u8(sp, B) : arena.u16(sp, B)).set(starts);
-    const outPtr = arena.alloc(T * B * P.ssize);
-    let done = 0;
-    if (P.ssize === 1 && lsize === 1 && P.stride === 16 && P.k <= 16) done = k.batchSimd(ld.delta, P.k, ld.letters, T, B, sp, outPtr);
-    if (done < B) k[`batchScalar_${w}`](ld.delta, P.stride, ld.letters, T, B, done, sp, outPtr);
-    bytesOf(states).set(arena.u8(outPtr, T * B * P.ssize));
+    const lbytes = bytesOf(letters);
+    const sbytes = bytesOf(states);
+    for (let t0 = 0; t0 < T; t0 += rowsPerTile) {
+      const rows = Math.min(rowsPerTile, T - t0);
+      const count = rows * B;
+      arena.u8(lt, count * lsize).set(lbytes.subarray(t0 * B * lsize, (t0 * B + count) * lsize));
+      checkLettersInArena(lt, count, lsize, P.k, automaton.name, t0 * B);
+      let done = 0;
+      if (simd) done = k.batchSimd(delta, P.k, lt, rows, B, sp, ot);
+      if (done < B) k[`batchScalar_${w}`](delta, P.stride, lt, rows, B, done, sp, ot);
+      sbytes.set(arena.u8(ot, count * P.ssize), t0 * B * P.ssize);
+      k.copyBytes(sp, ot + (rows - 1) * B * P.ssize, B * P.ssize); // last row: the next tile's starts
+    }
     const finals = Array.from(states.subarray((T - 1) * B, T * B));
     return { states, finals, depth: T, method, batch: B };
   } finally {

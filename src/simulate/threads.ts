@@ -40,6 +40,7 @@ function workerMain(env: { post: (m: unknown, transfer?: Transferable[]) => void
         base = top = Math.ceil(ex.heapBase() / 16) * 16;
         env.post({ id: m.id });
       } else if (m.type === 'reduce') {
+        const t0 = performance.now();
         top = base;
         const d = alloc(m.delta.byteLength);
         new Uint8Array(mem.buffer, d, m.delta.byteLength).set(m.delta);
@@ -47,6 +48,19 @@ function workerMain(env: { post: (m: unknown, transfer?: Transferable[]) => void
         new Uint8Array(mem.buffer, l, m.lettersBytes).set(new Uint8Array(m.letters, m.lettersOffset, m.lettersBytes));
         const mapBytes = m.stride * m.ssize * m.count;
         const maps = alloc(mapBytes);
+        const t1 = performance.now();
+        // Every letter < |Σ| before any table lookup (SIMD max; locate the first bad one).
+        const steps = m.lettersBytes / m.lsize;
+        if (m.k < (m.lsize === 1 ? 256 : 65536)) {
+          const max = m.lsize === 1 ? ex.maxLetterU8(l, steps) : ex.maxLetterU16(l, steps);
+          if (max >= m.k) {
+            const at = m.lsize === 1 ? ex.firstAtLeastU8(l, steps, m.k) : ex.firstAtLeastU16(l, steps, m.k);
+            const value = m.lsize === 1 ? new Uint8Array(mem.buffer, l, steps)[at] : new Uint16Array(mem.buffer, l, steps)[at];
+            top = base;
+            env.post({ id: m.id, badAt: at, value });
+            return;
+          }
+        }
         let bs = 0;
         if (m.blockMaps) {
           const bm = alloc(m.blockMaps.byteLength);
@@ -60,8 +74,9 @@ function workerMain(env: { post: (m: unknown, transfer?: Transferable[]) => void
         const out = new Uint8Array(mapBytes);
         out.set(new Uint8Array(mem.buffer, maps, mapBytes));
         job = { d, l, bs, m };
-        env.post({ id: m.id, maps: out }, [out.buffer]);
+        env.post({ id: m.id, maps: out, ms: { copyIn: t1 - t0, reduce: performance.now() - t1 } }, [out.buffer]);
       } else if (m.type === 'replay') {
+        const t0 = performance.now();
         const j = job.m;
         const s = alloc(m.starts.byteLength);
         new Int32Array(mem.buffer, s, m.starts.length).set(m.starts);
@@ -69,12 +84,13 @@ function workerMain(env: { post: (m: unknown, transfer?: Transferable[]) => void
         const o = alloc(outBytes);
         if (j.blockMaps) ex.replayChunksBlocked(job.d, job.bs, j.b, j.mul, job.l, j.len, j.count, j.last, s, o);
         else ex['replayChunks_' + j.width](job.d, j.stride, job.l, j.len, j.count, j.last, s, o);
+        const t1 = performance.now();
         const view = new Uint8Array(mem.buffer, o, outBytes);
         top = base;
         job = null;
         if (m.out) {
           new Uint8Array(m.out, m.outOffset, outBytes).set(view);
-          env.post({ id: m.id });
+          env.post({ id: m.id, ms: { replay: t1 - t0, copyOut: performance.now() - t1 } });
         } else {
           const copy = view.slice();
           env.post({ id: m.id, states: copy }, [copy.buffer]);
@@ -94,6 +110,7 @@ interface Port {
   terminate(): Promise<unknown> | void;
 }
 
+const debugTiming = typeof process !== 'undefined' && !!process.env?.TESTBEDS_DEBUG_THREADS;
 const isNode = typeof process !== 'undefined' && !!process.versions?.node;
 
 async function spawn(): Promise<Port> {
@@ -184,7 +201,6 @@ export async function simulateAsync(automaton: Automaton, letters: Letters, opti
   const T = letters.length;
   const states = statesArray(P.n, T, options.out);
   if (T === 0) return { states, final: start, depth: 0, method, threads: 1 };
-  checkLetters(letters, P.k, automaton.name);
   const c = chooseChunks(T, threads, options.chunks);
   await startWorkers(threads);
   const lsize = letters.BYTES_PER_ELEMENT;
@@ -229,12 +245,17 @@ export async function simulateAsync(automaton: Automaton, letters: Letters, opti
         transfer.push(copy.buffer);
       }
       return w.send({
-        type: 'reduce', delta: bytesOf(P.table).slice(), n: P.n, stride: P.stride, ssize: P.ssize, lsize, width,
+        type: 'reduce', delta: bytesOf(P.table).slice(), n: P.n, k: P.k, stride: P.stride, ssize: P.ssize, lsize, width,
         letters: lettersAb, lettersOffset, lettersBytes: steps * lsize,
         len: c.len, count: b - a, last: isLast ? c.last : c.len,
         ...(bt ? { blockMaps: bt.maps, blockStates: bt.states, b: bt.b, mul: bt.mul } : {}),
       }, transfer);
     }));
+    const bad = mapReplies.findIndex((r) => r.badAt !== undefined);
+    if (bad >= 0) {
+      const r = mapReplies[bad];
+      throw letterError(ranges[bad]![0] * c.len + r.badAt, r.value, P.k, automaton.name);
+    }
     // Phase 2: the start state of every chunk.
     const starts = new Int32Array(c.count + 1);
     let q = start;
@@ -253,32 +274,10 @@ export async function simulateAsync(automaton: Automaton, letters: Letters, opti
       return w.send({ type: 'replay', starts: starts.slice(a, b), out: outBuf, outOffset: outOff + a * c.len * P.ssize });
     }));
     if (outBuf && !shareOut) bytesOf(states).set(new Uint8Array(outBuf));
+    if (debugTiming) console.error('simulateAsync worker ms:', JSON.stringify(mapReplies.map((r, i) => ({ ...r.ms, ...replies[i].ms }))));
     if (!outBuf) replies.forEach((r, i) => bytesOf(states).set(r.states as Uint8Array, ranges[i]![0] * c.len * P.ssize));
     return { states, final: q, depth: scanDepth(c), method, threads: used.length, chunks: { count: c.count, length: c.len } };
   } finally {
     used.forEach((w) => w.unref());
-  }
-}
-
-function checkLetters(letters: Letters, k: number, name: string): void {
-  if (k >= (letters.BYTES_PER_ELEMENT === 1 ? 256 : 65536)) return;
-  // Through the kernel's SIMD max (one pass), in chunks of the arena.
-  const { exports: kx, arena } = simulateKernel;
-  const lsize = letters.BYTES_PER_ELEMENT;
-  const step = 1 << 20;
-  const mark = arena.mark();
-  try {
-    const p = arena.alloc(step * lsize);
-    for (let s = 0; s < letters.length; s += step) {
-      const part = letters.subarray(s, Math.min(letters.length, s + step));
-      arena.u8(p, part.byteLength).set(bytesOf(part));
-      const max = lsize === 1 ? kx.maxLetterU8(p, part.length) : kx.maxLetterU16(p, part.length);
-      if (max >= k) {
-        const t = lsize === 1 ? kx.firstAtLeastU8(p, part.length, k) : kx.firstAtLeastU16(p, part.length, k);
-        throw letterError(s + t, part[t]!, k, name);
-      }
-    }
-  } finally {
-    arena.reset(mark);
   }
 }
