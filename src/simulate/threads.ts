@@ -38,6 +38,12 @@ function workerMain(env: { post: (m: unknown, transfer?: Transferable[]) => void
         if (typeof ex._initialize === 'function') ex._initialize();
         mem = ex.memory;
         base = top = Math.ceil(ex.heapBase() / 16) * 16;
+        // Warm the hot loops up so the first long call runs optimized code (see assembly/simulate).
+        const wb = ex.WARMUP_BYTES.value;
+        const wp = alloc(wb);
+        new Uint8Array(mem.buffer, wp, wb).fill(0);
+        ex.warmUp(wp);
+        top = base;
         env.post({ id: m.id });
       } else if (m.type === 'reduce') {
         const t0 = performance.now();
