@@ -14,7 +14,7 @@ const rows = JSON.parse(readFileSync(new URL('./fixtures/groups-gap.json', impor
 /** GAP's names for the exceptional isomorphisms → the names of shared/spec/formats.md. */
 const GAP_NAME: Record<string, string> = { 'PSL(3,2)': 'PSL(2,7)', 'O(5,3)': 'PSU(4,2)', 'PSL(2,4)': 'A5', 'PSL(2,5)': 'A5', 'PSL(2,9)': 'A6', 'PSL(4,2)': 'A8' };
 
-// The perfect groups of degree > 128 (18 of them, ~20% of the time) run with TESTBEDS_LONG=1.
+// The perfect groups of degree > 128 (5 of them, about a third of the time) run with TESTBEDS_LONG=1.
 const LONG = process.env.TESTBEDS_LONG === '1';
 const selected = rows.filter((r) => LONG || r.degree <= 128);
 
