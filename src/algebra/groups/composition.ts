@@ -5,8 +5,9 @@
  *   1. M/N not perfect: [M,M]N < M, and M/[M,M]N is abelian, so its factors are C_p for the
  *      primes of |M : [M,M]N| with multiplicity;
  *   2. M/N perfect: look for K with N < K < M, K ⊴ M, as the normal closure <N, y>^M of y an
- *      element of prime order among the powers of random x ∈ M \ N (powers shrink the support of
- *      x in a direct product T^k, and land in a central or solvable normal subgroup often);
+ *      element of prime order modulo N among the powers of random x ∈ M \ N (powers shrink the
+ *      support of x in a direct product T^k, and land in a central or solvable normal subgroup
+ *      often);
  *   3. no such K after the trials: M/N is taken as simple and named by its order
  *      (simple-groups.ts); for 20160 (A8 vs PSL(3,4)) by whether M/N has elements of order 15 or 6.
  * Limits: step 2/3 is Monte Carlo with a seeded Rng (deterministic per seed): a perfect non-simple
@@ -68,10 +69,10 @@ function properNormalSubgroup(M: StabChain, N: StabChain, rng: Rng): StabChain |
   for (let t = 0; t < trials; t++) {
     const x = M.random(rng);
     if (N.contains(x)) continue;
-    const o = permOrder(x);
+    // y = x^(o/p) with o the order of xN: an element of order p modulo N, never in N.
+    const o = orderModulo(x, N);
     for (const p of orderPrimes(o)) {
       const y = permPower(x, o / p);
-      if (N.contains(y)) continue;
       const K = normalClosure(M.degree, mGens, [y], N, M.order);
       if (K.order < M.order) return K;
     }

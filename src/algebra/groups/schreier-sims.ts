@@ -10,7 +10,7 @@
  * element, once set, never changes, so a Schreier generator checked once stays checked.
  */
 import { Rng } from '../../random/prng.js';
-import { compose, compose3, identityPerm, invert, isIdentity, type Perm } from './perm.js';
+import { compose, identityPerm, invert, isIdentity, type Perm } from './perm.js';
 
 interface Level {
   point: number;
@@ -32,6 +32,21 @@ export class StabChain {
   constructor(degree: number, gens: Iterable<Perm> = []) {
     this.degree = degree;
     for (const g of gens) this.addGenerator(g);
+  }
+
+  /** An independent copy (permutations are shared: they are never mutated). */
+  clone(): StabChain {
+    const c = new StabChain(this.degree);
+    c.generators.push(...this.generators);
+    c.levels = this.levels.map((l) => ({
+      point: l.point,
+      gens: [...l.gens],
+      orbit: [...l.orbit],
+      trans: [...l.trans],
+      transInv: [...l.transInv],
+      checked: [...l.checked],
+    }));
+    return c;
   }
 
   get base(): number[] {
@@ -60,23 +75,56 @@ export class StabChain {
     return this.levels.length === 0;
   }
 
-  /** Sifts g from level `from`: returns the residue and the level where sifting stopped. */
-  sift(g: Perm, from = 0): { residue: Perm; level: number } {
-    let h = g;
-    for (let i = from; i < this.levels.length; i++) {
+  /** Scratch buffers for sifting without allocating (the hot loop of Schreier–Sims). */
+  private bufA: Perm = new Uint16Array(0);
+  private bufB: Perm = new Uint16Array(0);
+
+  /**
+   * Sifts the permutation held in bufA from level `from`, in place (bufA/bufB swap);
+   * returns the level where sifting stopped; the residue is left in bufA.
+   */
+  private siftBuffer(from: number): number {
+    const m = this.degree;
+    let h = this.bufA;
+    let o = this.bufB;
+    let i = from;
+    for (; i < this.levels.length; i++) {
       const L = this.levels[i];
       const gamma = h[L.point];
       const inv = L.transInv[gamma];
-      if (inv === undefined) return { residue: h, level: i };
-      if (gamma !== L.point) h = compose(h, inv);
+      if (inv === undefined) break;
+      if (gamma === L.point) continue;
+      for (let x = 0; x < m; x++) o[x] = inv[h[x]];
+      const t = h;
+      h = o;
+      o = t;
     }
-    return { residue: h, level: this.levels.length };
+    this.bufA = h;
+    this.bufB = o;
+    return i;
+  }
+
+  private ensureBuffers(): void {
+    if (this.bufA.length !== this.degree) {
+      this.bufA = new Uint16Array(this.degree);
+      this.bufB = new Uint16Array(this.degree);
+    }
+  }
+
+  /** Sifts g from level `from`: returns the residue and the level where sifting stopped. */
+  sift(g: Perm, from = 0): { residue: Perm; level: number } {
+    this.ensureBuffers();
+    this.bufA.set(g);
+    const level = this.siftBuffer(from);
+    return { residue: this.bufA.slice(), level };
   }
 
   contains(g: Perm): boolean {
     if (g.length !== this.degree) return false;
-    const { residue, level } = this.sift(g);
-    return level === this.levels.length && isIdentity(residue);
+    this.ensureBuffers();
+    this.bufA.set(g);
+    const level = this.siftBuffer(0);
+    return level === this.levels.length && isIdentity(this.bufA);
   }
 
   /** Adds g to the group; returns false when g was already an element. */
@@ -164,12 +212,21 @@ export class StabChain {
         while (L.checked[k] < L.gens.length) {
           const x = L.gens[L.checked[k]++];
           const gamma = x[beta];
-          // Schreier generator u_β x u_{β^x}^{-1} fixes β_i.
-          const s = compose3(L.trans[beta]!, x, L.transInv[gamma]!);
-          if (isIdentity(s)) continue;
-          const { residue, level } = this.sift(s, i + 1);
-          if (level < this.levels.length || !isIdentity(residue)) {
-            this.installResidue(residue, i + 1, level);
+          // Schreier generator u_β x u_{β^x}^{-1} fixes β_i; built in the scratch buffer.
+          const u = L.trans[beta]!;
+          const w = L.transInv[gamma]!;
+          this.ensureBuffers();
+          const sg = this.bufA;
+          let trivial = true;
+          for (let p = 0; p < this.degree; p++) {
+            const v = w[x[u[p]]];
+            sg[p] = v;
+            if (v !== p) trivial = false;
+          }
+          if (trivial) continue;
+          const level = this.siftBuffer(i + 1);
+          if (level < this.levels.length || !isIdentity(this.bufA)) {
+            this.installResidue(this.bufA.slice(), i + 1, level);
             jump = level;
             break scan;
           }

@@ -1,7 +1,7 @@
 /**
  * A structure name for small groups, in GAP's StructureDescription style: abelian groups by
- * invariant factors (`C4 x C2`, `C2 x C2 x C2`), dihedral `D2n`, `Q8`, `A4`, `S4`, `S5`, and
- * simple groups by name. Only cheap cases (elements listed for order ≤ 5040); otherwise undefined.
+ * invariant factors (`C4 x C2`, `C2 x C2 x C2`), dihedral `D2n`, `Q8`, `A4`, `S4`, `S5`, `S_k` (order
+ * k! on k moved points), and simple groups by name. Only cheap cases (elements listed for order ≤ 5040); otherwise undefined.
  */
 import { compose, isIdentity, permEquals, permOrder, type Perm } from './perm.js';
 import type { StabChain } from './schreier-sims.js';
@@ -55,6 +55,10 @@ export function describeStructure(G: StabChain, factors: readonly string[]): str
   const n = G.order;
   if (n === 1n) return '1';
   if (factors.length === 1 && !factors[0].startsWith('Simple(')) return factors[0];
+  // A faithful group on k moved points of order k! is the symmetric group on them.
+  const moved = new Set<number>();
+  for (const g of G.generators) g.forEach((v, i) => v !== i && moved.add(i));
+  if (moved.size >= 3 && n === factorial(moved.size)) return moved.size === 3 ? 'S3' : `S${moved.size}`;
   if (n > BigInt(LIST_LIMIT)) return undefined;
   const gens = G.generators;
   const elements = G.elements(LIST_LIMIT);
@@ -80,6 +84,12 @@ export function describeStructure(G: StabChain, factors: readonly string[]): str
   if (n === 24n && count(2n) === 9 && count(3n) === 8 && count(4n) === 6) return 'S4';
   if (n === 120n && factors.join() === 'A5,C2' && count(2n) === 25 && !hasCentre(elements, gens)) return 'S5';
   return undefined;
+}
+
+function factorial(k: number): bigint {
+  let r = 1n;
+  for (let i = 2n; i <= BigInt(k); i++) r *= i;
+  return r;
 }
 
 function hasCentre(elements: Perm[], gens: readonly Perm[]): boolean {

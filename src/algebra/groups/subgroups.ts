@@ -20,7 +20,7 @@ export function normalClosure(
   start?: StabChain,
   stopAtOrder?: bigint,
 ): StabChain {
-  const N = new StabChain(degree, start ? start.generators : []);
+  const N = start ? start.clone() : new StabChain(degree);
   // start is normal in the group whenever we use it, so only the new generators need conjugating.
   const queue: Perm[] = [];
   for (const x of X) if (N.addGenerator(x)) queue.push(x);
