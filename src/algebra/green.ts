@@ -69,6 +69,16 @@ function rankOf(S: TransformationSemigroup, i: number): number {
 
 const MAX_HASSE = 4096;
 
+/** Element indices ordered by class (stable). */
+function countingSort(of: Int32Array, classes: number): Int32Array {
+  const start = new Int32Array(classes + 1);
+  for (let i = 0; i < of.length; i++) start[of[i] + 1]++;
+  for (let c = 0; c < classes; c++) start[c + 1] += start[c];
+  const out = new Int32Array(of.length);
+  for (let i = 0; i < of.length; i++) out[start[of[i]]++] = i;
+  return out;
+}
+
 export function greenStructure(S: TransformationSemigroup): GreenStructure {
   const N = S.size;
   const k = S.numGenerators;
@@ -85,25 +95,28 @@ export function greenStructure(S: TransformationSemigroup): GreenStructure {
   for (let i = 0; i < N; i++) dOf[i] = D - 1 - dRaw.of[i];
   const d: Components = { of: dOf, count: D };
 
-  // H = R ∩ L: number the pairs (R-class, L-class) that occur.
+  // H = R ∩ L: visit the elements R-class by R-class (counting sort) and number the L-classes
+  // met within each; typed arrays only, so this scales to 16M elements.
+  const byR = countingSort(r.of, r.count);
   const hOf = new Int32Array(N);
-  const pairs = new Map<number, number>();
-  for (let i = 0; i < N; i++) {
-    const key = r.of[i] * l.count + l.of[i];
-    let c = pairs.get(key);
-    if (c === undefined) {
-      c = pairs.size;
-      pairs.set(key, c);
+  const stamp = new Int32Array(l.count).fill(-1);
+  const hOfL = new Int32Array(l.count);
+  let hCount = 0;
+  for (let m = 0; m < N; m++) {
+    const i = byR[m];
+    const rc = r.of[i];
+    const lc = l.of[i];
+    if (stamp[lc] !== rc) {
+      stamp[lc] = rc;
+      hOfL[lc] = hCount++;
     }
-    hOf[i] = c;
+    hOf[i] = hOfL[lc];
   }
-  const h: Components = { of: hOf, count: pairs.size };
-  const hStart = new Int32Array(h.count + 1);
+  const h: Components = { of: hOf, count: hCount };
+  const hMembers = countingSort(hOf, hCount);
+  const hStart = new Int32Array(hCount + 1);
   for (let i = 0; i < N; i++) hStart[hOf[i] + 1]++;
-  for (let c = 0; c < h.count; c++) hStart[c + 1] += hStart[c];
-  const fill = hStart.slice(0, h.count);
-  const hMembers = new Int32Array(N);
-  for (let i = 0; i < N; i++) hMembers[fill[hOf[i]]++] = i;
+  for (let c = 0; c < hCount; c++) hStart[c + 1] += hStart[c];
 
   // Per D-class counts: elements, idempotents, distinct R- and L-classes, a representative.
   const size = new Int32Array(D);

@@ -53,7 +53,8 @@ export function shortcutReport(x: ShortcutInput): ShortcutReport {
     );
   } else {
     const bad = factors.filter((f) => !/^C\d+$/.test(f));
-    text.push(`T(A) contains a non-solvable group (${groups}; composition factors ${factors.join(', ')}).`);
+    const nonSolvable = x.subgroups.filter((g) => !g.solvable).map((g) => g.structure ?? `a group of order ${g.order}`);
+    text.push(`T(A) contains a non-solvable group (${nonSolvable.join(', ')}; non-abelian simple composition factors ${bad.join(', ')}).`);
     text.push(
       `Simulating A is NC1-complete (Barrington 1989): no constant-depth shortcut exists unless TC0 = NC1, so the depth must grow with T; ` +
         `the prefix scan's ⌈log2 T⌉ is the known bound${kr === undefined ? '' : ` (Krohn–Rhodes: ${kr} level${kr === 1 ? '' : 's'}, with ${bad.join(', ')} inside)`}.`,
