@@ -79,7 +79,12 @@ function countingSort(of: Int32Array, classes: number): Int32Array {
   return out;
 }
 
-export function greenStructure(S: TransformationSemigroup): GreenStructure {
+export interface GreenOptions {
+  /** Above this many D-classes, no covers (and the D-classes come from Tarjan on both graphs); default 4096. */
+  readonly hasseLimit?: number;
+}
+
+export function greenStructure(S: TransformationSemigroup, options: GreenOptions = {}): GreenStructure {
   const N = S.size;
   const k = S.numGenerators;
   const isIdempotent = idempotentFlags(S);
@@ -88,12 +93,9 @@ export function greenStructure(S: TransformationSemigroup): GreenStructure {
 
   const r = stronglyConnectedComponents(N, k, [S.rightCayley]);
   const l = stronglyConnectedComponents(N, k, [S.leftCayley]);
-  const dRaw = stronglyConnectedComponents(N, k, [S.rightCayley, S.leftCayley]);
-  // Renumber D-classes so that 0 is maximal: Tarjan numbers sinks (the minimal ideal) first.
-  const D = dRaw.count;
-  const dOf = new Int32Array(N);
-  for (let i = 0; i < N; i++) dOf[i] = D - 1 - dRaw.of[i];
-  const d: Components = { of: dOf, count: D };
+  const { d, below } = dClassesOf(S, r, l, options.hasseLimit ?? MAX_HASSE);
+  const D = d.count;
+  const dOf = d.of;
 
   // H = R ∩ L: visit the elements R-class by R-class (counting sort) and number the L-classes
   // met within each; typed arrays only, so this scales to 16M elements.
@@ -145,7 +147,6 @@ export function greenStructure(S: TransformationSemigroup): GreenStructure {
   // An idempotent representative wins over the first element seen.
   for (let i = 0; i < N; i++) if (isIdempotent[i] && rep[dOf[i]] !== i && !isIdempotent[rep[dOf[i]]]) rep[dOf[i]] = i;
 
-  const below = D <= MAX_HASSE ? hasse(S, dOf, D) : undefined;
   const dClasses: DClass[] = [];
   for (let c = 0; c < D; c++) {
     dClasses.push({
@@ -164,20 +165,87 @@ export function greenStructure(S: TransformationSemigroup): GreenStructure {
   return { isIdempotent, idempotents, r, l, h, d, dClasses, hStart, hMembers };
 }
 
-/** Covers of the D-order: the transitive reduction of the graph between D-classes. */
-function hasse(S: TransformationSemigroup, dOf: Int32Array, D: number): number[][] {
+/**
+ * D-classes numbered so that every edge of the order goes to a larger number (0 is maximal), and
+ * the covers of the D-order when there are at most 4096 classes. D = R ∨ L in a finite semigroup,
+ * so the classes come from a union-find over the R- and L-classes; the order between them from one
+ * pass over both Cayley graphs into a D × D matrix. With more classes, the components of the
+ * union of both graphs (Tarjan's numbering is topological) and no covers.
+ */
+function dClassesOf(S: TransformationSemigroup, r: Components, l: Components, hasseLimit: number): { d: Components; below?: number[][] } {
+  const N = S.size;
   const k = S.numGenerators;
-  const succ: Set<number>[] = Array.from({ length: D }, () => new Set<number>());
-  for (const g of [S.rightCayley, S.leftCayley]) {
-    for (let i = 0; i < S.size; i++) {
-      const c = dOf[i];
-      for (let a = 0; a < k; a++) {
-        const t = dOf[g[i * k + a]];
-        if (t !== c) succ[c].add(t);
-      }
+  const parent = new Int32Array(N);
+  for (let i = 0; i < N; i++) parent[i] = i;
+  const find = (x: number): number => {
+    while (parent[x] !== x) {
+      parent[x] = parent[parent[x]];
+      x = parent[x];
+    }
+    return x;
+  };
+  const union = (x: number, y: number) => {
+    const a = find(x);
+    const b = find(y);
+    if (a !== b) parent[Math.max(a, b)] = Math.min(a, b);
+  };
+  for (const c of [r, l]) {
+    const first = new Int32Array(c.count).fill(-1);
+    for (let i = 0; i < N; i++) {
+      const f = first[c.of[i]];
+      if (f === -1) first[c.of[i]] = i;
+      else union(i, f);
     }
   }
-  // Edges go to larger numbers: fill reachability (bitsets) from the bottom up.
+  const raw = new Int32Array(N);
+  const idOfRoot = new Int32Array(N).fill(-1);
+  let D = 0;
+  for (let i = 0; i < N; i++) {
+    const root = find(i);
+    if (idOfRoot[root] === -1) idOfRoot[root] = D++;
+    raw[i] = idOfRoot[root];
+  }
+  if (D > hasseLimit) {
+    const u = stronglyConnectedComponents(N, k, [S.rightCayley, S.leftCayley]);
+    const of = new Int32Array(N);
+    for (let i = 0; i < N; i++) of[i] = u.count - 1 - u.of[i];
+    return { d: { of, count: u.count } };
+  }
+  // edge[c·D + t] = 1 when some x in class c has xa or ax in class t ≠ c.
+  const edge = new Uint8Array(D * D);
+  for (const g of [S.rightCayley, S.leftCayley]) {
+    for (let i = 0; i < N; i++) {
+      const c = raw[i] * D;
+      for (let a = 0; a < k; a++) edge[c + raw[g[i * k + a]]] = 1;
+    }
+  }
+  for (let c = 0; c < D; c++) edge[c * D + c] = 0;
+  // Kahn: sources (maximal classes) first.
+  const indegree = new Int32Array(D);
+  for (let c = 0; c < D; c++) for (let t = 0; t < D; t++) indegree[t] += edge[c * D + t];
+  const order: number[] = [];
+  for (let c = 0; c < D; c++) if (indegree[c] === 0) order.push(c);
+  for (let h = 0; h < order.length; h++) {
+    const c = order[h];
+    for (let t = 0; t < D; t++) if (edge[c * D + t] && --indegree[t] === 0) order.push(t);
+  }
+  if (order.length !== D) throw new Error('D-order has a cycle: the Cayley graphs are inconsistent');
+  const rank = new Int32Array(D);
+  order.forEach((c, p) => (rank[c] = p));
+  const of = new Int32Array(N);
+  for (let i = 0; i < N; i++) of[i] = rank[raw[i]];
+  const succ = order.map((c) => {
+    const out: number[] = [];
+    for (let t = 0; t < D; t++) if (edge[c * D + t]) out.push(rank[t]);
+    return out;
+  });
+  return { d: { of, count: D }, below: hasse(succ) };
+}
+
+/** Covers of a DAG whose edges go to larger numbers: its transitive reduction. */
+function hasse(succ: number[][]): number[][] {
+  const D = succ.length;
+  // Reachability bitsets, filled from the bottom up.
   const words = Math.ceil(D / 32);
   const reach = new Uint32Array(D * words);
   const has = (c: number, t: number) => (reach[c * words + (t >>> 5)] >>> (t & 31)) & 1;
@@ -187,8 +255,5 @@ function hasse(S: TransformationSemigroup, dOf: Int32Array, D: number): number[]
       for (let w = 0; w < words; w++) reach[c * words + w] |= reach[t * words + w];
     }
   }
-  return succ.map((s) => {
-    const direct = [...s];
-    return direct.filter((t) => !direct.some((u) => u !== t && has(u, t))).sort((a, b) => a - b);
-  });
+  return succ.map((direct) => direct.filter((t) => !direct.some((u) => u !== t && has(u, t))).sort((a, b) => a - b));
 }

@@ -140,6 +140,19 @@ describe("Green's relations from their definitions (fast-check)", () => {
           expect(canonical(G.r.of)).toEqual(canonical(rightIdeal));
           expect(canonical(G.l.of)).toEqual(canonical(leftIdeal));
           expect(canonical(G.d.of)).toEqual(canonical(twoSided));
+          // The other D-class path (Tarjan on both graphs, used above 4096 classes) agrees, and
+          // both number the D-classes so that x → xa, ax never goes to a smaller class.
+          const G2 = greenStructure(S, { hasseLimit: 0 });
+          expect(canonical(G2.d.of)).toEqual(canonical(twoSided));
+          expect(G2.dClasses[0].below).toBeUndefined();
+          for (const GG of [G, G2]) {
+            for (let x = 0; x < N; x++) {
+              for (let a = 0; a < gens.length; a++) {
+                expect(GG.d.of[S.right(x, a)]).toBeGreaterThanOrEqual(GG.d.of[x]);
+                expect(GG.d.of[S.left(a, x)]).toBeGreaterThanOrEqual(GG.d.of[x]);
+              }
+            }
+          }
           expect(canonical(G.h.of)).toEqual(canonical(range(N).map((x) => rightIdeal[x] + '|' + leftIdeal[x])));
           // Idempotents by definition.
           expect(Array.from(G.isIdempotent)).toEqual(range(N).map((x) => (mul[x][x] === x ? 1 : 0)));
