@@ -335,11 +335,12 @@ export class FroidurePin {
       find(t: readonly number[]): number {
         if (t.length !== degree) return -1;
         const x = arena.u8(scratch, stride);
-        for (let q = 0; q < stride; q++) {
-          const v = q < degree ? t[q] : q;
-          if (!Number.isInteger(v) || v < 0 || v >= degree + (q >= degree ? 256 : 0)) return -1;
+        for (let q = 0; q < degree; q++) {
+          const v = t[q];
+          if (!Number.isInteger(v) || v < 0 || v >= degree) return -1;
           x[q] = v;
         }
+        for (let q = degree; q < stride; q++) x[q] = q; // identity padding, as stored
         return exports.fpFind(st, scratch);
       },
     };
