@@ -12,7 +12,10 @@ export interface Components {
 }
 
 export function stronglyConnectedComponents(nodes: number, k: number, graphs: readonly Uint32Array[]): Components {
+  if (graphs.length < 1 || graphs.length > 2) throw new RangeError(`stronglyConnectedComponents: expected 1 or 2 graphs, got ${graphs.length}`);
   const degree = k * graphs.length;
+  const g0 = graphs[0];
+  const g1 = graphs[graphs.length - 1];
   const index = new Int32Array(nodes).fill(-1);
   const low = new Int32Array(nodes);
   const of = new Int32Array(nodes).fill(-1);
@@ -34,8 +37,7 @@ export function stronglyConnectedComponents(nodes: number, k: number, graphs: re
       const e = nextEdge[v];
       if (e < degree) {
         nextEdge[v] = e + 1;
-        const g = graphs[(e / k) | 0];
-        const w = g[v * k + (e % k)];
+        const w = e < k ? g0[v * k + e] : g1[v * k + e - k];
         if (index[w] === -1) {
           index[w] = low[w] = counter++;
           stack[sp++] = w;
