@@ -209,6 +209,45 @@ describe("Green's relations from their definitions (fast-check)", () => {
 });
 
 describe('strongly connected components', () => {
+  it('equal mutual reachability on random graphs (one or two graphs of out-degree k), numbered in reverse topological order', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 40 }).chain((n) =>
+          fc.tuple(
+            fc.constant(n),
+            fc.integer({ min: 1, max: 3 }).chain((k) =>
+              fc.tuple(fc.constant(k), fc.array(fc.array(fc.nat(n - 1), { minLength: n * k, maxLength: n * k }), { minLength: 1, maxLength: 2 })),
+            ),
+          ),
+        ),
+        ([n, [k, gs]]) => {
+          const graphs = gs.map((g) => Uint32Array.from(g));
+          const c = stronglyConnectedComponents(n, k, graphs);
+          const reach = range(n).map((v) => {
+            const seen = new Set([v]);
+            const todo = [v];
+            while (todo.length) {
+              const x = todo.pop()!;
+              for (const g of graphs) for (let a = 0; a < k; a++) {
+                const y = g[x * k + a];
+                if (!seen.has(y)) {
+                  seen.add(y);
+                  todo.push(y);
+                }
+              }
+            }
+            return seen;
+          });
+          for (let v = 0; v < n; v++) {
+            for (let w = 0; w < n; w++) expect(c.of[v] === c.of[w]).toBe(reach[v].has(w) && reach[w].has(v));
+            for (const g of graphs) for (let a = 0; a < k; a++) expect(c.of[g[v * k + a]]).toBeLessThanOrEqual(c.of[v]);
+          }
+          expect(new Set(c.of).size).toBe(c.count);
+        },
+      ),
+      { numRuns: 200, seed: 13 },
+    );
+  });
   it('a long path and a big cycle (no recursion: 200,000 nodes deep)', () => {
     const n = 200_000;
     const path = new Uint32Array(n).map((_, i) => Math.min(i + 1, n - 1));
