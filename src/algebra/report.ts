@@ -71,6 +71,8 @@ export interface AnalysisOptions extends SemigroupOptions {
   readonly decompose?: boolean | 'auto';
   /** Seed of the random generators drawn from each H-class (default 1). */
   readonly seed?: number;
+  /** Called as each stage starts: 'green' (Green's classes), 'subgroups', 'decompose'. */
+  readonly onStage?: (stage: 'green' | 'subgroups' | 'decompose') => void;
 }
 
 export interface SemigroupAnalysis {
@@ -89,7 +91,9 @@ function groupName(g: GroupReport): string {
 export function analyzeSemigroup(source: GeneratorSource, options: AnalysisOptions = {}): SemigroupAnalysis {
   const { generators, degree } = checkGenerators(source);
   const S = transformationSemigroup(generators, options);
+  options.onStage?.('green');
   const green = greenStructure(S);
+  options.onStage?.('subgroups');
   const groups: (GroupReport | null)[] = green.dClasses.map((D) => {
     if (!D.regular) return null;
     const e = D.representative;
@@ -121,7 +125,9 @@ export function analyzeSemigroup(source: GeneratorSource, options: AnalysisOptio
   const isGroup = green.h.count === 1 && green.idempotents === 1;
 
   const want = options.decompose ?? 'auto';
-  const decomposition = want === true || (want === 'auto' && degree <= 128) ? holonomyDecomposition(generators, degree) : undefined;
+  const decompose = want === true || (want === 'auto' && degree <= 128);
+  if (decompose) options.onStage?.('decompose');
+  const decomposition = decompose ? holonomyDecomposition(generators, degree) : undefined;
 
   const report: AlgebraReport = {
     ...(isAutomatonWithName(source) ? { automaton: source.name } : {}),

@@ -55,17 +55,31 @@ function describe(r: AlgebraReport, name: string): string {
   return lines.join('\n');
 }
 
-function progressPrinter(): (p: EnumerationProgress) => void {
+/** Progress on stderr once the work has taken a second: a line that rewrites itself on a TTY, plain lines otherwise. */
+function progressPrinter(): { enumeration: (p: EnumerationProgress) => void; stage: (s: string) => void; done: () => void } {
   const t0 = Date.now();
   let last = t0;
-  const tty = process.stderr.isTTY;
-  return (p) => {
-    const now = Date.now();
-    if (now - t0 < 1000 || now - last < (tty ? 200 : 2000)) return;
-    last = now;
-    const line = `enumerating: ${p.elements.toLocaleString('en-US')} elements, ${p.processed.toLocaleString('en-US')} processed, word length ${p.wordLength}`;
+  const tty = process.stderr.isTTY === true;
+  let shown = false;
+  const show = (line: string) => {
+    shown = true;
     if (tty) process.stderr.write(`\r${line}\x1b[K`);
     else process.stderr.write(line + '\n');
+  };
+  const labels: Record<string, string> = { green: "Green's classes", subgroups: 'maximal subgroups', decompose: 'Krohn–Rhodes decomposition' };
+  return {
+    enumeration(p) {
+      const now = Date.now();
+      if (now - t0 < 1000 || now - last < (tty ? 200 : 2000)) return;
+      last = now;
+      show(`enumerating: ${p.elements.toLocaleString('en-US')} elements, ${p.processed.toLocaleString('en-US')} processed, word length ${p.wordLength}`);
+    },
+    stage(s) {
+      if (Date.now() - t0 >= 1000) show(`${labels[s] ?? s} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+    },
+    done() {
+      if (tty && shown) process.stderr.write('\r\x1b[K');
+    },
   };
 }
 
@@ -78,9 +92,9 @@ export const command: Command = {
     const maxSize = int(p, 'max-size', DEFAULT_MAX_SIZE, 1, 0x7fffffff)!;
     const decompose = flag(p, 'decompose');
     const a = await resolveAutomaton(p.positionals[0]);
-    const onProgress = progressPrinter();
-    const analysis = analyzeSemigroup(a, { maxSize, onProgress, decompose: decompose ? true : 'auto' });
-    if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
+    const progress = progressPrinter();
+    const analysis = analyzeSemigroup(a, { maxSize, onProgress: progress.enumeration, onStage: progress.stage, decompose: decompose ? true : 'auto' });
+    progress.done();
     if (flag(p, 'json')) {
       console.log(JSON.stringify(analysis.report));
       return 0;
