@@ -4,14 +4,16 @@
 // letter), prefix[i] (the element of its word without the last letter) and suffix[i] (without
 // the first letter). Only "reduced" products u·a (where word(u)a is the shortest word of the
 // result) are multiplied; every other right product is read from the graphs:
-// i·a = b·(s·a) = b·r = (b·prefix[r])·final[r]   with b = first[i], s = suffix[i], r = s·a.
+// i·a = b·(s·a) = b·r = (b·prefix[r])·final[r]   with b = first[i], s = suffix[i], r = s·a,
+// or directly left[r][b] when r is shorter than i (its left row is already complete).
 // The left Cayley graph of a word length is filled once that length is done:
 // a·i = (a·prefix[i])·final[i].
 //
-// Memory layout. TypeScript (src/algebra/semigroup.ts) allocates everything and grows it; the
+// Memory layout. TypeScript (src/algebra/froidure-pin.ts) allocates everything and grows it; the
 // kernel only reads and writes. All pointers and counters live in a 128-byte state block at `st`,
 // u32 fields at byte offset 4·F (F below), and a u64 product counter at byte 96 (fields 24, 25);
-// MULTIPLY_ALL = 1 multiplies every product (for comparison; slower on large semigroups):
+// MULTIPLY_ALL (field 26) = 1 multiplies every product (for comparison; slower on large
+// semigroups); IDXBITS (field 27) is the bit width of element index + 1 in a hash slot:
 //   GENS    k elements (the generators, padded with the identity), `stride` bytes each
 //   GENPOS  k u32: the element index of each generator (duplicates share one)
 //   SCRATCH one element: the product being looked up
