@@ -258,8 +258,8 @@ describe('strongly connected components', () => {
   });
 });
 
-describe('equals GAP 4.12 on random semiautomata (test/algebra/gap-random-7.json, from shared/tools/gap_facts.py random 7 25)', () => {
-  const random: RefEntry[] = JSON.parse(readFileSync(new URL('./gap-random-7.json', import.meta.url), 'utf8'));
+describe('equals GAP 4.12 on random semiautomata (test/algebra/gap-random-{7,8}.json, from shared/tools/gap_facts.py random SEED 25)', () => {
+  const random: RefEntry[] = ['./gap-random-7.json', './gap-random-8.json'].flatMap((f) => JSON.parse(readFileSync(new URL(f, import.meta.url), 'utf8')));
   const set = (gs: { order: number; solvable: boolean; factors: string[] }[]) => [...new Set(subgroupSet(gs))].sort();
   for (const e of random) {
     it(`${e.name} (${e.delta[0].length} states, ${e.delta.length} letters, ${e.size} elements)`, () => {
