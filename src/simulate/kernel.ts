@@ -28,7 +28,23 @@ export type SimulateExports = KernelExports & {
   reduceChunksBlocked(delta: number, blockMaps: number, b: number, mul: number, letters: number, len: number, count: number, last: number, maps: number): void;
   replayChunksBlocked(delta: number, blockStates: number, b: number, mul: number, letters: number, len: number, count: number, last: number, starts: number, out: number): void;
   copyBytes(dst: number, src: number, n: number): void;
+  warmUp(mem: number): void;
+  WARMUP_BYTES: WebAssembly.Global;
 };
 export type { Width };
 
 export const simulateKernel = await loadKernel<SimulateExports>('simulate', wasmBase64);
+warmUp(simulateKernel.exports, simulateKernel.arena);
+
+/** Runs the hot loops once on scratch memory so the first long call runs optimized code. */
+function warmUp(k: SimulateExports, arena: typeof simulateKernel.arena): void {
+  const mark = arena.mark();
+  try {
+    const bytes = k.WARMUP_BYTES.value as number;
+    const p = arena.alloc(bytes);
+    arena.u8(p, bytes).fill(0);
+    k.warmUp(p);
+  } finally {
+    arena.reset(mark);
+  }
+}

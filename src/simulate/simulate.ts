@@ -12,6 +12,7 @@
 import type { Automaton } from '../automata/types.js';
 import { MAX_WASM_BYTES } from '../kernels/arena.js';
 import { simulateKernel } from './kernel.js';
+import { scanTiles, tileChunksFor, type TilePlan } from './tiles.js';
 import { blockTables, bytesOf, checkLettersType, checkStart, letterError, log2ceil, packDelta, statesArray, widthKey, type PackedDelta } from './prepare.js';
 import { batchStarts, checkBatchShape, simulateBatchReference, simulateReference } from './reference.js';
 import type { BatchOptions, BatchResult, Letters, Method, SimulateOptions, SimulateResult, States } from './types.js';
@@ -70,15 +71,23 @@ export function simulate(automaton: Automaton, letters: Letters, options: Simula
   const w = widthKey(P.ssize, lsize);
   const mark = arena.mark();
   try {
-    const ld = loadInputs(P, letters, automaton.name);
-    const outPtr = arena.alloc(T * P.ssize);
     let depth: number;
     let final: number;
-    let chunks: SimulateResult['chunks'];
+    if (method === 'scan') {
+      const c = chooseChunks(T, 1, options.chunks);
+      const plan = scanPlan(P, lsize, c, (bytes) => arena.alloc(bytes), (p, x) => arena.u8(p, x.byteLength).set(x));
+      const bad = scanTiles(k, plan, 'reduce', bytesOf(letters), null);
+      if (bad) throw letterError(bad.at, bad.value, P.k, automaton.name);
+      final = k.chunkStarts(plan.maps, P.stride, P.ssize === 2 ? 1 : 0, c.count, start, plan.starts);
+      scanTiles(k, plan, 'replay', bytesOf(letters), bytesOf(states));
+      return { states, final, depth: scanDepth(c), method, threads: 1, chunks: { count: c.count, length: c.len } };
+    }
+    const ld = loadInputs(P, letters, automaton.name);
+    const outPtr = arena.alloc(T * P.ssize);
     if (method === 'sequential') {
       final = k[`sequential_${w}`](ld.delta, P.stride, ld.letters, T, start, outPtr);
       depth = T;
-    } else if (method === 'hillis-steele' || method === 'brent-kung') {
+    } else {
       const mapBytes = P.stride * P.ssize;
       if (T * mapBytes > MAX_WASM_BYTES / 2) {
         throw new RangeError(`${method} keeps one map of |Q| states per step: T = ${T} needs ${(T * mapBytes / 2 ** 30).toFixed(1)} GiB, above wasm32's 4 GiB; use method scan for long sequences`);
@@ -88,33 +97,39 @@ export function simulate(automaton: Automaton, letters: Letters, options: Simula
       const fn = method === 'hillis-steele' ? k[`hillisSteele_${w}`] : k[`brentKung_${w}`];
       depth = fn(ld.delta, P.n, P.stride, ld.letters, T, start, maps, scratch, outPtr);
       final = -1;
-    } else {
-      const c = chooseChunks(T, 1, options.chunks);
-      const maps = arena.alloc(c.count * P.stride * P.ssize);
-      const starts = arena.alloc(4 * (c.count + 1));
-      const bt = lsize === 1 ? blockTables(P) : null;
-      if (bt) {
-        const bm = arena.alloc(bt.maps.byteLength);
-        const bs = arena.alloc(bt.states.byteLength);
-        arena.u8(bm, bt.maps.byteLength).set(bt.maps);
-        arena.u32(bs, bt.states.length).set(bt.states);
-        k.reduceChunksBlocked(ld.delta, bm, bt.b, bt.mul, ld.letters, c.len, c.count, c.last, maps);
-        final = k.chunkStarts(maps, P.stride, 0, c.count, start, starts);
-        k.replayChunksBlocked(ld.delta, bs, bt.b, bt.mul, ld.letters, c.len, c.count, c.last, starts, outPtr);
-      } else {
-        k[`reduceChunks_${w}`](ld.delta, P.n, P.stride, ld.letters, c.len, c.count, c.last, maps);
-        final = k.chunkStarts(maps, P.stride, P.ssize === 2 ? 1 : 0, c.count, start, starts);
-        k[`replayChunks_${w}`](ld.delta, P.stride, ld.letters, c.len, c.count, c.last, starts, outPtr);
-      }
-      depth = scanDepth(c);
-      chunks = { count: c.count, length: c.len };
     }
     bytesOf(states).set(arena.u8(outPtr, T * P.ssize));
     if (final < 0) final = states[T - 1]!;
-    return { states, final, depth, method, threads: 1, ...(chunks ? { chunks } : {}) };
+    return { states, final, depth, method, threads: 1 };
   } finally {
     arena.reset(mark);
   }
+}
+
+/**
+ * Allocates (through `alloc`) and fills (through `put`) what the tiled scan needs for `c.count`
+ * chunks: δ, the word tables when they apply, chunk maps and starts, one letter tile and one
+ * states tile.
+ */
+export function scanPlan(P: PackedDelta, lsize: number, c: Chunking, alloc: (bytes: number) => number, put: (ptr: number, bytes: Uint8Array) => void): TilePlan {
+  const bt = lsize === 1 ? blockTables(P) : null;
+  const delta = alloc(P.table.byteLength);
+  put(delta, bytesOf(P.table));
+  let blockMaps = 0;
+  let blockStates = 0;
+  if (bt) {
+    blockMaps = alloc(bt.maps.byteLength);
+    put(blockMaps, bt.maps);
+    blockStates = alloc(bt.states.byteLength);
+    put(blockStates, bytesOf(bt.states));
+  }
+  const tileChunks = Math.min(c.count, tileChunksFor(c.len, lsize));
+  return {
+    width: widthKey(P.ssize, lsize), b: bt ? bt.b : 0, mul: bt ? bt.mul : 0, blockMaps, blockStates, delta,
+    n: P.n, stride: P.stride, ssize: P.ssize, lsize, k: P.k, len: c.len, count: c.count, last: c.last,
+    maps: alloc(c.count * P.stride * P.ssize), starts: alloc(4 * (c.count + 1)),
+    tileChunks, tile: alloc(tileChunks * c.len * lsize + 4), outTile: alloc(tileChunks * c.len * P.ssize),
+  };
 }
 
 /** Copies δ and the letters into the arena and checks every letter < |Σ| (SIMD max, then locate). */
@@ -130,14 +145,17 @@ export function loadInputs(P: PackedDelta, letters: Letters, name: string): { de
   return { delta, letters: lp };
 }
 
-function checkLettersInArena(lp: number, T: number, lsize: number, alphabet: number, name: string): void {
+/** Bytes of letters per tile in the batched path (fits in L2 with its states). */
+const TILE_BYTES = 1 << 18;
+
+function checkLettersInArena(lp: number, T: number, lsize: number, alphabet: number, name: string, offset = 0): void {
   const { exports: k, arena } = simulateKernel;
   if (alphabet >= (lsize === 1 ? 256 : 65536)) return;
   const max = lsize === 1 ? k.maxLetterU8(lp, T) : k.maxLetterU16(lp, T);
   if (max < alphabet) return;
   const t = lsize === 1 ? k.firstAtLeastU8(lp, T, alphabet) : k.firstAtLeastU16(lp, T, alphabet);
   const v = lsize === 1 ? arena.u8(lp, T)[t]! : arena.u16(lp, T)[t]!;
-  throw letterError(t, v, alphabet, name);
+  throw letterError(offset + t, v, alphabet, name);
 }
 
 /**
@@ -169,19 +187,34 @@ export function simulateBatch(automaton: Automaton, letters: Letters, B: number,
     }
     return { states, finals, depth, method, batch: B };
   }
+  // Tiles of about TILE_BYTES of letters: the copies into and out of wasm memory stay in cache,
+  // so memory traffic is one read of the letters and one write of the states.
   const { exports: k, arena } = simulateKernel;
   const lsize = letters.BYTES_PER_ELEMENT;
   const w = widthKey(P.ssize, lsize);
+  const rowsPerTile = Math.max(1, Math.floor(TILE_BYTES / (B * Math.max(lsize, P.ssize))));
+  const simd = P.ssize === 1 && lsize === 1 && P.stride === 16 && P.k <= 16;
   const mark = arena.mark();
   try {
-    const ld = loadInputs(P, letters, automaton.name);
+    const delta = arena.alloc(P.table.byteLength + 32);
     const sp = arena.alloc(B * P.ssize);
+    const lt = arena.alloc(rowsPerTile * B * lsize + 16);
+    const ot = arena.alloc(rowsPerTile * B * P.ssize);
+    arena.u8(delta, P.table.byteLength).set(bytesOf(P.table));
     (P.ssize === 1 ? arena.u8(sp, B) : arena.u16(sp, B)).set(starts);
-    const outPtr = arena.alloc(T * B * P.ssize);
-    let done = 0;
-    if (P.ssize === 1 && lsize === 1 && P.stride === 16 && P.k <= 16) done = k.batchSimd(ld.delta, P.k, ld.letters, T, B, sp, outPtr);
-    if (done < B) k[`batchScalar_${w}`](ld.delta, P.stride, ld.letters, T, B, done, sp, outPtr);
-    bytesOf(states).set(arena.u8(outPtr, T * B * P.ssize));
+    const lbytes = bytesOf(letters);
+    const sbytes = bytesOf(states);
+    for (let t0 = 0; t0 < T; t0 += rowsPerTile) {
+      const rows = Math.min(rowsPerTile, T - t0);
+      const count = rows * B;
+      arena.u8(lt, count * lsize).set(lbytes.subarray(t0 * B * lsize, (t0 * B + count) * lsize));
+      checkLettersInArena(lt, count, lsize, P.k, automaton.name, t0 * B);
+      let done = 0;
+      if (simd) done = k.batchSimd(delta, P.k, lt, rows, B, sp, ot);
+      if (done < B) k[`batchScalar_${w}`](delta, P.stride, lt, rows, B, done, sp, ot);
+      sbytes.set(arena.u8(ot, count * P.ssize), t0 * B * P.ssize);
+      k.copyBytes(sp, ot + (rows - 1) * B * P.ssize, B * P.ssize); // last row: the next tile's starts
+    }
     const finals = Array.from(states.subarray((T - 1) * B, T * B));
     return { states, finals, depth: T, method, batch: B };
   } finally {

@@ -13,10 +13,12 @@ import type { Automaton } from '../automata/types.js';
 import { simulateKernel } from './kernel.js';
 import { blockTables, bytesOf, checkLettersType, checkStart, letterError, packDelta, statesArray, widthKey } from './prepare.js';
 import { checkMethod, chooseChunks, scanDepth, simulate } from './simulate.js';
+import { scanTiles, tileChunksFor } from './tiles.js';
 import type { Letters, SimulateOptions, SimulateResult } from './types.js';
 
 /** Runs inside each worker; must not reference anything outside itself (it is sent as source). */
-function workerMain(env: { post: (m: unknown, transfer?: Transferable[]) => void; onMessage: (h: (m: any) => void) => void }): void {
+function workerMain(env: { post: (m: unknown, transfer?: Transferable[]) => void; onMessage: (h: (m: any) => void) => void; scanTiles: typeof scanTiles }): void {
+  const tiles = env.scanTiles;
   let ex: any = null;
   let mem: WebAssembly.Memory;
   let base = 0;
@@ -38,47 +40,54 @@ function workerMain(env: { post: (m: unknown, transfer?: Transferable[]) => void
         if (typeof ex._initialize === 'function') ex._initialize();
         mem = ex.memory;
         base = top = Math.ceil(ex.heapBase() / 16) * 16;
+        // Warm the hot loops up so the first long call runs optimized code (see assembly/simulate).
+        const wb = ex.WARMUP_BYTES.value;
+        const wp = alloc(wb);
+        new Uint8Array(mem.buffer, wp, wb).fill(0);
+        ex.warmUp(wp);
+        top = base;
         env.post({ id: m.id });
       } else if (m.type === 'reduce') {
+        // Phase 1 over this worker's chunks, tile by tile (scanTiles, sent along with this code).
+        const t0 = performance.now();
         top = base;
-        const d = alloc(m.delta.byteLength);
-        new Uint8Array(mem.buffer, d, m.delta.byteLength).set(m.delta);
-        const l = alloc(m.lettersBytes + 4);
-        new Uint8Array(mem.buffer, l, m.lettersBytes).set(new Uint8Array(m.letters, m.lettersOffset, m.lettersBytes));
-        const mapBytes = m.stride * m.ssize * m.count;
-        const maps = alloc(mapBytes);
-        let bs = 0;
-        if (m.blockMaps) {
-          const bm = alloc(m.blockMaps.byteLength);
-          new Uint8Array(mem.buffer, bm, m.blockMaps.byteLength).set(m.blockMaps);
-          bs = alloc(m.blockStates.byteLength);
-          new Uint32Array(mem.buffer, bs, m.blockStates.length).set(m.blockStates);
-          ex.reduceChunksBlocked(d, bm, m.b, m.mul, l, m.len, m.count, m.last, maps);
-        } else {
-          ex['reduceChunks_' + m.width](d, m.n, m.stride, l, m.len, m.count, m.last, maps);
+        const put = (bytes: Uint8Array): number => {
+          const p = alloc(bytes.byteLength);
+          new Uint8Array(mem.buffer, p, bytes.byteLength).set(bytes);
+          return p;
+        };
+        const delta = put(m.delta);
+        const blockMaps = m.b ? put(m.blockMaps) : 0;
+        const blockStates = m.b ? put(new Uint8Array(m.blockStates.buffer, m.blockStates.byteOffset, m.blockStates.byteLength)) : 0;
+        const plan = {
+          width: m.width, b: m.b, mul: m.mul, blockMaps, blockStates, delta, n: m.n, stride: m.stride, ssize: m.ssize,
+          lsize: m.lsize, k: m.k, len: m.len, count: m.count, last: m.last, maps: alloc(m.count * m.stride * m.ssize),
+          starts: alloc(4 * (m.count + 1)), tileChunks: m.tileChunks, tile: alloc(m.tileChunks * m.len * m.lsize + 4),
+          outTile: alloc(m.tileChunks * m.len * m.ssize),
+        };
+        const src = new Uint8Array(m.letters, m.lettersOffset, m.lettersBytes);
+        const bad = tiles(ex, plan, 'reduce', src, null);
+        if (bad) {
+          env.post({ id: m.id, badAt: bad.at, value: bad.value });
+          return;
         }
-        const out = new Uint8Array(mapBytes);
-        out.set(new Uint8Array(mem.buffer, maps, mapBytes));
-        job = { d, l, bs, m };
-        env.post({ id: m.id, maps: out }, [out.buffer]);
+        const mapBytes = m.count * m.stride * m.ssize;
+        const maps = new Uint8Array(mapBytes);
+        maps.set(new Uint8Array(mem.buffer, plan.maps, mapBytes));
+        job = { plan, src };
+        env.post({ id: m.id, maps, ms: { reduce: performance.now() - t0 } }, [maps.buffer]);
       } else if (m.type === 'replay') {
-        const j = job.m;
-        const s = alloc(m.starts.byteLength);
-        new Int32Array(mem.buffer, s, m.starts.length).set(m.starts);
-        const outBytes = j.lettersBytes / j.lsize * j.ssize;
-        const o = alloc(outBytes);
-        if (j.blockMaps) ex.replayChunksBlocked(job.d, job.bs, j.b, j.mul, job.l, j.len, j.count, j.last, s, o);
-        else ex['replayChunks_' + j.width](job.d, j.stride, job.l, j.len, j.count, j.last, s, o);
-        const view = new Uint8Array(mem.buffer, o, outBytes);
-        top = base;
+        // Phase 3: replay from the start states, straight into the shared states buffer (or a copy).
+        const t0 = performance.now();
+        const { plan, src } = job;
+        new Int32Array(mem.buffer, plan.starts, m.starts.length).set(m.starts);
+        const outBytes = (src.byteLength / plan.lsize) * plan.ssize;
+        const dst = m.out ? new Uint8Array(m.out, m.outOffset, outBytes) : new Uint8Array(outBytes);
+        tiles(ex, plan, 'replay', src, dst);
         job = null;
-        if (m.out) {
-          new Uint8Array(m.out, m.outOffset, outBytes).set(view);
-          env.post({ id: m.id });
-        } else {
-          const copy = view.slice();
-          env.post({ id: m.id, states: copy }, [copy.buffer]);
-        }
+        top = base;
+        if (m.out) env.post({ id: m.id, ms: { replay: performance.now() - t0 } });
+        else env.post({ id: m.id, states: dst }, [dst.buffer]);
       }
     } catch (e) {
       env.post({ id: m.id, error: String((e as Error)?.message ?? e) });
@@ -94,6 +103,7 @@ interface Port {
   terminate(): Promise<unknown> | void;
 }
 
+const debugTiming = typeof process !== 'undefined' && !!process.env?.TESTBEDS_DEBUG_THREADS;
 const isNode = typeof process !== 'undefined' && !!process.versions?.node;
 
 async function spawn(): Promise<Port> {
@@ -110,7 +120,7 @@ async function spawn(): Promise<Port> {
   let port: Omit<Port, 'send'>;
   if (isNode) {
     const { Worker } = await import('node:worker_threads');
-    const code = `const { parentPort } = require('node:worker_threads');\n(${workerMain.toString()})({ post: (m, t) => parentPort.postMessage(m, t), onMessage: (h) => parentPort.on('message', h) });`;
+    const code = `const { parentPort } = require('node:worker_threads');\n(${workerMain.toString()})({ post: (m, t) => parentPort.postMessage(m, t), onMessage: (h) => parentPort.on('message', h), scanTiles: ${scanTiles.toString()} });`;
     const w = new Worker(code, { eval: true });
     w.on('message', onReply);
     w.on('error', (e) => { for (const p of pending.values()) p.reject(e); pending.clear(); });
@@ -118,7 +128,7 @@ async function spawn(): Promise<Port> {
     post = (m, t) => w.postMessage(m, t as any);
     port = { ref: () => w.ref(), unref: () => w.unref(), terminate: () => w.terminate() };
   } else {
-    const code = `(${workerMain.toString()})({ post: (m, t) => self.postMessage(m, t), onMessage: (h) => { self.onmessage = (e) => h(e.data); } });`;
+    const code = `(${workerMain.toString()})({ post: (m, t) => self.postMessage(m, t), onMessage: (h) => { self.onmessage = (e) => h(e.data); }, scanTiles: ${scanTiles.toString()} });`;
     const url = URL.createObjectURL(new Blob([code], { type: 'text/javascript' }));
     const w = new Worker(url);
     w.onmessage = (e) => onReply(e.data);
@@ -184,7 +194,6 @@ export async function simulateAsync(automaton: Automaton, letters: Letters, opti
   const T = letters.length;
   const states = statesArray(P.n, T, options.out);
   if (T === 0) return { states, final: start, depth: 0, method, threads: 1 };
-  checkLetters(letters, P.k, automaton.name);
   const c = chooseChunks(T, threads, options.chunks);
   await startWorkers(threads);
   const lsize = letters.BYTES_PER_ELEMENT;
@@ -229,12 +238,17 @@ export async function simulateAsync(automaton: Automaton, letters: Letters, opti
         transfer.push(copy.buffer);
       }
       return w.send({
-        type: 'reduce', delta: bytesOf(P.table).slice(), n: P.n, stride: P.stride, ssize: P.ssize, lsize, width,
+        type: 'reduce', delta: bytesOf(P.table).slice(), n: P.n, k: P.k, stride: P.stride, ssize: P.ssize, lsize, width,
         letters: lettersAb, lettersOffset, lettersBytes: steps * lsize,
-        len: c.len, count: b - a, last: isLast ? c.last : c.len,
-        ...(bt ? { blockMaps: bt.maps, blockStates: bt.states, b: bt.b, mul: bt.mul } : {}),
+        len: c.len, count: b - a, last: isLast ? c.last : c.len, tileChunks: Math.min(b - a, tileChunksFor(c.len, lsize)),
+        b: bt ? bt.b : 0, mul: bt ? bt.mul : 0, ...(bt ? { blockMaps: bt.maps, blockStates: bt.states } : {}),
       }, transfer);
     }));
+    const bad = mapReplies.findIndex((r) => r.badAt !== undefined);
+    if (bad >= 0) {
+      const r = mapReplies[bad];
+      throw letterError(ranges[bad]![0] * c.len + r.badAt, r.value, P.k, automaton.name);
+    }
     // Phase 2: the start state of every chunk.
     const starts = new Int32Array(c.count + 1);
     let q = start;
@@ -253,32 +267,10 @@ export async function simulateAsync(automaton: Automaton, letters: Letters, opti
       return w.send({ type: 'replay', starts: starts.slice(a, b), out: outBuf, outOffset: outOff + a * c.len * P.ssize });
     }));
     if (outBuf && !shareOut) bytesOf(states).set(new Uint8Array(outBuf));
+    if (debugTiming) console.error('simulateAsync worker ms:', JSON.stringify(mapReplies.map((r, i) => ({ ...r.ms, ...replies[i].ms }))));
     if (!outBuf) replies.forEach((r, i) => bytesOf(states).set(r.states as Uint8Array, ranges[i]![0] * c.len * P.ssize));
     return { states, final: q, depth: scanDepth(c), method, threads: used.length, chunks: { count: c.count, length: c.len } };
   } finally {
     used.forEach((w) => w.unref());
-  }
-}
-
-function checkLetters(letters: Letters, k: number, name: string): void {
-  if (k >= (letters.BYTES_PER_ELEMENT === 1 ? 256 : 65536)) return;
-  // Through the kernel's SIMD max (one pass), in chunks of the arena.
-  const { exports: kx, arena } = simulateKernel;
-  const lsize = letters.BYTES_PER_ELEMENT;
-  const step = 1 << 20;
-  const mark = arena.mark();
-  try {
-    const p = arena.alloc(step * lsize);
-    for (let s = 0; s < letters.length; s += step) {
-      const part = letters.subarray(s, Math.min(letters.length, s + step));
-      arena.u8(p, part.byteLength).set(bytesOf(part));
-      const max = lsize === 1 ? kx.maxLetterU8(p, part.length) : kx.maxLetterU16(p, part.length);
-      if (max >= k) {
-        const t = lsize === 1 ? kx.firstAtLeastU8(p, part.length, k) : kx.firstAtLeastU16(p, part.length, k);
-        throw letterError(s + t, part[t]!, k, name);
-      }
-    }
-  } finally {
-    arena.reset(mark);
   }
 }

@@ -137,6 +137,19 @@ describe('batch', () => {
       expect(simulateReference(a, col, { start: starts[b] }).final).toBe(ref.finals[b]);
     }), { numRuns: 40 });
   });
+  it('spans several tiles (states carried across), and names a bad letter in a later tile', () => {
+    const a = automaton([[1, 2, 0, 3], [0, 0, 1, 2], [3, 3, 3, 0]]);
+    const B = 1000;
+    const T = 700; // about 262 rows per tile: three tiles
+    const rnd = mulberry(11);
+    const L = Uint8Array.from({ length: T * B }, () => Math.floor(rnd() * 3));
+    const ref = simulateBatchReference(a, L, B);
+    const r = simulateBatch(a, L, B);
+    expect(r.finals).toEqual(ref.finals);
+    expect(Array.from(r.states)).toEqual(Array.from(ref.states));
+    L[600 * B + 17] = 3;
+    expect(() => simulateBatch(a, L, B)).toThrow(`letters[${600 * B + 17}] = 3 is outside the alphabet`);
+  });
   it('covers the 64-lane |Σ| = 2 path', () => {
     const a = automaton([[1, 2, 3, 4, 5, 6, 7, 0], [4, 5, 6, 7, 0, 1, 2, 3]]);
     const B = 64 * 3 + 16 + 5;
