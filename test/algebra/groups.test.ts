@@ -44,10 +44,18 @@ describe('classical groups', () => {
     expect(analyzePermutationGroup(B.symmetricGens(4), 4).structure).toBe('S4');
     expect(analyzePermutationGroup(B.alternatingGens(4), 4).structure).toBe('A4');
   });
-  it('S_30 on 30 points', () => {
-    const r = analyzePermutationGroup(B.symmetricGens(30), 30);
-    expect(r.order).toBe(fact(30));
-    expect(r.factors).toEqual(['A30', 'C2']);
+  it('giant groups: S_100 and A_60 (random Schreier–Sims certified by the order bound)', () => {
+    const r = analyzePermutationGroup(B.symmetricGens(100), 100);
+    expect(r.order).toBe(fact(100));
+    expect(r.factors).toEqual(['A100', 'C2']);
+    expect(r.structure).toBe('S100');
+    const a = analyzePermutationGroup(B.alternatingGens(60), 60);
+    expect([a.order, a.factors]).toEqual([fact(60) / 2n, ['A60']]);
+  });
+  it('a large non-giant group: A5 wr S10 on 50 points', () => {
+    const r = analyzePermutationGroup(B.wreathWithSymmetric(B.alternatingGens(5), 5, 10), 50);
+    expect(r.order).toBe(60n ** 10n * fact(10));
+    expect(r.factors).toEqual(['A10', ...Array(10).fill('A5'), 'C2']); // sorted as strings
   });
   it('dihedral groups', () => {
     for (const n of [3, 4, 5, 6, 12]) {

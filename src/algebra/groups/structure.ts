@@ -3,7 +3,7 @@
  * invariant factors (`C4 x C2`, `C2 x C2 x C2`), dihedral `D2n`, `Q8`, `A4`, `S4`, `S5`, `S_k` (order
  * k! on k moved points), and simple groups by name. Only cheap cases (elements listed for order ≤ 5040); otherwise undefined.
  */
-import { compose, isIdentity, permEquals, permOrder, type Perm } from './perm.js';
+import { compose, factorial, isIdentity, permEquals, permOrder, type Perm } from './perm.js';
 import type { StabChain } from './schreier-sims.js';
 import { primeFactors } from './simple-groups.js';
 
@@ -84,12 +84,6 @@ export function describeStructure(G: StabChain, factors: readonly string[]): str
   if (n === 24n && count(2n) === 9 && count(3n) === 8 && count(4n) === 6) return 'S4';
   if (n === 120n && factors.join() === 'A5,C2' && count(2n) === 25 && !hasCentre(elements, gens)) return 'S5';
   return undefined;
-}
-
-function factorial(k: number): bigint {
-  let r = 1n;
-  for (let i = 2n; i <= BigInt(k); i++) r *= i;
-  return r;
 }
 
 function hasCentre(elements: Perm[], gens: readonly Perm[]): boolean {
