@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { analyzePermutationGroup } from '../../src/algebra/groups/index.js';
+import { analyzePermutationGroup, groupReportJson } from '../../src/algebra/groups/index.js';
 import * as B from './groups-builders.js';
 
 const zoo = JSON.parse(readFileSync('/work/shared/reference/zoo-algebra.json', 'utf8')) as {
@@ -101,5 +101,21 @@ describe('classical groups', () => {
     const w = analyzePermutationGroup(B.wreathWithSymmetric(B.alternatingGens(5), 5, 3), 15);
     expect(w.order).toBe(60n ** 3n * 6n);
     expect(w.factors).toEqual(['A5', 'A5', 'A5', 'C2', 'C3']);
+  });
+});
+
+describe('the ambiguous order 20160', () => {
+  it('A8 (on 8 points) and PSL(3,4) (on the 21 points of the projective plane over GF(4))', () => {
+    const rows = JSON.parse(readFileSync(new URL('./fixtures/groups-gap.json', import.meta.url), 'utf8')) as {
+      name: string; degree: number; factors: string[]; generators: number[][]; order: string;
+    }[];
+    const a8 = rows.find((r) => r.order === '20160' && r.factors.join() === 'A8')!;
+    const l34 = rows.find((r) => r.order === '20160' && r.factors.join() === 'PSL(3,4)')!;
+    expect(analyzePermutationGroup(a8.generators, a8.degree).factors).toEqual(['A8']);
+    expect(analyzePermutationGroup(l34.generators, l34.degree).factors).toEqual(['PSL(3,4)']);
+  });
+  it('JSON form: orders as numbers when exact, strings beyond 2^53', () => {
+    expect(groupReportJson(analyzePermutationGroup(B.symmetricGens(5), 5))).toMatchObject({ order: 120, derivedLengths: [120, 60] });
+    expect(groupReportJson(analyzePermutationGroup(B.symmetricGens(20), 20)).order).toBe('2432902008176640000');
   });
 });

@@ -62,3 +62,12 @@ export function analyzePermutationGroup(
   if (structure !== undefined) report.structure = structure;
   return report;
 }
+
+/** JSON-safe form of a report: bigints become numbers when exact, decimal strings otherwise. */
+export function groupReportJson(r: GroupReport): Record<string, unknown> {
+  const num = (x: bigint) => (x <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(x) : x.toString());
+  const out: Record<string, unknown> = { degree: r.degree, order: num(r.order), solvable: r.solvable, factors: r.factors };
+  if (r.structure !== undefined) out.structure = r.structure;
+  if (r.derivedLengths) out.derivedLengths = r.derivedLengths.map(num);
+  return out;
+}
