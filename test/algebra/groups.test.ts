@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { analyzePermutationGroup } from '../../src/algebra/groups/index.js';
+import { analyzePermutationGroup, groupReportJson } from '../../src/algebra/groups/index.js';
 import * as B from './groups-builders.js';
 
 const zoo = JSON.parse(readFileSync('/work/shared/reference/zoo-algebra.json', 'utf8')) as {
@@ -44,10 +44,18 @@ describe('classical groups', () => {
     expect(analyzePermutationGroup(B.symmetricGens(4), 4).structure).toBe('S4');
     expect(analyzePermutationGroup(B.alternatingGens(4), 4).structure).toBe('A4');
   });
-  it('S_30 on 30 points', () => {
-    const r = analyzePermutationGroup(B.symmetricGens(30), 30);
-    expect(r.order).toBe(fact(30));
-    expect(r.factors).toEqual(['A30', 'C2']);
+  it('giant groups: S_100 and A_60 (random Schreier–Sims certified by the order bound)', () => {
+    const r = analyzePermutationGroup(B.symmetricGens(100), 100);
+    expect(r.order).toBe(fact(100));
+    expect(r.factors).toEqual(['A100', 'C2']);
+    expect(r.structure).toBe('S100');
+    const a = analyzePermutationGroup(B.alternatingGens(60), 60);
+    expect([a.order, a.factors]).toEqual([fact(60) / 2n, ['A60']]);
+  });
+  it('a large non-giant group: A5 wr S10 on 50 points', () => {
+    const r = analyzePermutationGroup(B.wreathWithSymmetric(B.alternatingGens(5), 5, 10), 50);
+    expect(r.order).toBe(60n ** 10n * fact(10));
+    expect(r.factors).toEqual(['A10', ...Array(10).fill('A5'), 'C2']); // sorted as strings
   });
   it('dihedral groups', () => {
     for (const n of [3, 4, 5, 6, 12]) {
@@ -93,5 +101,21 @@ describe('classical groups', () => {
     const w = analyzePermutationGroup(B.wreathWithSymmetric(B.alternatingGens(5), 5, 3), 15);
     expect(w.order).toBe(60n ** 3n * 6n);
     expect(w.factors).toEqual(['A5', 'A5', 'A5', 'C2', 'C3']);
+  });
+});
+
+describe('the ambiguous order 20160', () => {
+  it('A8 (on 8 points) and PSL(3,4) (on the 21 points of the projective plane over GF(4))', () => {
+    const rows = JSON.parse(readFileSync(new URL('./fixtures/groups-gap.json', import.meta.url), 'utf8')) as {
+      name: string; degree: number; factors: string[]; generators: number[][]; order: string;
+    }[];
+    const a8 = rows.find((r) => r.order === '20160' && r.factors.join() === 'A8')!;
+    const l34 = rows.find((r) => r.order === '20160' && r.factors.join() === 'PSL(3,4)')!;
+    expect(analyzePermutationGroup(a8.generators, a8.degree).factors).toEqual(['A8']);
+    expect(analyzePermutationGroup(l34.generators, l34.degree).factors).toEqual(['PSL(3,4)']);
+  });
+  it('JSON form: orders as numbers when exact, strings beyond 2^53', () => {
+    expect(groupReportJson(analyzePermutationGroup(B.symmetricGens(5), 5))).toMatchObject({ order: 120, derivedLengths: [120, 60] });
+    expect(groupReportJson(analyzePermutationGroup(B.symmetricGens(20), 20)).order).toBe('2432902008176640000');
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
-import { formatDecomposition, holonomyDecomposition, verifyEmulation } from '../../src/algebra/krohn-rhodes/index.js';
+import { decompositionJson, formatDecomposition, holonomyDecomposition, verifyEmulation } from '../../src/algebra/krohn-rhodes/index.js';
 
 const zoo = JSON.parse(readFileSync('/work/shared/reference/zoo-algebra.json', 'utf8')) as {
   name: string; states: number; delta: number[][]; isGroup: boolean;
@@ -117,5 +117,24 @@ describe('bad input', () => {
     expect(() => holonomyDecomposition([[0, 1]], 3)).toThrow(/delta\[0\] has length 2, expected 3/);
     expect(() => holonomyDecomposition([[0, 1, 5]], 3)).toThrow(/delta\[0\]\[2\] = 5/);
     expect(() => holonomyDecomposition([[0]], 0)).toThrow(/n must be a positive integer/);
+  });
+});
+
+describe('edge cases and JSON', () => {
+  it('one state: no levels; the cascade is trivially right', () => {
+    const d = holonomyDecomposition([[0], [0]], 1);
+    expect(d.levels).toEqual([]);
+    expect(verifyEmulation(d, [[0], [0]], { trials: 2, length: 5 }).ok).toBe(true);
+  });
+  it('the full transformation monoid T5: levels S5, S4, S3, C2 (the classical holonomy result)', () => {
+    const gens = [[1, 2, 3, 4, 0], [1, 0, 2, 3, 4], [0, 0, 2, 3, 4]];
+    const d = holonomyDecomposition(gens, 5);
+    expect(d.levels.map((l) => l.components.map((c) => c.group?.structure))).toEqual([['S5'], ['S4'], ['S3'], ['C2']]);
+    expect(verifyEmulation(d, gens, { seed: 2, trials: 10, length: 50 }).ok).toBe(true);
+  });
+  it('decompositionJson is JSON-serialisable', () => {
+    const e = byName('symmetric:5');
+    const j = JSON.parse(JSON.stringify(decompositionJson(holonomyDecomposition(e.delta, e.states))));
+    expect(j.levels[0].components[0].group).toMatchObject({ order: 120, solvable: false, factors: ['A5', 'C2'], structure: 'S5' });
   });
 });

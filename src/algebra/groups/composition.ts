@@ -17,9 +17,9 @@
  * make this vanishingly unlikely for the groups met here.
  */
 import { Rng } from '../../random/prng.js';
-import { permOrder, permPower, type Perm } from './perm.js';
+import { conjugate, factorial, movedPoints, permOrder, permPower, type Perm } from './perm.js';
 import { StabChain } from './schreier-sims.js';
-import { derivedSeries, derivedSubgroup, normalClosure } from './subgroups.js';
+import { certifyOrder, derivedSeries, derivedSubgroup, normalClosure } from './subgroups.js';
 import { primeFactors, simpleGroupNames } from './simple-groups.js';
 
 export interface CompositionResult {
@@ -32,7 +32,7 @@ export interface CompositionResult {
 
 export function compositionFactors(G: StabChain, seed = 1): CompositionResult {
   const rng = new Rng(seed);
-  const series = derivedSeries(G);
+  const series = derivedSeries(G, rng);
   const factors: string[] = [];
   for (let i = 0; i + 1 < series.length; i++) factors.push(...cyclicFactors(series[i].order / series[i + 1].order));
   const core = series[series.length - 1];
@@ -49,7 +49,7 @@ function cyclicFactors(index: bigint): string[] {
 /** Composition factors of M/N, N ⊴ M. */
 function sectionFactors(M: StabChain, N: StabChain, rng: Rng): string[] {
   if (M.order === N.order) return [];
-  const D = derivedSubgroup(M, N);
+  const D = derivedSubgroup(M, N, rng);
   if (D.order < M.order) return [...sectionFactors(D, N, rng), ...cyclicFactors(M.order / D.order)];
   const K = properNormalSubgroup(M, N, rng);
   if (K) return [...sectionFactors(K, N, rng), ...sectionFactors(M, K, rng)];
@@ -64,6 +64,9 @@ function orderPrimes(o: bigint): bigint[] {
 /** A K with N < K < M, K ⊴ M, or null when the random search finds none (M/N perfect). */
 function properNormalSubgroup(M: StabChain, N: StabChain, rng: Rng): StabChain | null {
   const index = M.order / N.order;
+  // Alt(k) on its k ≥ 5 moved points (the only subgroup of order k!/2) is simple: no search needed.
+  const k = movedPoints(M.generators).length;
+  if (N.isTrivial && k >= 5 && M.order * 2n === factorial(k)) return null;
   const trials = simpleGroupNames(index).length > 0 ? 20 : 100;
   const mGens = M.generators;
   for (let t = 0; t < trials; t++) {
@@ -73,6 +76,8 @@ function properNormalSubgroup(M: StabChain, N: StabChain, rng: Rng): StabChain |
     const o = orderModulo(x, N);
     for (const p of orderPrimes(o)) {
       const y = permPower(x, o / p);
+      // Usually <N, y>^M = M: certify that cheaply from random conjugates before closing exactly.
+      if (certifyOrder(M.degree, N, () => conjugate(y, M.random(rng)), M.order)) continue;
       const K = normalClosure(M.degree, mGens, [y], N, M.order);
       if (K.order < M.order) return K;
     }

@@ -2,8 +2,9 @@
 // composition factors).
 export * from './perm.js';
 export { StabChain } from './schreier-sims.js';
-export { normalClosure, derivedSubgroup, derivedSeries } from './subgroups.js';
+export { normalClosure, derivedSubgroup, derivedSeries, certifyOrder } from './subgroups.js';
+export { ProductReplacement } from './product-replacement.js';
 export { compositionFactors, type CompositionResult } from './composition.js';
 export { simpleGroupNames, ambiguousSimpleOrders, primeFactors, isPrime } from './simple-groups.js';
 export { describeStructure } from './structure.js';
-export { analyzePermutationGroup, permutationGroup, type GroupReport, type GroupAnalysisOptions } from './report.js';
+export { analyzePermutationGroup, permutationGroup, groupReportJson, type GroupReport, type GroupAnalysisOptions } from './report.js';

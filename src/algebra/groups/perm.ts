@@ -139,3 +139,24 @@ export function toPerms(generators: readonly (ArrayLike<number>)[], degree: numb
   });
   return out;
 }
+
+/** Is p an odd permutation (sign −1)? */
+export function isOdd(p: Perm): boolean {
+  let transpositions = 0;
+  for (const l of cycleLengths(p)) transpositions += l - 1;
+  return transpositions % 2 === 1;
+}
+
+/** Points moved by at least one of the permutations. */
+export function movedPoints(perms: readonly Perm[]): number[] {
+  const out: number[] = [];
+  if (perms.length === 0) return out;
+  for (let i = 0; i < perms[0].length; i++) if (perms.some((p) => p[i] !== i)) out.push(i);
+  return out;
+}
+
+export function factorial(k: number): bigint {
+  let r = 1n;
+  for (let i = 2n; i <= BigInt(k); i++) r *= i;
+  return r;
+}

@@ -127,14 +127,24 @@ export class StabChain {
     return level === this.levels.length && isIdentity(this.bufA);
   }
 
-  /** Adds g to the group; returns false when g was already an element. */
-  addGenerator(g: Perm): boolean {
+  /**
+   * Adds g to the group; returns false when g sifts through (already an element).
+   * With `complete = false` (random Schreier–Sims) the chain may be incomplete afterwards: its
+   * order is then only a lower bound on |<generators>|, exact (and the chain a valid BSGS) once it
+   * reaches a known upper bound. `completeChain()` finishes it.
+   */
+  addGenerator(g: Perm, complete = true): boolean {
     const { residue, level } = this.sift(g);
     if (level === this.levels.length && isIdentity(residue)) return false;
     this.generators.push(g);
     this.installResidue(residue, 0, level);
-    this.complete(level);
+    if (complete) this.complete(level);
     return true;
+  }
+
+  /** Runs Schreier–Sims over all levels (after lazy additions). */
+  completeChain(): void {
+    this.complete(this.levels.length - 1);
   }
 
   /** A uniformly random element: v_{k-1} ··· v_0 with v_i uniform in the i-th transversal. */

@@ -3,7 +3,7 @@
  * invariant factors (`C4 x C2`, `C2 x C2 x C2`), dihedral `D2n`, `Q8`, `A4`, `S4`, `S5`, `S_k` (order
  * k! on k moved points), and simple groups by name. Only cheap cases (elements listed for order ≤ 5040); otherwise undefined.
  */
-import { compose, isIdentity, permEquals, permOrder, type Perm } from './perm.js';
+import { compose, factorial, isIdentity, permEquals, permOrder, type Perm } from './perm.js';
 import type { StabChain } from './schreier-sims.js';
 import { primeFactors } from './simple-groups.js';
 
@@ -15,40 +15,33 @@ function isAbelian(gens: readonly Perm[]): boolean {
   return true;
 }
 
-/** Invariant factors d_1 | d_2 | … of an abelian group from its element-order counts. */
+/** Invariant factors (largest first) of an abelian group from the orders of its elements. */
 function abelianInvariants(orders: bigint[], groupOrder: bigint): bigint[] {
-  // For each prime p: e_i exponents from |{g : g^(p^k) = 1}| = p^(Σ_i min(k, e_i)).
-  const primes = [...new Set(primeFactors(groupOrder))];
+  // For each prime p: |{g : g^(p^k) = 1}| = p^(c_k) with c_k = Σ_i min(k, e_i) over the cyclic
+  // p-factors C_(p^e_i), so c_k − c_(k−1) is the number of factors with e_i ≥ k.
   const primary: bigint[][] = [];
-  for (const p of primes) {
-    const exps: number[] = [];
-    let prevLog = 0;
-    const counts: number[] = [];
-    for (let k = 1; ; k++) {
+  for (const p of new Set(primeFactors(groupOrder))) {
+    const total = primeFactors(groupOrder).filter((q) => q === p).length;
+    const atLeast: number[] = []; // atLeast[k-1] = #{i : e_i ≥ k}
+    let prev = 0;
+    for (let k = 1; prev < total; k++) {
       const pk = p ** BigInt(k);
-      const c = orders.filter((o) => pk % o === 0n).length;
-      let log = 0;
-      for (let v = c; v > 1; v = v / Number(p)) log++;
-      counts.push(log - prevLog); // number of cyclic factors with exponent ≥ k
-      prevLog = log;
-      if (BigInt(c) === p ** BigInt(primeFactors(groupOrder).filter((q) => q === p).length)) break;
+      const count = BigInt(orders.filter((o) => pk % o === 0n).length);
+      let c = 0;
+      for (let v = count; v > 1n; v /= p) c++;
+      atLeast.push(c - prev);
+      prev = c;
     }
-    for (let k = 0; k < counts.length; k++) {
-      const atLeast = counts[k];
-      const atLeastNext = k + 1 < counts.length ? counts[k + 1] : 0;
-      for (let j = 0; j < atLeast - atLeastNext; j++) exps.push(k + 1);
-    }
-    primary.push(exps.sort((a, b) => b - a).map((e) => p ** BigInt(e)));
+    const exps: bigint[] = [];
+    atLeast.forEach((a, k) => {
+      const next = atLeast[k + 1] ?? 0;
+      for (let j = 0; j < a - next; j++) exps.push(p ** BigInt(k + 1));
+    });
+    primary.push(exps.sort((x, y) => (x > y ? -1 : x < y ? 1 : 0)));
   }
-  // Combine primary parts into invariant factors, largest first.
+  // Invariant factors: multiply the i-th largest prime-power parts together.
   const len = Math.max(0, ...primary.map((x) => x.length));
-  const out: bigint[] = [];
-  for (let i = 0; i < len; i++) {
-    let d = 1n;
-    for (const parts of primary) if (i < parts.length) d *= parts[i];
-    out.push(d);
-  }
-  return out;
+  return Array.from({ length: len }, (_, i) => primary.reduce((d, parts) => (i < parts.length ? d * parts[i] : d), 1n));
 }
 
 export function describeStructure(G: StabChain, factors: readonly string[]): string | undefined {
@@ -84,12 +77,6 @@ export function describeStructure(G: StabChain, factors: readonly string[]): str
   if (n === 24n && count(2n) === 9 && count(3n) === 8 && count(4n) === 6) return 'S4';
   if (n === 120n && factors.join() === 'A5,C2' && count(2n) === 25 && !hasCentre(elements, gens)) return 'S5';
   return undefined;
-}
-
-function factorial(k: number): bigint {
-  let r = 1n;
-  for (let i = 2n; i <= BigInt(k); i++) r *= i;
-  return r;
 }
 
 function hasCentre(elements: Perm[], gens: readonly Perm[]): boolean {

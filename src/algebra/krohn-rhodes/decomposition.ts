@@ -5,7 +5,7 @@
  * representative R: its states are the tiles of R, its group the holonomy group H_R (null when
  * trivial: a reset component), plus all constant maps.
  */
-import { analyzePermutationGroup, type GroupReport } from '../groups/report.js';
+import { analyzePermutationGroup, groupReportJson, type GroupReport } from '../groups/report.js';
 import { StabChain } from '../groups/schreier-sims.js';
 import { toPerms } from '../groups/perm.js';
 import { buildSkeleton, type Skeleton } from './skeleton.js';
@@ -113,4 +113,18 @@ export function formatDecomposition(d: HolonomyDecomposition): string {
     lines.push(`group factors: ${factors.join(', ')} (${solvable ? 'solvable' : 'not solvable'})`);
   }
   return lines.join('\n');
+}
+
+/** JSON-safe form (group orders as numbers or decimal strings), e.g. for `--json` output. */
+export function decompositionJson(d: HolonomyDecomposition): Record<string, unknown> {
+  return {
+    states: d.states,
+    letters: d.letters,
+    images: d.images,
+    classes: d.classes,
+    levels: d.levels.map((l) => ({
+      height: l.height,
+      components: l.components.map((c) => ({ states: c.states, group: c.group ? groupReportJson(c.group) : null, set: c.set, tiles: c.tiles })),
+    })),
+  };
 }

@@ -2,6 +2,7 @@
 export {
   holonomyDecomposition,
   formatDecomposition,
+  decompositionJson,
   cascadeOf,
   type HolonomyDecomposition,
   type HolonomyLevel,

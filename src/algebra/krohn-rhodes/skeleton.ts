@@ -121,22 +121,63 @@ export function buildSkeleton(delta: readonly (readonly number[])[], n: number):
   const repOf = new Int32Array(m);
   for (const members of classes) for (const i of members) repOf[i] = members[0];
 
-  // 3. Tiles of representatives: maximal images properly inside.
+  // 3. Tiles of representatives: maximal images properly inside (bitset subset tests; larger
+  //    candidates first, so a candidate is maximal iff it lies in no tile found so far).
+  const words = (n + 31) >>> 5;
+  const bits = new Uint32Array(m * words); // set j occupies words j*words .. j*words + words-1
+  sets.forEach((S, j) => {
+    for (const q of S) bits[j * words + (q >>> 5)] |= 1 << (q & 31);
+  });
+  const subset = (a: number, b: number) => {
+    const oa = a * words;
+    const ob = b * words;
+    for (let w = 0; w < words; w++) if ((bits[oa + w] & ~bits[ob + w]) !== 0) return false;
+    return true;
+  };
+  // Candidates B ⊆ R are the images meeting no point outside R: an inverted index (per point, the
+  // bitset of images containing it) turns that into a few word-wide ORs per representative.
+  const mw = (m + 31) >>> 5;
+  const containing = new Uint32Array(n * mw);
+  sets.forEach((S, j) => {
+    for (const q of S) containing[q * mw + (j >>> 5)] |= 1 << (j & 31);
+  });
+  const excluded = new Uint32Array(mw);
+  const bySize = Int32Array.from({ length: m }, (_, j) => j).sort((x, y) => sets[y].length - sets[x].length || x - y);
+  // firstBelow[s]: position in bySize of the first image with fewer than s states.
+  const firstBelow = new Int32Array(n + 2);
+  for (let s = 0; s <= n + 1; s++) {
+    let idx = 0;
+    while (idx < m && sets[bySize[idx]].length >= s) idx++;
+    firstBelow[s] = idx;
+  }
+  const inR = new Uint8Array(n);
   const tiles = new Map<number, number[]>();
-  const inside = new Uint8Array(n);
   for (const members of classes) {
     const r = members[0];
     const R = sets[r];
     if (R.length < 2) continue;
-    inside.fill(0);
-    for (const q of R) inside[q] = 1;
-    const cand: number[] = [];
-    for (let j = 0; j < m; j++) {
-      const B = sets[j];
-      if (B.length < R.length && B.every((q) => inside[q])) cand.push(j);
+    excluded.fill(0);
+    inR.fill(0);
+    for (const q of R) inR[q] = 1;
+    for (let p = 0; p < n; p++) {
+      if (inR[p]) continue;
+      const row = p * mw;
+      for (let w = 0; w < mw; w++) excluded[w] |= containing[row + w];
     }
-    const maximal = cand.filter((j) => !cand.some((l) => sets[l].length > sets[j].length && isSubset(sets[j], sets[l])));
-    tiles.set(r, maximal);
+    // Walk the images from large to small (a candidate is maximal iff no tile found so far holds it).
+    const maximal: number[] = [];
+    for (let idx = firstBelow[R.length]; idx < m; idx++) {
+      const j = bySize[idx];
+      if ((excluded[j >>> 5] >>> (j & 31)) & 1) continue;
+      let inTile = false;
+      for (const t of maximal)
+        if (subset(j, t)) {
+          inTile = true;
+          break;
+        }
+      if (!inTile) maximal.push(j);
+    }
+    tiles.set(r, maximal.sort((x, y) => x - y));
   }
 
   // 4. Heights, classes in order of size, then sinks first (so successors come before).
@@ -201,27 +242,21 @@ export function buildSkeleton(delta: readonly (readonly number[])[], n: number):
       for (let a = 0; a < k; a++) {
         const j = succ[a][i];
         if (classOf[j] !== classOf[r]) continue;
-        // g = ρ̄_i · a · ρ_j on R, a permutation of R; its action on the tiles of R.
+        // g = ρ̄_i · a · ρ_j on R, a permutation of R; its action on the tiles of R. Many edges
+        // give the same g (always the identity in an aperiodic class): act on tiles once per g.
         const g = (q: number) => rho[j][delta[a][rhoBar[i][q]]];
+        const R = sets[r];
+        let identity = true;
+        for (const q of R) if (g(q) !== q) identity = false;
+        if (identity) continue;
+        const gk = R.map(g).join(',');
+        if (seen.has(gk)) continue;
+        seen.add(gk);
         const perm = ts.map((t) => tileIndex.get(key(sets[t].map(g).sort((x, y) => x - y)))!);
-        const pk = perm.join(',');
-        if (!seen.has(pk)) {
-          seen.add(pk);
-          gens.push(perm);
-        }
+        if (perm.some((v, x) => v !== x)) gens.push(perm);
       }
     holonomyGens.set(r, gens);
   }
 
   return { n, letters: k, sets, succ, classOf, repOf, height, tiles, rho, rhoBar, holonomyGens, index };
-}
-
-function isSubset(a: readonly number[], b: readonly number[]): boolean {
-  // both sorted
-  let j = 0;
-  for (const x of a) {
-    while (j < b.length && b[j] < x) j++;
-    if (j === b.length || b[j] !== x) return false;
-  }
-  return true;
 }

@@ -2,7 +2,9 @@
  * The emulation check of a holonomy decomposition: run the cascade on random inputs next to the
  * automaton and compare. Every level map must be a component transformation — identity, a
  * constant, or a permutation in that component's holonomy group (membership by Schreier–Sims) —
- * and the coordinates must decode to the automaton's state after every letter.
+ * the same whenever the letter and the coordinates above it are the same (what makes it a
+ * cascade: no level reads a level below), and the coordinates must decode to the automaton's
+ * state after every letter.
  */
 import { Rng } from '../../random/prng.js';
 import { cascadeOf, type HolonomyDecomposition } from './decomposition.js';
@@ -37,6 +39,7 @@ export function verifyEmulation(
   if (generators.length !== d.letters || generators.some((g) => g.length !== n))
     throw new Error(`generators do not match the decomposition (${d.letters} letters on ${n} states)`);
   let steps = 0;
+  const contexts = layout.levels.map(() => new Map<string, string>());
   const fail = (failure: string): EmulationResult => ({ ok: false, trials, steps, failure });
   for (let t = 0; t < trials; t++) {
     let q = rng.nextInt(n);
@@ -47,6 +50,12 @@ export function verifyEmulation(
       const { y, maps } = stepCascade(sk, layout, generators, x, a);
       for (let k = 0; k < maps.length; k++) {
         const m = maps[k];
+        // The cascade property: level k's map is a function of the letter and x_1..x_{k-1} only.
+        const ctx = `${a}|${x.slice(0, k).join(',')}`;
+        const mk = JSON.stringify(m);
+        const seen = contexts[k].get(ctx);
+        if (seen === undefined) contexts[k].set(ctx, mk);
+        else if (seen !== mk) return fail(`level ${k + 1}: letter ${a} with the same coordinates above acts as ${seen} and as ${mk}`);
         if (m.kind === 'constant' && !(m.value >= 0 && m.value < layout.levels[k].size))
           return fail(`level ${k + 1}: constant ${m.value} outside the level's ${layout.levels[k].size} states`);
         if (m.kind === 'permute') {
