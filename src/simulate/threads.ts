@@ -7,14 +7,14 @@
  *   phase 3 (workers)  replay its chunks from their start states into a shared output buffer.
  * Letters reach the workers through a SharedArrayBuffer (no copy if the caller's letters already
  * live in one) or, where SharedArrayBuffer is unavailable (browsers without cross-origin
- * isolation), as copies; states come back the same way.
+ * isolation), as copies; states come back the same way. Range 0 runs on the calling thread.
  */
 import type { Automaton } from '../automata/types.js';
 import { simulateKernel } from './kernel.js';
-import { blockTables, bytesOf, checkLettersType, checkStart, letterError, packDelta, statesArray, widthKey } from './prepare.js';
-import { checkMethod, chooseChunks, scanDepth, simulate } from './simulate.js';
+import { blockTables, bytesOf, checkLettersType, checkStart, letterError, packDelta, statesArray, widthKey, type PackedDelta } from './prepare.js';
+import { checkMethod, chooseChunks, scanDepth, scanPlan, simulate, type Chunking } from './simulate.js';
 import { scanTiles, tileChunksFor } from './tiles.js';
-import type { Letters, SimulateOptions, SimulateResult } from './types.js';
+import type { Letters, SimulateOptions, SimulateResult, States } from './types.js';
 
 /** Runs inside each worker; must not reference anything outside itself (it is sent as source). */
 function workerMain(env: { post: (m: unknown, transfer?: Transferable[]) => void; onMessage: (h: (m: any) => void) => void; scanTiles: typeof scanTiles }): void {
@@ -195,82 +195,103 @@ export async function simulateAsync(automaton: Automaton, letters: Letters, opti
   const states = statesArray(P.n, T, options.out);
   if (T === 0) return { states, final: start, depth: 0, method, threads: 1 };
   const c = chooseChunks(T, threads, options.chunks);
-  await startWorkers(threads);
+  // One call at a time: this thread's share lives in the arena across the awaits below.
+  const prev = lock;
+  let release!: () => void;
+  lock = new Promise<void>((r) => (release = r));
+  await prev;
+  try {
+    return await scanThreaded(automaton, letters, states, P, c, start, threads);
+  } finally {
+    release();
+  }
+}
+
+let lock: Promise<void> = Promise.resolve();
+
+/**
+ * Chunks split into `threads` contiguous ranges: range 0 on this thread (its kernel instance is
+ * already warm and scheduled), the others on worker threads; phase 1 runs on all at once, then
+ * phase 2 here, then phase 3 on all at once.
+ */
+async function scanThreaded(automaton: Automaton, letters: Letters, states: States, P: PackedDelta, c: Chunking, start: number, threads: number): Promise<SimulateResult> {
+  const T = letters.length;
   const lsize = letters.BYTES_PER_ELEMENT;
   const width = widthKey(P.ssize, lsize);
   const bt = lsize === 1 ? blockTables(P) : null;
-  // Letters where every worker can read them.
-  let lbuf: ArrayBufferLike;
-  let loff: number;
-  if (hasSab && letters.buffer instanceof SharedArrayBuffer) {
-    lbuf = letters.buffer;
-    loff = letters.byteOffset;
-  } else if (hasSab) {
-    lbuf = new SharedArrayBuffer(letters.byteLength);
-    new Uint8Array(lbuf).set(bytesOf(letters));
-    loff = 0;
-  } else {
-    lbuf = letters.buffer;
-    loff = letters.byteOffset;
-  }
-  const shareOut = hasSab && states.buffer instanceof SharedArrayBuffer;
-  const outBuf = shareOut ? states.buffer : hasSab ? new SharedArrayBuffer(states.byteLength) : null;
-  const outOff = shareOut ? states.byteOffset : 0;
-  // Contiguous ranges of chunks per worker.
-  const workers = pool.slice(0, Math.min(threads, c.count));
-  const per = Math.ceil(c.count / workers.length);
-  const ranges = workers.map((_, i) => [i * per, Math.min(c.count, (i + 1) * per)] as const).filter(([a, b]) => b > a);
-  const used = workers.slice(0, ranges.length);
+  const parts = Math.min(threads, c.count);
+  const per = Math.ceil(c.count / parts);
+  const ranges = Array.from({ length: parts }, (_, i) => [i * per, Math.min(c.count, (i + 1) * per)] as const).filter(([a, b]) => b > a);
+  if (ranges.length > 1) await startWorkers(ranges.length - 1);
+  const used = pool.slice(0, ranges.length - 1);
+  const lettersShared = hasSab && letters.buffer instanceof SharedArrayBuffer;
+  const statesShared = hasSab && states.buffer instanceof SharedArrayBuffer;
+  const span = (i: number) => {
+    const [a, b] = ranges[i]!;
+    const first = a * c.len;
+    return { a, b, first, steps: Math.min(T, b * c.len) - first, last: b === c.count ? c.last : c.len };
+  };
+  const { exports: k, arena } = simulateKernel;
+  const mark = arena.mark();
   used.forEach((w) => w.ref());
   try {
-    const mapReplies = await Promise.all(used.map((w, i) => {
-      const [a, b] = ranges[i]!;
-      const first = a * c.len;
-      const steps = Math.min(T, b * c.len) - first;
-      const isLast = b === c.count;
-      let lettersAb: ArrayBufferLike = lbuf;
-      let lettersOffset = loff + first * lsize;
+    // Phase 1 on the workers (ranges 1..) …
+    const pending = used.map((w, j) => {
+      const r = span(j + 1);
+      let buf: ArrayBufferLike = letters.buffer;
+      let off = letters.byteOffset + r.first * lsize;
       const transfer: Transferable[] = [];
-      if (!hasSab) {
-        const copy = bytesOf(letters).slice(first * lsize, (first + steps) * lsize);
-        lettersAb = copy.buffer;
-        lettersOffset = 0;
+      if (!lettersShared) {
+        const copy = bytesOf(letters).slice(r.first * lsize, (r.first + r.steps) * lsize);
+        buf = copy.buffer;
+        off = 0;
         transfer.push(copy.buffer);
       }
       return w.send({
         type: 'reduce', delta: bytesOf(P.table).slice(), n: P.n, k: P.k, stride: P.stride, ssize: P.ssize, lsize, width,
-        letters: lettersAb, lettersOffset, lettersBytes: steps * lsize,
-        len: c.len, count: b - a, last: isLast ? c.last : c.len, tileChunks: Math.min(b - a, tileChunksFor(c.len, lsize)),
+        letters: buf, lettersOffset: off, lettersBytes: r.steps * lsize,
+        len: c.len, count: r.b - r.a, last: r.last, tileChunks: Math.min(r.b - r.a, tileChunksFor(c.len, lsize)),
         b: bt ? bt.b : 0, mul: bt ? bt.mul : 0, ...(bt ? { blockMaps: bt.maps, blockStates: bt.states } : {}),
       }, transfer);
-    }));
+    });
+    // … and range 0 here, meanwhile.
+    const r0 = span(0);
+    const plan = scanPlan(P, lsize, { len: c.len, count: r0.b - r0.a, last: r0.last }, (x) => arena.alloc(x), (ptr, x) => arena.u8(ptr, x.byteLength).set(x));
+    const src0 = bytesOf(letters).subarray(0, r0.steps * lsize);
+    const bad0 = scanTiles(k, plan, 'reduce', src0, null);
+    const mapReplies = await Promise.all(pending);
+    if (bad0) throw letterError(bad0.at, bad0.value, P.k, automaton.name);
     const bad = mapReplies.findIndex((r) => r.badAt !== undefined);
-    if (bad >= 0) {
-      const r = mapReplies[bad];
-      throw letterError(ranges[bad]![0] * c.len + r.badAt, r.value, P.k, automaton.name);
-    }
+    if (bad >= 0) throw letterError(span(bad + 1).first + mapReplies[bad].badAt, mapReplies[bad].value, P.k, automaton.name);
     // Phase 2: the start state of every chunk.
     const starts = new Int32Array(c.count + 1);
     let q = start;
     starts[0] = q;
     let ci = 0;
-    for (const r of mapReplies) {
-      const maps = P.ssize === 1 ? (r.maps as Uint8Array) : new Uint16Array((r.maps as Uint8Array).buffer);
+    const mapsOf = (bytes: Uint8Array) => (P.ssize === 1 ? bytes : new Uint16Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 2));
+    const allMaps = [mapsOf(arena.u8(plan.maps, plan.count * P.stride * P.ssize).slice()), ...mapReplies.map((r) => mapsOf(r.maps as Uint8Array))];
+    for (const maps of allMaps) {
       const cnt = maps.length / P.stride;
       for (let j = 0; j < cnt; j++, ci++) {
         q = maps[j * P.stride + q]!;
         starts[ci + 1] = q;
       }
     }
-    const replies = await Promise.all(used.map((w, i) => {
-      const [a, b] = ranges[i]!;
-      return w.send({ type: 'replay', starts: starts.slice(a, b), out: outBuf, outOffset: outOff + a * c.len * P.ssize });
-    }));
-    if (outBuf && !shareOut) bytesOf(states).set(new Uint8Array(outBuf));
+    // Phase 3 everywhere.
+    const replayed = used.map((w, j) => {
+      const r = span(j + 1);
+      return w.send({ type: 'replay', starts: starts.slice(r.a, r.b), out: statesShared ? states.buffer : null, outOffset: states.byteOffset + r.first * P.ssize });
+    });
+    arena.i32(plan.starts, r0.b - r0.a).set(starts.subarray(r0.a, r0.b));
+    scanTiles(k, plan, 'replay', src0, bytesOf(states));
+    const replies = await Promise.all(replayed);
+    replies.forEach((r, j) => {
+      if (r.states) bytesOf(states).set(r.states as Uint8Array, span(j + 1).first * P.ssize);
+    });
     if (debugTiming) console.error('simulateAsync worker ms:', JSON.stringify(mapReplies.map((r, i) => ({ ...r.ms, ...replies[i].ms }))));
-    if (!outBuf) replies.forEach((r, i) => bytesOf(states).set(r.states as Uint8Array, ranges[i]![0] * c.len * P.ssize));
-    return { states, final: q, depth: scanDepth(c), method, threads: used.length, chunks: { count: c.count, length: c.len } };
+    return { states, final: q, depth: scanDepth(c), method: 'scan', threads: ranges.length, chunks: { count: c.count, length: c.len } };
   } finally {
+    arena.reset(mark);
     used.forEach((w) => w.unref());
   }
 }
