@@ -42,6 +42,14 @@ export { heapBase } from '../common/memory';
 // 1. The O(T) loop. Depth T.
 function sequential<S, L>(delta: usize, stride: i32, letters: usize, T: i32, start: i32, out: usize): i32 {
   let q = start;
+  if (isSimd<S>(stride)) {
+    // Padded rows of 16: a shift instead of a multiply on the loop-carried path.
+    for (let t = 0; t < T; t++) {
+      q = <i32>load<u8>(delta + ((<usize>ld<L>(letters, t) << 4) | <usize>q));
+      store<u8>(out + <usize>t, <u8>q);
+    }
+    return q;
+  }
   for (let t = 0; t < T; t++) {
     q = ld<S>(delta, ld<L>(letters, t) * stride + q);
     st<S>(out, t, q);
@@ -347,9 +355,41 @@ export function replayChunksBlocked(delta: usize, blockStates: usize, b: i32, mu
   return r;
 }
 
-export function batchSimd(delta: usize, k: i32, letters: usize, T: i32, B: i32, starts: usize, out: usize): i32 {
+export function batchSimd(delta: usize, k: i32, letters: usize, T: i32, B: i32, starts: usize, out: usize, maxPtr: usize): i32 {
+  return batchSimdAny(delta, k, -1, letters, T, B, starts, out, maxPtr);
+}
+
+// Packed: when |Σ|·n' <= 16 (n' = |Q| rounded up to a power of two 2^shift), the whole of δ is one
+// v128 `table[σ·n' + q]` and a step is one swizzle at (σ << shift) | q. (A 16-bit shift moves each
+// byte's bits without spilling into its neighbour while σ << shift < 256.)
+export function batchPacked(table: usize, shift: i32, letters: usize, T: i32, B: i32, starts: usize, out: usize, maxPtr: usize): i32 {
+  return batchSimdAny(table, 0, shift, letters, T, B, starts, out, maxPtr);
+}
+
+function batchSimdAny(delta: usize, k: i32, shift: i32, letters: usize, T: i32, B: i32, starts: usize, out: usize, maxPtr: usize): i32 {
+  // Blocks of rows of about 32 KiB, so that the four passes of 64 lanes over a block hit cache;
+  // a block starts from the states of the previous block's last row. The largest letter seen is
+  // stored at maxPtr (u8): letters index no memory here, so TypeScript can check them afterwards.
+  const rows = max(1, (32 << 10) / B);
+  let m = i8x16.splat(0);
+  for (let t0 = 0; t0 < T; t0 += rows) {
+    const n = min(rows, T - t0);
+    const prev = t0 == 0 ? starts : out + <usize>(t0 - 1) * <usize>B;
+    m = i8x16.max_u(m, batchSimdRows(delta, k, shift, letters + <usize>t0 * <usize>B, n, B, prev, out + <usize>t0 * <usize>B));
+  }
+  m = i8x16.max_u(m, i8x16.shuffle(m, m, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7));
+  m = i8x16.max_u(m, i8x16.shuffle(m, m, 4, 5, 6, 7, 0, 1, 2, 3, 8, 9, 10, 11, 12, 13, 14, 15));
+  m = i8x16.max_u(m, i8x16.shuffle(m, m, 2, 3, 0, 1, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15));
+  m = i8x16.max_u(m, i8x16.shuffle(m, m, 1, 0, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15));
+  store<u8>(maxPtr, max(load<u8>(maxPtr), i8x16.extract_lane_u(m, 0)));
+  return (B >> 4) << 4;
+}
+
+function batchSimdRows(delta: usize, k: i32, shift: i32, letters: usize, T: i32, B: i32, starts: usize, out: usize): v128 {
+  if (shift >= 0) return packedRows(v128.load(delta), shift, letters, T, B, starts, out);
   const groups = B >> 4;
   const r0 = v128.load(delta), r1 = v128.load(delta + 16);
+  let m = i8x16.splat(0);
   let g = 0;
   for (; g + 4 <= groups; g += 4) {
     const s = starts + (<usize>g << 4);
@@ -357,10 +397,12 @@ export function batchSimd(delta: usize, k: i32, letters: usize, T: i32, B: i32, 
     let p = letters + (<usize>g << 4);
     let o = out + (<usize>g << 4);
     for (let t = 0; t < T; t++) {
-      q0 = batchStep(delta, k, r0, r1, v128.load(p), q0);
-      q1 = batchStep(delta, k, r0, r1, v128.load(p + 16), q1);
-      q2 = batchStep(delta, k, r0, r1, v128.load(p + 32), q2);
-      q3 = batchStep(delta, k, r0, r1, v128.load(p + 48), q3);
+      const l0 = v128.load(p), l1 = v128.load(p + 16), l2 = v128.load(p + 32), l3 = v128.load(p + 48);
+      m = i8x16.max_u(m, i8x16.max_u(i8x16.max_u(l0, l1), i8x16.max_u(l2, l3)));
+      q0 = batchStep(delta, k, r0, r1, l0, q0);
+      q1 = batchStep(delta, k, r0, r1, l1, q1);
+      q2 = batchStep(delta, k, r0, r1, l2, q2);
+      q3 = batchStep(delta, k, r0, r1, l3, q3);
       v128.store(o, q0); v128.store(o + 16, q1); v128.store(o + 32, q2); v128.store(o + 48, q3);
       p += <usize>B; o += <usize>B;
     }
@@ -370,12 +412,49 @@ export function batchSimd(delta: usize, k: i32, letters: usize, T: i32, B: i32, 
     let p = letters + (<usize>g << 4);
     let o = out + (<usize>g << 4);
     for (let t = 0; t < T; t++) {
-      q = batchStep(delta, k, r0, r1, v128.load(p), q);
+      const l = v128.load(p);
+      m = i8x16.max_u(m, l);
+      q = batchStep(delta, k, r0, r1, l, q);
       v128.store(o, q);
       p += <usize>B; o += <usize>B;
     }
   }
-  return groups << 4;
+  return m;
+}
+
+function packedRows(table: v128, shift: i32, letters: usize, T: i32, B: i32, starts: usize, out: usize): v128 {
+  const groups = B >> 4;
+  let m = i8x16.splat(0);
+  let g = 0;
+  for (; g + 4 <= groups; g += 4) {
+    const s = starts + (<usize>g << 4);
+    let q0 = v128.load(s), q1 = v128.load(s + 16), q2 = v128.load(s + 32), q3 = v128.load(s + 48);
+    let p = letters + (<usize>g << 4);
+    let o = out + (<usize>g << 4);
+    for (let t = 0; t < T; t++) {
+      const l0 = v128.load(p), l1 = v128.load(p + 16), l2 = v128.load(p + 32), l3 = v128.load(p + 48);
+      m = i8x16.max_u(m, i8x16.max_u(i8x16.max_u(l0, l1), i8x16.max_u(l2, l3)));
+      q0 = i8x16.swizzle(table, v128.or(i16x8.shl(l0, shift), q0));
+      q1 = i8x16.swizzle(table, v128.or(i16x8.shl(l1, shift), q1));
+      q2 = i8x16.swizzle(table, v128.or(i16x8.shl(l2, shift), q2));
+      q3 = i8x16.swizzle(table, v128.or(i16x8.shl(l3, shift), q3));
+      v128.store(o, q0); v128.store(o + 16, q1); v128.store(o + 32, q2); v128.store(o + 48, q3);
+      p += <usize>B; o += <usize>B;
+    }
+  }
+  for (; g < groups; g++) {
+    let q = v128.load(starts + (<usize>g << 4));
+    let p = letters + (<usize>g << 4);
+    let o = out + (<usize>g << 4);
+    for (let t = 0; t < T; t++) {
+      const l = v128.load(p);
+      m = i8x16.max_u(m, l);
+      q = i8x16.swizzle(table, v128.or(i16x8.shl(l, shift), q));
+      v128.store(o, q);
+      p += <usize>B; o += <usize>B;
+    }
+  }
+  return m;
 }
 
 // Scalar batch over lanes [b0, B): states of step t-1 are read back from out (or starts).
@@ -455,7 +534,8 @@ export function warmUp(mem: usize): void {
     reduceChunks<u8, u8>(delta, 16, 16, letters, 1024, 64, 1024, maps);
     replayChunks<u8, u8>(delta, 16, letters, 1024, 64, 1024, starts, out);
     sequential<u8, u8>(delta, 16, letters, 65536, 0, out);
-    batchSimd(delta, 2, letters, 256, 256, starts, out);
-    batchSimd(delta, 4, letters, 256, 256, starts, out);
+    batchSimd(delta, 2, letters, 256, 256, starts, out, maps);
+    batchSimd(delta, 4, letters, 256, 256, starts, out, maps);
+    batchPacked(delta, 3, letters, 256, 256, starts, out, maps);
   }
 }

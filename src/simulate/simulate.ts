@@ -13,6 +13,7 @@ import type { Automaton } from '../automata/types.js';
 import { MAX_WASM_BYTES } from '../kernels/arena.js';
 import { simulateKernel } from './kernel.js';
 import { scanTiles, tileChunksFor, type TilePlan } from './tiles.js';
+import { isResident } from './resident.js';
 import { blockTables, bytesOf, checkLettersType, checkStart, letterError, log2ceil, packDelta, statesArray, widthKey, type PackedDelta } from './prepare.js';
 import { batchStarts, checkBatchShape, simulateBatchReference, simulateReference } from './reference.js';
 import type { BatchOptions, BatchResult, Letters, Method, SimulateOptions, SimulateResult, States } from './types.js';
@@ -145,6 +146,44 @@ export function loadInputs(P: PackedDelta, letters: Letters, name: string): { de
   return { delta, letters: lp };
 }
 
+/** δ as one 16-byte table[σ·n' + q] when |Σ|·n' <= 16 (n' = |Q| rounded up to a power of two). */
+const packedCache = new WeakMap<PackedDelta, { table: Uint8Array; shift: number } | null>();
+function packedTable(P: PackedDelta): { table: Uint8Array; shift: number } | null {
+  let r = packedCache.get(P);
+  if (r !== undefined) return r;
+  r = null;
+  let shift = 0;
+  while (1 << shift < P.n) shift++;
+  if (P.ssize === 1 && P.stride === 16 && P.k << shift <= 16) {
+    const table = new Uint8Array(16);
+    for (let s = 0; s < P.k; s++) for (let q = 0; q < 1 << shift; q++) table[(s << shift) + q] = q < P.n ? P.table[s * 16 + q]! : q;
+    r = { table, shift };
+  }
+  packedCache.set(P, r);
+  return r;
+}
+
+/**
+ * The SIMD batch kernel when it applies (u8 letters and states, |Q| <= 16, |Σ| <= 16, B a multiple
+ * of 16: then it checks the letters itself, as it goes); returns false when it does not apply.
+ * Letters there index no memory, so an out-of-alphabet letter can only spoil the states, and is
+ * reported (first position and value) before anything is returned.
+ */
+function batchSimdChecked(P: PackedDelta, lsize: number, delta: number, lp: number, T: number, B: number, sp: number, op: number, maxPtr: number, name: string, offset: number): boolean {
+  if (!(P.ssize === 1 && lsize === 1 && P.stride === 16 && P.k <= 16 && B % 16 === 0)) return false;
+  const { exports: k, arena } = simulateKernel;
+  arena.u8(maxPtr, 1)[0] = 0;
+  const pk = packedTable(P);
+  if (pk) {
+    arena.u8(maxPtr + 16, 16).set(pk.table);
+    k.batchPacked(maxPtr + 16, pk.shift, lp, T, B, sp, op, maxPtr);
+  } else {
+    k.batchSimd(delta, P.k, lp, T, B, sp, op, maxPtr);
+  }
+  if (arena.u8(maxPtr, 1)[0]! >= P.k) checkLettersInArena(lp, T * B, 1, P.k, name, offset);
+  return true;
+}
+
 /** Bytes of letters per tile in the batched path (fits in L2 with its states). */
 const TILE_BYTES = 1 << 18;
 
@@ -187,6 +226,7 @@ export function simulateBatch(automaton: Automaton, letters: Letters, B: number,
     }
     return { states, finals, depth, method, batch: B };
   }
+  if (isResident(letters)) return batchResident(automaton, P, letters, T, B, starts, states, options.out, method);
   // Tiles of about TILE_BYTES of letters: the copies into and out of wasm memory stay in cache,
   // so memory traffic is one read of the letters and one write of the states.
   const { exports: k, arena } = simulateKernel;
@@ -200,6 +240,7 @@ export function simulateBatch(automaton: Automaton, letters: Letters, B: number,
     const sp = arena.alloc(B * P.ssize);
     const lt = arena.alloc(rowsPerTile * B * lsize + 16);
     const ot = arena.alloc(rowsPerTile * B * P.ssize);
+    const mx = arena.alloc(32);
     arena.u8(delta, P.table.byteLength).set(bytesOf(P.table));
     (P.ssize === 1 ? arena.u8(sp, B) : arena.u16(sp, B)).set(starts);
     const lbytes = bytesOf(letters);
@@ -208,15 +249,49 @@ export function simulateBatch(automaton: Automaton, letters: Letters, B: number,
       const rows = Math.min(rowsPerTile, T - t0);
       const count = rows * B;
       arena.u8(lt, count * lsize).set(lbytes.subarray(t0 * B * lsize, (t0 * B + count) * lsize));
-      checkLettersInArena(lt, count, lsize, P.k, automaton.name, t0 * B);
-      let done = 0;
-      if (simd) done = k.batchSimd(delta, P.k, lt, rows, B, sp, ot);
-      if (done < B) k[`batchScalar_${w}`](delta, P.stride, lt, rows, B, done, sp, ot);
+      if (!batchSimdChecked(P, lsize, delta, lt, rows, B, sp, ot, mx, automaton.name, t0 * B)) {
+        checkLettersInArena(lt, count, lsize, P.k, automaton.name, t0 * B);
+        let done = 0;
+        if (simd) done = k.batchSimd(delta, P.k, lt, rows, B, sp, ot, mx);
+        if (done < B) k[`batchScalar_${w}`](delta, P.stride, lt, rows, B, done, sp, ot);
+      }
       sbytes.set(arena.u8(ot, count * P.ssize), t0 * B * P.ssize);
       k.copyBytes(sp, ot + (rows - 1) * B * P.ssize, B * P.ssize); // last row: the next tile's starts
     }
     const finals = Array.from(states.subarray((T - 1) * B, T * B));
     return { states, finals, depth: T, method, batch: B };
+  } finally {
+    arena.reset(mark);
+  }
+}
+
+/** simulateBatch on letters that already live in kernel memory (KernelBuffer): no copies. */
+function batchResident(automaton: Automaton, P: PackedDelta, letters: Letters, T: number, B: number, starts: number[], states: States, out: States | undefined, method: Method): BatchResult {
+  const { exports: k, arena } = simulateKernel;
+  const lsize = letters.BYTES_PER_ELEMENT;
+  const lp = letters.byteOffset; // pointers, not views: allocations below may grow (and detach) memory
+  const outResident = out !== undefined && isResident(out);
+  const mark = arena.mark();
+  try {
+    const delta = arena.alloc(P.table.byteLength + 32);
+    const sp = arena.alloc(B * P.ssize);
+    const op = outResident ? out!.byteOffset : arena.alloc(T * B * P.ssize);
+    arena.u8(delta, P.table.byteLength).set(bytesOf(P.table));
+    (P.ssize === 1 ? arena.u8(sp, B) : arena.u16(sp, B)).set(starts);
+    const mx = arena.alloc(32);
+    if (!batchSimdChecked(P, lsize, delta, lp, T, B, sp, op, mx, automaton.name, 0)) {
+      checkLettersInArena(lp, T * B, lsize, P.k, automaton.name);
+      let done = 0;
+      if (P.ssize === 1 && lsize === 1 && P.stride === 16 && P.k <= 16) done = k.batchSimd(delta, P.k, lp, T, B, sp, op, mx);
+      if (done < B) k[`batchScalar_${widthKey(P.ssize, lsize)}`](delta, P.stride, lp, T, B, done, sp, op);
+    }
+    const view = P.ssize === 1 ? arena.u8(op, T * B) : arena.u16(op, T * B);
+    let result: States = view;
+    if (!outResident) {
+      states.set(view);
+      result = states;
+    }
+    return { states: result, finals: Array.from(result.subarray((T - 1) * B, T * B)), depth: T, method, batch: B };
   } finally {
     arena.reset(mark);
   }
