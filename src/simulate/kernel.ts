@@ -18,6 +18,7 @@ export type SimulateExports = KernelExports & {
   [K in `reduceChunks_${Width}`]: Reduce } & {
   [K in `replayChunks_${Width}`]: Replay } & {
   [K in `batchScalar_${Width}`]: BatchScalar } & {
+  [K in `chunkElements_${Width}`]: (cayley: number, size: number, letters: number, len: number, count: number, last: number, finals: number) => void } & {
   sequentialU8(deltaPtr: number, n: number, lettersPtr: number, T: number, start: number, outPtr: number): number;
   chunkStarts(maps: number, stride: number, wide: number, count: number, start: number, starts: number): number;
   batchPacked(table: number, shift: number, letters: number, T: number, B: number, starts: number, out: number, maxPtr: number): number;

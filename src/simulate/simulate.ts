@@ -14,6 +14,7 @@ import { MAX_WASM_BYTES } from '../kernels/arena.js';
 import { simulateKernel } from './kernel.js';
 import { scanTiles, tileChunksFor, type TilePlan } from './tiles.js';
 import { isResident } from './resident.js';
+import { transformationMonoid } from './monoid.js';
 import { blockTables, bytesOf, checkLettersType, checkStart, letterError, log2ceil, packDelta, statesArray, widthKey, type PackedDelta } from './prepare.js';
 import { batchStarts, checkBatchShape, simulateBatchReference, simulateReference } from './reference.js';
 import type { BatchOptions, BatchResult, Letters, Method, SimulateOptions, SimulateResult, States } from './types.js';
@@ -79,7 +80,18 @@ export function simulate(automaton: Automaton, letters: Letters, options: Simula
       const plan = scanPlan(P, lsize, c, (bytes) => arena.alloc(bytes), (p, x) => arena.u8(p, x.byteLength).set(x));
       const bad = scanTiles(k, plan, 'reduce', bytesOf(letters), null);
       if (bad) throw letterError(bad.at, bad.value, P.k, automaton.name);
-      final = k.chunkStarts(plan.maps, P.stride, P.ssize === 2 ? 1 : 0, c.count, start, plan.starts);
+      if (plan.cayley) {
+        // Phase 2 through the monoid: s_{c+1} = M_c(s_c), M_c an element id.
+        const mon = transformationMonoid(P)!;
+        const ids = arena.i32(plan.maps, c.count);
+        const starts = arena.i32(plan.starts, c.count + 1);
+        let q = start;
+        starts[0] = q;
+        for (let ci = 0; ci < c.count; ci++) starts[ci + 1] = q = mon.maps[ids[ci]! * P.n + q]!;
+        final = q;
+      } else {
+        final = k.chunkStarts(plan.maps, P.stride, P.ssize === 2 ? 1 : 0, c.count, start, plan.starts);
+      }
       scanTiles(k, plan, 'replay', bytesOf(letters), bytesOf(states));
       return { states, final, depth: scanDepth(c), method, threads: 1, chunks: { count: c.count, length: c.len } };
     }
@@ -125,10 +137,17 @@ export function scanPlan(P: PackedDelta, lsize: number, c: Chunking, alloc: (byt
     put(blockStates, bytesOf(bt.states));
   }
   const tileChunks = Math.min(c.count, tileChunksFor(c.len, lsize));
+  const mon = P.stride !== 16 ? transformationMonoid(P) : null;
+  let cayley = 0;
+  if (mon) {
+    cayley = alloc(mon.cayley.byteLength);
+    put(cayley, bytesOf(mon.cayley));
+  }
   return {
     width: widthKey(P.ssize, lsize), b: bt ? bt.b : 0, mul: bt ? bt.mul : 0, blockMaps, blockStates, delta,
+    cayley, monoidSize: mon ? mon.size : 0, monoidWidth: mon ? widthKey(mon.idSize, lsize) : '',
     n: P.n, stride: P.stride, ssize: P.ssize, lsize, k: P.k, len: c.len, count: c.count, last: c.last,
-    maps: alloc(c.count * P.stride * P.ssize), starts: alloc(4 * (c.count + 1)),
+    maps: alloc(c.count * (mon ? 4 : P.stride * P.ssize)), starts: alloc(4 * (c.count + 1)),
     tileChunks, tile: alloc(tileChunks * c.len * lsize + 4), outTile: alloc(tileChunks * c.len * P.ssize),
   };
 }

@@ -14,6 +14,7 @@ import { simulateKernel } from './kernel.js';
 import { blockTables, bytesOf, checkLettersType, checkStart, letterError, packDelta, statesArray, widthKey, type PackedDelta } from './prepare.js';
 import { checkMethod, chooseChunks, scanDepth, scanPlan, simulate, type Chunking } from './simulate.js';
 import { scanTiles, tileChunksFor } from './tiles.js';
+import { transformationMonoid } from './monoid.js';
 import type { Letters, SimulateOptions, SimulateResult, States } from './types.js';
 
 /** Runs inside each worker; must not reference anything outside itself (it is sent as source). */
@@ -59,9 +60,11 @@ function workerMain(env: { post: (m: unknown, transfer?: Transferable[]) => void
         const delta = put(m.delta);
         const blockMaps = m.b ? put(m.blockMaps) : 0;
         const blockStates = m.b ? put(new Uint8Array(m.blockStates.buffer, m.blockStates.byteOffset, m.blockStates.byteLength)) : 0;
+        const cayley = m.cayley ? put(m.cayley) : 0;
         const plan = {
           width: m.width, b: m.b, mul: m.mul, blockMaps, blockStates, delta, n: m.n, stride: m.stride, ssize: m.ssize,
-          lsize: m.lsize, k: m.k, len: m.len, count: m.count, last: m.last, maps: alloc(m.count * m.stride * m.ssize),
+          cayley, monoidSize: m.monoidSize, monoidWidth: m.monoidWidth,
+          lsize: m.lsize, k: m.k, len: m.len, count: m.count, last: m.last, maps: alloc(m.count * (cayley ? 4 : m.stride * m.ssize)),
           starts: alloc(4 * (m.count + 1)), tileChunks: m.tileChunks, tile: alloc(m.tileChunks * m.len * m.lsize + 4),
           outTile: alloc(m.tileChunks * m.len * m.ssize),
         };
@@ -71,7 +74,7 @@ function workerMain(env: { post: (m: unknown, transfer?: Transferable[]) => void
           env.post({ id: m.id, badAt: bad.at, value: bad.value });
           return;
         }
-        const mapBytes = m.count * m.stride * m.ssize;
+        const mapBytes = m.count * (cayley ? 4 : m.stride * m.ssize);
         const maps = new Uint8Array(mapBytes);
         maps.set(new Uint8Array(mem.buffer, plan.maps, mapBytes));
         job = { plan, src };
@@ -219,6 +222,7 @@ async function scanThreaded(automaton: Automaton, letters: Letters, states: Stat
   const lsize = letters.BYTES_PER_ELEMENT;
   const width = widthKey(P.ssize, lsize);
   const bt = lsize === 1 ? blockTables(P) : null;
+  const mon = P.stride !== 16 ? transformationMonoid(P) : null;
   const parts = Math.min(threads, c.count);
   const per = Math.ceil(c.count / parts);
   const ranges = Array.from({ length: parts }, (_, i) => [i * per, Math.min(c.count, (i + 1) * per)] as const).filter(([a, b]) => b > a);
@@ -252,6 +256,7 @@ async function scanThreaded(automaton: Automaton, letters: Letters, states: Stat
         letters: buf, lettersOffset: off, lettersBytes: r.steps * lsize,
         len: c.len, count: r.b - r.a, last: r.last, tileChunks: Math.min(r.b - r.a, tileChunksFor(c.len, lsize)),
         b: bt ? bt.b : 0, mul: bt ? bt.mul : 0, ...(bt ? { blockMaps: bt.maps, blockStates: bt.states } : {}),
+        ...(mon ? { cayley: bytesOf(mon.cayley), monoidSize: mon.size, monoidWidth: widthKey(mon.idSize, lsize) } : {}),
       }, transfer);
     });
     // … and range 0 here, meanwhile.
@@ -268,13 +273,19 @@ async function scanThreaded(automaton: Automaton, letters: Letters, states: Stat
     let q = start;
     starts[0] = q;
     let ci = 0;
-    const mapsOf = (bytes: Uint8Array) => (P.ssize === 1 ? bytes : new Uint16Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 2));
-    const allMaps = [mapsOf(arena.u8(plan.maps, plan.count * P.stride * P.ssize).slice()), ...mapReplies.map((r) => mapsOf(r.maps as Uint8Array))];
-    for (const maps of allMaps) {
-      const cnt = maps.length / P.stride;
-      for (let j = 0; j < cnt; j++, ci++) {
-        q = maps[j * P.stride + q]!;
-        starts[ci + 1] = q;
+    if (mon) {
+      // Chunk maps as monoid element ids (one i32 per chunk).
+      const all = [arena.i32(plan.maps, plan.count).slice(), ...mapReplies.map((r) => new Int32Array((r.maps as Uint8Array).buffer, (r.maps as Uint8Array).byteOffset, (r.maps as Uint8Array).byteLength / 4))];
+      for (const ids of all) for (let j = 0; j < ids.length; j++, ci++) starts[ci + 1] = q = mon.maps[ids[j]! * P.n + q]!;
+    } else {
+      const mapsOf = (bytes: Uint8Array) => (P.ssize === 1 ? bytes : new Uint16Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 2));
+      const allMaps = [mapsOf(arena.u8(plan.maps, plan.count * P.stride * P.ssize).slice()), ...mapReplies.map((r) => mapsOf(r.maps as Uint8Array))];
+      for (const maps of allMaps) {
+        const cnt = maps.length / P.stride;
+        for (let j = 0; j < cnt; j++, ci++) {
+          q = maps[j * P.stride + q]!;
+          starts[ci + 1] = q;
+        }
       }
     }
     // Phase 3 everywhere.

@@ -4,8 +4,10 @@
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Automaton } from '../../src/automata/types.js';
+import { sampleLetters, zoo } from '../../src/automata/index.js';
+import { transformationMonoid } from '../../src/simulate/monoid.js';
 import {
-  chooseChunks, KernelBuffer, simulate, simulateAsync, simulateBatch, simulateBatchReference, simulateKernel,
+  chooseChunks, KernelBuffer, packDelta, simulate, simulateAsync, simulateBatch, simulateBatchReference, simulateKernel,
   simulateReference, stopWorkers, type Method,
 } from '../../src/simulate/index.js';
 
@@ -82,6 +84,35 @@ describe('every method equals the reference', () => {
     const L16 = Uint16Array.from([0, 1, 0, 0, 1, 1, 0]);
     const ref = simulateReference(a, Uint8Array.from(L16));
     for (const method of FAST) expect(Array.from(simulate(a, L16, { method }).states)).toEqual(Array.from(ref.states));
+  });
+});
+
+describe('scan through the transformation monoid (|Q| > 16, small monoid)', () => {
+  afterAll(() => stopWorkers());
+  it('numbers the monoid and agrees with the reference, on one and two threads', async () => {
+    const sizes: Record<string, number> = { 'cyclic:300': 300, 'symmetric:5': 120, 'dihedral:12': 24, 'flipflop:20': 21 };
+    for (const name of ['cyclic:300', 'symmetric:5', 'dyck:2,4', 'gridworld:40', 'dihedral:12', 'flipflop:20', 'cyclic_product:3,5,7']) {
+      const a = zoo(name);
+      const P = packDelta(a);
+      const mon = transformationMonoid(P);
+      expect(mon).not.toBeNull();
+      if (name in sizes) expect(mon!.size).toBe(sizes[name]);
+      const L = sampleLetters(a, 30_011, { seed: 5 });
+      const ref = simulateReference(a, L);
+      const r1 = simulate(a, L, { method: 'scan' });
+      expect(Array.from(r1.states)).toEqual(Array.from(ref.states));
+      expect(r1.final).toBe(ref.final);
+      const r2 = await simulateAsync(a, L, { method: 'scan', threads: 2 });
+      expect(Array.from(r2.states)).toEqual(Array.from(ref.states));
+      expect(r2.final).toBe(ref.final);
+    }
+  });
+  it('gives up on a large monoid (random maps on 40 states) and composes maps instead', () => {
+    const rnd = mulberry(40);
+    const a = automaton(Array.from({ length: 3 }, () => Array.from({ length: 40 }, () => Math.floor(rnd() * 40))));
+    expect(transformationMonoid(packDelta(a))).toBeNull();
+    const L = Uint8Array.from({ length: 5000 }, () => Math.floor(rnd() * 3));
+    expect(Array.from(simulate(a, L, { method: 'scan' }).states)).toEqual(Array.from(simulateReference(a, L).states));
   });
 });
 
