@@ -11,7 +11,7 @@
  */
 import Benchmark from 'benchmark';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -146,10 +146,19 @@ function plans(mode: 'default' | 'full' | 'quick'): Plan {
 export async function run(argv: string[]): Promise<void> {
   const { values } = parseArgs({ args: argv, options: {
     full: { type: 'boolean' }, quick: { type: 'boolean' }, out: { type: 'string' }, 'no-memory': { type: 'boolean' },
-    automata: { type: 'string' }, lengths: { type: 'string' },
+    automata: { type: 'string' }, lengths: { type: 'string' }, from: { type: 'string' },
   }, strict: true });
   const mode = values.full ? 'full' : values.quick ? 'quick' : 'default';
   const outDir = values.out ?? 'bench-results';
+  if (values.from) {
+    // Re-render the table and the plot of a saved run.
+    const saved = JSON.parse(readFileSync(values.from, 'utf8')) as { rows: Row[]; targets: Target[] };
+    mkdirSync(outDir, { recursive: true });
+    writeFileSync(join(outDir, 'simulate.md'), markdown(saved.rows, saved.targets));
+    writeFileSync(join(outDir, 'simulate.svg'), plot(saved.rows));
+    log(`wrote ${join(outDir, 'simulate.md')} and simulate.svg from ${values.from}`);
+    return;
+  }
   const plan = plans(mode);
   // --automata a,b and --lengths 1e6,1e7 narrow the grid.
   if (values.automata) plan.automata = values.automata.split(',');
@@ -344,14 +353,14 @@ export function markdown(rows: Row[], targets: Target[]): string {
 
 function plot(rows: Row[]): string {
   const main = rows.filter((r) => r.automaton === 'dihedral:4' || (rows.every((x) => x.automaton !== 'dihedral:4') && r.automaton === rows[0]?.automaton));
-  const key = (r: Row) => r.method + (r.threads > 1 ? ` ×${r.threads} threads` : '') + (r.batch > 1 ? ` (${r.batch} seqs)` : '');
+  const key = (r: Row) => (r.method === 'batch in wasm memory' ? 'batch, in wasm' : r.method) + (r.threads > 1 ? ` ×${r.threads} threads` : '') + (r.batch > 1 ? ` (${r.batch} seqs)` : '');
   const names = [...new Set(main.map(key))];
-  const time: Series[] = names.map((nm) => ({ name: nm, points: main.filter((r) => key(r) === nm).map((r) => [r.T, r.seconds] as [number, number]) }));
-  const depth: Series[] = names.filter((nm) => nm !== 'memcpy').map((nm) => ({ name: nm, points: main.filter((r) => key(r) === nm).map((r) => [r.T, r.depth] as [number, number]) }));
+  const time: Series[] = names.map((nm, i) => ({ name: nm, color: i, points: main.filter((r) => key(r) === nm).map((r) => [r.T, r.seconds] as [number, number]) }));
+  const depth: Series[] = names.map((nm, i) => ({ name: nm, color: i, points: main.filter((r) => key(r) === nm).map((r) => [r.T, r.depth] as [number, number]) })).filter((x) => x.name !== 'memcpy');
   const automaton = main[0]?.automaton ?? '';
-  const W = 620;
+  const W = 660;
   const H = 420;
-  return svgDocument(2 * W, H, logLogPanel(`time per sequence, ${automaton}`, 'T (letters)', 'seconds', time, 0, 0, W, H) + '\n' +
+  return svgDocument(2 * W, H, logLogPanel(`time per call, ${automaton}`, 'T (letters in all)', 'seconds', time, 0, 0, W, H) + '\n' +
     logLogPanel('depth (sequential rounds)', 'T (letters)', 'rounds', depth, W, 0, W, H));
 }
 

@@ -32,7 +32,8 @@ its results (JSON, a markdown table, often an SVG plot). Progress goes to stderr
       --full                     every |Q| over every T = 1e2 … 1e8 (long)
       --quick                    a tiny grid (seconds; used by the tests)
       --automata a,b --lengths 1e6,1e7   a custom grid
-      --no-memory                skip the T = 1e8 peak-memory run of the CLI`;
+      --no-memory                skip the T = 1e8 peak-memory run of the CLI
+      --from FILE                re-render simulate.md and simulate.svg from a saved simulate.json`;
 
 export const command: Command = {
   summary: 'run a benchmark (simulate, ...) and write JSON, a markdown table and a plot',
