@@ -26,6 +26,11 @@ export interface SampleOptions {
   writeRate?: number;
   /** Explicit weights over Σ (length |Σ|, non-negative, not all zero; normalised here). */
   distribution?: readonly number[];
+  /**
+   * Write into this array instead of allocating (e.g. a view of kernel memory, saving a copy of
+   * T bytes at T = 10^8). Its length must be T and its type the one letterArray(|Σ|, T) gives.
+   */
+  out?: Uint8Array | Uint16Array;
 }
 
 /** The rule sampleLetters applies, for logs and JSON outputs. */
@@ -146,7 +151,14 @@ export function sampleLetters(a: Automaton, T: number, opts: SampleOptions): Uin
   }
   const rule = samplingRule(a, opts);
   const k = numLetters(a);
-  const out = letterArray(k, T);
+  let out: Uint8Array | Uint16Array;
+  if (opts.out !== undefined) {
+    const want = k <= 256 ? Uint8Array : Uint16Array;
+    if (!(opts.out instanceof want) || opts.out.length !== T) {
+      throw new AutomatonError(`sampleLetters: out must be a ${want.name} of length T = ${T} for |Σ| = ${k}, got ${opts.out?.constructor?.name} of length ${opts.out?.length}`);
+    }
+    out = opts.out;
+  } else out = letterArray(k, T);
   const rng = new Rng(opts.seed);
   switch (rule.kind) {
     case 'uniform':

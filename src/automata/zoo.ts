@@ -1,7 +1,7 @@
 /**
  * The zoo: the built-in semiautomata of shared/spec/zoo.md, by name with parameters
  * (`dihedral:4`, `cyclic_product:2,3`, `dyck:2,4`). State and letter order are normative: the
- * tables equal shared/reference/zoo-algebra.json, against which test/automata/zoo.test.ts checks.
+ * tables equal the GAP reference (test/automata/reference/zoo-algebra.json, checked by zoo.test.ts).
  * Each automaton carries display names where natural and its coarser labellings (labels.ts).
  */
 import type { Automaton } from './types.js';

@@ -39,6 +39,14 @@ describe('sampleLetters: determinism', () => {
     expect(Array.from(sampleLetters(zoo('symmetric:5'), 20, { seed: 7 })).join('')).toMatchSnapshot();
     expect(Array.from(sampleLetters(zoo('gridworld:4'), 20, { seed: 7, p: 0.3 })).join('')).toMatchSnapshot();
   });
+  it('fills a caller-provided array (e.g. kernel memory) with the same letters', () => {
+    const a = zoo('symmetric:5');
+    const out = new Uint8Array(1000);
+    expect(sampleLetters(a, 1000, { seed: 8, out })).toBe(out);
+    expect(out).toEqual(sampleLetters(a, 1000, { seed: 8 }));
+    expect(() => sampleLetters(a, 1000, { seed: 8, out: new Uint8Array(999) })).toThrow(/out must be a Uint8Array of length T = 1000 for \|Σ\| = 3, got Uint8Array of length 999/);
+    expect(() => sampleLetters(a, 10, { seed: 8, out: new Uint16Array(10) as any })).toThrow(/out must be a Uint8Array/);
+  });
   it('T = 0 gives an empty array; output width follows |Σ|', () => {
     expect(sampleLetters(zoo('parity'), 0, { seed: 1 }).length).toBe(0);
     expect(sampleLetters(zoo('parity'), 3, { seed: 1 })).toBeInstanceOf(Uint8Array);
