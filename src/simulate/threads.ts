@@ -127,6 +127,7 @@ async function spawn(): Promise<Port> {
     const w = new Worker(code, { eval: true });
     w.on('message', onReply);
     w.on('error', (e) => { for (const p of pending.values()) p.reject(e); pending.clear(); });
+    w.on('exit', (code) => { for (const p of pending.values()) p.reject(new Error(`simulate worker exited (code ${code}) during a call`)); pending.clear(); });
     w.unref();
     post = (m, t) => w.postMessage(m, t as any);
     port = { ref: () => w.ref(), unref: () => w.unref(), terminate: () => w.terminate() };
