@@ -20,7 +20,7 @@ import type { Automaton } from '../src/automata/index.js';
 import {
   KernelBuffer, packDelta, simulate, simulateAsync, simulateBatch, startWorkers, stopWorkers, type Letters, type Method,
 } from '../src/simulate/index.js';
-import { logLogPanel, svgDocument, type Series } from './plot.js';
+import { logLogPanel, svgDocument, type Series } from './lib/plot.js';
 
 /** One measured configuration. */
 export interface Row {
