@@ -1,13 +1,15 @@
 /**
- * simulate(automaton, letters, { method }) on one thread: copies δ and the letters into the
- * kernel's memory (arena mark/reset, so nothing leaks), checks the letters there with a SIMD max
- * pass, runs the method's kernel and copies the states out.
+ * simulate(automaton, letters, { method }) on one thread, and simulateBatch. Kernel memory comes
+ * from the arena with mark/reset (nothing leaks); letters are checked in wasm memory (SIMD max)
+ * before any lookup; states are copied out.
  *
  *   sequential     q_t = δ(q_{t-1}, σ_t) in wasm                    depth T
  *   hillis-steele  prefix scan over maps, round r: t ← t − 2^r      depth ⌈log2 T⌉, work T log T maps
  *   brent-kung     work-efficient scan (up-sweep, down-sweep)       depth ≈ 2⌈log2 T⌉, work 2T maps
- *   scan           chunked: reduce chunks to maps, scan the chunk   depth 2·len + chunks (≈ 2√(2T))
- *                  maps, replay chunks from their start states
+ *   scan           chunked: reduce chunks to maps (word tables for  depth 2·len + chunks (≈ 2√(2T))
+ *                  |Q| <= 16, the monoid's Cayley table or gathers
+ *                  above), scan the chunk maps, replay the chunks;
+ *                  letters stream through cache-sized tiles (tiles.ts)
  */
 import type { Automaton } from '../automata/types.js';
 import { MAX_WASM_BYTES } from '../kernels/arena.js';

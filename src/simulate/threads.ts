@@ -1,13 +1,14 @@
 /**
- * The chunked scan over worker threads (Node worker_threads; Web Workers in browsers). Each
- * worker holds its own instance of the compiled `simulate` module (the WebAssembly.Module is
- * posted to it) and a contiguous range of chunks:
- *   phase 1 (workers)  copy its letters into its wasm memory, reduce its chunks to maps
- *   phase 2 (here)     s_{c+1} = M_c(s_c): the start state of every chunk
- *   phase 3 (workers)  replay its chunks from their start states into a shared output buffer.
- * Letters reach the workers through a SharedArrayBuffer (no copy if the caller's letters already
- * live in one) or, where SharedArrayBuffer is unavailable (browsers without cross-origin
- * isolation), as copies; states come back the same way. Range 0 runs on the calling thread.
+ * The chunked scan over threads (Node worker_threads; Web Workers in browsers). The chunks are
+ * split into contiguous ranges: range 0 runs on the calling thread, each other range on a worker
+ * holding its own instance of the compiled `simulate` module (the WebAssembly.Module is posted to
+ * it; the worker's code is this file's workerMain and tiles.ts's scanTiles, sent as source):
+ *   phase 1 (all threads)  reduce the range's chunks to maps, tile by tile
+ *   phase 2 (here)         s_{c+1} = M_c(s_c): the start state of every chunk
+ *   phase 3 (all threads)  replay the range's chunks from their start states into the output.
+ * Letters reach the workers through a SharedArrayBuffer (no copy when the caller's letters live in
+ * one) or, where SharedArrayBuffer is unavailable (browsers without cross-origin isolation), as
+ * copies; states come back the same way.
  */
 import type { Automaton } from '../automata/types.js';
 import { simulateKernel } from './kernel.js';
