@@ -265,7 +265,9 @@ async function scanThreaded(automaton: Automaton, letters: Letters, states: Stat
     const r0 = span(0);
     const plan = scanPlan(P, lsize, { len: c.len, count: r0.b - r0.a, last: r0.last }, (x) => arena.alloc(x), (ptr, x) => arena.u8(ptr, x.byteLength).set(x));
     const src0 = bytesOf(letters).subarray(0, r0.steps * lsize);
+    const tm0 = performance.now();
     const bad0 = scanTiles(k, plan, 'reduce', src0, null);
+    const tm1 = performance.now();
     const mapReplies = await Promise.all(pending);
     if (bad0) throw letterError(bad0.at, bad0.value, P.k, automaton.name);
     const bad = mapReplies.findIndex((r) => r.badAt !== undefined);
@@ -296,12 +298,14 @@ async function scanThreaded(automaton: Automaton, letters: Letters, states: Stat
       return w.send({ type: 'replay', starts: starts.slice(r.a, r.b), out: statesShared ? states.buffer : null, outOffset: states.byteOffset + r.first * P.ssize });
     });
     arena.i32(plan.starts, r0.b - r0.a).set(starts.subarray(r0.a, r0.b));
+    const tm2 = performance.now();
     scanTiles(k, plan, 'replay', src0, bytesOf(states));
+    const tm3 = performance.now();
     const replies = await Promise.all(replayed);
     replies.forEach((r, j) => {
       if (r.states) bytesOf(states).set(r.states as Uint8Array, span(j + 1).first * P.ssize);
     });
-    if (debugTiming) console.error('simulateAsync worker ms:', JSON.stringify(mapReplies.map((r, i) => ({ ...r.ms, ...replies[i].ms }))));
+    if (debugTiming) console.error('simulateAsync ms: this thread', JSON.stringify({ reduce: tm1 - tm0, replay: tm3 - tm2 }), 'workers', JSON.stringify(mapReplies.map((r, i) => ({ ...r.ms, ...replies[i].ms }))));
     return { states, final: q, depth: scanDepth(c), method: 'scan', threads: ranges.length, chunks: { count: c.count, length: c.len } };
   } finally {
     arena.reset(mark);
