@@ -18,9 +18,11 @@ export type SimulateExports = KernelExports & {
   [K in `reduceChunks_${Width}`]: Reduce } & {
   [K in `replayChunks_${Width}`]: Replay } & {
   [K in `batchScalar_${Width}`]: BatchScalar } & {
+  [K in `chunkElements_${Width}`]: (cayley: number, size: number, letters: number, len: number, count: number, last: number, finals: number) => void } & {
   sequentialU8(deltaPtr: number, n: number, lettersPtr: number, T: number, start: number, outPtr: number): number;
   chunkStarts(maps: number, stride: number, wide: number, count: number, start: number, starts: number): number;
-  batchSimd(delta: number, k: number, letters: number, T: number, B: number, starts: number, out: number): number;
+  batchPacked(table: number, shift: number, letters: number, T: number, B: number, starts: number, out: number, maxPtr: number): number;
+  batchSimd(delta: number, k: number, letters: number, T: number, B: number, starts: number, out: number, maxPtr: number): number;
   maxLetterU8(p: number, T: number): number;
   maxLetterU16(p: number, T: number): number;
   firstAtLeastU8(p: number, T: number, k: number): number;

@@ -1,20 +1,22 @@
 /**
- * The chunked scan over worker threads (Node worker_threads; Web Workers in browsers). Each
- * worker holds its own instance of the compiled `simulate` module (the WebAssembly.Module is
- * posted to it) and a contiguous range of chunks:
- *   phase 1 (workers)  copy its letters into its wasm memory, reduce its chunks to maps
- *   phase 2 (here)     s_{c+1} = M_c(s_c): the start state of every chunk
- *   phase 3 (workers)  replay its chunks from their start states into a shared output buffer.
- * Letters reach the workers through a SharedArrayBuffer (no copy if the caller's letters already
- * live in one) or, where SharedArrayBuffer is unavailable (browsers without cross-origin
- * isolation), as copies; states come back the same way.
+ * The chunked scan over threads (Node worker_threads; Web Workers in browsers). The chunks are
+ * split into contiguous ranges: range 0 runs on the calling thread, each other range on a worker
+ * holding its own instance of the compiled `simulate` module (the WebAssembly.Module is posted to
+ * it; the worker's code is this file's workerMain and tiles.ts's scanTiles, sent as source):
+ *   phase 1 (all threads)  reduce the range's chunks to maps, tile by tile
+ *   phase 2 (here)         s_{c+1} = M_c(s_c): the start state of every chunk
+ *   phase 3 (all threads)  replay the range's chunks from their start states into the output.
+ * Letters reach the workers through a SharedArrayBuffer (no copy when the caller's letters live in
+ * one) or, where SharedArrayBuffer is unavailable (browsers without cross-origin isolation), as
+ * copies; states come back the same way.
  */
 import type { Automaton } from '../automata/types.js';
 import { simulateKernel } from './kernel.js';
-import { blockTables, bytesOf, checkLettersType, checkStart, letterError, packDelta, statesArray, widthKey } from './prepare.js';
-import { checkMethod, chooseChunks, scanDepth, simulate } from './simulate.js';
+import { blockTables, bytesOf, checkLettersType, checkStart, letterError, packDelta, statesArray, widthKey, type PackedDelta } from './prepare.js';
+import { checkMethod, chooseChunks, scanDepth, scanPlan, simulate, type Chunking } from './simulate.js';
 import { scanTiles, tileChunksFor } from './tiles.js';
-import type { Letters, SimulateOptions, SimulateResult } from './types.js';
+import { transformationMonoid } from './monoid.js';
+import type { Letters, SimulateOptions, SimulateResult, States } from './types.js';
 
 /** Runs inside each worker; must not reference anything outside itself (it is sent as source). */
 function workerMain(env: { post: (m: unknown, transfer?: Transferable[]) => void; onMessage: (h: (m: any) => void) => void; scanTiles: typeof scanTiles }): void {
@@ -59,9 +61,11 @@ function workerMain(env: { post: (m: unknown, transfer?: Transferable[]) => void
         const delta = put(m.delta);
         const blockMaps = m.b ? put(m.blockMaps) : 0;
         const blockStates = m.b ? put(new Uint8Array(m.blockStates.buffer, m.blockStates.byteOffset, m.blockStates.byteLength)) : 0;
+        const cayley = m.cayley ? put(m.cayley) : 0;
         const plan = {
           width: m.width, b: m.b, mul: m.mul, blockMaps, blockStates, delta, n: m.n, stride: m.stride, ssize: m.ssize,
-          lsize: m.lsize, k: m.k, len: m.len, count: m.count, last: m.last, maps: alloc(m.count * m.stride * m.ssize),
+          cayley, monoidSize: m.monoidSize, monoidWidth: m.monoidWidth,
+          lsize: m.lsize, k: m.k, len: m.len, count: m.count, last: m.last, maps: alloc(m.count * (cayley ? 4 : m.stride * m.ssize)),
           starts: alloc(4 * (m.count + 1)), tileChunks: m.tileChunks, tile: alloc(m.tileChunks * m.len * m.lsize + 4),
           outTile: alloc(m.tileChunks * m.len * m.ssize),
         };
@@ -71,7 +75,7 @@ function workerMain(env: { post: (m: unknown, transfer?: Transferable[]) => void
           env.post({ id: m.id, badAt: bad.at, value: bad.value });
           return;
         }
-        const mapBytes = m.count * m.stride * m.ssize;
+        const mapBytes = m.count * (cayley ? 4 : m.stride * m.ssize);
         const maps = new Uint8Array(mapBytes);
         maps.set(new Uint8Array(mem.buffer, plan.maps, mapBytes));
         job = { plan, src };
@@ -124,6 +128,7 @@ async function spawn(): Promise<Port> {
     const w = new Worker(code, { eval: true });
     w.on('message', onReply);
     w.on('error', (e) => { for (const p of pending.values()) p.reject(e); pending.clear(); });
+    w.on('exit', (code) => { for (const p of pending.values()) p.reject(new Error(`simulate worker exited (code ${code}) during a call`)); pending.clear(); });
     w.unref();
     post = (m, t) => w.postMessage(m, t as any);
     port = { ref: () => w.ref(), unref: () => w.unref(), terminate: () => w.terminate() };
@@ -195,82 +200,115 @@ export async function simulateAsync(automaton: Automaton, letters: Letters, opti
   const states = statesArray(P.n, T, options.out);
   if (T === 0) return { states, final: start, depth: 0, method, threads: 1 };
   const c = chooseChunks(T, threads, options.chunks);
-  await startWorkers(threads);
+  // One call at a time: this thread's share lives in the arena across the awaits below.
+  const prev = lock;
+  let release!: () => void;
+  lock = new Promise<void>((r) => (release = r));
+  await prev;
+  try {
+    return await scanThreaded(automaton, letters, states, P, c, start, threads);
+  } finally {
+    release();
+  }
+}
+
+let lock: Promise<void> = Promise.resolve();
+
+/**
+ * Chunks split into `threads` contiguous ranges: range 0 on this thread (its kernel instance is
+ * already warm and scheduled), the others on worker threads; phase 1 runs on all at once, then
+ * phase 2 here, then phase 3 on all at once.
+ */
+async function scanThreaded(automaton: Automaton, letters: Letters, states: States, P: PackedDelta, c: Chunking, start: number, threads: number): Promise<SimulateResult> {
+  const T = letters.length;
   const lsize = letters.BYTES_PER_ELEMENT;
   const width = widthKey(P.ssize, lsize);
   const bt = lsize === 1 ? blockTables(P) : null;
-  // Letters where every worker can read them.
-  let lbuf: ArrayBufferLike;
-  let loff: number;
-  if (hasSab && letters.buffer instanceof SharedArrayBuffer) {
-    lbuf = letters.buffer;
-    loff = letters.byteOffset;
-  } else if (hasSab) {
-    lbuf = new SharedArrayBuffer(letters.byteLength);
-    new Uint8Array(lbuf).set(bytesOf(letters));
-    loff = 0;
-  } else {
-    lbuf = letters.buffer;
-    loff = letters.byteOffset;
-  }
-  const shareOut = hasSab && states.buffer instanceof SharedArrayBuffer;
-  const outBuf = shareOut ? states.buffer : hasSab ? new SharedArrayBuffer(states.byteLength) : null;
-  const outOff = shareOut ? states.byteOffset : 0;
-  // Contiguous ranges of chunks per worker.
-  const workers = pool.slice(0, Math.min(threads, c.count));
-  const per = Math.ceil(c.count / workers.length);
-  const ranges = workers.map((_, i) => [i * per, Math.min(c.count, (i + 1) * per)] as const).filter(([a, b]) => b > a);
-  const used = workers.slice(0, ranges.length);
+  const mon = P.stride !== 16 ? transformationMonoid(P) : null;
+  const parts = Math.min(threads, c.count);
+  const per = Math.ceil(c.count / parts);
+  const ranges = Array.from({ length: parts }, (_, i) => [i * per, Math.min(c.count, (i + 1) * per)] as const).filter(([a, b]) => b > a);
+  if (ranges.length > 1) await startWorkers(ranges.length - 1);
+  const used = pool.slice(0, ranges.length - 1);
+  const lettersShared = hasSab && letters.buffer instanceof SharedArrayBuffer;
+  const statesShared = hasSab && states.buffer instanceof SharedArrayBuffer;
+  const span = (i: number) => {
+    const [a, b] = ranges[i]!;
+    const first = a * c.len;
+    return { a, b, first, steps: Math.min(T, b * c.len) - first, last: b === c.count ? c.last : c.len };
+  };
+  const { exports: k, arena } = simulateKernel;
+  const mark = arena.mark();
   used.forEach((w) => w.ref());
   try {
-    const mapReplies = await Promise.all(used.map((w, i) => {
-      const [a, b] = ranges[i]!;
-      const first = a * c.len;
-      const steps = Math.min(T, b * c.len) - first;
-      const isLast = b === c.count;
-      let lettersAb: ArrayBufferLike = lbuf;
-      let lettersOffset = loff + first * lsize;
+    // Phase 1 on the workers (ranges 1..) …
+    const pending = used.map((w, j) => {
+      const r = span(j + 1);
+      let buf: ArrayBufferLike = letters.buffer;
+      let off = letters.byteOffset + r.first * lsize;
       const transfer: Transferable[] = [];
-      if (!hasSab) {
-        const copy = bytesOf(letters).slice(first * lsize, (first + steps) * lsize);
-        lettersAb = copy.buffer;
-        lettersOffset = 0;
+      if (!lettersShared) {
+        const copy = bytesOf(letters).slice(r.first * lsize, (r.first + r.steps) * lsize);
+        buf = copy.buffer;
+        off = 0;
         transfer.push(copy.buffer);
       }
       return w.send({
         type: 'reduce', delta: bytesOf(P.table).slice(), n: P.n, k: P.k, stride: P.stride, ssize: P.ssize, lsize, width,
-        letters: lettersAb, lettersOffset, lettersBytes: steps * lsize,
-        len: c.len, count: b - a, last: isLast ? c.last : c.len, tileChunks: Math.min(b - a, tileChunksFor(c.len, lsize)),
+        letters: buf, lettersOffset: off, lettersBytes: r.steps * lsize,
+        len: c.len, count: r.b - r.a, last: r.last, tileChunks: Math.min(r.b - r.a, tileChunksFor(c.len, lsize)),
         b: bt ? bt.b : 0, mul: bt ? bt.mul : 0, ...(bt ? { blockMaps: bt.maps, blockStates: bt.states } : {}),
+        ...(mon ? { cayley: bytesOf(mon.cayley), monoidSize: mon.size, monoidWidth: widthKey(mon.idSize, lsize) } : {}),
       }, transfer);
-    }));
+    });
+    // … and range 0 here, meanwhile.
+    const r0 = span(0);
+    const plan = scanPlan(P, lsize, { len: c.len, count: r0.b - r0.a, last: r0.last }, (x) => arena.alloc(x), (ptr, x) => arena.u8(ptr, x.byteLength).set(x));
+    const src0 = bytesOf(letters).subarray(0, r0.steps * lsize);
+    const tm0 = performance.now();
+    const bad0 = scanTiles(k, plan, 'reduce', src0, null);
+    const tm1 = performance.now();
+    const mapReplies = await Promise.all(pending);
+    if (bad0) throw letterError(bad0.at, bad0.value, P.k, automaton.name);
     const bad = mapReplies.findIndex((r) => r.badAt !== undefined);
-    if (bad >= 0) {
-      const r = mapReplies[bad];
-      throw letterError(ranges[bad]![0] * c.len + r.badAt, r.value, P.k, automaton.name);
-    }
+    if (bad >= 0) throw letterError(span(bad + 1).first + mapReplies[bad].badAt, mapReplies[bad].value, P.k, automaton.name);
     // Phase 2: the start state of every chunk.
     const starts = new Int32Array(c.count + 1);
     let q = start;
     starts[0] = q;
     let ci = 0;
-    for (const r of mapReplies) {
-      const maps = P.ssize === 1 ? (r.maps as Uint8Array) : new Uint16Array((r.maps as Uint8Array).buffer);
-      const cnt = maps.length / P.stride;
-      for (let j = 0; j < cnt; j++, ci++) {
-        q = maps[j * P.stride + q]!;
-        starts[ci + 1] = q;
+    if (mon) {
+      // Chunk maps as monoid element ids (one i32 per chunk).
+      const all = [arena.i32(plan.maps, plan.count).slice(), ...mapReplies.map((r) => new Int32Array((r.maps as Uint8Array).buffer, (r.maps as Uint8Array).byteOffset, (r.maps as Uint8Array).byteLength / 4))];
+      for (const ids of all) for (let j = 0; j < ids.length; j++, ci++) starts[ci + 1] = q = mon.maps[ids[j]! * P.n + q]!;
+    } else {
+      const mapsOf = (bytes: Uint8Array) => (P.ssize === 1 ? bytes : new Uint16Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 2));
+      const allMaps = [mapsOf(arena.u8(plan.maps, plan.count * P.stride * P.ssize).slice()), ...mapReplies.map((r) => mapsOf(r.maps as Uint8Array))];
+      for (const maps of allMaps) {
+        const cnt = maps.length / P.stride;
+        for (let j = 0; j < cnt; j++, ci++) {
+          q = maps[j * P.stride + q]!;
+          starts[ci + 1] = q;
+        }
       }
     }
-    const replies = await Promise.all(used.map((w, i) => {
-      const [a, b] = ranges[i]!;
-      return w.send({ type: 'replay', starts: starts.slice(a, b), out: outBuf, outOffset: outOff + a * c.len * P.ssize });
-    }));
-    if (outBuf && !shareOut) bytesOf(states).set(new Uint8Array(outBuf));
-    if (debugTiming) console.error('simulateAsync worker ms:', JSON.stringify(mapReplies.map((r, i) => ({ ...r.ms, ...replies[i].ms }))));
-    if (!outBuf) replies.forEach((r, i) => bytesOf(states).set(r.states as Uint8Array, ranges[i]![0] * c.len * P.ssize));
-    return { states, final: q, depth: scanDepth(c), method, threads: used.length, chunks: { count: c.count, length: c.len } };
+    // Phase 3 everywhere.
+    const replayed = used.map((w, j) => {
+      const r = span(j + 1);
+      return w.send({ type: 'replay', starts: starts.slice(r.a, r.b), out: statesShared ? states.buffer : null, outOffset: states.byteOffset + r.first * P.ssize });
+    });
+    arena.i32(plan.starts, r0.b - r0.a).set(starts.subarray(r0.a, r0.b));
+    const tm2 = performance.now();
+    scanTiles(k, plan, 'replay', src0, bytesOf(states));
+    const tm3 = performance.now();
+    const replies = await Promise.all(replayed);
+    replies.forEach((r, j) => {
+      if (r.states) bytesOf(states).set(r.states as Uint8Array, span(j + 1).first * P.ssize);
+    });
+    if (debugTiming) console.error('simulateAsync ms: this thread', JSON.stringify({ reduce: tm1 - tm0, replay: tm3 - tm2 }), 'workers', JSON.stringify(mapReplies.map((r, i) => ({ ...r.ms, ...replies[i].ms }))));
+    return { states, final: q, depth: scanDepth(c), method: 'scan', threads: ranges.length, chunks: { count: c.count, length: c.len } };
   } finally {
+    arena.reset(mark);
     used.forEach((w) => w.unref());
   }
 }

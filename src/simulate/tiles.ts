@@ -19,6 +19,12 @@ export interface TilePlan {
   stride: number;
   ssize: number;
   lsize: number;
+  /** Phase 1 through the transformation monoid (|Q| > 16, small monoid): Cayley table pointer,
+   *  number of elements, kernel suffix (id type + letter type); maps then holds one i32 element id
+   *  per chunk. cayley = 0: plain map compositions. */
+  cayley: number;
+  monoidSize: number;
+  monoidWidth: string;
   /** |Σ|: letters must be below it. */
   k: number;
   /** Chunks in this range, their length, and the length of the range's last chunk. */
@@ -54,6 +60,10 @@ export function scanTiles(ex: any, plan: TilePlan, phase: 'reduce' | 'replay', s
           const value = p.lsize === 1 ? new Uint8Array(ex.memory.buffer, p.tile, steps)[at] : new Uint16Array(ex.memory.buffer, p.tile, steps)[at];
           return { at: first + at, value };
         }
+      }
+      if (p.cayley) {
+        ex['chunkElements_' + p.monoidWidth](p.cayley, p.monoidSize, p.tile, p.len, cnt, lastLen, p.maps + 4 * c0);
+        continue;
       }
       const maps = p.maps + c0 * mapBytes;
       if (p.b) ex.reduceChunksBlocked(p.delta, p.blockMaps, p.b, p.mul, p.tile, p.len, cnt, lastLen, maps);

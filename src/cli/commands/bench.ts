@@ -20,14 +20,20 @@ function available(): string[] {
   }
 }
 
-const usage = `usage: testbeds bench NAME [options]   (testbeds bench NAME --help for its options)
+const usage = `usage: testbeds bench NAME [options]
 
-Runs a benchmark (bench/NAME.ts, the \`benchmark\` package) and writes its results (JSON, a
-markdown table, often an SVG plot) under bench-results/. Progress goes to stderr.
+Runs a benchmark (bench/NAME.ts, the \`benchmark\` package, ratios measured in one run) and writes
+its results (JSON, a markdown table, often an SVG plot). Progress goes to stderr.
 
-  testbeds bench                 list the benchmarks
+  testbeds bench                 list the benchmarks that are built
   testbeds bench simulate        throughput and depth of every simulation method against T and |Q|,
-                                 with the TypeScript loop and a memory copy as baselines`;
+                                 with the TypeScript loop and a memory copy as baselines (a few minutes)
+      --out DIR                  where to write simulate.{json,md,svg} (default bench-results)
+      --full                     every |Q| over every T = 1e2 … 1e8 (long)
+      --quick                    a tiny grid (seconds; used by the tests)
+      --automata a,b --lengths 1e6,1e7   a custom grid
+      --no-memory                skip the T = 1e8 peak-memory run of the CLI
+      --from FILE                re-render simulate.md and simulate.svg from a saved simulate.json`;
 
 export const command: Command = {
   summary: 'run a benchmark (simulate, ...) and write JSON, a markdown table and a plot',

@@ -82,7 +82,7 @@ export const command: Command = {
       const shared = new (letters.constructor as { new (b: SharedArrayBuffer): Letters })(new SharedArrayBuffer(letters.byteLength));
       shared.set(letters);
       letters = shared;
-      await startWorkers(threads);
+      await startWorkers(threads - 1); // the calling thread takes one share
     }
     if (T * B >= 1e7) log(`simulating ${name}: ${B > 1 ? `${B} × ` : ''}T = ${T}, method ${method}${threads > 1 ? `, ${threads} threads` : ''}…`);
 

@@ -5,6 +5,8 @@
 export interface Series {
   name: string;
   points: [number, number][];
+  /** Fixed colour index (so a series keeps its colour across panels); default its position. */
+  color?: number;
 }
 
 const COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b', '#e377c2', '#17becf', '#7f7f7f'];
@@ -18,7 +20,7 @@ export function logLogPanel(title: string, xLabel: string, yLabel: string, serie
   let [ymin, ymax] = [Math.floor(Math.min(...pts.map((p) => lx(p[1])))), Math.ceil(Math.max(...pts.map((p) => lx(p[1]))))];
   if (xmax === xmin) xmax++;
   if (ymax === ymin) ymax++;
-  const m = { l: 60, r: 130, t: 28, b: 40 };
+  const m = { l: 60, r: 170, t: 28, b: 40 };
   const pw = w - m.l - m.r;
   const ph = h - m.t - m.b;
   const X = (v: number) => x0 + m.l + ((lx(v) - xmin) / (xmax - xmin)) * pw;
@@ -39,7 +41,7 @@ export function logLogPanel(title: string, xLabel: string, yLabel: string, serie
   out.push(`<text x="${x0 + m.l + pw / 2}" y="${y0 + h - 6}" text-anchor="middle" font-size="12">${esc(xLabel)}</text>`);
   out.push(`<text transform="translate(${x0 + 14},${y0 + m.t + ph / 2}) rotate(-90)" text-anchor="middle" font-size="12">${esc(yLabel)}</text>`);
   series.forEach((s, i) => {
-    const c = COLORS[i % COLORS.length];
+    const c = COLORS[(s.color ?? i) % COLORS.length];
     const p = s.points.filter(([x, y]) => x > 0 && y > 0).sort((a, b) => a[0] - b[0]);
     if (p.length === 0) return;
     out.push(`<polyline fill="none" stroke="${c}" stroke-width="2" points="${p.map(([x, y]) => `${X(x).toFixed(1)},${Y(y).toFixed(1)}`).join(' ')}"/>`);
