@@ -1,0 +1,177 @@
+/**
+ * A minimal GPT-style training step for the speed benchmark (bench/train.ts), built only from
+ * src/learning/ops so it measures those ops and not the learn branch's model code.
+ *
+ * Token ids (B, T) → embedding + learned positions → L pre-LayerNorm blocks (causal attention,
+ * GELU MLP ×4) → LayerNorm → head; softmax cross-entropy on every position; Adam. The same model
+ * is in bench/torch_peer.py.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { linear, embedding, oneHotFloat, layerNorm, layerNormReference, gelu, geluReference, causalSelfAttentionPacked } from '../src/learning/ops/index.js';
+import { causalSelfAttentionReference } from '../src/learning/ops/attention.js';
+import { Rng } from '../src/random/prng.js';
+
+export interface GptConfig {
+  layers: number;
+  width: number;
+  heads: number;
+  length: number; // T
+  batch: number; // B
+  vocab: number; // input letters and output classes
+}
+
+export type AttentionFn = (q: tf.Tensor, k: tf.Tensor, v: tf.Tensor) => tf.Tensor;
+
+/**
+ * Which implementation of each op the step uses:
+ * - attention: causalSelfAttention (fused kernels on wasm) or causalSelfAttentionReference;
+ * - fused: LayerNorm, GELU and attention (packed: straight from the qkv projection) by our fused
+ *   kernels (else plain tfjs ops);
+ * - naive: what a first tfjs version looks like: tf.matMul with its default gradient (transpose
+ *   flags), attention with transpose flags, tf.pow in GELU.
+ */
+export interface OpSet {
+  attention: AttentionFn;
+  fused: boolean;
+  naive?: boolean;
+}
+
+function naiveLinear(x: tf.Tensor, w: tf.Tensor, b?: tf.Tensor): tf.Tensor {
+  const [nIn, nOut] = w.shape as [number, number];
+  const y = tf.reshape(tf.matMul(tf.reshape(x, [-1, nIn]), w), [...x.shape.slice(0, -1), nOut]);
+  return b ? tf.add(y, b) : y;
+}
+
+function naiveAttention(q: tf.Tensor, k: tf.Tensor, v: tf.Tensor): tf.Tensor {
+  const [T, hs] = q.shape.slice(2) as [number, number];
+  const m = new Float32Array(T * T);
+  for (let i = 0; i < T; i++) for (let j = i + 1; j < T; j++) m[i * T + j] = -1e9;
+  const scores = tf.add(tf.mul(tf.matMul(q, k, false, true), 1 / Math.sqrt(hs)), tf.tensor2d(m, [T, T]));
+  return tf.matMul(tf.softmax(scores), v);
+}
+
+function naiveGelu(x: tf.Tensor): tf.Tensor {
+  // tanh approximation with tf.pow: a slow scalar loop on wasm, and its gradient adds log/where.
+  const inner = tf.mul(tf.add(x, tf.mul(tf.pow(x, 3), 0.044715)), Math.sqrt(2 / Math.PI));
+  return tf.mul(tf.mul(x, 0.5), tf.add(tf.tanh(inner), 1));
+}
+
+export class GptStep {
+  readonly params: Map<string, tf.Variable> = new Map();
+  private readonly optimizer: tf.Optimizer;
+  private readonly rng: Rng;
+
+  private readonly attention: AttentionFn;
+  private readonly linear: typeof linear;
+  private readonly layerNorm: typeof layerNorm;
+  private readonly gelu: typeof gelu;
+
+  constructor(readonly cfg: GptConfig, readonly ops: OpSet = { attention: causalSelfAttentionReference, fused: false }, seed = 1) {
+    this.layerNorm = ops.fused ? layerNorm : layerNormReference;
+    this.gelu = ops.naive ? naiveGelu : ops.fused ? gelu : geluReference;
+    this.attention = ops.naive ? naiveAttention : ops.attention;
+    this.linear = ops.naive ? naiveLinear : linear;
+    this.rng = new Rng(seed);
+    const { layers: L, width: d, vocab: V, length: T } = cfg;
+    const normal = (shape: number[], std: number) => {
+      const n = shape.reduce((a, b) => a * b, 1);
+      const a = new Float32Array(n);
+      for (let i = 0; i < n; i++) a[i] = std * this.rng.nextNormal();
+      return tf.tensor(a, shape);
+    };
+    const add = (name: string, t: tf.Tensor) => this.params.set(name, tf.variable(t, true, name + '_' + Math.random().toString(36).slice(2)));
+    add('wte', normal([V, d], 0.02));
+    add('wpe', normal([T, d], 0.02));
+    for (let l = 0; l < L; l++) {
+      add(`h${l}.ln1.g`, tf.ones([d]));
+      add(`h${l}.ln1.b`, tf.zeros([d]));
+      add(`h${l}.attn.wqkv`, normal([d, 3 * d], 0.02));
+      add(`h${l}.attn.bqkv`, tf.zeros([3 * d]));
+      add(`h${l}.attn.wo`, normal([d, d], 0.02 / Math.sqrt(2 * L)));
+      add(`h${l}.attn.bo`, tf.zeros([d]));
+      add(`h${l}.ln2.g`, tf.ones([d]));
+      add(`h${l}.ln2.b`, tf.zeros([d]));
+      add(`h${l}.mlp.w1`, normal([d, 4 * d], 0.02));
+      add(`h${l}.mlp.b1`, tf.zeros([4 * d]));
+      add(`h${l}.mlp.w2`, normal([4 * d, d], 0.02 / Math.sqrt(2 * L)));
+      add(`h${l}.mlp.b2`, tf.zeros([d]));
+    }
+    add('lnf.g', tf.ones([d]));
+    add('lnf.b', tf.zeros([d]));
+    add('head', normal([d, V], 0.02));
+    this.optimizer = tf.train.adam(3e-4);
+  }
+
+  get parameterCount(): number {
+    let n = 0;
+    for (const p of this.params.values()) n += p.size;
+    return n;
+  }
+
+  private p(name: string): tf.Variable {
+    return this.params.get(name)!;
+  }
+
+  /** Mean cross-entropy of next-state predictions; ids and labels are (B, T) int32. */
+  loss(ids: tf.Tensor, labels: tf.Tensor): tf.Scalar {
+    const { layers: L, width: d, heads: H, vocab: V } = this.cfg;
+    const [B, T] = ids.shape;
+    const hs = d / H;
+    const { linear, layerNorm, gelu } = this;
+    let x = tf.add(embedding(ids, this.p('wte')), tf.slice(this.p('wpe'), [0, 0], [T, d])); // (B, T, d)
+    for (let l = 0; l < L; l++) {
+      const h = layerNorm(x, this.p(`h${l}.ln1.g`), this.p(`h${l}.ln1.b`));
+      const qkv = linear(h, this.p(`h${l}.attn.wqkv`), this.p(`h${l}.attn.bqkv`)); // (B, T, 3d)
+      let y: tf.Tensor;
+      if (this.ops.fused) {
+        y = causalSelfAttentionPacked(qkv, H); // (B, T, d): one kernel, no split or transposes
+      } else {
+        const [q, k, v] = tf.split(qkv, 3, -1).map((t) => tf.transpose(tf.reshape(t, [B, T, H, hs]), [0, 2, 1, 3])); // (B, H, T, hs)
+        y = tf.reshape(tf.transpose(this.attention(q, k, v), [0, 2, 1, 3]), [B, T, d]); // (B, T, d)
+      }
+      x = tf.add(x, linear(y, this.p(`h${l}.attn.wo`), this.p(`h${l}.attn.bo`)));
+      const h2 = layerNorm(x, this.p(`h${l}.ln2.g`), this.p(`h${l}.ln2.b`));
+      const m = linear(gelu(linear(h2, this.p(`h${l}.mlp.w1`), this.p(`h${l}.mlp.b1`))), this.p(`h${l}.mlp.w2`), this.p(`h${l}.mlp.b2`));
+      x = tf.add(x, m);
+    }
+    const logits = linear(layerNorm(x, this.p('lnf.g'), this.p('lnf.b')), this.p('head')); // (B, T, V)
+    const onehot = oneHotFloat(tf.reshape(labels, [-1]), V); // (B·T, V)
+    return tf.losses.softmaxCrossEntropy(onehot, tf.reshape(logits, [-1, V])) as tf.Scalar;
+  }
+
+  /** Random letters and a cyclic-group running sum mod V as labels (cheap, and a real target). */
+  batch(): { ids: tf.Tensor2D; labels: tf.Tensor2D } {
+    const { batch: B, length: T, vocab: V } = this.cfg;
+    const ids = new Int32Array(B * T);
+    const labels = new Int32Array(B * T);
+    for (let b = 0; b < B; b++) {
+      let s = 0;
+      for (let t = 0; t < T; t++) {
+        const a = this.rng.nextInt(V);
+        s = (s + a) % V;
+        ids[b * T + t] = a;
+        labels[b * T + t] = s;
+      }
+    }
+    return { ids: tf.tensor2d(ids, [B, T], 'int32'), labels: tf.tensor2d(labels, [B, T], 'int32') };
+  }
+
+  /** One optimizer step on a fresh batch; returns the loss. */
+  step(): number {
+    const { ids, labels } = this.batch();
+    try {
+      const loss = this.optimizer.minimize(() => this.loss(ids, labels), true) as tf.Scalar;
+      const value = loss.dataSync()[0];
+      loss.dispose();
+      return value;
+    } finally {
+      ids.dispose();
+      labels.dispose();
+    }
+  }
+
+  dispose(): void {
+    for (const p of this.params.values()) p.dispose();
+    this.optimizer.dispose();
+  }
+}

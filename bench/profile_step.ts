@@ -1,0 +1,35 @@
+/**
+ * Per-kernel time of one fused GPT training step on tfjs-wasm (tf.profile), summed by kernel
+ * name, best of a few steps per kernel. For finding the next hot spot; timings on a shared VM are
+ * noisy, hence the per-kernel minimum over steps.
+ * Usage: node dist/bench/profile_step.js [L d T B]
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { initBackend } from '../src/learning/backend.js';
+import { causalSelfAttention } from '../src/learning/ops/index.js';
+import { GptStep } from './gpt_step.js';
+
+const [L, d, T, B] = process.argv.length > 2 ? process.argv.slice(2).map(Number) : [2, 64, 64, 32];
+await initBackend('wasm');
+const model = new GptStep({ layers: L, width: d, heads: 4, length: T, batch: B, vocab: 8 }, { attention: causalSelfAttention, fused: true });
+model.step();
+const best = new Map<string, { ms: number; n: number }>();
+for (let rep = 0; rep < 4; rep++) {
+  const info = await tf.profile(() => { model.step(); });
+  const sums = new Map<string, { ms: number; n: number }>();
+  for (const k of info.kernels) {
+    const e = sums.get(k.name) ?? { ms: 0, n: 0 };
+    e.ms += typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0;
+    e.n++;
+    sums.set(k.name, e);
+  }
+  for (const [name, e] of sums) {
+    const b = best.get(name);
+    if (!b || e.ms < b.ms) best.set(name, e);
+  }
+}
+const rows = [...best].sort((a, b) => b[1].ms - a[1].ms);
+const total = rows.reduce((a, [, e]) => a + e.ms, 0);
+console.log(`L=${L} d=${d} T=${T} B=${B}: kernel ms (best of 4 steps per kernel), total ${total.toFixed(1)}`);
+for (const [name, e] of rows.slice(0, 20)) console.log(`${name.padEnd(36)} ${e.ms.toFixed(1).padStart(8)} ms ${String(e.n).padStart(5)} calls`);
+model.dispose();

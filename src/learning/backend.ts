@@ -1,0 +1,150 @@
+/**
+ * tfjs backend setup for src/learning: one call, `await initBackend()`, before any model code.
+ *
+ * What it fixes in @tensorflow/tfjs-core 4.22 (measured here, see issue #5):
+ * - tfjs-core registers no gradients and no chained ops (`t.add(u)`) from its main entry, and its
+ *   `dist/register_all_gradients.js` cannot be imported by Node. We register a vendored copy
+ *   (ops/tf_registrations.generated.ts) bound to the same tfjs-core instance.
+ * - The wasm backend has no `UnsortedSegmentSum` kernel, so `tf.gather`'s gradient (embeddings)
+ *   fails. We register one (a loop over the backend's heap, no copies).
+ * - The wasm binary is found in node_modules in Node; browsers call `setWasmBinaryLocation` with a
+ *   URL the page serves (or a map of binary names to URLs) before `initBackend`.
+ * - Causal attention, LayerNorm, GELU and bias gradients get fused AssemblyScript kernels that run
+ *   on tfjs' own heap (ops/attention_kernels.ts, ops/nn.ts, ops/tfjs_heap.ts).
+ * - SIMD is used whenever the runtime validates it (tfjs' own probe); threads stay off in Node
+ *   (tfjs 4.22's worker path does not resolve there).
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { registerGradientsAndChainedOps } from './ops/tf_registrations.generated.js';
+import { registerFusedAttentionKernels } from './ops/attention_kernels.js';
+import { registerNnKernels } from './ops/nn.js';
+import { preloadOnTfjsHeap } from './ops/tfjs_heap.js';
+import { wasmBase64 as attentionWasm } from '../kernels/generated/attention.js';
+import { wasmBase64 as nnWasm } from '../kernels/generated/nn.js';
+
+export type BackendName = 'wasm' | 'cpu';
+
+const isNode = typeof process !== 'undefined' && !!process.versions?.node;
+
+let registered = false;
+let wasmLocation: string | Record<string, string> | null = null;
+let wasmPathsSet = false;
+
+/**
+ * Where the browser finds tfjs' wasm binaries: a URL prefix ending in '/' holding
+ * tfjs-backend-wasm{,-simd,-threaded-simd}.wasm, or a map from those names to URLs.
+ * Call before `initBackend('wasm')`. Not needed in Node.
+ */
+export function setWasmBinaryLocation(prefixOrFileMap: string | Record<string, string>): void {
+  if (wasmPathsSet) throw new Error('setWasmBinaryLocation: the wasm backend is already initialised; call it before initBackend');
+  wasmLocation = prefixOrFileMap;
+}
+
+/** Registers gradients, chained ops and our extra kernels once per process (idempotent). */
+export function registerLearningOps(): void {
+  if (registered) return;
+  registered = true;
+  // Skip the vendored gradients when someone (e.g. the @tensorflow/tfjs umbrella) already did it.
+  if (tf.getGradient('BatchMatMul') == null) registerGradientsAndChainedOps(tf);
+  if (tf.getKernel('UnsortedSegmentSum', 'wasm') == null) {
+    tf.registerKernel({ kernelName: 'UnsortedSegmentSum', backendName: 'wasm', kernelFunc: unsortedSegmentSumWasm as unknown as tf.KernelFunc });
+  }
+  registerFusedAttentionKernels();
+  registerNnKernels();
+}
+
+async function nodeWasmPrefix(): Promise<string> {
+  const { createRequire } = await import('node:module');
+  const { dirname, sep } = await import('node:path');
+  const require = createRequire(import.meta.url);
+  // The package's main file lives in dist/, beside the .wasm binaries.
+  return dirname(require.resolve('@tensorflow/tfjs-backend-wasm')) + sep;
+}
+
+/**
+ * Makes `name` the active tfjs backend ('wasm' by default; 'cpu' for gradient checks and as the
+ * baseline) with gradients, chained ops and our kernels registered. Idempotent; returns the
+ * active backend's name.
+ */
+export async function initBackend(name: BackendName = 'wasm'): Promise<string> {
+  if (name !== 'wasm' && name !== 'cpu') throw new Error(`backend must be 'wasm' or 'cpu', got ${JSON.stringify(name)}`);
+  registerLearningOps();
+  if (tf.getBackend() === name) return name;
+  if (name === 'wasm' && !wasmPathsSet) {
+    const location = wasmLocation ?? (isNode ? await nodeWasmPrefix() : null);
+    if (location != null) setWasmPaths(location as string);
+    wasmPathsSet = true;
+  }
+  const ok = await tf.setBackend(name);
+  if (!ok) throw new Error(`tfjs backend ${name} failed to initialise`);
+  await tf.ready();
+  if (name === 'wasm') {
+    // Our kernels share tfjs' memory; compile and instantiate them now, asynchronously.
+    await preloadOnTfjsHeap(tf.backend() as unknown as WasmBackendInternals, { attention: attentionWasm, nn: nnWasm });
+  }
+  if (name === 'cpu') {
+    // Silence the one-time "install tfjs-node" banner the CPU backend prints in Node.
+    (tf.backend() as unknown as { firstUse?: boolean }).firstUse = false;
+  }
+  return tf.getBackend();
+}
+
+/** The tfjs wasm backend's internals we use (stable across 4.x; see tfjs-backend-wasm/src/backend_wasm.ts). */
+export interface WasmBackendInternals {
+  wasm: { HEAPU8: Uint8Array; HEAPF32: Float32Array; HEAP32: Int32Array };
+  dataIdMap: { get(dataId: object): { memoryOffset: number; shape: number[]; dtype: string } | undefined };
+  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
+}
+
+/** Float32 view of a tensor's data on the wasm heap (take it after the last allocation). */
+export function heapF32(backend: WasmBackendInternals, t: tf.TensorInfo): Float32Array {
+  const data = backend.dataIdMap.get(t.dataId);
+  if (!data) throw new Error('tensor data not found on the wasm backend');
+  const n = t.shape.reduce((a, b) => a * b, 1);
+  return new Float32Array(backend.wasm.HEAPU8.buffer, data.memoryOffset, n);
+}
+
+function heapI32(backend: WasmBackendInternals, t: tf.TensorInfo): Int32Array {
+  const data = backend.dataIdMap.get(t.dataId);
+  if (!data) throw new Error('tensor data not found on the wasm backend');
+  const n = t.shape.reduce((a, b) => a * b, 1);
+  return new Int32Array(backend.wasm.HEAPU8.buffer, data.memoryOffset, n);
+}
+
+/**
+ * UnsortedSegmentSum on wasm: out[s, ...] = sum of x[i, ...] over i with segmentIds[i] = s, where
+ * segmentIds has the leading dims of x. Ids outside [0, numSegments) are dropped, as in TensorFlow.
+ */
+function unsortedSegmentSumWasm(args: { inputs: { x: tf.TensorInfo; segmentIds: tf.TensorInfo }; backend: unknown; attrs: { numSegments: number } }): tf.TensorInfo {
+  const { x, segmentIds } = args.inputs;
+  const backend = args.backend as WasmBackendInternals;
+  const numSegments = args.attrs.numSegments;
+  if (x.dtype !== 'float32' && x.dtype !== 'int32') throw new Error(`UnsortedSegmentSum: x.dtype is ${x.dtype}, expected float32 or int32`);
+  const idsRank = segmentIds.shape.length;
+  for (let i = 0; i < idsRank; i++) {
+    if (segmentIds.shape[i] !== x.shape[i]) {
+      throw new Error(`UnsortedSegmentSum: segmentIds.shape [${segmentIds.shape}] is not a prefix of x.shape [${x.shape}]`);
+    }
+  }
+  const inner = x.shape.slice(idsRank);
+  const rowLen = inner.reduce((a, b) => a * b, 1);
+  const out = backend.makeOutput([numSegments, ...inner], x.dtype);
+  // Views after makeOutput (it may grow the heap and detach older views).
+  const ids = segmentIds.dtype === 'int32' ? heapI32(backend, segmentIds) : Int32Array.from(heapF32(backend, segmentIds));
+  if (x.dtype === 'int32') segmentSumLoop(heapI32(backend, x), ids, heapI32(backend, out), rowLen, numSegments);
+  else segmentSumLoop(heapF32(backend, x), ids, heapF32(backend, out), rowLen, numSegments);
+  return out;
+}
+
+function segmentSumLoop<A extends Float32Array | Int32Array>(xs: A, ids: Int32Array, os: A, rowLen: number, numSegments: number): void {
+  os.fill(0);
+  for (let i = 0; i < ids.length; i++) {
+    const s = ids[i];
+    if (s < 0 || s >= numSegments) continue;
+    const src = i * rowLen;
+    const dst = s * rowLen;
+    for (let j = 0; j < rowLen; j++) os[dst + j] += xs[src + j];
+  }
+}

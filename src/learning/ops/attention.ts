@@ -1,0 +1,79 @@
+/**
+ * Causal self-attention, softmax(q·kᵀ/√hs + causal mask)·v, on [B, H, T, hs] tensors.
+ *
+ * `causalSelfAttentionReference` is the plain tfjs-ops version (the reference every fast path is
+ * tested against). Its products go through `matmul`, whose gradient uses explicit transposes.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { matmul } from './linear.js';
+import { causalSelfAttentionFused, causalSelfAttentionPackedFused, fusedAttentionSupports } from './attention_kernels.js';
+
+export function checkAttentionShapes(q: tf.Tensor, k: tf.Tensor, v: tf.Tensor): [number, number, number, number] {
+  if (q.rank !== 4) throw new Error(`causalSelfAttention: q has rank ${q.rank}, expected 4 ([B, H, T, hs])`);
+  const s = q.shape.join(',');
+  if (k.shape.join(',') !== s) throw new Error(`causalSelfAttention: k.shape [${k.shape}] differs from q.shape [${q.shape}]`);
+  if (v.shape.join(',') !== s) throw new Error(`causalSelfAttention: v.shape [${v.shape}] differs from q.shape [${q.shape}]`);
+  for (const [n, t] of [['q', q], ['k', k], ['v', v]] as const) {
+    if (t.dtype !== 'float32') throw new Error(`causalSelfAttention: ${n}.dtype is ${t.dtype}, expected float32`);
+  }
+  return q.shape as [number, number, number, number];
+}
+
+/** Additive causal mask [T, T]: 0 on and below the diagonal, -1e9 above (so exp underflows to 0). */
+function causalMask(T: number): tf.Tensor2D {
+  const m = new Float32Array(T * T);
+  for (let i = 0; i < T; i++) for (let j = i + 1; j < T; j++) m[i * T + j] = -1e9;
+  return tf.tensor2d(m, [T, T]);
+}
+
+/** Plain-ops causal attention: q, k, v [B, H, T, hs] → [B, H, T, hs]. */
+export function causalSelfAttentionReference(q: tf.Tensor, k: tf.Tensor, v: tf.Tensor): tf.Tensor4D {
+  const [, , T, hs] = checkAttentionShapes(q, k, v);
+  return tf.tidy(() => {
+    const kT = tf.transpose(k, [0, 1, 3, 2]); // (B, H, hs, T)
+    const scores = tf.add(tf.mul(matmul(q, kT), 1 / Math.sqrt(hs)), causalMask(T)); // (B, H, T, T)
+    const att = tf.softmax(scores); // (B, H, T, T), rows sum to 1 over j <= i
+    return matmul(att, v) as tf.Tensor4D; // (B, H, T, hs)
+  });
+}
+
+/**
+ * Causal self-attention, q, k, v [B, H, T, hs] → [B, H, T, hs], differentiable in all three.
+ * On the wasm backend with hs % 4 = 0 it runs the fused AssemblyScript kernels
+ * (ops/attention_kernels.ts); otherwise the plain-ops reference.
+ */
+export function causalSelfAttention(q: tf.Tensor, k: tf.Tensor, v: tf.Tensor): tf.Tensor4D {
+  const shape = checkAttentionShapes(q, k, v);
+  if (tf.getBackend() === 'wasm' && fusedAttentionSupports(shape)) return causalSelfAttentionFused(q, k, v);
+  return causalSelfAttentionReference(q, k, v);
+}
+
+/** Plain-ops packed attention: qkv [B, T, 3d] → split, heads to [B, H, T, hs], attend, back to [B, T, d]. */
+export function causalSelfAttentionPackedReference(qkv: tf.Tensor, heads: number): tf.Tensor3D {
+  const [B, T, d] = checkPackedShape(qkv, heads);
+  return tf.tidy(() => {
+    const [q, k, v] = tf.split(qkv, 3, 2).map((t) => tf.transpose(tf.reshape(t, [B, T, heads, d / heads]), [0, 2, 1, 3])); // (B, H, T, hs)
+    return tf.reshape(tf.transpose(causalSelfAttentionReference(q, k, v), [0, 2, 1, 3]), [B, T, d]) as tf.Tensor3D; // (B, T, d)
+  });
+}
+
+function checkPackedShape(qkv: tf.Tensor, heads: number): [number, number, number] {
+  if (qkv.rank !== 3) throw new Error(`causalSelfAttentionPacked: qkv has rank ${qkv.rank}, expected 3 ([B, T, 3d])`);
+  if (qkv.dtype !== 'float32') throw new Error(`causalSelfAttentionPacked: qkv.dtype is ${qkv.dtype}, expected float32`);
+  const [B, T, d3] = qkv.shape;
+  if (!Number.isInteger(heads) || heads < 1) throw new Error(`causalSelfAttentionPacked: heads must be a positive integer, got ${heads}`);
+  if (d3 % (3 * heads) !== 0) throw new Error(`causalSelfAttentionPacked: qkv.shape[2] = ${d3} is not 3·heads·hs for heads = ${heads}`);
+  return [B, T, d3 / 3];
+}
+
+/**
+ * Causal self-attention from a packed projection qkv [B, T, 3d] (the output of one d → 3d linear
+ * layer: q, k, v side by side, heads contiguous within each) → [B, T, d], differentiable.
+ * On wasm with hs = d/heads a multiple of 4, one fused kernel reads q, k, v in place and writes
+ * the heads side by side: no split, no transposes, forward or backward.
+ */
+export function causalSelfAttentionPacked(qkv: tf.Tensor, heads: number): tf.Tensor3D {
+  const [, , d] = checkPackedShape(qkv, heads);
+  if (tf.getBackend() === 'wasm' && (d / heads) % 4 === 0) return causalSelfAttentionPackedFused(qkv, heads);
+  return causalSelfAttentionPackedReference(qkv, heads);
+}

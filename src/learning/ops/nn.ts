@@ -1,0 +1,158 @@
+/**
+ * LayerNorm and GELU with fused kernels on tfjs-wasm (assembly/nn, run on tfjs' heap), and the
+ * column sum used for bias gradients. Each op has a plain tfjs-ops reference, used on other
+ * backends and by the tests.
+ *
+ * Why: a plain LayerNorm is ~8 tfjs ops forward and ~20 backward, GELU ~7 and ~15, each a pass
+ * over memory plus engine overhead; `tf.sum(dy, 0)` transposes before reducing on wasm.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { wasmBase64 } from '../../kernels/generated/nn.js';
+import type { WasmBackendInternals } from '../backend.js';
+import { onTfjsHeap } from './tfjs_heap.js';
+import { customGrad } from './customgrad.js';
+
+interface NnExports {
+  geluForward(x: number, y: number, n: number): void;
+  geluBackward(x: number, dy: number, dx: number, n: number): void;
+  layerNormForward(x: number, g: number, b: number, y: number, stats: number, N: number, d: number, eps: number): void;
+  layerNormBackward(x: number, g: number, stats: number, dy: number, dx: number, dg: number, db: number, N: number, d: number): void;
+  columnSum(dy: number, out: number, N: number, d: number): void;
+}
+
+type KernelArgs = { inputs: Record<string, tf.TensorInfo>; backend: unknown; attrs?: Record<string, unknown> };
+
+function ptr(backend: WasmBackendInternals, t: tf.TensorInfo): number {
+  const data = backend.dataIdMap.get(t.dataId);
+  if (!data) throw new Error('nn kernel: tensor data not found on the wasm backend');
+  return data.memoryOffset;
+}
+
+const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
+
+function nn(backend: WasmBackendInternals): NnExports {
+  return onTfjsHeap<NnExports>(backend, 'nn', wasmBase64).exports;
+}
+
+const KERNELS: Record<string, (args: KernelArgs) => tf.TensorInfo | tf.TensorInfo[]> = {
+  TestbedsGelu({ inputs: { x }, backend }) {
+    const be = backend as WasmBackendInternals;
+    const y = be.makeOutput(x.shape, 'float32');
+    nn(be).geluForward(ptr(be, x), ptr(be, y), size(x.shape));
+    return y;
+  },
+  TestbedsGeluGrad({ inputs: { x, dy }, backend }) {
+    const be = backend as WasmBackendInternals;
+    const dx = be.makeOutput(x.shape, 'float32');
+    nn(be).geluBackward(ptr(be, x), ptr(be, dy), ptr(be, dx), size(x.shape));
+    return dx;
+  },
+  TestbedsLayerNorm({ inputs: { x, g, b }, backend, attrs }) {
+    const be = backend as WasmBackendInternals;
+    const d = x.shape[x.shape.length - 1];
+    const N = size(x.shape) / d;
+    const y = be.makeOutput(x.shape, 'float32');
+    const stats = be.makeOutput([N, 2], 'float32');
+    nn(be).layerNormForward(ptr(be, x), ptr(be, g), ptr(be, b), ptr(be, y), ptr(be, stats), N, d, attrs!.eps as number);
+    return [y, stats];
+  },
+  TestbedsLayerNormGrad({ inputs: { x, g, stats, dy }, backend }) {
+    const be = backend as WasmBackendInternals;
+    const d = x.shape[x.shape.length - 1];
+    const N = size(x.shape) / d;
+    const dx = be.makeOutput(x.shape, 'float32');
+    const dg = be.makeOutput([d], 'float32');
+    const db = be.makeOutput([d], 'float32');
+    nn(be).layerNormBackward(ptr(be, x), ptr(be, g), ptr(be, stats), ptr(be, dy), ptr(be, dx), ptr(be, dg), ptr(be, db), N, d);
+    return [dx, dg, db];
+  },
+  TestbedsColumnSum({ inputs: { x }, backend }) {
+    const be = backend as WasmBackendInternals;
+    const d = x.shape[x.shape.length - 1];
+    const out = be.makeOutput([d], 'float32');
+    nn(be).columnSum(ptr(be, x), ptr(be, out), size(x.shape) / d, d);
+    return out;
+  },
+};
+
+let registered = false;
+
+/** Registers the nn kernels for the 'wasm' backend (idempotent; initBackend calls it). */
+export function registerNnKernels(): void {
+  if (registered) return;
+  registered = true;
+  for (const [kernelName, f] of Object.entries(KERNELS)) {
+    if (tf.getKernel(kernelName, 'wasm') == null) tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc: f as unknown as tf.KernelFunc });
+  }
+}
+
+function run(name: string, inputs: Record<string, tf.Tensor>, attrs: Record<string, unknown> = {}): tf.Tensor[] {
+  const out = tf.engine().runKernel(name, inputs as unknown as tf.NamedTensorMap, attrs as tf.NamedAttrMap) as unknown as tf.Tensor | tf.Tensor[];
+  return Array.isArray(out) ? out : [out];
+}
+
+const onWasm = () => tf.getBackend() === 'wasm';
+
+// ---- GELU ---------------------------------------------------------------------------------
+
+/** Plain-ops GELU, tanh form (GPT-2; PyTorch's gelu(approximate='tanh')). */
+export function geluReference(x: tf.Tensor): tf.Tensor {
+  return tf.tidy(() => {
+    const inner = tf.mul(tf.add(x, tf.mul(tf.mul(tf.mul(x, x), x), 0.044715)), Math.sqrt(2 / Math.PI));
+    return tf.mul(tf.mul(x, 0.5), tf.add(tf.tanh(inner), 1));
+  });
+}
+
+const geluFused = customGrad((x: tf.Tensor, save: tf.GradSaveFunc) => {
+  save([x]);
+  return {
+    value: run('TestbedsGelu', { x })[0],
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => run('TestbedsGeluGrad', { x: saved[0], dy }),
+  };
+});
+
+/** GELU (tanh form), any float32 shape; fused kernels on wasm. */
+export function gelu(x: tf.Tensor): tf.Tensor {
+  if (x.dtype !== 'float32') throw new Error(`gelu: x.dtype is ${x.dtype}, expected float32`);
+  return onWasm() ? geluFused(x) : geluReference(x);
+}
+
+// ---- LayerNorm ----------------------------------------------------------------------------
+
+/** Plain-ops LayerNorm over the last axis: (x − mean)/sqrt(var + eps)·g + b. */
+export function layerNormReference(x: tf.Tensor, g: tf.Tensor, b: tf.Tensor, eps = 1e-5): tf.Tensor {
+  return tf.tidy(() => {
+    const { mean, variance } = tf.moments(x, -1, true);
+    return tf.add(tf.mul(tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, eps))), g), b);
+  });
+}
+
+const layerNormFused = (eps: number) => customGrad((x: tf.Tensor, g: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => {
+  const [y, stats] = run('TestbedsLayerNorm', { x, g, b }, { eps });
+  save([x, g, stats]);
+  return {
+    value: y,
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => run('TestbedsLayerNormGrad', { x: saved[0], g: saved[1], stats: saved[2], dy }),
+  };
+});
+const layerNormByEps = new Map<number, ReturnType<typeof layerNormFused>>();
+
+/** LayerNorm over the last axis of x [..., d] with gain g [d] and bias b [d]; fused on wasm when d % 4 = 0. */
+export function layerNorm(x: tf.Tensor, g: tf.Tensor, b: tf.Tensor, eps = 1e-5): tf.Tensor {
+  const d = x.shape[x.rank - 1];
+  if (g.rank !== 1 || g.shape[0] !== d) throw new Error(`layerNorm: g.shape [${g.shape}], expected [${d}]`);
+  if (b.rank !== 1 || b.shape[0] !== d) throw new Error(`layerNorm: b.shape [${b.shape}], expected [${d}]`);
+  if (!(eps > 0)) throw new Error(`layerNorm: eps must be > 0, got ${eps}`);
+  if (!onWasm() || d % 4 !== 0 || x.dtype !== 'float32') return layerNormReference(x, g, b, eps);
+  let f = layerNormByEps.get(eps);
+  if (!f) layerNormByEps.set(eps, (f = layerNormFused(eps)));
+  return f(x, g, b);
+}
+
+// ---- column sum ---------------------------------------------------------------------------
+
+/** Σ over all leading axes of x [..., d] → [d] (a dense layer's bias gradient). */
+export function columnSum(x: tf.Tensor): tf.Tensor {
+  if (onWasm() && x.dtype === 'float32') return run('TestbedsColumnSum', { x })[0];
+  return tf.sum(tf.reshape(x, [-1, x.shape[x.rank - 1]]), 0);
+}

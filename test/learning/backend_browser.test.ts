@@ -1,0 +1,94 @@
+/**
+ * initBackend and the fused kernels in a browser: src/learning backend + ops bundled by esbuild,
+ * run on the main thread of headless Debian Chromium (where synchronous wasm compiles over 4 KB
+ * are refused, so the async preload in initBackend matters). The fused attention, LayerNorm and
+ * GELU forward and gradients must equal the same computation in Node. Skipped, saying so, where
+ * /usr/bin/chromium is absent.
+ */
+import { createServer, type Server } from 'node:http';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve, dirname } from 'node:path';
+import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs-core';
+import { initBackend } from '../../src/learning/backend.js';
+import { causalSelfAttentionPacked, layerNorm, gelu } from '../../src/learning/ops/index.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const ROOT = resolve(import.meta.dirname, '../..');
+const hasChromium = existsSync(CHROMIUM);
+if (!hasChromium) console.warn(`test/learning/backend_browser: skipped — ${CHROMIUM} not found`);
+
+/** The computation, identical in the page and in Node: returns [y, dqkv, dg] as plain arrays. */
+const PROBE = `
+  const qkvData = Float32Array.from({ length: 2 * 7 * 48 }, (_, i) => Math.sin(i * 0.37));
+  const g = tf.tensor1d(Float32Array.from({ length: 16 }, (_, i) => 1 + 0.1 * i));
+  const b = tf.zeros([16]);
+  const qkv = tf.tensor3d(qkvData, [2, 7, 48]);
+  const f = (x, gg) => gelu(layerNorm(causalSelfAttentionPacked(x, 2), gg, b));
+  const w = tf.cos(tf.range(0, 2 * 7 * 16).reshape([2, 7, 16]));
+  const [dqkv, dg] = tf.grads((x, gg) => tf.sum(tf.mul(f(x, gg), w)))([qkv, g]);
+  return [Array.from(f(qkv, g).dataSync()), Array.from(dqkv.dataSync()), Array.from(dg.dataSync())];
+`;
+
+describe.skipIf(!hasChromium)('initBackend and fused kernels in headless Chromium (main thread)', () => {
+  let server: Server;
+  let bundle: string;
+
+  beforeAll(async () => {
+    const { build } = await import('esbuild');
+    const entry = `
+      import * as tf from '@tensorflow/tfjs-core';
+      import { initBackend, setWasmBinaryLocation } from './src/learning/backend.ts';
+      import { causalSelfAttentionPacked, layerNorm, gelu } from './src/learning/ops/index.ts';
+      window.probe = async () => {
+        setWasmBinaryLocation('/wasm/');
+        const backend = await initBackend('wasm');
+        const out = tf.tidy(() => { ${PROBE} });
+        return { backend, out };
+      };`;
+    const r = await build({ stdin: { contents: entry, resolveDir: ROOT, loader: 'ts' }, bundle: true, format: 'esm', platform: 'browser', target: 'es2022', external: ['node:*'], write: false, logLevel: 'error' });
+    bundle = r.outputFiles[0].text;
+    const wasmDir = dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm'));
+    const page = `<!doctype html><meta charset="utf-8"><script type="module" src="/probe.js"></script>`;
+    server = createServer((req, res) => {
+      const path = new URL(req.url ?? '/', 'http://x').pathname;
+      if (path === '/') return void res.writeHead(200, { 'content-type': 'text/html' }).end(page);
+      if (path === '/probe.js') return void res.writeHead(200, { 'content-type': 'text/javascript' }).end(bundle);
+      const m = /^\/wasm\/([\w.-]+\.wasm)$/.exec(path);
+      if (m && existsSync(join(wasmDir, m[1]))) return void res.writeHead(200, { 'content-type': 'application/wasm' }).end(readFileSync(join(wasmDir, m[1])));
+      res.writeHead(404).end('not found');
+    });
+    await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+  });
+
+  afterAll(async () => {
+    await new Promise((ok) => (server ? server.close(ok) : ok(undefined)));
+  });
+
+  it('runs packed attention + LayerNorm + GELU forward and gradients on wasm, equal to Node', async () => {
+    const { chromium } = await import('playwright-core');
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+    try {
+      const page = await browser.newPage();
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      const { port } = server.address() as AddressInfo;
+      await page.goto(`http://127.0.0.1:${port}/`);
+      await page.waitForFunction(() => typeof (window as unknown as { probe?: unknown }).probe === 'function');
+      const got = await page.evaluate(() => (window as unknown as { probe: () => Promise<{ backend: string; out: number[][] }> }).probe());
+      expect(errors).toEqual([]);
+      expect(got.backend).toBe('wasm');
+      await initBackend('wasm');
+      // eslint-disable-next-line @typescript-eslint/no-implied-eval
+      const node = tf.tidy(() => new Function('tf', 'causalSelfAttentionPacked', 'layerNorm', 'gelu', PROBE)(tf, causalSelfAttentionPacked, layerNorm, gelu)) as number[][];
+      expect(got.out.map((a) => a.length)).toEqual(node.map((a) => a.length));
+      for (let k = 0; k < node.length; k++) {
+        for (let i = 0; i < node[k].length; i++) expect(Math.abs(got.out[k][i] - node[k][i])).toBeLessThan(1e-5);
+      }
+    } finally {
+      await browser.close();
+    }
+  });
+});
