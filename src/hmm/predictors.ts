@@ -23,6 +23,19 @@ export interface Joint {
   readonly samples?: number;
 }
 
+/**
+ * Largest joint table (entries × hidden states while computing it) we build: 2^26 doubles is
+ * 512 MiB. Without this check a large d fails deep inside as "Invalid typed array length".
+ */
+export const MAX_JOINT_ENTRIES = 2 ** 26;
+
+/** Throws a clear error when the joint law of m positions over d symbols (k hidden states) is too large. */
+export function checkJointSize(d: number, m: number, k = 1): void {
+  if (Math.pow(d, m) * k > MAX_JOINT_ENTRIES) {
+    throw new HMMError(`joint of ${m} positions over d = ${d} is too large (${d}^${m}${k > 1 ? ` × k = ${k}` : ''} entries, max 2^26)`);
+  }
+}
+
 /** Checks 1-based integer positions and returns them sorted without repeats. */
 export function distinctPositions(positions: readonly number[]): number[] {
   if (positions.length === 0) throw new HMMError('positions is empty');
@@ -39,7 +52,7 @@ export function distinctPositions(positions: readonly number[]): number[] {
 export function exactJoint(hmm: HMM, positions: readonly number[]): Joint {
   const ps = distinctPositions(positions);
   const { k, d, emission } = hmm;
-  if (Math.pow(d, ps.length) * k > 1 << 26) throw new HMMError(`joint of ${ps.length} positions over d = ${d} is too large (${d}^${ps.length} entries)`);
+  checkJointSize(d, ps.length, k);
   let alpha: Float64Array = Float64Array.from(hiddenMarginal(hmm, ps[0])); // (1, k)
   let rows = 1;
   for (let r = 0; r < ps.length; r++) {

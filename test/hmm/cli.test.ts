@@ -141,6 +141,9 @@ describe('testbeds hmm', () => {
     expect(known.errors.transition).toBeLessThan(0.05);
     expect(known.errors.emission).toBeLessThan(0.05);
     expect((await run('recover', '--data', f)).stderr).toMatch(/--data needs --k/);
+    const huge = await run('recover', '--data', f, '--k', '3', '--d', '3000');
+    expect(huge.code).toBe(2);
+    expect(huge.stderr).toMatch(/over d = 3000 is too large/);
   });
 
   it('experiment writes JSON, markdown and SVG to --out (small sizes)', async () => {

@@ -180,9 +180,17 @@ describe('data', () => {
     const at = (a: number, b: number, c: number) => j.probs[(a * 3 + b) * 3 + c];
     expect([at(0, 1, 2), at(1, 2, 0), at(1, 1, 1)]).toEqual([1 / 3, 1 / 3, 1 / 3]);
     expect(j.probs.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 15);
-    expect(() => tripleJointFromSequences([[0, 1, 5]], 3)).toThrow(/out of range for d = 3/);
+    expect(() => tripleJointFromSequences([[0, 1, 5]], 3)).toThrow(/sequence 0, position 2: observation 5 is out of range for d = 3/);
     expect(() => tripleJointFromSequences([[0, -1, 1]])).toThrow(/sequence 0, position 1/);
     expect(() => tripleJointFromSequences([[0, 1]])).toThrow(/shorter than 3/);
+  });
+
+  it('refuses a d whose d×d×d table cannot be held, with a clear error (not "Invalid typed array length")', () => {
+    expect(() => tripleJointFromSequences([[0, 1, 2]], 3000)).toThrow(/joint of 3 positions over d = 3000 is too large/);
+    expect(() => tripleJointFromSequences([[0, 1, 2000]])).toThrow(/over d = 2001 is too large/);
+    expect(() => tripleJointFromSequences([[0, 1, 2]], 0)).toThrow(/d must be a positive integer, got 0/);
+    const wide = createHmm({ transition: [[1]], emission: [new Array(2000).fill(1 / 2000)] });
+    expect(() => sampleCounts(wide, [1, 2, 3], 10, 1, undefined, 'chain')).toThrow(/over d = 2000 is too large/);
   });
 });
 
