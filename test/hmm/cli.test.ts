@@ -72,6 +72,17 @@ describe('testbeds hmm', () => {
     expect(r.stdout).toBe('');
     expect((await run('recover', '--hmm', join(dir, 'missing.json'))).code).toBe(2);
     expect((await run('recover', '--hmm', hmmFile, '--source', 'magic')).stderr).toMatch(/--source: expected one of exact\|samples/);
+    // Output problems are found before any work, in one line naming the path.
+    const noDir = await run('recover', '--hmm', hmmFile, '--out', join(dir, 'no-such-dir', 'r.json'));
+    expect(noDir.code).toBe(2);
+    expect(noDir.stderr).toMatch(/--out .*r\.json: directory ".*no-such-dir" does not exist/);
+    expect(noDir.stdout).toBe('');
+    writeFileSync(join(dir, 'taken.json'), '{}');
+    const taken = await run('counterexample', '--hmm', hmmFile, '--out', join(dir, 'taken.json'));
+    expect(taken.code).toBe(2);
+    expect(taken.stderr).toMatch(/taken\.json exists; pass --force/);
+    expect((await run('sample', '--hmm', hmmFile, '--length', '5', '--states', join(dir, 'nope', 's.txt'))).stderr).toMatch(/--states .*s\.txt: directory/);
+    expect((await run('experiment', '--hmm', hmmFile, '--sizes', '100', '--reps', '1', '--out', join(dir, 'taken.json', 'sub'))).stderr).toMatch(/--out .*sub: cannot create the directory/);
     expect((await run('frobnicate')).code).toBe(2);
     expect((await run()).code).toBe(2);
   });

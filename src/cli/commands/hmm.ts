@@ -4,7 +4,7 @@
  * overwrites an existing output without --force; --json prints one object on stdout.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { extname, join } from 'node:path';
+import { dirname, extname, join } from 'node:path';
 import { CliError, flag, int, num, oneOf, parse, str, type OptionSpec } from '../args.js';
 import type { Command } from '../command.js';
 import {
@@ -86,9 +86,24 @@ function loadHmm(spec: string | undefined, forRecovery = false): HMM {
   return parseHmm(readFileSync(spec, 'utf8'), spec, { forRecovery });
 }
 
+/**
+ * Refuses an output path before any work is done: an existing file without --force, or a
+ * directory that does not exist (so a long run does not end in a raw ENOENT).
+ */
+function checkOutput(option: string, path: string | undefined, force: boolean): void {
+  if (path === undefined) return;
+  if (existsSync(path) && !force) throw new CliError(`${path} exists; pass --force to overwrite it`);
+  const dir = dirname(path);
+  if (!existsSync(dir)) throw new CliError(`${option} ${path}: directory "${dir}" does not exist`);
+}
+
 function writeNew(path: string, data: string | Uint8Array, force: boolean): void {
   if (existsSync(path) && !force) throw new CliError(`${path} exists; pass --force to overwrite it`);
-  writeFileSync(path, data);
+  try {
+    writeFileSync(path, data);
+  } catch (e) {
+    throw new CliError(`${path}: cannot write (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
 }
 
 const round = (x: number, digits = 12) => Number(x.toPrecision(digits));
@@ -126,6 +141,7 @@ async function random(argv: string[]): Promise<number> {
   const k = int(p, 'k', undefined, 1, 64);
   const d = int(p, 'd', undefined, 1, 65536);
   if (k === undefined || d === undefined) throw new CliError('--k and --d are required');
+  checkOutput('--out', str(p, 'out'), flag(p, 'force'));
   const hmm = randomHmm(k, d, { seed: seedOf(p), stickiness: num(p, 'stickiness', 0, 0), initial: oneOf(p, 'initial', ['stationary', 'random'] as const, 'stationary') });
   const text = JSON.stringify(hmmToJSON(hmm)) + '\n';
   const out = str(p, 'out');
@@ -160,7 +176,8 @@ async function sample(argv: string[]): Promise<number> {
   const count = int(p, 'count', 1, 1, 2 ** 28)!;
   const out = str(p, 'out'), statesPath = str(p, 'states');
   const force = flag(p, 'force');
-  for (const f of [out, statesPath]) if (f && existsSync(f) && !force) throw new CliError(`${f} exists; pass --force to overwrite it`);
+  checkOutput('--out', out, force);
+  checkOutput('--states', statesPath, force);
   const seq = sampleSequences(hmm, length, count, seedOf(p));
   const data = encodeSequences(seq.observations, length, count, hmm.d, out);
   if (out) writeNew(out, data, force);
@@ -259,6 +276,7 @@ async function recover(argv: string[]): Promise<number> {
   const restarts = int(p, 'restarts', 1, 1, 1000)!;
   const maxIter = int(p, 'max-iter', 1000, 1, 1e6)!;
   const cpOptions = { init, restarts, maxIter, linesearch: true, tol: 1e-14, seed: seedOf(p) };
+  checkOutput('--out', str(p, 'out'), flag(p, 'force'));
   const prog = progressReporter();
   const t0 = performance.now();
   let rec: Recovery;
@@ -308,6 +326,7 @@ async function recover(argv: string[]): Promise<number> {
 async function counterexample(argv: string[]): Promise<number> {
   const p = parse(argv, { ...COMMON, 'keep-initial': { type: 'boolean' } }, false);
   const hmm = loadHmm(str(p, 'hmm'));
+  checkOutput('--out', str(p, 'out'), flag(p, 'force'));
   const r = findPairwiseTwin(hmm, { seed: seedOf(p), keepInitial: flag(p, 'keep-initial') });
   const out = str(p, 'out');
   if (out && r.twin) writeNew(out, JSON.stringify(hmmToJSON(r.twin, true)) + '\n', flag(p, 'force'));
@@ -362,6 +381,14 @@ async function experiment(argv: string[]): Promise<number> {
   const force = flag(p, 'force');
   const files = outDir ? ['hmm-experiment.json', 'hmm-experiment.md', 'hmm-experiment.svg'].map((f) => join(outDir, f)) : [];
   for (const f of files) if (existsSync(f) && !force) throw new CliError(`${f} exists; pass --force to overwrite it`);
+  if (outDir) {
+    // Before the run, so a bad --out fails in a second, not after the experiment.
+    try {
+      mkdirSync(outDir, { recursive: true });
+    } catch (e) {
+      throw new CliError(`--out ${outDir}: cannot create the directory (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    }
+  }
   const prog = progressReporter();
   const r = runExperiment({
     hmm,
@@ -377,7 +404,6 @@ async function experiment(argv: string[]): Promise<number> {
   prog.done();
   const md = experimentMarkdown(r);
   if (outDir) {
-    mkdirSync(outDir, { recursive: true });
     writeNew(files[0], JSON.stringify(r, null, 1) + '\n', force);
     writeNew(files[1], md, force);
     writeNew(files[2], experimentSvg(r), force);
