@@ -152,6 +152,19 @@ describe('testbeds hmm', () => {
     expect(known.errors.transition).toBeLessThan(0.05);
     expect(known.errors.emission).toBeLessThan(0.05);
     expect((await run('recover', '--data', f)).stderr).toMatch(/--data needs --k/);
+    // Binary files written by sample --count hold the sequences back to back: --length splits them,
+    // so no window straddles two sequences (same windows as the .txt file of the same samples).
+    const many = join(dir, 'many.u16'), manyTxt = join(dir, 'many.txt');
+    await run('sample', '--hmm', hmmFile, '--length', '1000', '--count', '20', '--seed', '7', '--out', many);
+    await run('sample', '--hmm', hmmFile, '--length', '1000', '--count', '20', '--seed', '7', '--out', manyTxt);
+    const split = JSON.parse((await run('recover', '--data', many, '--k', '3', '--length', '1000', '--json')).stdout);
+    const text = JSON.parse((await run('recover', '--data', manyTxt, '--k', '3', '--json')).stdout);
+    expect(split.windows).toBe(20 * 998);
+    expect(text.windows).toBe(20 * 998);
+    expect(split.emission).toEqual(text.emission);
+    expect(JSON.parse((await run('recover', '--data', many, '--k', '3', '--json')).stdout).windows).toBe(20 * 1000 - 2);
+    expect((await run('recover', '--data', many, '--k', '3', '--length', '999')).stderr).toMatch(/--length 999: .* 20000 observations, not a multiple of 999/);
+    expect((await run('recover', '--data', manyTxt, '--k', '3', '--length', '1000')).stderr).toMatch(/--length applies to binary data files/);
     const huge = await run('recover', '--data', f, '--k', '3', '--d', '3000');
     expect(huge.code).toBe(2);
     expect(huge.stderr).toMatch(/over d = 3000 is too large/);

@@ -52,9 +52,10 @@ HMM) or random:K,D[,SEED] (Dirichlet(1) rows, stationary start).
                   [--init jennrich|svd|random] [--restarts R] [--max-iter M] [--out FILE] [--json]
                   builds W = Σ e_x1 ⊗ E[x2 ⊗ x3 | x1], decomposes it with CP rank k and reads off
                   (T, O); errors are max|Δ| against H after matching hidden states
-                  --data FILE --k K [--d D] [--hmm H]: W from every window of 3 consecutive
-                  observations in FILE (a sequences file as written by sample; assumes a
-                  stationary HMM); errors only when --hmm gives the truth
+                  --data FILE --k K [--d D] [--length L] [--hmm H]: W from every window of 3
+                  consecutive observations in FILE (a sequences file as written by sample; assumes
+                  a stationary HMM); a binary FILE is one sequence unless --length L splits it
+                  (as sample --count writes them); errors only when --hmm gives the truth
   counterexample  --hmm H [--keep-initial] [--seed S] [--out FILE] [--json]
                   a different valid HMM with the same pairwise predictors among positions 1, 2, 3
                   (exit 1 and says why when there is none); shows the triplet predictors differ.
@@ -244,10 +245,16 @@ async function predictors(argv: string[]): Promise<number> {
   return 0;
 }
 
-function decodeSequences(path: string): number[][] | Uint8Array[] | Uint16Array[] {
+/**
+ * The sequences of a data file. `.txt`: one sequence per line. Binary files (uint8, or uint16 for
+ * .u16) carry no line breaks, so `sample --count M` writes its M sequences back to back: `length`
+ * splits them again; without it the file is one sequence and windows would straddle the joins.
+ */
+function decodeSequences(path: string, length?: number): number[][] | Uint8Array[] | Uint16Array[] {
   if (!existsSync(path)) throw new CliError(`--data: no such file "${path}"`);
   const ext = extname(path);
   if (ext === '.txt') {
+    if (length !== undefined) throw new CliError(`--length applies to binary data files; ${path} is text, one sequence per line`);
     return readFileSync(path, 'utf8').split('\n').filter((l) => l.trim() !== '').map((l, i) =>
       l.trim().split(/\s+/).map((w, t) => {
         const x = Number(w);
@@ -257,21 +264,27 @@ function decodeSequences(path: string): number[][] | Uint8Array[] | Uint16Array[
     );
   }
   const buf = readFileSync(path);
+  let all: Uint8Array | Uint16Array;
   if (ext === '.u16') {
     if (buf.length % 2) throw new CliError(`${path}: odd number of bytes for uint16 data`);
-    return [new Uint16Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.length))];
-  }
-  return [new Uint8Array(buf)];
+    all = new Uint16Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.length));
+  } else all = new Uint8Array(buf);
+  if (length === undefined) return [all] as Uint8Array[] | Uint16Array[];
+  if (all.length % length) throw new CliError(`--length ${length}: ${path} holds ${all.length} observations, not a multiple of ${length}`);
+  const seqs = [];
+  for (let s = 0; s < all.length; s += length) seqs.push(all.subarray(s, s + length));
+  return seqs as Uint8Array[] | Uint16Array[];
 }
 
 async function recover(argv: string[]): Promise<number> {
-  const p = parse(argv, { ...COMMON, source: { type: 'string' }, samples: { type: 'string' }, init: { type: 'string' }, restarts: { type: 'string' }, 'max-iter': { type: 'string' }, data: { type: 'string' }, k: { type: 'string' }, d: { type: 'string' } }, false);
+  const p = parse(argv, { ...COMMON, source: { type: 'string' }, samples: { type: 'string' }, init: { type: 'string' }, restarts: { type: 'string' }, 'max-iter': { type: 'string' }, data: { type: 'string' }, k: { type: 'string' }, d: { type: 'string' }, length: { type: 'string' } }, false);
   const dataPath = str(p, 'data');
   const hmm = dataPath && str(p, 'hmm') === undefined ? undefined : loadHmm(str(p, 'hmm'), true);
   const source = dataPath ? 'data' : oneOf(p, 'source', ['exact', 'samples'] as const, 'exact');
   if (dataPath && str(p, 'source') !== undefined) throw new CliError('--data and --source are exclusive (--data: estimate W from the sequences in the file)');
   const samples = int(p, 'samples', 1e6, 1, 1e10)!;
   if (source !== 'samples' && str(p, 'samples') !== undefined) throw new CliError('--samples needs --source samples');
+  if (!dataPath && str(p, 'length') !== undefined) throw new CliError('--length needs --data (it splits a binary data file into sequences)');
   const init = oneOf(p, 'init', ['jennrich', 'svd', 'random'] as const, 'jennrich');
   const restarts = int(p, 'restarts', 1, 1, 1000)!;
   const maxIter = int(p, 'max-iter', 1000, 1, 1e6)!;
@@ -286,7 +299,7 @@ async function recover(argv: string[]): Promise<number> {
     if (k === undefined) throw new CliError('--data needs --k (the number of hidden states), or --hmm for the true HMM');
     if (hmm && str(p, 'k') !== undefined && int(p, 'k', undefined, 1, 1000) !== hmm.k) throw new CliError(`--k ${str(p, 'k')} disagrees with --hmm (k = ${hmm.k})`);
     const d = hmm?.d ?? int(p, 'd', undefined, 1, 4096);
-    const joint = tripleJointFromSequences(decodeSequences(dataPath), d);
+    const joint = tripleJointFromSequences(decodeSequences(dataPath, int(p, 'length', undefined, 3, 2 ** 31)), d);
     windows = joint.samples;
     if (joint.d < k) throw new CliError(`recovery needs d ≥ k, but the data have d = ${joint.d} symbols and k = ${k} (pass --d if some symbols never occur)`);
     rec = recoverFromTensor(tripletTensor(joint), k, { truth: hmm, cp: cpOptions });
