@@ -92,17 +92,21 @@ function propagate(alpha: Float64Array, rows: number, hmm: HMM, gap: number): Fl
   return a;
 }
 
-/** The joint restricted (marginalised) to a subset of its positions. */
-export function marginalJoint(joint: Joint, keep: readonly number[]): Joint {
-  const ks = distinctPositions(keep);
-  const where = ks.map((p) => {
-    const r = joint.positions.indexOf(p);
-    if (r < 0) throw new HMMError(`position ${p} is not among the joint's positions [${joint.positions.join(', ')}]`);
-    return r;
-  });
+/** Where position p sits among the joint's positions (its digit in the flat index). */
+function slotOf(joint: Joint, p: number): number {
+  const r = joint.positions.indexOf(p);
+  if (r < 0) throw new HMMError(`position ${p} is not among the joint's positions [${joint.positions.join(', ')}]`);
+  return r;
+}
+
+/**
+ * Sums the joint's probabilities into a table indexed by the digits `slots` (in that order; a slot
+ * may repeat, which puts the mass on a diagonal): out[Σ_s x_{slots[s]} d^(n-1-s)] += probs[x].
+ */
+function regroup(joint: Joint, slots: readonly number[]): Float64Array {
   const { d } = joint;
   const m = joint.positions.length;
-  const out = new Float64Array(Math.pow(d, ks.length));
+  const out = new Float64Array(Math.pow(d, slots.length));
   const digits = new Array<number>(m).fill(0);
   for (let idx = 0; idx < joint.probs.length; idx++) {
     let rest = idx;
@@ -111,10 +115,16 @@ export function marginalJoint(joint: Joint, keep: readonly number[]): Joint {
       rest = Math.floor(rest / d);
     }
     let o = 0;
-    for (const r of where) o = o * d + digits[r];
+    for (const r of slots) o = o * d + digits[r];
     out[o] += joint.probs[idx];
   }
-  return { positions: ks, d, probs: out, samples: joint.samples };
+  return out;
+}
+
+/** The joint restricted (marginalised) to a subset of its positions. */
+export function marginalJoint(joint: Joint, keep: readonly number[]): Joint {
+  const ks = distinctPositions(keep);
+  return { positions: ks, d: joint.d, probs: regroup(joint, ks.map((p) => slotOf(joint, p))), samples: joint.samples };
 }
 
 /**
@@ -124,23 +134,11 @@ export function marginalJoint(joint: Joint, keep: readonly number[]): Joint {
  */
 export function conditionalMoment(joint: Joint, given: number, targets: readonly number[]): Float64Array {
   const order = [given, ...targets];
-  const sub = marginalJoint(joint, order);
+  distinctPositions(order); // validates the positions
   const { d } = joint;
-  const m = sub.positions.length;
-  const slot = order.map((p) => sub.positions.indexOf(p));
-  const size = Math.pow(d, order.length);
-  const out = new Float64Array(size);
-  const digits = new Array<number>(m).fill(0);
-  for (let idx = 0; idx < sub.probs.length; idx++) {
-    let rest = idx;
-    for (let r = m - 1; r >= 0; r--) {
-      digits[r] = rest % d;
-      rest = Math.floor(rest / d);
-    }
-    let o = 0;
-    for (const s of slot) o = o * d + digits[s];
-    out[o] += sub.probs[idx];
-  }
+  // One pass over the joint, straight into the (given, targets...) layout.
+  const out = regroup(joint, order.map((p) => slotOf(joint, p)));
+  const size = out.length;
   const block = size / d;
   for (let a = 0; a < d; a++) {
     let s = 0;
