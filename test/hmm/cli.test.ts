@@ -128,6 +128,19 @@ describe('testbeds hmm', () => {
     expect(lines).toHaveLength(4);
     for (const l of lines) expect(l.split(' ').map(Number).every((x) => Number.isInteger(x) && x >= 0 && x < 6)).toBe(true);
     expect((await run('sample', '--hmm', hmmFile, '--length', '12', '--count', '4', '--seed', '1', '--out', bin)).code).toBe(0);
+    // The extension picks the format as everywhere else in testbeds (sequenceFormat: case-insensitive).
+    const upper = join(dir, 'S.TXT');
+    expect((await run('sample', '--hmm', hmmFile, '--length', '12', '--count', '4', '--seed', '1', '--out', upper)).code).toBe(0);
+    expect(readFileSync(upper, 'utf8')).toBe(readFileSync(txt, 'utf8'));
+    // Symbols that do not fit the format are refused before anything is written.
+    const wide = join(dir, 'wide.json');
+    writeFileSync(wide, JSON.stringify({ transition: [[1]], emission: [Array.from({ length: 300 }, () => 1 / 300)] }));
+    const obs = join(dir, 'wide-ok.txt'), st = join(dir, 'wide.bin');
+    const w1 = await run('sample', '--hmm', wide, '--length', '5', '--out', join(dir, 'wide-obs.bin'));
+    expect(w1.code).toBe(2);
+    expect(w1.stderr).toMatch(/wide-obs\.bin: d = 300 observation symbols do not fit one byte; use \.u16 or \.txt/);
+    expect(existsSync(join(dir, 'wide-obs.bin'))).toBe(false);
+    expect((await run('sample', '--hmm', wide, '--length', '5', '--out', obs, '--states', st)).code).toBe(0); // k = 1 fits
     expect(Array.from(readFileSync(bin)).join(' ')).toBe(lines.join(' '));
     const p = await run('predictors', '--hmm', hmmFile, '--json');
     expect(p.code).toBe(0);

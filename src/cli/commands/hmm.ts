@@ -4,7 +4,8 @@
  * overwrites an existing output without --force; --json prints one object on stdout.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, extname, join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { sequenceFormat } from '../../automata/sequence-io.js';
 import { CliError, flag, int, num, oneOf, parse, str, type OptionSpec } from '../args.js';
 import type { Command } from '../command.js';
 import {
@@ -153,19 +154,21 @@ async function random(argv: string[]): Promise<number> {
   return 0;
 }
 
-function encodeSequences(obs: Int32Array, length: number, count: number, d: number, path: string | undefined): string | Uint8Array {
-  const ext = path ? extname(path) : '.txt';
-  if (ext === '.txt') {
+/** Throws when `symbols` distinct values do not fit the file format the extension of `path` selects. */
+function checkWidth(path: string | undefined, symbols: number, what: string): void {
+  const format = path ? sequenceFormat(path) : 'txt';
+  if (format === 'u16' && symbols > 65536) throw new CliError(`${path}: ${what} do not fit uint16`);
+  if (format === 'u8' && symbols > 256) throw new CliError(`${path}: ${what} do not fit one byte; use .u16 or .txt`);
+}
+
+function encodeSequences(obs: Int32Array, length: number, count: number, path: string | undefined): string | Uint8Array {
+  const format = path ? sequenceFormat(path) : 'txt';
+  if (format === 'txt') {
     const lines: string[] = [];
     for (let s = 0; s < count; s++) lines.push(Array.from(obs.subarray(s * length, (s + 1) * length)).join(' '));
     return lines.join('\n') + '\n';
   }
-  if (ext === '.u16') {
-    if (d > 65536) throw new CliError(`${path}: d = ${d} symbols do not fit uint16`);
-    const u = new Uint16Array(obs);
-    return new Uint8Array(u.buffer);
-  }
-  if (d > 256) throw new CliError(`${path}: d = ${d} symbols do not fit one byte; use .u16 or .txt`);
+  if (format === 'u16') return new Uint8Array(new Uint16Array(obs).buffer);
   return Uint8Array.from(obs);
 }
 
@@ -179,11 +182,14 @@ async function sample(argv: string[]): Promise<number> {
   const force = flag(p, 'force');
   checkOutput('--out', out, force);
   checkOutput('--states', statesPath, force);
+  // Both widths are checked before sampling, so a bad --states never leaves a lone --out file.
+  checkWidth(out, hmm.d, `d = ${hmm.d} observation symbols`);
+  checkWidth(statesPath, hmm.k, `k = ${hmm.k} hidden states`);
   const seq = sampleSequences(hmm, length, count, seedOf(p));
-  const data = encodeSequences(seq.observations, length, count, hmm.d, out);
+  const data = encodeSequences(seq.observations, length, count, out);
   if (out) writeNew(out, data, force);
   else if (!flag(p, 'json')) process.stdout.write(data);
-  if (statesPath) writeNew(statesPath, encodeSequences(seq.hidden, length, count, hmm.k, statesPath), force);
+  if (statesPath) writeNew(statesPath, encodeSequences(seq.hidden, length, count, statesPath), force);
   if (flag(p, 'json')) console.log(JSON.stringify({ length, count, seed: seedOf(p), out: out ?? null, states: statesPath ?? null, k: hmm.k, d: hmm.d }));
   else if (out) console.error(`wrote ${count} sequence(s) of length ${length} to ${out}${statesPath ? ` and hidden states to ${statesPath}` : ''}`);
   return 0;
@@ -252,8 +258,8 @@ async function predictors(argv: string[]): Promise<number> {
  */
 function decodeSequences(path: string, length?: number): number[][] | Uint8Array[] | Uint16Array[] {
   if (!existsSync(path)) throw new CliError(`--data: no such file "${path}"`);
-  const ext = extname(path);
-  if (ext === '.txt') {
+  const format = sequenceFormat(path);
+  if (format === 'txt') {
     if (length !== undefined) throw new CliError(`--length applies to binary data files; ${path} is text, one sequence per line`);
     return readFileSync(path, 'utf8').split('\n').filter((l) => l.trim() !== '').map((l, i) =>
       l.trim().split(/\s+/).map((w, t) => {
@@ -265,7 +271,7 @@ function decodeSequences(path: string, length?: number): number[][] | Uint8Array
   }
   const buf = readFileSync(path);
   let all: Uint8Array | Uint16Array;
-  if (ext === '.u16') {
+  if (format === 'u16') {
     if (buf.length % 2) throw new CliError(`${path}: odd number of bytes for uint16 data`);
     all = new Uint16Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.length));
   } else all = new Uint8Array(buf);
