@@ -198,3 +198,27 @@ describe('testbeds hmm', () => {
     expect((await run('experiment', '--hmm', hmmFile, '--sizes', '1000', '--reps', '1', '--out', o)).code).toBe(2);
   });
 });
+
+describe('progress on stderr', () => {
+  it('non-TTY: a plain line at most every interval (none for short runs); TTY: a bar redrawn in place', async () => {
+    const { progressReporter } = await import('../../src/cli/commands/hmm.js');
+    const lines: string[] = [];
+    let t = 0;
+    const plain = progressReporter({ isTTY: false, write: (s: string) => lines.push(s) }, 5000, () => t);
+    plain.onProgress('sampling', 1, 10); // within the first interval: quiet
+    t = 6000;
+    plain.onProgress('sampling', 3, 10);
+    t = 7000;
+    plain.onProgress('sampling', 4, 10); // too soon after the last line
+    t = 20000;
+    plain.onProgress('sampling', 10, 10); // finished: no line
+    plain.done();
+    expect(lines).toEqual(['sampling: 30% (3 of 10)\n']);
+    const bar: string[] = [];
+    const tty = progressReporter({ isTTY: true, write: (s: string) => bar.push(s) });
+    tty.onProgress('sampling', 5, 10);
+    tty.done();
+    expect(bar[0]).toMatch(/^\rsampling \[#{15}\.{15}\] 50%/);
+    expect(bar[1]).toMatch(/^\r +\r$/);
+  });
+});

@@ -121,18 +121,33 @@ function seedOf(p: ReturnType<typeof parse>): number {
   return int(p, 'seed', 0, 0, 2 ** 32 - 1)!;
 }
 
-function progressReporter(): { onProgress: (label: string, done: number, total: number) => void; done: () => void } {
-  const tty = process.stderr.isTTY;
+/**
+ * Progress on stderr: a bar redrawn in place when stderr is a TTY; otherwise (logs, CI) a plain
+ * line at most every `intervalMs`, so long sampling runs are visible without flooding the log.
+ */
+export function progressReporter(
+  stream: { isTTY?: boolean; write(s: string): unknown } = process.stderr,
+  intervalMs = 5000,
+  now: () => number = () => performance.now(),
+): { onProgress: (label: string, done: number, total: number) => void; done: () => void } {
+  const tty = stream.isTTY === true;
   let shown = false;
+  let last = now();
   return {
     onProgress(label, done, total) {
-      if (!tty) return;
+      const pct = ((100 * done) / total).toFixed(0);
+      if (!tty) {
+        if (now() - last < intervalMs || done >= total) return;
+        last = now();
+        stream.write(`${label}: ${pct}% (${done} of ${total})\n`);
+        return;
+      }
       const w = 30, f = Math.round((w * done) / total);
-      process.stderr.write(`\r${label} [${'#'.repeat(f)}${'.'.repeat(w - f)}] ${((100 * done) / total).toFixed(0)}%   `);
+      stream.write(`\r${label} [${'#'.repeat(f)}${'.'.repeat(w - f)}] ${pct}%   `);
       shown = true;
     },
     done() {
-      if (shown) process.stderr.write('\r' + ' '.repeat(70) + '\r');
+      if (shown) stream.write('\r' + ' '.repeat(70) + '\r');
       shown = false;
     },
   };
