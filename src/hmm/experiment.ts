@@ -18,7 +18,7 @@ import type { CPOptions } from '../cp/cp.js';
 import { Rng } from '../random/prng.js';
 import { findPairwiseTwin } from './counterexample.js';
 import { maxAbsDiff } from './linalg.js';
-import { relabelledDistance } from './match.js';
+import { MAX_RELABEL_K, relabelledDistance } from './match.js';
 import { logLogSvg, type Series } from './plot.js';
 import { exactJoint, pairwisePredictor, tripletTensor } from './predictors.js';
 import { recoverFromTensor } from './recover.js';
@@ -102,8 +102,8 @@ export function runExperiment(options: ExperimentOptions = {}): ExperimentResult
   onLog?.(`exact W: max|ΔT| = ${ex.errors!.transition.toExponential(2)}, max|ΔO| = ${ex.errors!.emission.toExponential(2)}, CP fit ${ex.cp.fit.toFixed(12)}`);
   const tw = findPairwiseTwin(hmm, { seed });
   // The floor needs the exact distance up to relabelling (a minimum over k! permutations): k ≤ 10.
-  const distance = tw.farthest && hmm.k <= 10 ? relabelledDistance(hmm, tw.farthest).distance : 0;
-  if (tw.found && hmm.k > 10) onLog?.('pairwise twin found, but k > 10: the exact distance up to relabelling (k! permutations) is not computed, so no floor is reported');
+  const distance = tw.farthest && hmm.k <= MAX_RELABEL_K ? relabelledDistance(hmm, tw.farthest).distance : 0;
+  if (tw.found && hmm.k > MAX_RELABEL_K) onLog?.(`pairwise twin found, but k > ${MAX_RELABEL_K}: the exact distance up to relabelling (k! permutations) is not computed, so no floor is reported`);
   onLog?.(tw.found ? `pairwise twin: distance ${distance.toFixed(4)} (floor ${(distance / 2).toFixed(4)}), pairwise predictors equal to ${tw.pairwiseMaxDiff!.toExponential(1)}` : `pairwise twin: none (${tw.reason})`);
   const exactPairs: { i: number; j: number; p: number[][] }[] = [];
   const joint = exactJoint(hmm, [1, 2, 3]);
@@ -171,7 +171,10 @@ export function experimentMarkdown(r: ExperimentResult): string {
   }
   lines.push(`| ∞ (exact) | ${fmt(r.exact.transition)} | ${fmt(r.exact.emission)} | ${r.exact.fit.toFixed(12)} | 0 | ${r.twin.floor > 0 ? fmt(r.twin.floor) : 'n/a'} |`, '');
   lines.push('**Triplet task.** W = Σ e_{x1} ⊗ E[x2 ⊗ x3 | x1] is estimated from N triples, decomposed with CP rank k, and (O, T) are read off its factors; the error falls roughly like N^(-1/2).', '');
-  if (r.twin.found) {
+  if (r.twin.found && r.k > MAX_RELABEL_K) {
+    // distance = 0 here means "not computed", not "the twin is the truth": say so, state no floor.
+    lines.push(`**Pairwise tasks.** A different valid HMM θ̃ has exactly the same pairwise predictors E[x_j | x_i] for all ordered pairs of positions (difference ${fmt(r.twin.pairwiseMaxDiff ?? 0)}), so pairwise data have the same law under θ and θ̃ at every N; its triplet predictors differ by ${fmt(r.twin.tripletMaxDiff ?? 0)}. Its distance to θ up to relabelling is not computed for k > ${MAX_RELABEL_K} (a minimum over k! relabellings), so no floor is given.`);
+  } else if (r.twin.found) {
     lines.push(`**Pairwise tasks.** A different valid HMM θ̃ (the farthest "twin" found, at distance ${fmt(r.twin.distance)} from the truth θ up to relabelling) has exactly the same pairwise predictors E[x_j | x_i] for all ordered pairs of positions (difference ${fmt(r.twin.pairwiseMaxDiff ?? 0)}), so pairwise data have the same law under θ and θ̃ at every N. Any estimator from pairwise data therefore has error ≥ dist(θ, θ̃)/2 = ${fmt(r.twin.floor)} under θ or under θ̃, however large N is. The pairwise predictors themselves are estimated better and better (column 5): the data determine the predictors, not the parameters. The triplet predictors of θ and θ̃ differ by ${fmt(r.twin.tripletMaxDiff ?? 0)}.`);
   } else {
     lines.push(`**Pairwise tasks.** No pairwise twin for this HMM: ${r.twin.reason}.`);
