@@ -33,7 +33,12 @@ export interface ErrorStat {
 
 export interface ExperimentRow {
   n: number;
-  triplet: { transition: ErrorStat; emission: ErrorStat; fit: ErrorStat; iterations: ErrorStat };
+  /**
+   * `failures`: runs whose recovery threw (e.g. a sampled W so sparse at tiny N that a CP column
+   * sums to 0); each counts as error 1 in transition/emission (the largest possible max|Δ| between
+   * probabilities); fit and iterations are over the other runs (NaN when every run failed).
+   */
+  triplet: { transition: ErrorStat; emission: ErrorStat; fit: ErrorStat; iterations: ErrorStat; failures: number; failure?: string };
   pairwise: { predictorError: ErrorStat; floor: number };
   seconds: number;
 }
@@ -88,6 +93,7 @@ export function defaultExperimentHmm(): HMM {
 }
 
 function stat(xs: number[]): ErrorStat {
+  if (xs.length === 0) return { median: NaN, min: NaN, max: NaN };
   const s = [...xs].sort((a, b) => a - b);
   const mid = s.length >> 1;
   return { median: s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2, min: s[0], max: s[s.length - 1] };
@@ -113,26 +119,36 @@ export function runExperiment(options: ExperimentOptions = {}): ExperimentResult
   for (const n of sizes) {
     const ts = performance.now();
     const eT: number[] = [], eO: number[] = [], fit: number[] = [], its: number[] = [], pe: number[] = [];
+    let failures = 0;
+    let failure: string | undefined;
     for (let r = 0; r < reps; r++) {
       const sampleSeed = rng.nextU32();
       const emp = empiricalJoint(hmm, [1, 2, 3], n, sampleSeed, onProgress ? (done, total) => onProgress(`N=${n} rep ${r + 1}/${reps}`, done, total) : undefined);
-      const rec = recoverFromTensor(tripletTensor(emp), hmm.k, { truth: hmm, cp: options.cp });
-      eT.push(rec.errors!.transition);
-      eO.push(rec.errors!.emission);
-      fit.push(rec.cp.fit);
-      its.push(rec.cp.iterations);
+      try {
+        const rec = recoverFromTensor(tripletTensor(emp), hmm.k, { truth: hmm, cp: options.cp });
+        eT.push(rec.errors!.transition);
+        eO.push(rec.errors!.emission);
+        fit.push(rec.cp.fit);
+        its.push(rec.cp.iterations);
+      } catch (e) {
+        // A failed estimate at small N is a data point of the experiment, not a reason to abort it.
+        failures++;
+        failure ??= (e as Error).message;
+        eT.push(1);
+        eO.push(1);
+      }
       let worst = 0;
       for (const { i, j, p } of exactPairs) worst = Math.max(worst, maxAbsDiff(pairwisePredictor(emp, i, j), p));
       pe.push(worst);
     }
     const row: ExperimentRow = {
       n,
-      triplet: { transition: stat(eT), emission: stat(eO), fit: stat(fit), iterations: stat(its) },
+      triplet: { transition: stat(eT), emission: stat(eO), fit: stat(fit), iterations: stat(its), failures, ...(failure ? { failure } : {}) },
       pairwise: { predictorError: stat(pe), floor: distance / 2 },
       seconds: (performance.now() - ts) / 1000,
     };
     rows.push(row);
-    onLog?.(`N=${n}: triplet max|ΔT| ${row.triplet.transition.median.toExponential(2)}, max|ΔO| ${row.triplet.emission.median.toExponential(2)} (median of ${reps}); pairwise predictor error ${row.pairwise.predictorError.median.toExponential(2)}; ${row.seconds.toFixed(1)} s`);
+    onLog?.(`N=${n}: triplet max|ΔT| ${row.triplet.transition.median.toExponential(2)}, max|ΔO| ${row.triplet.emission.median.toExponential(2)} (median of ${reps}${failures ? `; ${failures} failed, counted as error 1: ${failure}` : ''}); pairwise predictor error ${row.pairwise.predictorError.median.toExponential(2)}; ${row.seconds.toFixed(1)} s`);
   }
   return {
     hmm: hmmToJSON(hmm),
@@ -167,7 +183,8 @@ export function experimentMarkdown(r: ExperimentResult): string {
   lines.push('| N | triplet: max\\|ΔT\\| | triplet: max\\|ΔO\\| | CP fit (median) | pairwise predictors: max error | pairwise: floor on (O,T) error, any estimator |');
   lines.push('|---:|---|---|---:|---|---:|');
   for (const row of r.rows) {
-    lines.push(`| ${row.n.toExponential(0).replace('e+', 'e')} | ${fmtStat(row.triplet.transition)} | ${fmtStat(row.triplet.emission)} | ${row.triplet.fit.median.toFixed(6)} | ${fmtStat(row.pairwise.predictorError)} | ${r.twin.floor > 0 ? fmt(row.pairwise.floor) : 'n/a'} |`);
+    const failed = row.triplet.failures ? ` (${row.triplet.failures} of ${r.reps} failed)` : '';
+    lines.push(`| ${row.n.toExponential(0).replace('e+', 'e')} | ${fmtStat(row.triplet.transition)}${failed} | ${fmtStat(row.triplet.emission)}${failed} | ${Number.isNaN(row.triplet.fit.median) ? 'n/a' : row.triplet.fit.median.toFixed(6)} | ${fmtStat(row.pairwise.predictorError)} | ${r.twin.floor > 0 ? fmt(row.pairwise.floor) : 'n/a'} |`);
   }
   lines.push(`| ∞ (exact) | ${fmt(r.exact.transition)} | ${fmt(r.exact.emission)} | ${r.exact.fit.toFixed(12)} | 0 | ${r.twin.floor > 0 ? fmt(r.twin.floor) : 'n/a'} |`, '');
   lines.push('**Triplet task.** W = Σ e_{x1} ⊗ E[x2 ⊗ x3 | x1] is estimated from N triples, decomposed with CP rank k, and (O, T) are read off its factors; the error falls roughly like N^(-1/2).', '');

@@ -1,6 +1,6 @@
 // The experiment report (runExperiment → experimentMarkdown): what it claims about the pairwise floor.
 import { describe, expect, it } from 'vitest';
-import { experimentMarkdown, randomHmm, runExperiment } from '../../src/hmm/index.js';
+import { defaultExperimentHmm, experimentMarkdown, randomHmm, runExperiment } from '../../src/hmm/index.js';
 
 describe('experiment report', () => {
   it('k ≤ 10: states the twin distance and the floor, both positive', () => {
@@ -19,5 +19,22 @@ describe('experiment report', () => {
     expect(md).not.toMatch(/dist\(θ, θ̃\)\/2 = 0/);
     expect(md).toMatch(/not computed for k > 10/);
     expect(logs.join('\n')).toMatch(/k > 10: the exact distance up to relabelling .* not computed/);
+  });
+});
+
+describe('experiment at tiny N', () => {
+  it('a recovery that fails (W from 1–5 samples) is counted as error 1 and reported, not an abort', () => {
+    const logs: string[] = [];
+    const r = runExperiment({ hmm: defaultExperimentHmm(), sizes: [1, 5, 20000], reps: 3, seed: 1, onLog: (l) => logs.push(l) });
+    expect(r.rows).toHaveLength(3);
+    const tiny = r.rows[0];
+    expect(tiny.triplet.failures).toBeGreaterThan(0);
+    expect(tiny.triplet.failure).toMatch(/./);
+    expect(tiny.triplet.transition.max).toBe(1);
+    expect(r.rows[2].triplet.failures).toBe(0);
+    expect(r.rows[2].triplet.transition.max).toBeLessThan(0.5);
+    const md = experimentMarkdown(r);
+    expect(md).toMatch(/\| 1e0 \| .* \(\d of 3 failed\)/);
+    expect(logs.join('\n')).toMatch(/N=1: .*failed, counted as error 1/);
   });
 });
