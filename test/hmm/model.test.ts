@@ -113,6 +113,30 @@ describe('exact predictors', () => {
     expect(maxTensorDiff(exactJoint(h, [1, 2, 3]).probs, bruteJoint(h, 3))).toBeLessThan(1e-15);
   });
 
+  it('far-apart positions cost no more than near ones (T^gap by squaring), and agree with stepping', () => {
+    // Stepping one transition at a time (what exactJoint did): the reference for moderate gaps.
+    const stepJoint = (ps: number[]) => {
+      let p = [...h.initial];
+      const probs: number[] = [];
+      const law = (t: number) => { let q = [...h.initial]; for (let s = 1; s < t; s++) q = q.map((_, j) => q.reduce((a, x, i) => a + x * h.transition[i][j], 0)); return q; };
+      p = law(ps[0]);
+      for (let a = 0; a < h.d; a++) {
+        let alpha = p.map((x, g) => x * h.emission[g][a]);
+        for (let s = 0; s < ps[1] - ps[0]; s++) alpha = alpha.map((_, j) => alpha.reduce((acc, x, i) => acc + x * h.transition[i][j], 0));
+        for (let b = 0; b < h.d; b++) probs.push(alpha.reduce((acc, x, g) => acc + x * h.emission[g][b], 0));
+      }
+      return probs;
+    };
+    expect(maxTensorDiff(exactJoint(h, [4, 37]).probs, stepJoint([4, 37]))).toBeLessThan(1e-14);
+    const t0 = performance.now();
+    const far = exactJoint(h, [3, 1e9, 1e9 + 1]);
+    expect(performance.now() - t0).toBeLessThan(200);
+    // After 10^9 steps the chain has mixed: x_{10^9} is independent of x_3, with law π O.
+    const pi = stationaryDistribution(h.transition);
+    const stationaryLaw = Array.from({ length: h.d }, (_, b) => pi.reduce((acc, p, g) => acc + p * h.emission[g][b], 0));
+    for (const row of pairwisePredictor(far, 3, 1e9)) for (let b = 0; b < h.d; b++) expect(row[b]).toBeCloseTo(stationaryLaw[b], 12);
+  });
+
   it('pairwise predictors are row-stochastic and satisfy Bayes between directions', () => {
     for (const [i, j] of [[1, 2], [2, 1], [1, 3], [3, 1], [2, 5], [5, 2]]) {
       const p = exactPairwise(h, i, j);
