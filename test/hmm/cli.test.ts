@@ -128,6 +128,9 @@ describe('testbeds hmm', () => {
     expect(lines).toHaveLength(4);
     for (const l of lines) expect(l.split(' ').map(Number).every((x) => Number.isInteger(x) && x >= 0 && x < 6)).toBe(true);
     expect((await run('sample', '--hmm', hmmFile, '--length', '12', '--count', '4', '--seed', '1', '--out', bin)).code).toBe(0);
+    // --json without --out: the sequences are in the JSON object (same as the text output).
+    const sj = await run('sample', '--hmm', hmmFile, '--length', '12', '--count', '4', '--seed', '1', '--json');
+    expect(JSON.parse(sj.stdout).observations.map((r: number[]) => r.join(' '))).toEqual(lines);
     // The extension picks the format as everywhere else in testbeds (sequenceFormat: case-insensitive).
     const upper = join(dir, 'S.TXT');
     expect((await run('sample', '--hmm', hmmFile, '--length', '12', '--count', '4', '--seed', '1', '--out', upper)).code).toBe(0);

@@ -205,7 +205,11 @@ async function sample(argv: string[]): Promise<number> {
   if (out) writeNew(out, data, force);
   else if (!flag(p, 'json')) process.stdout.write(data);
   if (statesPath) writeNew(statesPath, encodeSequences(seq.hidden, length, count, statesPath), force);
-  if (flag(p, 'json')) console.log(JSON.stringify({ length, count, seed: seedOf(p), out: out ?? null, states: statesPath ?? null, k: hmm.k, d: hmm.d }));
+  if (flag(p, 'json')) {
+    // Without --out the sequences themselves are the output: they go into the JSON object.
+    const observations = out ? undefined : Array.from({ length: count }, (_, q) => Array.from(seq.observations.subarray(q * length, (q + 1) * length)));
+    console.log(JSON.stringify({ length, count, seed: seedOf(p), out: out ?? null, states: statesPath ?? null, k: hmm.k, d: hmm.d, ...(observations ? { observations } : {}) }));
+  }
   else if (out) console.error(`wrote ${count} sequence(s) of length ${length} to ${out}${statesPath ? ` and hidden states to ${statesPath}` : ''}`);
   return 0;
 }
