@@ -63,6 +63,13 @@ describe('testbeds hmm', () => {
     expect(ja.errors.transition).toBeGreaterThan(0);
   });
 
+  it('recover says when CP-ALS stopped at --max-iter without converging', async () => {
+    const r = await run('recover', '--hmm', denseFile, '--source', 'samples', '--samples', '20000', '--seed', '1', '--init', 'random', '--max-iter', '2');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/note: CP-ALS did not converge within 2 sweeps/);
+    expect((await run('recover', '--hmm', denseFile)).stdout).not.toMatch(/did not converge/);
+  });
+
   it('bad input: one line on stderr naming the matrix, row and value; exit 2', async () => {
     const bad = join(dir, 'bad.json');
     writeFileSync(bad, JSON.stringify({ transition: [[0.5, 0.5], [0.3, 0.6]], emission: [[1, 0], [0, 1]] }));

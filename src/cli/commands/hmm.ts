@@ -353,6 +353,8 @@ async function recover(argv: string[]): Promise<number> {
   }
   const from = source === 'exact' ? 'the exact W' : source === 'data' ? `W estimated from ${windows} windows (x_t, x_t+1, x_t+2) of ${dataPath}` : `W estimated from ${samples} sampled triples (seed ${seedOf(p)})`;
   console.log(`recovered from ${from}; CP rank ${rec.cp.rank}, ${rec.cp.iterations} sweeps, fit ${rec.cp.fit.toFixed(10)} (init ${rec.cp.init})`);
+  // ALS that stops at --max-iter is not at a stationary point: say so rather than let it pass as converged.
+  if (!rec.cp.converged) console.log(`note: CP-ALS did not converge within ${maxIter} sweeps (raise --max-iter, or try --restarts)`);
   printMatrix(`transition (rows: from-state${hmm ? ', in the true labelling' : ''})`, rec.transition);
   printMatrix('emission (rows: hidden states)', rec.emission);
   if (hmm) console.log(`permutation (true state → CP component): [${rec.permutation.join(', ')}]`);
