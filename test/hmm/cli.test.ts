@@ -79,6 +79,9 @@ describe('testbeds hmm', () => {
     expect(r.stdout).toBe('');
     expect((await run('recover', '--hmm', join(dir, 'missing.json'))).code).toBe(2);
     expect((await run('recover', '--hmm', hmmFile, '--source', 'magic')).stderr).toMatch(/--source: expected one of exact\|samples/);
+    // A directory where a file is expected: one line naming the option and the path.
+    expect((await run('recover', '--hmm', dir)).stderr).toMatch(/--hmm .*: cannot read it \(EISDIR\)/);
+    expect((await run('recover', '--data', dir, '--k', '2')).stderr).toMatch(/--data .*: cannot read it \(EISDIR\)/);
     // Output problems are found before any work, in one line naming the path.
     const noDir = await run('recover', '--hmm', hmmFile, '--out', join(dir, 'no-such-dir', 'r.json'));
     expect(noDir.code).toBe(2);

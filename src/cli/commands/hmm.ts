@@ -85,7 +85,16 @@ function loadHmm(spec: string | undefined, forRecovery = false): HMM {
     return h;
   }
   if (!existsSync(spec)) throw new CliError(`--hmm: no such file "${spec}" (give an HMM JSON file, example, or random:K,D[,SEED])`);
-  return parseHmm(readFileSync(spec, 'utf8'), spec, { forRecovery });
+  return parseHmm(readInput('--hmm', spec).toString('utf8'), spec, { forRecovery });
+}
+
+/** Reads an input file; a directory or unreadable path is one line naming the option and path. */
+function readInput(option: string, path: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (e) {
+    throw new CliError(`${option} ${path}: cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
 }
 
 /**
@@ -280,7 +289,7 @@ function decodeSequences(path: string, length?: number): number[][] | Uint8Array
   const format = sequenceFormat(path);
   if (format === 'txt') {
     if (length !== undefined) throw new CliError(`--length applies to binary data files; ${path} is text, one sequence per line`);
-    return readFileSync(path, 'utf8').split('\n').filter((l) => l.trim() !== '').map((l, i) =>
+    return readInput('--data', path).toString('utf8').split('\n').filter((l) => l.trim() !== '').map((l, i) =>
       l.trim().split(/\s+/).map((w, t) => {
         const x = Number(w);
         if (!Number.isInteger(x) || x < 0) throw new CliError(`${path}: line ${i + 1}, item ${t + 1}: "${w}" is not a non-negative integer`);
@@ -288,7 +297,7 @@ function decodeSequences(path: string, length?: number): number[][] | Uint8Array
       }),
     );
   }
-  const buf = readFileSync(path);
+  const buf = readInput('--data', path);
   let all: Uint8Array | Uint16Array;
   if (format === 'u16') {
     if (buf.length % 2) throw new CliError(`${path}: odd number of bytes for uint16 data`);
