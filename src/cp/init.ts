@@ -107,6 +107,11 @@ export function jennrichInit(t: Tensor3, R: number, rng: Rng, gramOf: GramOf = u
   if (dims[p] < R || dims[q] < R) {
     return { factors: null, reason: `rank ${R} exceeds two of the dimensions [${dims.join(', ')}]` };
   }
+  // With one slice along the third mode both "random combinations" are multiples of the same
+  // matrix: M1 M2⁻¹ = c·I, every basis is an eigenbasis, and the result would be arbitrary.
+  if (R > 1 && dims[r] < 2) {
+    return { factors: null, reason: `mode ${r + 1} has a single slice (dims [${dims.join(', ')}]): simultaneous diagonalisation needs two` };
+  }
   const U = leadingSingularVectors(t, p, R, rng, gramOf);
   const V = leadingSingularVectors(t, q, R, rng, gramOf);
   const compress = (M: Matrix): Float64Array => {
@@ -138,6 +143,13 @@ export function jennrichInit(t: Tensor3, R: number, rng: Rng, gramOf: GramOf = u
     }
     const eig = realEigen(E, R);
     if (!eig) { reason = 'complex eigenvalues in M1·M2⁻¹ (noise or rank above the true rank)'; continue; }
+    // Eigenvectors are only determined for distinct eigenvalues (the C factor's Kruskal rank ≥ 2).
+    let scale = 0, gap = Infinity;
+    for (let a = 0; a < R; a++) {
+      scale = Math.max(scale, Math.abs(eig.values[a]));
+      for (let b = 0; b < a; b++) gap = Math.min(gap, Math.abs(eig.values[a] - eig.values[b]));
+    }
+    if (R > 1 && !(gap > 1e-9 * scale)) { reason = 'repeated eigenvalues in M1·M2⁻¹ (two components share a column of the third factor, up to scale)'; continue; }
     const At = eig.vectors; // R × R, columns = Ã_p
     const AtInv = inverse(At, R);
     if (!AtInv) { reason = 'eigenvectors are linearly dependent (repeated eigenvalues)'; continue; }

@@ -233,7 +233,9 @@ export function findPairwiseTwin(hmm: HMM, options: PairwiseTwinOptions = {}): P
   if (!best || best.dist < 1e-9) {
     return {
       found: false,
-      reason: `no twin found: states ${mixable.map((g) => `{${g.join(',')}}`).join(' ')} could be mixed, but every rotation tried makes some entry of T̃, Õ or π̃ negative (zeros in T or O block it); ${genericNote}`,
+      // Not a proof: every twin has the form of the construction, but the search tries rotations in
+      // chosen planes stepping out from the identity, not every orthogonal U.
+      reason: `no twin found: states ${mixable.map((g) => `{${g.join(',')}}`).join(' ')} could be mixed, but every rotation tried makes some entry of T̃, Õ or π̃ negative (zeros in T or O block it); the search tries rotations in ${planes.length} planes, not every orthogonal U, so this is evidence, not a proof`,
       groups,
       generic,
       spread,

@@ -4,21 +4,23 @@
  * so the normalised counts estimate it (windows overlap, so they are dependent, but still unbiased).
  * This is how `testbeds hmm recover --data FILE` estimates W from sequences it did not generate.
  */
-import type { Joint } from './predictors.js';
+import { checkJointSize, type Joint } from './predictors.js';
 import { HMMError } from './types.js';
 
 export function tripleJointFromSequences(sequences: readonly ArrayLike<number>[], d?: number): Joint {
+  if (d !== undefined && !(Number.isInteger(d) && d >= 1)) throw new HMMError(`d must be a positive integer, got ${d}`);
   let max = -1;
   sequences.forEach((s, q) => {
     for (let t = 0; t < s.length; t++) {
       const x = s[t];
       if (!Number.isInteger(x) || x < 0) throw new HMMError(`sequence ${q}, position ${t}: observation ${x} is not a non-negative integer`);
+      if (d !== undefined && x >= d) throw new HMMError(`sequence ${q}, position ${t}: observation ${x} is out of range for d = ${d} (symbols are 0..${d - 1})`);
       if (x > max) max = x;
     }
   });
   const size = d ?? max + 1;
-  if (max >= size) throw new HMMError(`observation ${max} is out of range for d = ${size}`);
   if (size < 1) throw new HMMError('no observations');
+  checkJointSize(size, 3);
   const counts = new Float64Array(size * size * size);
   let n = 0;
   for (const s of sequences)

@@ -18,7 +18,7 @@ import type { CPOptions } from '../cp/cp.js';
 import { Rng } from '../random/prng.js';
 import { findPairwiseTwin } from './counterexample.js';
 import { maxAbsDiff } from './linalg.js';
-import { relabelledDistance } from './match.js';
+import { MAX_RELABEL_K, relabelledDistance } from './match.js';
 import { logLogSvg, type Series } from './plot.js';
 import { exactJoint, pairwisePredictor, tripletTensor } from './predictors.js';
 import { recoverFromTensor } from './recover.js';
@@ -33,7 +33,12 @@ export interface ErrorStat {
 
 export interface ExperimentRow {
   n: number;
-  triplet: { transition: ErrorStat; emission: ErrorStat; fit: ErrorStat; iterations: ErrorStat };
+  /**
+   * `failures`: runs whose recovery threw (e.g. a sampled W so sparse at tiny N that a CP column
+   * sums to 0); each counts as error 1 in transition/emission (the largest possible max|Δ| between
+   * probabilities); fit and iterations are over the other runs (NaN when every run failed).
+   */
+  triplet: { transition: ErrorStat; emission: ErrorStat; fit: ErrorStat; iterations: ErrorStat; failures: number; failure?: string };
   pairwise: { predictorError: ErrorStat; floor: number };
   seconds: number;
 }
@@ -88,6 +93,7 @@ export function defaultExperimentHmm(): HMM {
 }
 
 function stat(xs: number[]): ErrorStat {
+  if (xs.length === 0) return { median: NaN, min: NaN, max: NaN };
   const s = [...xs].sort((a, b) => a - b);
   const mid = s.length >> 1;
   return { median: s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2, min: s[0], max: s[s.length - 1] };
@@ -102,8 +108,8 @@ export function runExperiment(options: ExperimentOptions = {}): ExperimentResult
   onLog?.(`exact W: max|ΔT| = ${ex.errors!.transition.toExponential(2)}, max|ΔO| = ${ex.errors!.emission.toExponential(2)}, CP fit ${ex.cp.fit.toFixed(12)}`);
   const tw = findPairwiseTwin(hmm, { seed });
   // The floor needs the exact distance up to relabelling (a minimum over k! permutations): k ≤ 10.
-  const distance = tw.farthest && hmm.k <= 10 ? relabelledDistance(hmm, tw.farthest).distance : 0;
-  if (tw.found && hmm.k > 10) onLog?.('pairwise twin found, but k > 10: the exact distance up to relabelling (k! permutations) is not computed, so no floor is reported');
+  const distance = tw.farthest && hmm.k <= MAX_RELABEL_K ? relabelledDistance(hmm, tw.farthest).distance : 0;
+  if (tw.found && hmm.k > MAX_RELABEL_K) onLog?.(`pairwise twin found, but k > ${MAX_RELABEL_K}: the exact distance up to relabelling (k! permutations) is not computed, so no floor is reported`);
   onLog?.(tw.found ? `pairwise twin: distance ${distance.toFixed(4)} (floor ${(distance / 2).toFixed(4)}), pairwise predictors equal to ${tw.pairwiseMaxDiff!.toExponential(1)}` : `pairwise twin: none (${tw.reason})`);
   const exactPairs: { i: number; j: number; p: number[][] }[] = [];
   const joint = exactJoint(hmm, [1, 2, 3]);
@@ -113,26 +119,36 @@ export function runExperiment(options: ExperimentOptions = {}): ExperimentResult
   for (const n of sizes) {
     const ts = performance.now();
     const eT: number[] = [], eO: number[] = [], fit: number[] = [], its: number[] = [], pe: number[] = [];
+    let failures = 0;
+    let failure: string | undefined;
     for (let r = 0; r < reps; r++) {
       const sampleSeed = rng.nextU32();
       const emp = empiricalJoint(hmm, [1, 2, 3], n, sampleSeed, onProgress ? (done, total) => onProgress(`N=${n} rep ${r + 1}/${reps}`, done, total) : undefined);
-      const rec = recoverFromTensor(tripletTensor(emp), hmm.k, { truth: hmm, cp: options.cp });
-      eT.push(rec.errors!.transition);
-      eO.push(rec.errors!.emission);
-      fit.push(rec.cp.fit);
-      its.push(rec.cp.iterations);
+      try {
+        const rec = recoverFromTensor(tripletTensor(emp), hmm.k, { truth: hmm, cp: options.cp });
+        eT.push(rec.errors!.transition);
+        eO.push(rec.errors!.emission);
+        fit.push(rec.cp.fit);
+        its.push(rec.cp.iterations);
+      } catch (e) {
+        // A failed estimate at small N is a data point of the experiment, not a reason to abort it.
+        failures++;
+        failure ??= (e as Error).message;
+        eT.push(1);
+        eO.push(1);
+      }
       let worst = 0;
       for (const { i, j, p } of exactPairs) worst = Math.max(worst, maxAbsDiff(pairwisePredictor(emp, i, j), p));
       pe.push(worst);
     }
     const row: ExperimentRow = {
       n,
-      triplet: { transition: stat(eT), emission: stat(eO), fit: stat(fit), iterations: stat(its) },
+      triplet: { transition: stat(eT), emission: stat(eO), fit: stat(fit), iterations: stat(its), failures, ...(failure ? { failure } : {}) },
       pairwise: { predictorError: stat(pe), floor: distance / 2 },
       seconds: (performance.now() - ts) / 1000,
     };
     rows.push(row);
-    onLog?.(`N=${n}: triplet max|ΔT| ${row.triplet.transition.median.toExponential(2)}, max|ΔO| ${row.triplet.emission.median.toExponential(2)} (median of ${reps}); pairwise predictor error ${row.pairwise.predictorError.median.toExponential(2)}; ${row.seconds.toFixed(1)} s`);
+    onLog?.(`N=${n}: triplet max|ΔT| ${row.triplet.transition.median.toExponential(2)}, max|ΔO| ${row.triplet.emission.median.toExponential(2)} (median of ${reps}${failures ? `; ${failures} failed, counted as error 1: ${failure}` : ''}); pairwise predictor error ${row.pairwise.predictorError.median.toExponential(2)}; ${row.seconds.toFixed(1)} s`);
   }
   return {
     hmm: hmmToJSON(hmm),
@@ -167,11 +183,15 @@ export function experimentMarkdown(r: ExperimentResult): string {
   lines.push('| N | triplet: max\\|ΔT\\| | triplet: max\\|ΔO\\| | CP fit (median) | pairwise predictors: max error | pairwise: floor on (O,T) error, any estimator |');
   lines.push('|---:|---|---|---:|---|---:|');
   for (const row of r.rows) {
-    lines.push(`| ${row.n.toExponential(0).replace('e+', 'e')} | ${fmtStat(row.triplet.transition)} | ${fmtStat(row.triplet.emission)} | ${row.triplet.fit.median.toFixed(6)} | ${fmtStat(row.pairwise.predictorError)} | ${r.twin.floor > 0 ? fmt(row.pairwise.floor) : 'n/a'} |`);
+    const failed = row.triplet.failures ? ` (${row.triplet.failures} of ${r.reps} failed)` : '';
+    lines.push(`| ${row.n.toExponential(0).replace('e+', 'e')} | ${fmtStat(row.triplet.transition)}${failed} | ${fmtStat(row.triplet.emission)}${failed} | ${Number.isNaN(row.triplet.fit.median) ? 'n/a' : row.triplet.fit.median.toFixed(6)} | ${fmtStat(row.pairwise.predictorError)} | ${r.twin.floor > 0 ? fmt(row.pairwise.floor) : 'n/a'} |`);
   }
   lines.push(`| ∞ (exact) | ${fmt(r.exact.transition)} | ${fmt(r.exact.emission)} | ${r.exact.fit.toFixed(12)} | 0 | ${r.twin.floor > 0 ? fmt(r.twin.floor) : 'n/a'} |`, '');
   lines.push('**Triplet task.** W = Σ e_{x1} ⊗ E[x2 ⊗ x3 | x1] is estimated from N triples, decomposed with CP rank k, and (O, T) are read off its factors; the error falls roughly like N^(-1/2).', '');
-  if (r.twin.found) {
+  if (r.twin.found && r.k > MAX_RELABEL_K) {
+    // distance = 0 here means "not computed", not "the twin is the truth": say so, state no floor.
+    lines.push(`**Pairwise tasks.** A different valid HMM θ̃ has exactly the same pairwise predictors E[x_j | x_i] for all ordered pairs of positions (difference ${fmt(r.twin.pairwiseMaxDiff ?? 0)}), so pairwise data have the same law under θ and θ̃ at every N; its triplet predictors differ by ${fmt(r.twin.tripletMaxDiff ?? 0)}. Its distance to θ up to relabelling is not computed for k > ${MAX_RELABEL_K} (a minimum over k! relabellings), so no floor is given.`);
+  } else if (r.twin.found) {
     lines.push(`**Pairwise tasks.** A different valid HMM θ̃ (the farthest "twin" found, at distance ${fmt(r.twin.distance)} from the truth θ up to relabelling) has exactly the same pairwise predictors E[x_j | x_i] for all ordered pairs of positions (difference ${fmt(r.twin.pairwiseMaxDiff ?? 0)}), so pairwise data have the same law under θ and θ̃ at every N. Any estimator from pairwise data therefore has error ≥ dist(θ, θ̃)/2 = ${fmt(r.twin.floor)} under θ or under θ̃, however large N is. The pairwise predictors themselves are estimated better and better (column 5): the data determine the predictors, not the parameters. The triplet predictors of θ and θ̃ differ by ${fmt(r.twin.tripletMaxDiff ?? 0)}.`);
   } else {
     lines.push(`**Pairwise tasks.** No pairwise twin for this HMM: ${r.twin.reason}.`);

@@ -28,9 +28,12 @@ export function permuteHmm<T extends { initial?: number[]; transition: Mat; emis
  * relabelling (the triangle inequality holds, which the pairwise lower bound relies on).
  * Exhaustive over the k! permutations (branch and bound), so k ≤ 10.
  */
+/** relabelledDistance enumerates permutations; above this k it refuses (k! grows too fast). */
+export const MAX_RELABEL_K = 10;
+
 export function relabelledDistance(a: { transition: Mat; emission: Mat }, b: { transition: Mat; emission: Mat }): { distance: number; permutation: number[] } {
   const k = a.transition.length;
-  if (k > 10) throw new RangeError(`relabelledDistance enumerates permutations: k = ${k} > 10`);
+  if (k > MAX_RELABEL_K) throw new RangeError(`relabelledDistance enumerates permutations: k = ${k} > ${MAX_RELABEL_K}`);
   const perm = Array.from({ length: k }, (_, i) => i);
   let best = Infinity, bestPerm = [...perm];
   const rowDiff = (x: number[], y: number[]) => x.reduce((m, v, j) => Math.max(m, Math.abs(v - y[j])), 0);

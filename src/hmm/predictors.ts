@@ -9,7 +9,7 @@
  * Everything is computed from a `Joint`: the joint law of the observations at a few positions,
  * exact (forward recursion) or empirical (normalised counts of sampled sequences).
  */
-import type { Mat } from './linalg.js';
+import { matpow, type Mat } from './linalg.js';
 import type { Tensor3 } from './tensor.js';
 import { hiddenMarginal, HMMError, type HMM } from './types.js';
 
@@ -21,6 +21,19 @@ export interface Joint {
   readonly probs: Float64Array;
   /** Number of samples it was estimated from (undefined when exact). */
   readonly samples?: number;
+}
+
+/**
+ * Largest joint table (entries × hidden states while computing it) we build: 2^26 doubles is
+ * 512 MiB. Without this check a large d fails deep inside as "Invalid typed array length".
+ */
+export const MAX_JOINT_ENTRIES = 2 ** 26;
+
+/** Throws a clear error when the joint law of m positions over d symbols (k hidden states) is too large. */
+export function checkJointSize(d: number, m: number, k = 1): void {
+  if (Math.pow(d, m) * k > MAX_JOINT_ENTRIES) {
+    throw new HMMError(`joint of ${m} positions over d = ${d} is too large (${d}^${m}${k > 1 ? ` × k = ${k}` : ''} entries, max 2^26)`);
+  }
 }
 
 /** Checks 1-based integer positions and returns them sorted without repeats. */
@@ -39,7 +52,7 @@ export function distinctPositions(positions: readonly number[]): number[] {
 export function exactJoint(hmm: HMM, positions: readonly number[]): Joint {
   const ps = distinctPositions(positions);
   const { k, d, emission } = hmm;
-  if (Math.pow(d, ps.length) * k > 1 << 26) throw new HMMError(`joint of ${ps.length} positions over d = ${d} is too large (${d}^${ps.length} entries)`);
+  checkJointSize(d, ps.length, k);
   let alpha: Float64Array = Float64Array.from(hiddenMarginal(hmm, ps[0])); // (1, k)
   let rows = 1;
   for (let r = 0; r < ps.length; r++) {
@@ -61,35 +74,39 @@ export function exactJoint(hmm: HMM, positions: readonly number[]): Joint {
   return { positions: ps, d, probs };
 }
 
-/** α ← α T^gap row by row (α is rows×k). */
+/**
+ * α ← α T^gap row by row (α is rows×k). T^gap by repeated squaring: k³ log(gap) work instead of
+ * gap steps, so positions like 1 and 10^9 cost no more than 1 and 2.
+ */
 function propagate(alpha: Float64Array, rows: number, hmm: HMM, gap: number): Float64Array {
-  const { k, transition } = hmm;
-  let a = alpha;
-  for (let g = 0; g < gap; g++) {
-    const b = new Float64Array(rows * k);
-    for (let idx = 0; idx < rows; idx++)
-      for (let i = 0; i < k; i++) {
-        const v = a[idx * k + i];
-        if (v === 0) continue;
-        const ti = transition[i];
-        for (let j = 0; j < k; j++) b[idx * k + j] += v * ti[j];
-      }
-    a = b;
-  }
-  return a;
+  const { k } = hmm;
+  const tg = matpow(hmm.transition, gap);
+  const b = new Float64Array(rows * k);
+  for (let idx = 0; idx < rows; idx++)
+    for (let i = 0; i < k; i++) {
+      const v = alpha[idx * k + i];
+      if (v === 0) continue;
+      const ti = tg[i];
+      for (let j = 0; j < k; j++) b[idx * k + j] += v * ti[j];
+    }
+  return b;
 }
 
-/** The joint restricted (marginalised) to a subset of its positions. */
-export function marginalJoint(joint: Joint, keep: readonly number[]): Joint {
-  const ks = distinctPositions(keep);
-  const where = ks.map((p) => {
-    const r = joint.positions.indexOf(p);
-    if (r < 0) throw new HMMError(`position ${p} is not among the joint's positions [${joint.positions.join(', ')}]`);
-    return r;
-  });
+/** Where position p sits among the joint's positions (its digit in the flat index). */
+function slotOf(joint: Joint, p: number): number {
+  const r = joint.positions.indexOf(p);
+  if (r < 0) throw new HMMError(`position ${p} is not among the joint's positions [${joint.positions.join(', ')}]`);
+  return r;
+}
+
+/**
+ * Sums the joint's probabilities into a table indexed by the digits `slots` (in that order; a slot
+ * may repeat, which puts the mass on a diagonal): out[Σ_s x_{slots[s]} d^(n-1-s)] += probs[x].
+ */
+function regroup(joint: Joint, slots: readonly number[]): Float64Array {
   const { d } = joint;
   const m = joint.positions.length;
-  const out = new Float64Array(Math.pow(d, ks.length));
+  const out = new Float64Array(Math.pow(d, slots.length));
   const digits = new Array<number>(m).fill(0);
   for (let idx = 0; idx < joint.probs.length; idx++) {
     let rest = idx;
@@ -98,10 +115,16 @@ export function marginalJoint(joint: Joint, keep: readonly number[]): Joint {
       rest = Math.floor(rest / d);
     }
     let o = 0;
-    for (const r of where) o = o * d + digits[r];
+    for (const r of slots) o = o * d + digits[r];
     out[o] += joint.probs[idx];
   }
-  return { positions: ks, d, probs: out, samples: joint.samples };
+  return out;
+}
+
+/** The joint restricted (marginalised) to a subset of its positions. */
+export function marginalJoint(joint: Joint, keep: readonly number[]): Joint {
+  const ks = distinctPositions(keep);
+  return { positions: ks, d: joint.d, probs: regroup(joint, ks.map((p) => slotOf(joint, p))), samples: joint.samples };
 }
 
 /**
@@ -111,23 +134,11 @@ export function marginalJoint(joint: Joint, keep: readonly number[]): Joint {
  */
 export function conditionalMoment(joint: Joint, given: number, targets: readonly number[]): Float64Array {
   const order = [given, ...targets];
-  const sub = marginalJoint(joint, order);
+  distinctPositions(order); // validates the positions
   const { d } = joint;
-  const m = sub.positions.length;
-  const slot = order.map((p) => sub.positions.indexOf(p));
-  const size = Math.pow(d, order.length);
-  const out = new Float64Array(size);
-  const digits = new Array<number>(m).fill(0);
-  for (let idx = 0; idx < sub.probs.length; idx++) {
-    let rest = idx;
-    for (let r = m - 1; r >= 0; r--) {
-      digits[r] = rest % d;
-      rest = Math.floor(rest / d);
-    }
-    let o = 0;
-    for (const s of slot) o = o * d + digits[s];
-    out[o] += sub.probs[idx];
-  }
+  // One pass over the joint, straight into the (given, targets...) layout.
+  const out = regroup(joint, order.map((p) => slotOf(joint, p)));
+  const size = out.length;
   const block = size / d;
   for (let a = 0; a < d; a++) {
     let s = 0;

@@ -125,6 +125,8 @@ export interface RecoverHmmOptions extends RecoverOptions {
 
 /** W for an HMM: exact, or estimated from `samples` sampled triples. */
 export function hmmTripletTensor(hmm: HMM, source: 'exact' | 'samples' = 'exact', samples = 1e6, seed = 0, onProgress?: (done: number, total: number) => void): Tensor3 {
+  // Anything else (a typo such as 'sample') would otherwise silently fall into the sampled branch.
+  if (source !== 'exact' && source !== 'samples') throw new HMMError(`source must be 'exact' or 'samples', got ${JSON.stringify(source)}`);
   const joint = source === 'exact' ? exactJoint(hmm, [1, 2, 3]) : empiricalJoint(hmm, [1, 2, 3], samples, seed, onProgress);
   return tripletTensor(joint);
 }

@@ -8,7 +8,7 @@
  */
 import { Rng } from '../random/prng.js';
 import type { Mat } from './linalg.js';
-import { distinctPositions, exactJoint, type Joint } from './predictors.js';
+import { checkJointSize, distinctPositions, exactJoint, type Joint } from './predictors.js';
 import { HMMError, type HMM } from './types.js';
 
 /** Alias tables for the rows of a row-stochastic matrix (Vose's method). */
@@ -107,6 +107,7 @@ export function sampleCounts(hmm: HMM, positions: readonly number[], n: number, 
   checkCount('samples', n, 2 ** 40);
   const { d } = hmm;
   const m = ps.length;
+  checkJointSize(d, m);
   const counts = new Float64Array(Math.pow(d, m));
   const last = ps[ps.length - 1];
   const record = new Int8Array(last + 1);

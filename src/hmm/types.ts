@@ -5,7 +5,7 @@
  * x_t | h_t ~ emission[h_t]: rows are hidden states in both matrices (row-stochastic).
  * `initial` is optional in the file and defaults to the stationary distribution of `transition`.
  */
-import { solve, type Mat } from './linalg.js';
+import { matpow, solve, vecmat, type Mat } from './linalg.js';
 
 /** What a user writes (the HMM file). */
 export interface HMMSpec {
@@ -125,13 +125,7 @@ export function stationaryDistribution(transition: Mat): number[] {
   return clipped.map((x) => x / s);
 }
 
-/** P(h_t) for t ≥ 1 (1-based positions). */
+/** P(h_t) for t ≥ 1 (1-based positions): initial · T^(t−1), by repeated squaring (any t). */
 export function hiddenMarginal(hmm: HMM, t: number): number[] {
-  let p = [...hmm.initial];
-  for (let s = 1; s < t; s++) {
-    const q = new Array<number>(hmm.k).fill(0);
-    for (let i = 0; i < hmm.k; i++) for (let j = 0; j < hmm.k; j++) q[j] += p[i] * hmm.transition[i][j];
-    p = q;
-  }
-  return p;
+  return vecmat(hmm.initial, matpow(hmm.transition, t - 1));
 }

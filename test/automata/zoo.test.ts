@@ -135,6 +135,18 @@ describe('zoo: structure for other parameters', () => {
     }
     expect(zoo('dyck:2,2').states).toEqual(['ε', '(', '[', '((', '([', '[(', '[[', '⊥']);
   });
+  it('dyck:1,M up to the state limit builds fast (deep one-type stacks are named as powers)', () => {
+    const t0 = performance.now();
+    const a = zoo('dyck:1,65534');
+    expect(performance.now() - t0).toBeLessThan(3000); // was Θ(M³) string work: minutes
+    expect(a.delta[0].length).toBe(65536);
+    expect(a.states!.slice(0, 3)).toEqual(['ε', '(', '((']);
+    expect(a.states![16]).toBe('('.repeat(16));
+    expect(a.states![17]).toBe('(^17');
+    expect(a.states![65534]).toBe('(^65534');
+    expect(a.states![65535]).toBe('⊥');
+    expect(new Set(a.states).size).toBe(65536);
+  });
   it('quaternion: i² = j² = k² = ijk = -1', () => {
     const a = zoo('quaternion');
     const mul = (q: number, letters: number[]) => letters.reduce((s, l) => a.delta[l][s], q);

@@ -34,6 +34,20 @@ describe.each(backends)('cp (backend %s): planted random CP tensors 20x20x20', (
     expect(factorMatchScore(res, { factors: F }).score).toBeGreaterThan(0.999999);
   });
 
+  it('jennrich refuses what it cannot determine (a single slice; two components sharing a third-mode column) and falls back', () => {
+    // 6×6×1: M1·M2⁻¹ = c·I, so any basis would pass as "the eigenvectors".
+    const { X } = planted([6, 6, 1], 6, 12);
+    const one = cp(X, 6, { init: 'jennrich', maxIter: 50, backend });
+    expect(one.init).toBe('svd');
+    expect(one.notes.join(' ')).toMatch(/mode 3 has a single slice/);
+    // C's columns 0 and 1 equal: a repeated eigenvalue, eigenvectors undetermined in that plane.
+    const { F } = planted([7, 8, 5], 3, 13);
+    for (let k = 0; k < 5; k++) F[2].data[k * 3 + 1] = F[2].data[k * 3 + 0];
+    const shared = cp(fromFactors(null, F), 3, { init: 'jennrich', maxIter: 50, backend });
+    expect(shared.init).toBe('svd');
+    expect(shared.notes.join(' ')).toMatch(/repeated eigenvalues/);
+  });
+
   it('jennrich falls back to svd when the rank exceeds two dimensions, and says so', () => {
     const { X } = planted([4, 5, 30], 6, 8);
     const res = cp(X, 6, { init: 'jennrich', maxIter: 50, backend });

@@ -63,6 +63,13 @@ describe('testbeds hmm', () => {
     expect(ja.errors.transition).toBeGreaterThan(0);
   });
 
+  it('recover says when CP-ALS stopped at --max-iter without converging', async () => {
+    const r = await run('recover', '--hmm', denseFile, '--source', 'samples', '--samples', '20000', '--seed', '1', '--init', 'random', '--max-iter', '2');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/note: CP-ALS did not converge within 2 sweeps/);
+    expect((await run('recover', '--hmm', denseFile)).stdout).not.toMatch(/did not converge/);
+  });
+
   it('bad input: one line on stderr naming the matrix, row and value; exit 2', async () => {
     const bad = join(dir, 'bad.json');
     writeFileSync(bad, JSON.stringify({ transition: [[0.5, 0.5], [0.3, 0.6]], emission: [[1, 0], [0, 1]] }));
@@ -72,6 +79,20 @@ describe('testbeds hmm', () => {
     expect(r.stdout).toBe('');
     expect((await run('recover', '--hmm', join(dir, 'missing.json'))).code).toBe(2);
     expect((await run('recover', '--hmm', hmmFile, '--source', 'magic')).stderr).toMatch(/--source: expected one of exact\|samples/);
+    // A directory where a file is expected: one line naming the option and the path.
+    expect((await run('recover', '--hmm', dir)).stderr).toMatch(/--hmm .*: cannot read it \(EISDIR\)/);
+    expect((await run('recover', '--data', dir, '--k', '2')).stderr).toMatch(/--data .*: cannot read it \(EISDIR\)/);
+    // Output problems are found before any work, in one line naming the path.
+    const noDir = await run('recover', '--hmm', hmmFile, '--out', join(dir, 'no-such-dir', 'r.json'));
+    expect(noDir.code).toBe(2);
+    expect(noDir.stderr).toMatch(/--out .*r\.json: directory ".*no-such-dir" does not exist/);
+    expect(noDir.stdout).toBe('');
+    writeFileSync(join(dir, 'taken.json'), '{}');
+    const taken = await run('counterexample', '--hmm', hmmFile, '--out', join(dir, 'taken.json'));
+    expect(taken.code).toBe(2);
+    expect(taken.stderr).toMatch(/taken\.json exists; pass --force/);
+    expect((await run('sample', '--hmm', hmmFile, '--length', '5', '--states', join(dir, 'nope', 's.txt'))).stderr).toMatch(/--states .*s\.txt: directory/);
+    expect((await run('experiment', '--hmm', hmmFile, '--sizes', '100', '--reps', '1', '--out', join(dir, 'taken.json', 'sub'))).stderr).toMatch(/--out .*sub: cannot create the directory/);
     expect((await run('frobnicate')).code).toBe(2);
     expect((await run()).code).toBe(2);
   });
@@ -117,6 +138,22 @@ describe('testbeds hmm', () => {
     expect(lines).toHaveLength(4);
     for (const l of lines) expect(l.split(' ').map(Number).every((x) => Number.isInteger(x) && x >= 0 && x < 6)).toBe(true);
     expect((await run('sample', '--hmm', hmmFile, '--length', '12', '--count', '4', '--seed', '1', '--out', bin)).code).toBe(0);
+    // --json without --out: the sequences are in the JSON object (same as the text output).
+    const sj = await run('sample', '--hmm', hmmFile, '--length', '12', '--count', '4', '--seed', '1', '--json');
+    expect(JSON.parse(sj.stdout).observations.map((r: number[]) => r.join(' '))).toEqual(lines);
+    // The extension picks the format as everywhere else in testbeds (sequenceFormat: case-insensitive).
+    const upper = join(dir, 'S.TXT');
+    expect((await run('sample', '--hmm', hmmFile, '--length', '12', '--count', '4', '--seed', '1', '--out', upper)).code).toBe(0);
+    expect(readFileSync(upper, 'utf8')).toBe(readFileSync(txt, 'utf8'));
+    // Symbols that do not fit the format are refused before anything is written.
+    const wide = join(dir, 'wide.json');
+    writeFileSync(wide, JSON.stringify({ transition: [[1]], emission: [Array.from({ length: 300 }, () => 1 / 300)] }));
+    const obs = join(dir, 'wide-ok.txt'), st = join(dir, 'wide.bin');
+    const w1 = await run('sample', '--hmm', wide, '--length', '5', '--out', join(dir, 'wide-obs.bin'));
+    expect(w1.code).toBe(2);
+    expect(w1.stderr).toMatch(/wide-obs\.bin: d = 300 observation symbols do not fit one byte; use \.u16 or \.txt/);
+    expect(existsSync(join(dir, 'wide-obs.bin'))).toBe(false);
+    expect((await run('sample', '--hmm', wide, '--length', '5', '--out', obs, '--states', st)).code).toBe(0); // k = 1 fits
     expect(Array.from(readFileSync(bin)).join(' ')).toBe(lines.join(' '));
     const p = await run('predictors', '--hmm', hmmFile, '--json');
     expect(p.code).toBe(0);
@@ -141,6 +178,22 @@ describe('testbeds hmm', () => {
     expect(known.errors.transition).toBeLessThan(0.05);
     expect(known.errors.emission).toBeLessThan(0.05);
     expect((await run('recover', '--data', f)).stderr).toMatch(/--data needs --k/);
+    // Binary files written by sample --count hold the sequences back to back: --length splits them,
+    // so no window straddles two sequences (same windows as the .txt file of the same samples).
+    const many = join(dir, 'many.u16'), manyTxt = join(dir, 'many.txt');
+    await run('sample', '--hmm', hmmFile, '--length', '1000', '--count', '20', '--seed', '7', '--out', many);
+    await run('sample', '--hmm', hmmFile, '--length', '1000', '--count', '20', '--seed', '7', '--out', manyTxt);
+    const split = JSON.parse((await run('recover', '--data', many, '--k', '3', '--length', '1000', '--json')).stdout);
+    const text = JSON.parse((await run('recover', '--data', manyTxt, '--k', '3', '--json')).stdout);
+    expect(split.windows).toBe(20 * 998);
+    expect(text.windows).toBe(20 * 998);
+    expect(split.emission).toEqual(text.emission);
+    expect(JSON.parse((await run('recover', '--data', many, '--k', '3', '--json')).stdout).windows).toBe(20 * 1000 - 2);
+    expect((await run('recover', '--data', many, '--k', '3', '--length', '999')).stderr).toMatch(/--length 999: .* 20000 observations, not a multiple of 999/);
+    expect((await run('recover', '--data', manyTxt, '--k', '3', '--length', '1000')).stderr).toMatch(/--length applies to binary data files/);
+    const huge = await run('recover', '--data', f, '--k', '3', '--d', '3000');
+    expect(huge.code).toBe(2);
+    expect(huge.stderr).toMatch(/over d = 3000 is too large/);
   });
 
   it('experiment writes JSON, markdown and SVG to --out (small sizes)', async () => {
@@ -156,5 +209,29 @@ describe('testbeds hmm', () => {
     expect(j.twin.floor).toBeGreaterThan(0);
     expect(readFileSync(join(o, 'hmm-experiment.svg'), 'utf8')).toMatch(/^<svg[^>]*xmlns/);
     expect((await run('experiment', '--hmm', hmmFile, '--sizes', '1000', '--reps', '1', '--out', o)).code).toBe(2);
+  });
+});
+
+describe('progress on stderr', () => {
+  it('non-TTY: a plain line at most every interval (none for short runs); TTY: a bar redrawn in place', async () => {
+    const { progressReporter } = await import('../../src/cli/commands/hmm.js');
+    const lines: string[] = [];
+    let t = 0;
+    const plain = progressReporter({ isTTY: false, write: (s: string) => lines.push(s) }, 5000, () => t);
+    plain.onProgress('sampling', 1, 10); // within the first interval: quiet
+    t = 6000;
+    plain.onProgress('sampling', 3, 10);
+    t = 7000;
+    plain.onProgress('sampling', 4, 10); // too soon after the last line
+    t = 20000;
+    plain.onProgress('sampling', 10, 10); // finished: no line
+    plain.done();
+    expect(lines).toEqual(['sampling: 30% (3 of 10)\n']);
+    const bar: string[] = [];
+    const tty = progressReporter({ isTTY: true, write: (s: string) => bar.push(s) });
+    tty.onProgress('sampling', 5, 10);
+    tty.done();
+    expect(bar[0]).toMatch(/^\rsampling \[#{15}\.{15}\] 50%/);
+    expect(bar[1]).toMatch(/^\r +\r$/);
   });
 });

@@ -111,6 +111,9 @@ describe('pairwise twin', () => {
     const r = findPairwiseTwin(h);
     expect(r.found).toBe(false);
     expect(r.reason).toMatch(/no twin found/);
+    // A failed search is not the theorem of the distinct-ratios case: it must not claim uniqueness.
+    expect(r.reason).not.toMatch(/no other HMM/);
+    expect(r.reason).toMatch(/evidence, not a proof/);
     // Sparse, well-separated emissions (each state has symbols the others never emit) block it
     // too: to first order every direction of the family makes some zero entry negative.
     const sparse = createHmm({

@@ -113,6 +113,30 @@ describe('exact predictors', () => {
     expect(maxTensorDiff(exactJoint(h, [1, 2, 3]).probs, bruteJoint(h, 3))).toBeLessThan(1e-15);
   });
 
+  it('far-apart positions cost no more than near ones (T^gap by squaring), and agree with stepping', () => {
+    // Stepping one transition at a time (what exactJoint did): the reference for moderate gaps.
+    const stepJoint = (ps: number[]) => {
+      let p = [...h.initial];
+      const probs: number[] = [];
+      const law = (t: number) => { let q = [...h.initial]; for (let s = 1; s < t; s++) q = q.map((_, j) => q.reduce((a, x, i) => a + x * h.transition[i][j], 0)); return q; };
+      p = law(ps[0]);
+      for (let a = 0; a < h.d; a++) {
+        let alpha = p.map((x, g) => x * h.emission[g][a]);
+        for (let s = 0; s < ps[1] - ps[0]; s++) alpha = alpha.map((_, j) => alpha.reduce((acc, x, i) => acc + x * h.transition[i][j], 0));
+        for (let b = 0; b < h.d; b++) probs.push(alpha.reduce((acc, x, g) => acc + x * h.emission[g][b], 0));
+      }
+      return probs;
+    };
+    expect(maxTensorDiff(exactJoint(h, [4, 37]).probs, stepJoint([4, 37]))).toBeLessThan(1e-14);
+    const t0 = performance.now();
+    const far = exactJoint(h, [3, 1e9, 1e9 + 1]);
+    expect(performance.now() - t0).toBeLessThan(200);
+    // After 10^9 steps the chain has mixed: x_{10^9} is independent of x_3, with law π O.
+    const pi = stationaryDistribution(h.transition);
+    const stationaryLaw = Array.from({ length: h.d }, (_, b) => pi.reduce((acc, p, g) => acc + p * h.emission[g][b], 0));
+    for (const row of pairwisePredictor(far, 3, 1e9)) for (let b = 0; b < h.d; b++) expect(row[b]).toBeCloseTo(stationaryLaw[b], 12);
+  });
+
   it('pairwise predictors are row-stochastic and satisfy Bayes between directions', () => {
     for (const [i, j] of [[1, 2], [2, 1], [1, 3], [3, 1], [2, 5], [5, 2]]) {
       const p = exactPairwise(h, i, j);
@@ -180,9 +204,17 @@ describe('data', () => {
     const at = (a: number, b: number, c: number) => j.probs[(a * 3 + b) * 3 + c];
     expect([at(0, 1, 2), at(1, 2, 0), at(1, 1, 1)]).toEqual([1 / 3, 1 / 3, 1 / 3]);
     expect(j.probs.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 15);
-    expect(() => tripleJointFromSequences([[0, 1, 5]], 3)).toThrow(/out of range for d = 3/);
+    expect(() => tripleJointFromSequences([[0, 1, 5]], 3)).toThrow(/sequence 0, position 2: observation 5 is out of range for d = 3/);
     expect(() => tripleJointFromSequences([[0, -1, 1]])).toThrow(/sequence 0, position 1/);
     expect(() => tripleJointFromSequences([[0, 1]])).toThrow(/shorter than 3/);
+  });
+
+  it('refuses a d whose d×d×d table cannot be held, with a clear error (not "Invalid typed array length")', () => {
+    expect(() => tripleJointFromSequences([[0, 1, 2]], 3000)).toThrow(/joint of 3 positions over d = 3000 is too large/);
+    expect(() => tripleJointFromSequences([[0, 1, 2000]])).toThrow(/over d = 2001 is too large/);
+    expect(() => tripleJointFromSequences([[0, 1, 2]], 0)).toThrow(/d must be a positive integer, got 0/);
+    const wide = createHmm({ transition: [[1]], emission: [new Array(2000).fill(1 / 2000)] });
+    expect(() => sampleCounts(wide, [1, 2, 3], 10, 1, undefined, 'chain')).toThrow(/over d = 2000 is too large/);
   });
 });
 

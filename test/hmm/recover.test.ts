@@ -53,6 +53,8 @@ describe('recovery from exact predictors', () => {
     expect(() => recoverHmm(h)).toThrow(/d ≥ k.*k = 3.*d = 2/);
     const g = randomHmm(2, 3, { seed: 1 });
     expect(() => recoverFromTensor(hmmTripletTensor(g), 4)).toThrow(/d ≥ k, got d = 3 < k = 4/);
+    // A misspelt source must not silently run the sampled estimator.
+    expect(() => recoverHmm(g, { source: 'sample' as never })).toThrow(/source must be 'exact' or 'samples', got "sample"/);
   });
 });
 

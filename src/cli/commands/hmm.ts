@@ -4,7 +4,8 @@
  * overwrites an existing output without --force; --json prints one object on stdout.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { extname, join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { sequenceFormat } from '../../automata/sequence-io.js';
 import { CliError, flag, int, num, oneOf, parse, str, type OptionSpec } from '../args.js';
 import type { Command } from '../command.js';
 import {
@@ -52,9 +53,10 @@ HMM) or random:K,D[,SEED] (Dirichlet(1) rows, stationary start).
                   [--init jennrich|svd|random] [--restarts R] [--max-iter M] [--out FILE] [--json]
                   builds W = Σ e_x1 ⊗ E[x2 ⊗ x3 | x1], decomposes it with CP rank k and reads off
                   (T, O); errors are max|Δ| against H after matching hidden states
-                  --data FILE --k K [--d D] [--hmm H]: W from every window of 3 consecutive
-                  observations in FILE (a sequences file as written by sample; assumes a
-                  stationary HMM); errors only when --hmm gives the truth
+                  --data FILE --k K [--d D] [--length L] [--hmm H]: W from every window of 3
+                  consecutive observations in FILE (a sequences file as written by sample; assumes
+                  a stationary HMM); a binary FILE is one sequence unless --length L splits it
+                  (as sample --count writes them); errors only when --hmm gives the truth
   counterexample  --hmm H [--keep-initial] [--seed S] [--out FILE] [--json]
                   a different valid HMM with the same pairwise predictors among positions 1, 2, 3
                   (exit 1 and says why when there is none); shows the triplet predictors differ.
@@ -83,12 +85,36 @@ function loadHmm(spec: string | undefined, forRecovery = false): HMM {
     return h;
   }
   if (!existsSync(spec)) throw new CliError(`--hmm: no such file "${spec}" (give an HMM JSON file, example, or random:K,D[,SEED])`);
-  return parseHmm(readFileSync(spec, 'utf8'), spec, { forRecovery });
+  return parseHmm(readInput('--hmm', spec).toString('utf8'), spec, { forRecovery });
+}
+
+/** Reads an input file; a directory or unreadable path is one line naming the option and path. */
+function readInput(option: string, path: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (e) {
+    throw new CliError(`${option} ${path}: cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+}
+
+/**
+ * Refuses an output path before any work is done: an existing file without --force, or a
+ * directory that does not exist (so a long run does not end in a raw ENOENT).
+ */
+function checkOutput(option: string, path: string | undefined, force: boolean): void {
+  if (path === undefined) return;
+  if (existsSync(path) && !force) throw new CliError(`${path} exists; pass --force to overwrite it`);
+  const dir = dirname(path);
+  if (!existsSync(dir)) throw new CliError(`${option} ${path}: directory "${dir}" does not exist`);
 }
 
 function writeNew(path: string, data: string | Uint8Array, force: boolean): void {
   if (existsSync(path) && !force) throw new CliError(`${path} exists; pass --force to overwrite it`);
-  writeFileSync(path, data);
+  try {
+    writeFileSync(path, data);
+  } catch (e) {
+    throw new CliError(`${path}: cannot write (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
 }
 
 const round = (x: number, digits = 12) => Number(x.toPrecision(digits));
@@ -104,18 +130,33 @@ function seedOf(p: ReturnType<typeof parse>): number {
   return int(p, 'seed', 0, 0, 2 ** 32 - 1)!;
 }
 
-function progressReporter(): { onProgress: (label: string, done: number, total: number) => void; done: () => void } {
-  const tty = process.stderr.isTTY;
+/**
+ * Progress on stderr: a bar redrawn in place when stderr is a TTY; otherwise (logs, CI) a plain
+ * line at most every `intervalMs`, so long sampling runs are visible without flooding the log.
+ */
+export function progressReporter(
+  stream: { isTTY?: boolean; write(s: string): unknown } = process.stderr,
+  intervalMs = 5000,
+  now: () => number = () => performance.now(),
+): { onProgress: (label: string, done: number, total: number) => void; done: () => void } {
+  const tty = stream.isTTY === true;
   let shown = false;
+  let last = now();
   return {
     onProgress(label, done, total) {
-      if (!tty) return;
+      const pct = ((100 * done) / total).toFixed(0);
+      if (!tty) {
+        if (now() - last < intervalMs || done >= total) return;
+        last = now();
+        stream.write(`${label}: ${pct}% (${done} of ${total})\n`);
+        return;
+      }
       const w = 30, f = Math.round((w * done) / total);
-      process.stderr.write(`\r${label} [${'#'.repeat(f)}${'.'.repeat(w - f)}] ${((100 * done) / total).toFixed(0)}%   `);
+      stream.write(`\r${label} [${'#'.repeat(f)}${'.'.repeat(w - f)}] ${pct}%   `);
       shown = true;
     },
     done() {
-      if (shown) process.stderr.write('\r' + ' '.repeat(70) + '\r');
+      if (shown) stream.write('\r' + ' '.repeat(70) + '\r');
       shown = false;
     },
   };
@@ -126,6 +167,7 @@ async function random(argv: string[]): Promise<number> {
   const k = int(p, 'k', undefined, 1, 64);
   const d = int(p, 'd', undefined, 1, 65536);
   if (k === undefined || d === undefined) throw new CliError('--k and --d are required');
+  checkOutput('--out', str(p, 'out'), flag(p, 'force'));
   const hmm = randomHmm(k, d, { seed: seedOf(p), stickiness: num(p, 'stickiness', 0, 0), initial: oneOf(p, 'initial', ['stationary', 'random'] as const, 'stationary') });
   const text = JSON.stringify(hmmToJSON(hmm)) + '\n';
   const out = str(p, 'out');
@@ -136,19 +178,21 @@ async function random(argv: string[]): Promise<number> {
   return 0;
 }
 
-function encodeSequences(obs: Int32Array, length: number, count: number, d: number, path: string | undefined): string | Uint8Array {
-  const ext = path ? extname(path) : '.txt';
-  if (ext === '.txt') {
+/** Throws when `symbols` distinct values do not fit the file format the extension of `path` selects. */
+function checkWidth(path: string | undefined, symbols: number, what: string): void {
+  const format = path ? sequenceFormat(path) : 'txt';
+  if (format === 'u16' && symbols > 65536) throw new CliError(`${path}: ${what} do not fit uint16`);
+  if (format === 'u8' && symbols > 256) throw new CliError(`${path}: ${what} do not fit one byte; use .u16 or .txt`);
+}
+
+function encodeSequences(obs: Int32Array, length: number, count: number, path: string | undefined): string | Uint8Array {
+  const format = path ? sequenceFormat(path) : 'txt';
+  if (format === 'txt') {
     const lines: string[] = [];
     for (let s = 0; s < count; s++) lines.push(Array.from(obs.subarray(s * length, (s + 1) * length)).join(' '));
     return lines.join('\n') + '\n';
   }
-  if (ext === '.u16') {
-    if (d > 65536) throw new CliError(`${path}: d = ${d} symbols do not fit uint16`);
-    const u = new Uint16Array(obs);
-    return new Uint8Array(u.buffer);
-  }
-  if (d > 256) throw new CliError(`${path}: d = ${d} symbols do not fit one byte; use .u16 or .txt`);
+  if (format === 'u16') return new Uint8Array(new Uint16Array(obs).buffer);
   return Uint8Array.from(obs);
 }
 
@@ -160,13 +204,21 @@ async function sample(argv: string[]): Promise<number> {
   const count = int(p, 'count', 1, 1, 2 ** 28)!;
   const out = str(p, 'out'), statesPath = str(p, 'states');
   const force = flag(p, 'force');
-  for (const f of [out, statesPath]) if (f && existsSync(f) && !force) throw new CliError(`${f} exists; pass --force to overwrite it`);
+  checkOutput('--out', out, force);
+  checkOutput('--states', statesPath, force);
+  // Both widths are checked before sampling, so a bad --states never leaves a lone --out file.
+  checkWidth(out, hmm.d, `d = ${hmm.d} observation symbols`);
+  checkWidth(statesPath, hmm.k, `k = ${hmm.k} hidden states`);
   const seq = sampleSequences(hmm, length, count, seedOf(p));
-  const data = encodeSequences(seq.observations, length, count, hmm.d, out);
+  const data = encodeSequences(seq.observations, length, count, out);
   if (out) writeNew(out, data, force);
   else if (!flag(p, 'json')) process.stdout.write(data);
-  if (statesPath) writeNew(statesPath, encodeSequences(seq.hidden, length, count, hmm.k, statesPath), force);
-  if (flag(p, 'json')) console.log(JSON.stringify({ length, count, seed: seedOf(p), out: out ?? null, states: statesPath ?? null, k: hmm.k, d: hmm.d }));
+  if (statesPath) writeNew(statesPath, encodeSequences(seq.hidden, length, count, statesPath), force);
+  if (flag(p, 'json')) {
+    // Without --out the sequences themselves are the output: they go into the JSON object.
+    const observations = out ? undefined : Array.from({ length: count }, (_, q) => Array.from(seq.observations.subarray(q * length, (q + 1) * length)));
+    console.log(JSON.stringify({ length, count, seed: seedOf(p), out: out ?? null, states: statesPath ?? null, k: hmm.k, d: hmm.d, ...(observations ? { observations } : {}) }));
+  }
   else if (out) console.error(`wrote ${count} sequence(s) of length ${length} to ${out}${statesPath ? ` and hidden states to ${statesPath}` : ''}`);
   return 0;
 }
@@ -227,11 +279,17 @@ async function predictors(argv: string[]): Promise<number> {
   return 0;
 }
 
-function decodeSequences(path: string): number[][] | Uint8Array[] | Uint16Array[] {
+/**
+ * The sequences of a data file. `.txt`: one sequence per line. Binary files (uint8, or uint16 for
+ * .u16) carry no line breaks, so `sample --count M` writes its M sequences back to back: `length`
+ * splits them again; without it the file is one sequence and windows would straddle the joins.
+ */
+function decodeSequences(path: string, length?: number): number[][] | Uint8Array[] | Uint16Array[] {
   if (!existsSync(path)) throw new CliError(`--data: no such file "${path}"`);
-  const ext = extname(path);
-  if (ext === '.txt') {
-    return readFileSync(path, 'utf8').split('\n').filter((l) => l.trim() !== '').map((l, i) =>
+  const format = sequenceFormat(path);
+  if (format === 'txt') {
+    if (length !== undefined) throw new CliError(`--length applies to binary data files; ${path} is text, one sequence per line`);
+    return readInput('--data', path).toString('utf8').split('\n').filter((l) => l.trim() !== '').map((l, i) =>
       l.trim().split(/\s+/).map((w, t) => {
         const x = Number(w);
         if (!Number.isInteger(x) || x < 0) throw new CliError(`${path}: line ${i + 1}, item ${t + 1}: "${w}" is not a non-negative integer`);
@@ -239,26 +297,33 @@ function decodeSequences(path: string): number[][] | Uint8Array[] | Uint16Array[
       }),
     );
   }
-  const buf = readFileSync(path);
-  if (ext === '.u16') {
+  const buf = readInput('--data', path);
+  let all: Uint8Array | Uint16Array;
+  if (format === 'u16') {
     if (buf.length % 2) throw new CliError(`${path}: odd number of bytes for uint16 data`);
-    return [new Uint16Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.length))];
-  }
-  return [new Uint8Array(buf)];
+    all = new Uint16Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.length));
+  } else all = new Uint8Array(buf);
+  if (length === undefined) return [all] as Uint8Array[] | Uint16Array[];
+  if (all.length % length) throw new CliError(`--length ${length}: ${path} holds ${all.length} observations, not a multiple of ${length}`);
+  const seqs = [];
+  for (let s = 0; s < all.length; s += length) seqs.push(all.subarray(s, s + length));
+  return seqs as Uint8Array[] | Uint16Array[];
 }
 
 async function recover(argv: string[]): Promise<number> {
-  const p = parse(argv, { ...COMMON, source: { type: 'string' }, samples: { type: 'string' }, init: { type: 'string' }, restarts: { type: 'string' }, 'max-iter': { type: 'string' }, data: { type: 'string' }, k: { type: 'string' }, d: { type: 'string' } }, false);
+  const p = parse(argv, { ...COMMON, source: { type: 'string' }, samples: { type: 'string' }, init: { type: 'string' }, restarts: { type: 'string' }, 'max-iter': { type: 'string' }, data: { type: 'string' }, k: { type: 'string' }, d: { type: 'string' }, length: { type: 'string' } }, false);
   const dataPath = str(p, 'data');
   const hmm = dataPath && str(p, 'hmm') === undefined ? undefined : loadHmm(str(p, 'hmm'), true);
   const source = dataPath ? 'data' : oneOf(p, 'source', ['exact', 'samples'] as const, 'exact');
   if (dataPath && str(p, 'source') !== undefined) throw new CliError('--data and --source are exclusive (--data: estimate W from the sequences in the file)');
   const samples = int(p, 'samples', 1e6, 1, 1e10)!;
   if (source !== 'samples' && str(p, 'samples') !== undefined) throw new CliError('--samples needs --source samples');
+  if (!dataPath && str(p, 'length') !== undefined) throw new CliError('--length needs --data (it splits a binary data file into sequences)');
   const init = oneOf(p, 'init', ['jennrich', 'svd', 'random'] as const, 'jennrich');
   const restarts = int(p, 'restarts', 1, 1, 1000)!;
   const maxIter = int(p, 'max-iter', 1000, 1, 1e6)!;
   const cpOptions = { init, restarts, maxIter, linesearch: true, tol: 1e-14, seed: seedOf(p) };
+  checkOutput('--out', str(p, 'out'), flag(p, 'force'));
   const prog = progressReporter();
   const t0 = performance.now();
   let rec: Recovery;
@@ -268,7 +333,7 @@ async function recover(argv: string[]): Promise<number> {
     if (k === undefined) throw new CliError('--data needs --k (the number of hidden states), or --hmm for the true HMM');
     if (hmm && str(p, 'k') !== undefined && int(p, 'k', undefined, 1, 1000) !== hmm.k) throw new CliError(`--k ${str(p, 'k')} disagrees with --hmm (k = ${hmm.k})`);
     const d = hmm?.d ?? int(p, 'd', undefined, 1, 4096);
-    const joint = tripleJointFromSequences(decodeSequences(dataPath), d);
+    const joint = tripleJointFromSequences(decodeSequences(dataPath, int(p, 'length', undefined, 3, 2 ** 31)), d);
     windows = joint.samples;
     if (joint.d < k) throw new CliError(`recovery needs d ≥ k, but the data have d = ${joint.d} symbols and k = ${k} (pass --d if some symbols never occur)`);
     rec = recoverFromTensor(tripletTensor(joint), k, { truth: hmm, cp: cpOptions });
@@ -297,6 +362,8 @@ async function recover(argv: string[]): Promise<number> {
   }
   const from = source === 'exact' ? 'the exact W' : source === 'data' ? `W estimated from ${windows} windows (x_t, x_t+1, x_t+2) of ${dataPath}` : `W estimated from ${samples} sampled triples (seed ${seedOf(p)})`;
   console.log(`recovered from ${from}; CP rank ${rec.cp.rank}, ${rec.cp.iterations} sweeps, fit ${rec.cp.fit.toFixed(10)} (init ${rec.cp.init})`);
+  // ALS that stops at --max-iter is not at a stationary point: say so rather than let it pass as converged.
+  if (!rec.cp.converged) console.log(`note: CP-ALS did not converge within ${maxIter} sweeps (raise --max-iter, or try --restarts)`);
   printMatrix(`transition (rows: from-state${hmm ? ', in the true labelling' : ''})`, rec.transition);
   printMatrix('emission (rows: hidden states)', rec.emission);
   if (hmm) console.log(`permutation (true state → CP component): [${rec.permutation.join(', ')}]`);
@@ -308,6 +375,7 @@ async function recover(argv: string[]): Promise<number> {
 async function counterexample(argv: string[]): Promise<number> {
   const p = parse(argv, { ...COMMON, 'keep-initial': { type: 'boolean' } }, false);
   const hmm = loadHmm(str(p, 'hmm'));
+  checkOutput('--out', str(p, 'out'), flag(p, 'force'));
   const r = findPairwiseTwin(hmm, { seed: seedOf(p), keepInitial: flag(p, 'keep-initial') });
   const out = str(p, 'out');
   if (out && r.twin) writeNew(out, JSON.stringify(hmmToJSON(r.twin, true)) + '\n', flag(p, 'force'));
@@ -362,6 +430,14 @@ async function experiment(argv: string[]): Promise<number> {
   const force = flag(p, 'force');
   const files = outDir ? ['hmm-experiment.json', 'hmm-experiment.md', 'hmm-experiment.svg'].map((f) => join(outDir, f)) : [];
   for (const f of files) if (existsSync(f) && !force) throw new CliError(`${f} exists; pass --force to overwrite it`);
+  if (outDir) {
+    // Before the run, so a bad --out fails in a second, not after the experiment.
+    try {
+      mkdirSync(outDir, { recursive: true });
+    } catch (e) {
+      throw new CliError(`--out ${outDir}: cannot create the directory (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    }
+  }
   const prog = progressReporter();
   const r = runExperiment({
     hmm,
@@ -377,7 +453,6 @@ async function experiment(argv: string[]): Promise<number> {
   prog.done();
   const md = experimentMarkdown(r);
   if (outDir) {
-    mkdirSync(outDir, { recursive: true });
     writeNew(files[0], JSON.stringify(r, null, 1) + '\n', force);
     writeNew(files[1], md, force);
     writeNew(files[2], experimentSvg(r), force);
