@@ -270,6 +270,20 @@ describe('memory', () => {
     expect(arena.used).toBe(before);
     expect(before).toBe(0);
   });
+
+  it('a tree scan too long for wasm memory is refused up front, with the real limit named', () => {
+    // cyclic:300: uint16 maps of 300 states, 600+ bytes per step, so 4·10^6 steps need > 2 GiB.
+    const a = zoo('cyclic:300');
+    const L = new Uint8Array(4_000_000);
+    const { arena } = simulateKernel;
+    const before = arena.used;
+    for (const method of ['hillis-steele', 'brent-kung'] as const) {
+      expect(() => simulate(a, L, { method })).toThrow(
+        new RegExp(`^${method} keeps one map of \\|Q\\| = 300 states \\(\\d+ bytes\\) per step: T = 4000000 needs 2\\.\\d GiB of maps, above the 2\\.0 GiB the tree scans may use of wasm32's 4 GiB \\(T ≤ \\d+ here\\)`),
+      );
+    }
+    expect(arena.used).toBe(before);
+  });
 });
 
 function mulberry(seed: number): () => number {
