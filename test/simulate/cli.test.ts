@@ -84,6 +84,8 @@ describe('testbeds simulate', () => {
     [['simulate', '--automaton', 'parity'], /give exactly one of --input FILE and --random T/],
     [['simulate', '--automaton', 'parity', '--random', '10', '--input', 'x.txt'], /give exactly one of --input FILE and --random T/],
     [['simulate', '--automaton', 'parity', '--random', 'many'], /--random: expected a length T >= 0 .* got "many"/],
+    [['simulate', '--automaton', 'parity', '--random', '5e9'], /--random 5e9: T = 5000000000 is above the maximum 4294967295 letters/],
+    [['simulate', '--automaton', 'parity', '--random', '1e8', '--batch', '100'], /--random 1e8 with --batch 100: T·B = 10000000000 letters is above the maximum 4294967295/],
     [['simulate', '--automaton', 'parity', '--random', '10', '--method', 'fast'], /--method: expected one of reference\|sequential\|scan\|hillis-steele\|brent-kung, got "fast"/],
     [['simulate', '--automaton', 'nope:3', '--random', '10'], /automaton "nope:3": neither a zoo name/],
     [['simulate', '--automaton', 'parity', '--input', letters], /letter 2 .*= "5" is out of range: letters are 0\.\.1/],

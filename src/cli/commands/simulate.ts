@@ -69,7 +69,7 @@ export const command: Command = {
     let T: number;
     if (randomText !== undefined) {
       T = parseLength(randomText);
-      if (T * B > 2 ** 32 - 1) throw new CliError(`--random ${randomText} with --batch ${B}: T·B = ${T * B} letters is too many`);
+      if (T * B > MAX_LETTERS) throw new CliError(`--random ${randomText} with --batch ${B}: T·B = ${T * B} letters is above the maximum ${MAX_LETTERS} (2^32 − 1, the longest typed array)`);
       if (T * B >= 1e7) log(`sampling ${T * B} letters (seed ${seed})…`);
       letters = await wrap(async () => sampleLetters(automaton, T * B, { seed }));
     } else {
@@ -134,10 +134,14 @@ export const command: Command = {
   },
 };
 
+/** Letters in one run: a typed array holds at most 2^32 − 1 elements. */
+const MAX_LETTERS = 2 ** 32 - 1;
+
 /** A length like 10000000, 1e7 or 10_000_000. */
 function parseLength(text: string): number {
   const x = Number(text.replace(/_/g, ''));
-  if (!Number.isInteger(x) || x < 0 || x > 2 ** 32 - 1) throw new CliError(`--random: expected a length T >= 0 (e.g. 10000000 or 1e7), got "${text}"`);
+  if (!Number.isInteger(x) || x < 0) throw new CliError(`--random: expected a length T >= 0 (e.g. 10000000 or 1e7), got "${text}"`);
+  if (x > MAX_LETTERS) throw new CliError(`--random ${text}: T = ${x} is above the maximum ${MAX_LETTERS} letters (2^32 − 1, the longest typed array)`);
   return x;
 }
 
