@@ -128,6 +128,20 @@ describe('testbeds tour and bench (built CLI)', () => {
     const big = d4.find((r) => r.T === 1e6)!;
     expect(big.depth.sequential).toBe(1e6);
     expect(big.depth['hillis-steele']).toBe(20);
+    // Part 3, the algebra verdict behind each automaton (algebraReport).
+    const alg = Object.fromEntries((j.algebra as { automaton: string }[]).map((x) => [x.automaton, x]));
+    expect(Object.keys(alg)).toEqual(j.automata.map((x: { automaton: string }) => x.automaton));
+    expect(alg['dihedral:4']).toMatchObject({ size: 8, class: 'solvable', krLevels: 1, subgroups: [{ order: 8, structure: 'D8', factors: ['C2', 'C2', 'C2'] }] });
+    expect(alg['symmetric:5']).toMatchObject({ size: 120, class: 'non-solvable', solvable: false, subgroups: [{ order: 120, factors: ['A5', 'C2'] }] });
+    expect(alg['gridworld:10']).toMatchObject({ class: 'aperiodic', aperiodic: true, subgroups: [] });
+    expect(j.seconds).toBeLessThan(20);
+  });
+  it.skipIf(!built)('tour prints the algebra table: S5 not solvable, the car on a circle solvable', () => {
+    const out = execFileSync(process.execPath, [bin, 'tour'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    expect(out).toMatch(/^3\. Why some automata have constant-depth shortcuts/m);
+    expect(out).toMatch(/^dihedral:4 +8 +D8 \(C2, C2, C2\) +solvable +1 +constant in theory/m);
+    expect(out).toMatch(/^symmetric:5 +120 +S5 \(A5, C2\) +NOT solvable +1 +grows with T/m);
+    expect(out).toMatch(/^gridworld:10 +294 +all trivial +aperiodic +9 +constant \(AC0/m);
   });
   it.skipIf(!built)('bench simulate --quick writes JSON, a markdown table and an SVG plot', () => {
     const out = join(dir, 'bench');
