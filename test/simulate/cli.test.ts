@@ -105,6 +105,13 @@ describe('testbeds simulate', () => {
     expect(lines[0]).toMatch(message);
   });
 
+  it('bench --help lists the options of simulate and semigroup', async () => {
+    const r = await cli(['bench', 'semigroup', '--help']);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/testbeds bench simulate/);
+    expect(r.out).toMatch(/testbeds bench semigroup[\s\S]*--no-gap --no-t8/);
+  });
+
   it('an existing --out file is not overwritten without --force', async () => {
     const out = join(dir, 'exists.bin');
     writeFileSync(out, 'x');
@@ -142,6 +149,17 @@ describe('testbeds tour and bench (built CLI)', () => {
     expect(out).toMatch(/^dihedral:4 +8 +D8 \(C2, C2, C2\) +solvable +1 +constant in theory/m);
     expect(out).toMatch(/^symmetric:5 +120 +S5 \(A5, C2\) +NOT solvable +1 +grows with T/m);
     expect(out).toMatch(/^gridworld:10 +294 +all trivial +aperiodic +9 +constant \(AC0/m);
+  });
+  it.skipIf(!built)('a bad benchmark option is one line and exit 2, not a stack trace', () => {
+    for (const [argv, message] of [
+      [['bench', 'simulate', '--bogus'], /^testbeds bench: simulate: Unknown option '--bogus'/],
+      [['bench', 'semigroup', '--lengths', '5'], /^testbeds bench: semigroup: Unknown option '--lengths'/],
+    ] as const) {
+      const r = spawnSync(process.execPath, [bin, ...argv], { encoding: 'utf8' });
+      expect(r.status).toBe(2);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toMatch(message);
+    }
   });
   it.skipIf(!built)('bench simulate --quick writes JSON, a markdown table and an SVG plot', () => {
     const out = join(dir, 'bench');
