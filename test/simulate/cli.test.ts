@@ -105,6 +105,14 @@ describe('testbeds simulate', () => {
     expect(lines[0]).toMatch(message);
   });
 
+  it('--help says what --batch does with each method (scan: the batched loop, depth T)', async () => {
+    const r = await cli(['simulate', '--help']);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/With --method scan\s+or sequential: the batched SIMD loop \(16 sequences per vector\), depth T/);
+    const j = JSON.parse((await cli(['simulate', '--automaton', 'parity', '--random', '100', '--batch', '32', '--json'])).out);
+    expect(j).toMatchObject({ method: 'scan', length: 100, batch: 32, depth: 100 });
+  });
+
   it('bench --help lists the options of simulate and semigroup', async () => {
     const r = await cli(['bench', 'semigroup', '--help']);
     expect(r.code).toBe(0);

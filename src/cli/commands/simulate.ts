@@ -28,8 +28,11 @@ options:
                            hillis-steele  prefix scan over the maps δ(·,σ)         depth ⌈log2 T⌉
                            brent-kung     work-efficient prefix scan               depth ≈ 2⌈log2 T⌉
                            scan           chunked three-phase scan (production)    depth 2·len + chunks ≈ 2√(2T)
-  --batch B              B independent sequences of length T at once (SIMD across sequences);
-                         with --input the file holds T·B letters step-major (letter t of sequence b at t·B + b)
+  --batch B              B independent sequences of length T at once; with --input the file holds
+                         T·B letters step-major (letter t of sequence b at t·B + b). With --method scan
+                         or sequential: the batched SIMD loop (16 sequences per vector), depth T — the
+                         parallelism is across sequences, not time; hillis-steele and brent-kung scan
+                         each sequence (depth per sequence); reference loops over each sequence
   --threads N            worker threads for --method scan (default 1)
   --start Q              start state (default the automaton's)
   --out FILE             write the states (format by extension, like --input); --force to overwrite
