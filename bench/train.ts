@@ -1,12 +1,12 @@
 /**
- * Training-speed benchmark for src/learning: tokens/s of one GPT training step (bench/gpt_step.ts)
+ * Training-speed benchmark for src/learning: tokens/s of one GPT training step (bench/lib/gpt-step.ts)
  * on tfjs-wasm with our ops (fused attention kernels), tfjs-wasm with plain ops, tfjs-wasm with
  * naive ops (default matMul gradients with transpose flags), tfjs-cpu, and PyTorch-CPU
  * (bench/torch_peer.py with the system python3; skipped cleanly when torch is missing), all in one
  * run so the ratios compare like with like. Also checks that L=8, d=128, T=100, B=32 trains
  * within 2 GB and reports the wasm heaps.
  *
- * Usage: node dist/bench/train.js [--quick] [--no-cpu] [--no-torch] [--no-memory] [--docs docs/learning-speed.md] [--json]
+ * Usage: testbeds bench train (or node dist/bench/train.js) [--quick] [--no-cpu] [--no-torch] [--no-memory] [--docs docs/learning-speed.md] [--json]
  */
 import * as tf from '@tensorflow/tfjs-core';
 import Benchmark from 'benchmark';
@@ -15,12 +15,15 @@ import { writeFileSync, mkdirSync, existsSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { loadavg, cpus } from 'node:os';
 import { parseArgs } from 'node:util';
+import { pathToFileURL } from 'node:url';
 import { initBackend, type WasmBackendInternals } from '../src/learning/backend.js';
 import { causalSelfAttention, causalSelfAttentionReference } from '../src/learning/ops/index.js';
-import { GptStep, type GptConfig, type OpSet } from './gpt_step.js';
+import { GptStep, type GptConfig, type OpSet } from './lib/gpt-step.js';
 
-const { values: opts } = parseArgs({
-  options: {
+const parseOpts = (args: string[]) =>
+  parseArgs({
+    args,
+    options: {
     quick: { type: 'boolean' },
     'no-cpu': { type: 'boolean' },
     'no-torch': { type: 'boolean' },
@@ -28,8 +31,9 @@ const { values: opts } = parseArgs({
     'memory-only': { type: 'boolean' },
     docs: { type: 'string' },
     json: { type: 'boolean' },
-  },
-});
+    },
+  }).values;
+let opts: ReturnType<typeof parseOpts> = {};
 const log = (s: string) => process.stderr.write(s + '\n');
 
 const CONFIGS: { name: string; cfg: GptConfig }[] = [
@@ -44,8 +48,7 @@ interface Variant {
   samples: number;
 }
 
-const samples = opts.quick ? 2 : 6;
-const VARIANTS: Variant[] = [
+const variants = (samples: number): Variant[] => [
   { name: 'tfjs-wasm, fused (ours)', backend: 'wasm', ops: { attention: causalSelfAttention, fused: true }, samples },
   { name: 'tfjs-wasm, plain ops', backend: 'wasm', ops: { attention: causalSelfAttentionReference, fused: false }, samples },
   { name: 'tfjs-wasm, naive ops', backend: 'wasm', ops: { attention: causalSelfAttentionReference, fused: false, naive: true }, samples: 2 },
@@ -164,6 +167,8 @@ function writeDocs(path: string, md: string): void {
 const fmt = (x: number, d = 1) => (Number.isFinite(x) ? x.toFixed(d) : '—');
 
 async function main(): Promise<void> {
+  const samples = opts.quick ? 2 : 6;
+  const VARIANTS = variants(samples);
   const started = new Date().toISOString();
   const load0 = loadavg()[0];
   const rows: Row[] = [];
@@ -220,8 +225,12 @@ async function main(): Promise<void> {
   if (opts.json) process.stdout.write(JSON.stringify(result) + '\n');
 }
 
-if (opts['memory-only']) {
-  process.stdout.write(JSON.stringify(await memoryCheck()) + '\n');
-} else {
-  await main();
+/** Entry point of `testbeds bench train [options]`. */
+export async function run(argv: string[]): Promise<void> {
+  opts = parseOpts(argv);
+  if (opts['memory-only']) process.stdout.write(JSON.stringify(await memoryCheck()) + '\n');
+  else await main();
 }
+
+// Also runnable directly (the memory check re-runs this file in a fresh process).
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await run(process.argv.slice(2));

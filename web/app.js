@@ -76,12 +76,14 @@ function runDemo({ name, T, seed, method = 'reference', first = FIRST }) {
   let seconds;
   let depth = T;
   let final = a.start;
+  let chunks;
   if (typeof lib.simulate === 'function') {
     t0 = performance.now();
     const r = lib.simulate(a, letters, { method });
     seconds = (performance.now() - t0) / 1000;
     states = r.states ?? r;
     if (typeof r.depth === 'number') depth = r.depth;
+    if (r.chunks) chunks = r.chunks;
     if (typeof r.seconds === 'number') seconds = r.seconds;
   } else if (method === 'reference') {
     t0 = performance.now();
@@ -102,6 +104,7 @@ function runDemo({ name, T, seed, method = 'reference', first = FIRST }) {
     final,
     finalName: a.states?.[final] ?? String(final),
     depth,
+    chunks,
     seconds,
     sampleSeconds,
     letters: Array.from(letters.subarray(0, m)),
@@ -126,7 +129,7 @@ function show(r, a) {
     <dl>
       <dt>automaton</dt><dd id="r-name">${esc(r.name)} (|Q| = ${a.delta[0].length}, |Σ| = ${a.delta.length})</dd>
       <dt>final state q<sub>T</sub></dt><dd id="r-final" data-state="${r.final}">${esc(r.finalName)} (${r.final})</dd>
-      <dt>method</dt><dd id="r-method">${esc(r.method)}, depth ${r.depth}</dd>
+      <dt>method</dt><dd id="r-method">${esc(r.method)}, depth ${r.depth} sequential rounds${r.chunks ? ` (${r.chunks.count} chunks of ${r.chunks.length})` : ''}</dd>
       <dt>simulation time</dt><dd id="r-time">${(r.seconds * 1000).toFixed(2)} ms (${rate})</dd>
       <dt>sampling time</dt><dd>${(r.sampleSeconds * 1000).toFixed(2)} ms</dd>
     </dl>

@@ -14,6 +14,7 @@ import type { Automaton } from './types.js';
 import { numLetters, numStates } from './types.js';
 import { AutomatonError, MAX_LETTERS, MAX_STATES } from './validate.js';
 import { numClasses } from './labels.js';
+import { MAX_ZOO_TABLE } from './zoo.js';
 
 export interface ProductOptions {
   /** 'union' (default): disjoint union of the alphabets; 'pairs': tuples of letters. */
@@ -47,6 +48,9 @@ export function directProduct(...args: (Automaton | ProductOptions)[]): Automato
   if (n > MAX_STATES) throw new AutomatonError(`directProduct ${name}: |Q| = ${ns.join('·')} = ${n} exceeds the limit of ${MAX_STATES} states`);
   const k = mode === 'union' ? ks.reduce((a, b) => a + b, 0) : ks.reduce((a, b) => a * b, 1);
   if (k > MAX_LETTERS) throw new AutomatonError(`directProduct ${name}: |Σ| = ${k} exceeds the limit of ${MAX_LETTERS} letters`);
+  // Both limits can hold while the table does not fit: 'pairs' multiplies the alphabets too
+  // (flipflop:200 × flipflop:100 would be 20301 × 20301 ≈ 4·10^8 entries of JS arrays).
+  if (n * k > MAX_ZOO_TABLE) throw new AutomatonError(`directProduct ${name}: δ has |Q|·|Σ| = ${n}·${k} = ${n * k} entries, above the limit of ${MAX_ZOO_TABLE} (2^24, as for the zoo)`);
 
   const strides = ns.map((_, i) => ns.slice(0, i).reduce((a, b) => a * b, 1));
   const coords = (q: number): number[] => ns.map((ni, i) => Math.floor(q / strides[i]) % ni);

@@ -1,7 +1,7 @@
 /**
  * The zoo: the built-in semiautomata of shared/spec/zoo.md, by name with parameters
  * (`dihedral:4`, `cyclic_product:2,3`, `dyck:2,4`). State and letter order are normative: the
- * tables equal shared/reference/zoo-algebra.json, against which test/automata/zoo.test.ts checks.
+ * tables equal the GAP reference (test/automata/reference/zoo-algebra.json, checked by zoo.test.ts).
  * Each automaton carries display names where natural and its coarser labellings (labels.ts).
  */
 import type { Automaton } from './types.js';
@@ -376,10 +376,13 @@ const FAMILIES: Family[] = [
           const d = depthOf[q];
           if (d < 0) return '⊥';
           if (d === 0) return 'ε';
+          // K = 1 allows M up to 65,534: spelling out every stack would be Θ(M²) characters
+          // (gigabytes), so deep one-type stacks are written as a power.
+          if (K === 1 && d > 16) return `${OPEN[0]}^${d}`;
           const s: string[] = [];
           let r = q - offset[d];
-          for (let i = 0; i < d; i++, r = Math.floor(r / K)) s.unshift(sym(r % K, OPEN));
-          return s.join(K <= 4 ? '' : ' ');
+          for (let i = 0; i < d; i++, r = Math.floor(r / K)) s.push(sym(r % K, OPEN));
+          return s.reverse().join(K <= 4 ? '' : ' ');
         };
         return {
           delta: [...range(K, (t) => t).map(open), ...range(K, (t) => t).map(close)],

@@ -18,9 +18,28 @@ export interface Parsed {
   positionals: string[];
 }
 
+/**
+ * node:util parseArgs reads `--seed -1` as a missing value followed by an option; a negative
+ * number after a string option is its value, so join it as `--seed=-1` first.
+ */
+function joinNegativeValues(argv: string[], options: OptionSpec): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const next = argv[i + 1];
+    const short = /^-([A-Za-z])$/.exec(a)?.[1];
+    const name = a.startsWith('--') && !a.includes('=') ? a.slice(2) : Object.keys(options).find((k) => options[k].short === short);
+    if (name !== undefined && options[name]?.type === 'string' && next !== undefined && /^-(\d|\.\d|Infinity)/.test(next)) {
+      out.push(`--${name}=${next}`);
+      i++;
+    } else out.push(a);
+  }
+  return out;
+}
+
 export function parse(argv: string[], options: OptionSpec, allowPositionals = true): Parsed {
   try {
-    const { values, positionals } = parseArgs({ args: argv, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals, strict: true });
+    const { values, positionals } = parseArgs({ args: joinNegativeValues(argv, options), options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals, strict: true });
     return { values: values as Parsed['values'], positionals };
   } catch (e) {
     throw new CliError((e as Error).message.replace(/\. To specify.*$/s, ''));

@@ -10,3 +10,4 @@ export { simulate, simulateBatch, chooseChunks, scanDepth } from './simulate.js'
 export { simulateReference, simulateBatchReference, referenceLoop } from './reference.js';
 export { simulateAsync, startWorkers, stopWorkers } from './threads.js';
 export { packDelta, type PackedDelta } from './prepare.js';
+export { KernelBuffer, isResident } from './resident.js';

@@ -18,9 +18,11 @@ export type SimulateExports = KernelExports & {
   [K in `reduceChunks_${Width}`]: Reduce } & {
   [K in `replayChunks_${Width}`]: Replay } & {
   [K in `batchScalar_${Width}`]: BatchScalar } & {
+  [K in `chunkElements_${Width}`]: (cayley: number, size: number, letters: number, len: number, count: number, last: number, finals: number) => void } & {
   sequentialU8(deltaPtr: number, n: number, lettersPtr: number, T: number, start: number, outPtr: number): number;
   chunkStarts(maps: number, stride: number, wide: number, count: number, start: number, starts: number): number;
-  batchSimd(delta: number, k: number, letters: number, T: number, B: number, starts: number, out: number): number;
+  batchPacked(table: number, shift: number, letters: number, T: number, B: number, starts: number, out: number, maxPtr: number): number;
+  batchSimd(delta: number, k: number, letters: number, T: number, B: number, starts: number, out: number, maxPtr: number): number;
   maxLetterU8(p: number, T: number): number;
   maxLetterU16(p: number, T: number): number;
   firstAtLeastU8(p: number, T: number, k: number): number;
@@ -28,7 +30,23 @@ export type SimulateExports = KernelExports & {
   reduceChunksBlocked(delta: number, blockMaps: number, b: number, mul: number, letters: number, len: number, count: number, last: number, maps: number): void;
   replayChunksBlocked(delta: number, blockStates: number, b: number, mul: number, letters: number, len: number, count: number, last: number, starts: number, out: number): void;
   copyBytes(dst: number, src: number, n: number): void;
+  warmUp(mem: number): void;
+  WARMUP_BYTES: WebAssembly.Global;
 };
 export type { Width };
 
 export const simulateKernel = await loadKernel<SimulateExports>('simulate', wasmBase64);
+warmUp(simulateKernel.exports, simulateKernel.arena);
+
+/** Runs the hot loops once on scratch memory so the first long call runs optimized code. */
+function warmUp(k: SimulateExports, arena: typeof simulateKernel.arena): void {
+  const mark = arena.mark();
+  try {
+    const bytes = k.WARMUP_BYTES.value as number;
+    const p = arena.alloc(bytes);
+    arena.u8(p, bytes).fill(0);
+    k.warmUp(p);
+  } finally {
+    arena.reset(mark);
+  }
+}

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { AutomatonError, automatonToJson, validateAutomaton, zoo } from '../../src/automata/index.js';
 
 const ok = { delta: [[1, 0], [0, 1]] };
@@ -86,5 +87,38 @@ describe('validateAutomaton: every rule names the field and the value', () => {
       msg = (e as Error).message;
     }
     expect(msg.length).toBeLessThan(150);
+  });
+});
+
+describe('validateAutomaton: random automata (fast-check)', () => {
+  const automaton = fc
+    .record({ n: fc.integer({ min: 1, max: 12 }), k: fc.integer({ min: 1, max: 5 }) })
+    .chain(({ n, k }) =>
+      fc.record({
+        delta: fc.array(fc.array(fc.integer({ min: 0, max: n - 1 }), { minLength: n, maxLength: n }), { minLength: k, maxLength: k }),
+        start: fc.integer({ min: 0, max: n - 1 }),
+      }),
+    );
+  it('accepts every well-formed automaton unchanged', () => {
+    fc.assert(
+      fc.property(automaton, (raw) => {
+        const a = validateAutomaton(raw);
+        expect(a.delta).toEqual(raw.delta);
+        expect(a.start).toBe(raw.start);
+      }),
+    );
+  });
+  it('rejects any one corrupted entry, naming its position and value', () => {
+    fc.assert(
+      fc.property(automaton, fc.nat(), fc.nat(), fc.constantFrom(-1, 0.5, 'x', null, 99), (raw, i, j, bad) => {
+        const a = i % raw.delta.length;
+        const q = j % raw.delta[0].length;
+        const n = raw.delta[0].length;
+        const value = bad === 99 ? n : bad;
+        const delta = raw.delta.map((r) => r.slice()) as unknown[][];
+        delta[a][q] = value;
+        expect(() => validateAutomaton({ ...raw, delta })).toThrow(`delta[${a}][${q}] = ${typeof value === 'string' ? `"${value}"` : value}`);
+      }),
+    );
   });
 });

@@ -11,7 +11,7 @@ import { extname, join, normalize, resolve, sep } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { sampleLetters, zoo, type Automaton } from '../../src/automata/index.js';
-import * as simulateModule from '../../src/simulate/index.js';
+import { METHODS, simulate } from '../../src/simulate/index.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -45,8 +45,6 @@ function nodeStates(a: Automaton, T: number, seed: number): number[] {
   return out;
 }
 
-const hasSimulate = typeof (simulateModule as Record<string, unknown>).simulate === 'function';
-
 describe.skipIf(!hasChromium)(`browser: web/index.html in headless Chromium (${CHROMIUM})`, () => {
   let server: Server;
   let browser: Browser;
@@ -76,6 +74,7 @@ describe.skipIf(!hasChromium)(`browser: web/index.html in headless Chromium (${C
   it('loads the bundle with WebAssembly SIMD and no page errors', async () => {
     expect(await page.evaluate(() => (window as any).testbeds.hasWasmSimd())).toBe(true);
     expect(await page.textContent('#status')).toContain('ready');
+    expect(await page.$$eval('#method option', (os) => os.map((o) => o.textContent))).toEqual([...METHODS]);
     expect(pageErrors).toEqual([]);
   });
 
@@ -88,11 +87,12 @@ describe.skipIf(!hasChromium)(`browser: web/index.html in headless Chromium (${C
   });
 
   const cases: [string, number, number, string][] = [
-    ['dihedral:4', 100_000, 1, 'reference'],
-    ['dihedral:4', 100_000, 1, hasSimulate ? 'scan' : 'sequential'],
-    ['symmetric:5', 50_000, 2, hasSimulate ? 'scan' : 'sequential'],
-    ['dyck:2,4', 50_000, 3, hasSimulate ? 'scan' : 'sequential'],
-    ['cyclic:300', 20_000, 4, 'reference'],
+    ...METHODS.map((m): [string, number, number, string] => ['dihedral:4', 100_000, 1, m]),
+    ['symmetric:5', 50_000, 2, 'scan'],
+    ['dyck:2,4', 50_000, 3, 'scan'],
+    ['gridworld:9', 30_000, 6, 'brent-kung'],
+    ['cyclic:300', 20_000, 4, 'scan'], // uint16 states
+    ['flipflop:300', 20_000, 5, 'scan'], // uint16 letters and states
   ];
   for (const [name, T, seed, method] of cases) {
     it(`${name}, T = ${T}, seed ${seed}, ${method}: states equal Node's`, async () => {
@@ -102,7 +102,12 @@ describe.skipIf(!hasChromium)(`browser: web/index.html in headless Chromium (${C
         return { ...res, states: res.states.join(','), count: res.states.length, letters: undefined };
       }, { name, T, seed, method });
       const expected = nodeStates(zoo(name), T, seed);
+      // The same method in Node: same final state and the same number of rounds.
+      const a = zoo(name);
+      const node = simulate(a, sampleLetters(a, T, { seed }), { method: method as (typeof METHODS)[number] });
       expect(r.method).toBe(method);
+      expect(r.depth).toBe(node.depth);
+      expect(r.final).toBe(node.final);
       expect(r.count).toBe(T);
       expect(r.final).toBe(expected[T - 1]);
       if (r.states !== expected.join(',')) {

@@ -4,8 +4,10 @@
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Automaton } from '../../src/automata/types.js';
+import { sampleLetters, zoo } from '../../src/automata/index.js';
+import { transformationMonoid } from '../../src/simulate/monoid.js';
 import {
-  chooseChunks, simulate, simulateAsync, simulateBatch, simulateBatchReference, simulateKernel,
+  chooseChunks, KernelBuffer, packDelta, simulate, simulateAsync, simulateBatch, simulateBatchReference, simulateKernel,
   simulateReference, stopWorkers, type Method,
 } from '../../src/simulate/index.js';
 
@@ -85,6 +87,35 @@ describe('every method equals the reference', () => {
   });
 });
 
+describe('scan through the transformation monoid (|Q| > 16, small monoid)', () => {
+  afterAll(() => stopWorkers());
+  it('numbers the monoid and agrees with the reference, on one and two threads', async () => {
+    const sizes: Record<string, number> = { 'cyclic:300': 300, 'symmetric:5': 120, 'dihedral:12': 24, 'flipflop:20': 21 };
+    for (const name of ['cyclic:300', 'symmetric:5', 'dyck:2,4', 'gridworld:40', 'dihedral:12', 'flipflop:20', 'cyclic_product:3,5,7']) {
+      const a = zoo(name);
+      const P = packDelta(a);
+      const mon = transformationMonoid(P);
+      expect(mon).not.toBeNull();
+      if (name in sizes) expect(mon!.size).toBe(sizes[name]);
+      const L = sampleLetters(a, 30_011, { seed: 5 });
+      const ref = simulateReference(a, L);
+      const r1 = simulate(a, L, { method: 'scan' });
+      expect(Array.from(r1.states)).toEqual(Array.from(ref.states));
+      expect(r1.final).toBe(ref.final);
+      const r2 = await simulateAsync(a, L, { method: 'scan', threads: 2 });
+      expect(Array.from(r2.states)).toEqual(Array.from(ref.states));
+      expect(r2.final).toBe(ref.final);
+    }
+  });
+  it('gives up on a large monoid (random maps on 40 states) and composes maps instead', () => {
+    const rnd = mulberry(40);
+    const a = automaton(Array.from({ length: 3 }, () => Array.from({ length: 40 }, () => Math.floor(rnd() * 40))));
+    expect(transformationMonoid(packDelta(a))).toBeNull();
+    const L = Uint8Array.from({ length: 5000 }, () => Math.floor(rnd() * 3));
+    expect(Array.from(simulate(a, L, { method: 'scan' }).states)).toEqual(Array.from(simulateReference(a, L).states));
+  });
+});
+
 describe('depth', () => {
   const a = automaton([[1, 0], [0, 1]]);
   it('is T for loops, ⌈log2 T⌉ for Hillis–Steele, about 2⌈log2 T⌉ for Brent–Kung, 2·len + chunks for scan', () => {
@@ -136,6 +167,53 @@ describe('batch', () => {
       const col = Uint8Array.from({ length: T }, (_, t) => L[t * B + b]!);
       expect(simulateReference(a, col, { start: starts[b] }).final).toBe(ref.finals[b]);
     }), { numRuns: 40 });
+  });
+  it('spans several tiles (states carried across), and names a bad letter in a later tile', () => {
+    const a = automaton([[1, 2, 0, 3], [0, 0, 1, 2], [3, 3, 3, 0]]);
+    const B = 1000;
+    const T = 700; // about 262 rows per tile: three tiles
+    const rnd = mulberry(11);
+    const L = Uint8Array.from({ length: T * B }, () => Math.floor(rnd() * 3));
+    const ref = simulateBatchReference(a, L, B);
+    const r = simulateBatch(a, L, B);
+    expect(r.finals).toEqual(ref.finals);
+    expect(Array.from(r.states)).toEqual(Array.from(ref.states));
+    L[600 * B + 17] = 3;
+    expect(() => simulateBatch(a, L, B)).toThrow(`letters[${600 * B + 17}] = 3 is outside the alphabet`);
+    // B a multiple of 16: the SIMD kernel checks the letters as it goes.
+    const B2 = 1024;
+    const L2 = Uint8Array.from({ length: T * B2 }, () => Math.floor(rnd() * 3));
+    const ref2 = simulateBatchReference(a, L2, B2);
+    expect(Array.from(simulateBatch(a, L2, B2).states)).toEqual(Array.from(ref2.states));
+    L2[650 * B2 + 1000] = 200;
+    L2[690 * B2 + 3] = 7;
+    expect(() => simulateBatch(a, L2, B2)).toThrow(`letters[${650 * B2 + 1000}] = 200 is outside the alphabet`);
+  });
+  it('reads and writes KernelBuffers in place (no copies), then frees them', () => {
+    const { arena } = simulateKernel;
+    const before = arena.used;
+    for (const [delta, B, T] of [[[[1, 2, 3, 4, 5, 6, 7, 0], [4, 5, 6, 7, 0, 1, 2, 3]], 80, 300], [[[1, 0, 2], [2, 2, 0], [0, 1, 1]], 17, 100]] as const) {
+      const a = automaton(delta.map((r) => [...r]));
+      const k = delta.length;
+      const rnd = mulberry(B);
+      const host = Uint8Array.from({ length: T * B }, () => Math.floor(rnd() * k));
+      const L = new KernelBuffer(T * B);
+      const O = new KernelBuffer(T * B);
+      L.array.set(host);
+      const ref = simulateBatchReference(a, host, B);
+      const r = simulateBatch(a, L.array, B, { out: O.array });
+      expect(r.states.buffer).toBe(simulateKernel.arena.memory.buffer);
+      expect(Array.from(O.array)).toEqual(Array.from(ref.states));
+      expect(r.finals).toEqual(ref.finals);
+      // Resident letters, ordinary output array.
+      expect(Array.from(simulateBatch(a, L.array, B).states)).toEqual(Array.from(ref.states));
+      host[5] = 9;
+      L.array.set(host);
+      expect(() => simulateBatch(a, L.array, B)).toThrow('letters[5] = 9 is outside the alphabet');
+      O.free();
+      L.free();
+    }
+    expect(arena.used).toBe(before);
   });
   it('covers the 64-lane |Σ| = 2 path', () => {
     const a = automaton([[1, 2, 3, 4, 5, 6, 7, 0], [4, 5, 6, 7, 0, 1, 2, 3]]);
@@ -191,6 +269,31 @@ describe('memory', () => {
     }
     expect(arena.used).toBe(before);
     expect(before).toBe(0);
+  });
+
+  it('δ edited in place between calls is simulated as edited, and re-validated', () => {
+    const a = automaton([[1, 0, 2], [0, 1, 2]]);
+    const L = Uint8Array.from([0, 1, 0, 0, 1]);
+    for (const method of ['reference', ...FAST] as Method[]) expect(simulate(a, L, { method }).final).toBe(1);
+    a.delta[0]![0] = 2; // letter 0 now sends 0 to 2, and 2 stays
+    for (const method of ['reference', ...FAST] as Method[]) expect({ method, final: simulate(a, L, { method }).final }).toEqual({ method, final: 2 });
+    expect(simulateBatch(a, L, 5).finals).toEqual([2, 0, 2, 2, 0]);
+    a.delta[1]![2] = 7;
+    expect(() => simulate(a, L, { method: 'scan' })).toThrow(/delta\[1\]\[2\] = 7 is not a state in \[0, 2\]/);
+  });
+
+  it('a tree scan too long for wasm memory is refused up front, with the real limit named', () => {
+    // cyclic:300: uint16 maps of 300 states, 600+ bytes per step, so 4·10^6 steps need > 2 GiB.
+    const a = zoo('cyclic:300');
+    const L = new Uint8Array(4_000_000);
+    const { arena } = simulateKernel;
+    const before = arena.used;
+    for (const method of ['hillis-steele', 'brent-kung'] as const) {
+      expect(() => simulate(a, L, { method })).toThrow(
+        new RegExp(`^${method} keeps one map of \\|Q\\| = 300 states \\(\\d+ bytes\\) per step: T = 4000000 needs 2\\.\\d GiB of maps, above the 2\\.0 GiB the tree scans may use of wasm32's 4 GiB \\(T ≤ \\d+ here\\)`),
+      );
+    }
+    expect(arena.used).toBe(before);
   });
 });
 

@@ -7,9 +7,9 @@
  * is in bench/torch_peer.py.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { linear, embedding, oneHotFloat, layerNorm, layerNormReference, gelu, geluReference, causalSelfAttentionPacked } from '../src/learning/ops/index.js';
-import { causalSelfAttentionReference } from '../src/learning/ops/attention.js';
-import { Rng } from '../src/random/prng.js';
+import { linear, embedding, oneHotFloat, layerNorm, layerNormReference, gelu, geluReference, causalSelfAttentionPacked } from '../../src/learning/ops/index.js';
+import { causalSelfAttentionReference } from '../../src/learning/ops/attention.js';
+import { Rng } from '../../src/random/prng.js';
 
 export interface GptConfig {
   layers: number;

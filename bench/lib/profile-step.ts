@@ -2,12 +2,12 @@
  * Per-kernel time of one fused GPT training step on tfjs-wasm (tf.profile), summed by kernel
  * name, best of a few steps per kernel. For finding the next hot spot; timings on a shared VM are
  * noisy, hence the per-kernel minimum over steps.
- * Usage: node dist/bench/profile_step.js [L d T B]
+ * Usage: node dist/bench/lib/profile-step.js [L d T B]
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { initBackend } from '../src/learning/backend.js';
-import { causalSelfAttention } from '../src/learning/ops/index.js';
-import { GptStep } from './gpt_step.js';
+import { initBackend } from '../../src/learning/backend.js';
+import { causalSelfAttention } from '../../src/learning/ops/index.js';
+import { GptStep } from './gpt-step.js';
 
 const [L, d, T, B] = process.argv.length > 2 ? process.argv.slice(2).map(Number) : [2, 64, 64, 32];
 await initBackend('wasm');

@@ -1,0 +1,67 @@
+/**
+ * A dependency-free log–log line plot as an SVG string (for `testbeds hmm experiment`): series of
+ * points with optional min–max bars, dashed or solid, and a legend.
+ */
+export interface Series {
+  name: string;
+  points: { x: number; y: number; lo?: number; hi?: number }[];
+  color: string;
+  dashed?: boolean;
+  markers?: boolean;
+}
+
+export interface PlotOptions {
+  title: string;
+  xLabel: string;
+  yLabel: string;
+  width?: number;
+  height?: number;
+}
+
+const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+export function logLogSvg(series: Series[], opts: PlotOptions): string {
+  const W = opts.width ?? 720, H = opts.height ?? 440;
+  const m = { left: 70, right: 220, top: 40, bottom: 55 };
+  const xs: number[] = [], ys: number[] = [];
+  for (const s of series)
+    for (const p of s.points) {
+      if (p.x > 0) xs.push(p.x);
+      for (const y of [p.y, p.lo, p.hi]) if (y !== undefined && y > 0 && Number.isFinite(y)) ys.push(y);
+    }
+  const lx0 = Math.floor(Math.log10(Math.min(...xs))), lx1 = Math.ceil(Math.log10(Math.max(...xs)));
+  const ly0 = Math.floor(Math.log10(Math.min(...ys))), ly1 = Math.ceil(Math.log10(Math.max(...ys)));
+  const px = (x: number) => m.left + ((Math.log10(x) - lx0) / Math.max(lx1 - lx0, 1)) * (W - m.left - m.right);
+  const py = (y: number) => H - m.bottom - ((Math.log10(y) - ly0) / Math.max(ly1 - ly0, 1)) * (H - m.top - m.bottom);
+  const out: string[] = [];
+  out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">`);
+  out.push(`<rect width="${W}" height="${H}" fill="white"/>`);
+  out.push(`<text x="${W / 2 - m.right / 2 + m.left / 2}" y="22" text-anchor="middle" font-size="14">${esc(opts.title)}</text>`);
+  for (let e = lx0; e <= lx1; e++) {
+    const x = px(10 ** e);
+    out.push(`<line x1="${x}" y1="${m.top}" x2="${x}" y2="${H - m.bottom}" stroke="#ddd"/>`);
+    out.push(`<text x="${x}" y="${H - m.bottom + 16}" text-anchor="middle">10<tspan dy="-6" font-size="9">${e}</tspan></text>`);
+  }
+  for (let e = ly0; e <= ly1; e++) {
+    const y = py(10 ** e);
+    out.push(`<line x1="${m.left}" y1="${y}" x2="${W - m.right}" y2="${y}" stroke="#ddd"/>`);
+    out.push(`<text x="${m.left - 8}" y="${y + 4}" text-anchor="end">10<tspan dy="-6" font-size="9">${e}</tspan></text>`);
+  }
+  out.push(`<rect x="${m.left}" y="${m.top}" width="${W - m.left - m.right}" height="${H - m.top - m.bottom}" fill="none" stroke="#333"/>`);
+  out.push(`<text x="${(m.left + W - m.right) / 2}" y="${H - 15}" text-anchor="middle">${esc(opts.xLabel)}</text>`);
+  out.push(`<text transform="translate(18 ${(m.top + H - m.bottom) / 2}) rotate(-90)" text-anchor="middle">${esc(opts.yLabel)}</text>`);
+  series.forEach((s, i) => {
+    const pts = s.points.filter((p) => p.x > 0 && p.y > 0 && Number.isFinite(p.y));
+    const dash = s.dashed ? ' stroke-dasharray="6 4"' : '';
+    if (pts.length > 1) out.push(`<polyline fill="none" stroke="${s.color}" stroke-width="2"${dash} points="${pts.map((p) => `${px(p.x).toFixed(1)},${py(p.y).toFixed(1)}`).join(' ')}"/>`);
+    for (const p of pts) {
+      if (p.lo !== undefined && p.hi !== undefined && p.lo > 0) out.push(`<line x1="${px(p.x)}" y1="${py(p.lo)}" x2="${px(p.x)}" y2="${py(p.hi)}" stroke="${s.color}"/>`);
+      if (s.markers !== false) out.push(`<circle cx="${px(p.x).toFixed(1)}" cy="${py(p.y).toFixed(1)}" r="3" fill="${s.color}"/>`);
+    }
+    const ly = m.top + 10 + i * 20;
+    out.push(`<line x1="${W - m.right + 12}" y1="${ly}" x2="${W - m.right + 40}" y2="${ly}" stroke="${s.color}" stroke-width="2"${dash}/>`);
+    out.push(`<text x="${W - m.right + 46}" y="${ly + 4}">${esc(s.name)}</text>`);
+  });
+  out.push('</svg>');
+  return out.join('\n') + '\n';
+}

@@ -1,0 +1,85 @@
+/**
+ * The algebra API in a web page: the browser bundle (dist/browser/testbeds.js, loaded by
+ * web/index.html) runs Froidure–Pin, Green's relations and the group analysis on the page's main
+ * thread (one synchronous kernel instance per semigroup) and gives the same report as Node.
+ * Skipped, saying so, where /usr/bin/chromium is absent.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createServer, type Server } from 'node:http';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { extname, join, normalize, resolve, sep } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import type { Browser, Page } from 'playwright-core';
+import { algebraReport } from '../../src/algebra/index.js';
+import { zoo } from '../../src/automata/index.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const ROOT = resolve(import.meta.dirname, '../..');
+const BUNDLE = join(ROOT, 'dist/browser/testbeds.js');
+const hasChromium = existsSync(CHROMIUM);
+if (!hasChromium) console.warn(`test/algebra/browser-algebra: skipped — ${CHROMIUM} not found`);
+const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css' };
+
+function serve(): Promise<Server> {
+  const server = createServer((req, res) => {
+    const file = normalize(join(ROOT, decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)));
+    if (!file.startsWith(ROOT + sep) || !existsSync(file) || !statSync(file).isFile()) {
+      res.writeHead(404).end('not found');
+      return;
+    }
+    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
+    res.end(readFileSync(file));
+  });
+  return new Promise((ok) => server.listen(0, '127.0.0.1', () => ok(server)));
+}
+
+describe.skipIf(!hasChromium)('algebra in headless Chromium', () => {
+  let server: Server;
+  let browser: Browser;
+  let page: Page;
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    if (!existsSync(BUNDLE)) throw new Error(`${BUNDLE} is missing: run npm run build first`);
+    server = await serve();
+    const { chromium } = await import('playwright-core');
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+    page = await browser.newPage();
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/web/index.html`);
+    await page.waitForFunction(() => (window as unknown as { testbeds?: unknown }).testbeds !== undefined, undefined, { timeout: 30_000 });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await new Promise((ok) => (server ? server.close(ok) : ok(undefined)));
+  });
+
+  it('algebraReport on the main thread equals Node (symmetric:5, dihedral:4, gridworld:9)', async () => {
+    for (const name of ['symmetric:5', 'dihedral:4', 'gridworld:9']) {
+      const inPage = await page.evaluate((n) => {
+        const t = (window as any).testbeds;
+        return JSON.stringify(t.algebraReport(t.zoo(n)));
+      }, name);
+      expect(JSON.parse(inPage)).toEqual(JSON.parse(JSON.stringify(algebraReport(zoo(name)))));
+    }
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('T_6 (46,656 elements: the arrays grow in place) and the size limit error', async () => {
+    const r = await page.evaluate(() => {
+      const t = (window as any).testbeds;
+      const gens = [[1, 0, 2, 3, 4, 5], [1, 2, 3, 4, 5, 0], [0, 0, 2, 3, 4, 5]];
+      const S = t.transformationSemigroup(gens);
+      let error = '';
+      try {
+        t.transformationSemigroup(gens, { maxSize: 1000 });
+      } catch (e) {
+        error = (e as Error).message;
+      }
+      return { size: S.size, error };
+    });
+    expect(r.size).toBe(46_656);
+    expect(r.error).toBe('semigroup has more than 1000 elements; raise --max-size (option maxSize)');
+  });
+});
