@@ -166,6 +166,7 @@ export class Trainer {
   readonly task: AnyTask;
   private evalSet: Batch[] | undefined;
   lastEval: EvalResult | undefined;
+  private lastEvalStep = -1;
 
   constructor(readonly config: RunConfig) {
     this.task = config.ffl ? { kind: 'ffl', pI: config.ffl.pI, length: config.length } : { automaton: config.automaton, length: config.length, p: config.p };
@@ -241,15 +242,21 @@ export class Trainer {
       let evalResult: EvalResult | undefined;
       if (this.step % c.evalEvery === 0 || this.step === end) {
         evalResult = this.lastEval = this.evaluate();
+        this.lastEvalStep = this.step;
         o.onEval?.(this.step, evalResult);
       }
       log?.write({ ...info, ...(evalResult ? { eval: { accuracy: evalResult.accuracy, accuracyLast: evalResult.accuracyLast, accuracySequence: evalResult.accuracySequence, loss: evalResult.loss } } : {}) });
-      if (o.yieldEvery && this.step % o.yieldEvery === 0) await new Promise((r) => setTimeout(r, 0));
+      if (o.yieldEvery && this.step % o.yieldEvery === 0) await yieldToEventLoop();
       const stop = o.shouldStop?.() ?? false;
       if (o.out && (this.step % c.checkpointEvery === 0 || this.step === end || stop)) await this.save(o.out);
       if (stop) break;
     }
-    const e = this.lastEval ?? (this.lastEval = this.evaluate());
+    // The result describes the final weights (an interrupted run may stop between evaluations).
+    if (!this.lastEval || this.lastEvalStep !== this.step) {
+      this.lastEval = this.evaluate();
+      this.lastEvalStep = this.step;
+    }
+    const e = this.lastEval;
     // Throughput of the training steps of this session (evaluation and checkpoints excluded).
     return { ...e, steps: this.step, seconds: (now() - t0) / 1000, tokensPerSecond: trainSeconds > 0 ? (tokens * (this.step - first)) / trainSeconds : 0, backend: tf.getBackend() };
   }
@@ -360,6 +367,11 @@ function countScored(labels: Int32Array): number {
   let n = 0;
   for (let i = 0; i < labels.length; i++) if (labels[i] >= 0) n++;
   return n;
+}
+
+/** Lets signal handlers and worker messages run (a macrotask, not a microtask). */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((r) => (typeof setImmediate === 'function' ? setImmediate(r) : setTimeout(r, 0)));
 }
 
 function now(): number {

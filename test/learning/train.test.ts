@@ -138,6 +138,20 @@ describe('trainer', () => {
     resumed.dispose();
   });
 
+  it('shouldStop (Ctrl-C in the CLI) ends after the current step, checkpointed and evaluated there', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tb-learn-'));
+    const t = new Trainer(runConfig(tiny({ evalEvery: 5 })));
+    let calls = 0;
+    const r = await t.train({ out: dir, shouldStop: () => ++calls >= 2 });
+    expect(r.steps).toBe(2);
+    expect(r.accuracy).toBe(t.evaluate().accuracy);
+    const back = await Trainer.load(dir);
+    expect(back.step).toBe(2);
+    expect(back.model.params.flatten()).toEqual(t.model.params.flatten());
+    t.dispose();
+    back.dispose();
+  });
+
   it('a corrupt, truncated or mismatched checkpoint is a clear error', async () => {
     const t = new Trainer(runConfig(tiny()));
     const bytes = t.encode();

@@ -150,7 +150,8 @@ export const command: Command = {
     process.once('SIGINT', onSigint);
     let r;
     try {
-      r = await trainer.train({ out, onStep: (s) => progress.step(s), onEval: (s, e) => progress.eval(s, e), shouldStop: () => interrupted });
+      // yieldEvery: the loop is synchronous between checkpoints; yielding lets SIGINT be seen.
+      r = await trainer.train({ out, onStep: (s) => progress.step(s), onEval: (s, e) => progress.eval(s, e), shouldStop: () => interrupted, yieldEvery: 1 });
     } finally {
       process.off('SIGINT', onSigint);
       progress.done();
