@@ -1,2 +1,12 @@
-// Public API of src/learning (filled in by its issue).
-export {};
+/**
+ * testbeds/learning: Transformers and RNNs trained on tfjs (WASM backend) to simulate automata.
+ * Kept out of the main entry because tfjs is heavy: `import ... from 'testbeds/learning'`.
+ */
+export { initBackend, setWasmBinaryLocation, type BackendName } from './backend.js';
+export { linear, causalSelfAttention } from './ops/index.js';
+export * from './data.js';
+export * from './models/index.js';
+export * from './optim.js';
+export * from './checkpoint.js';
+export * from './train.js';
+export { serveTraining, type WorkerRequest } from './worker.js';

@@ -1,11 +1,102 @@
-// Placeholder until its issue lands: the command exists in the registry but does nothing yet.
-import { CliError } from '../args.js';
+/**
+ * `testbeds eval CHECKPOINT`: evaluates a trained model on fresh held-out batches, in
+ * distribution or out of it (`--ood p=0.9`: another Bernoulli p for two-letter automata;
+ * `--length 64`: longer sequences than in training).
+ */
+import { CliError, flag, int, parse, str, type OptionSpec } from '../args.js';
 import type { Command } from '../command.js';
 
+const usage = `usage: testbeds eval CHECKPOINT [options]
+
+  CHECKPOINT         a run directory (its checkpoint.tbck) or a .tbck file
+  --ood KEY=VALUE    out-of-distribution setting, repeatable: p=0.9 (Bernoulli p of letter 1,
+                     two-letter automata), length=64 (sequence length), pi=0.98 (FFL's p_i)
+  --length T         same as --ood length=T
+  --batches N        evaluation batches (default 16)
+  --batch B          sequences per batch (default: the training batch)
+  --seed S           seed of the evaluation batches (default: the run's seed + 1)
+  --backend NAME     wasm (default) | cpu
+  --json             print one JSON object on stdout
+
+example: testbeds eval runs/parity --ood p=0.9 --length 64`;
+
+const options: OptionSpec = {
+  ood: { type: 'string', multiple: true },
+  length: { type: 'string' },
+  batches: { type: 'string' },
+  batch: { type: 'string' },
+  seed: { type: 'string' },
+  backend: { type: 'string' },
+  json: { type: 'boolean' },
+};
+
 export const command: Command = {
-  summary: '(not built yet)',
-  usage: 'testbeds eval: not built yet',
-  async run() {
-    throw new CliError('not built yet');
+  summary: 'evaluate a checkpoint, in or out of distribution (letter frequencies, length)',
+  usage,
+  async run(argv) {
+    const p = parse(argv, options, true);
+    if (p.positionals.length !== 1) throw new CliError(`expected one CHECKPOINT (a run directory or .tbck file), got ${p.positionals.length}`);
+    const ckpt = p.positionals[0];
+    const backend = str(p, 'backend') ?? 'wasm';
+    if (backend !== 'wasm' && backend !== 'cpu') throw new CliError(`--backend: expected one of wasm|cpu, got "${backend}"`);
+    const L = await import('../../learning/index.js');
+    await L.initBackend(backend);
+    const trainer = await L.Trainer.load(ckpt).catch((e: Error) => {
+      throw new CliError(e.message);
+    });
+    const c = trainer.config;
+    let length = int(p, 'length', c.length, 1, 1 << 20)!;
+    let prob: number | undefined = c.p;
+    let pI: number | undefined = c.ffl?.pI;
+    for (const kv of (p.values.ood as string[] | undefined) ?? []) {
+      const m = /^(p|pi|length)=(.+)$/.exec(kv);
+      if (!m) throw new CliError(`--ood: expected p=VALUE, pi=VALUE or length=VALUE, got "${kv}"`);
+      const v = Number(m[2]);
+      if (m[1] === 'pi') {
+        if (!c.ffl) throw new CliError('--ood pi applies to FFL runs only');
+        if (!(v >= 0 && v <= 1)) throw new CliError(`--ood pi: expected a probability in [0, 1], got "${m[2]}"`);
+        pI = v;
+      } else if (m[1] === 'p') {
+        if (!(v >= 0 && v <= 1)) throw new CliError(`--ood p: expected a probability in [0, 1], got "${m[2]}"`);
+        prob = v;
+      } else {
+        if (!Number.isInteger(v) || v < 1) throw new CliError(`--ood length: expected an integer ≥ 1, got "${m[2]}"`);
+        length = v;
+      }
+    }
+    const task: import('../../learning/data.js').AnyTask = c.ffl ? { kind: 'ffl', pI: pI!, length } : { automaton: c.automaton, length, ...(prob !== undefined ? { p: prob } : {}) };
+    let result;
+    try {
+      if (L.isFfl(task)) L.validateFfl(task);
+      else L.validateTask(task);
+      const batches = L.evalBatches(task, int(p, 'batch', c.batch, 1, 1 << 16)!, int(p, 'batches', 16, 1, 1 << 16)!, int(p, 'seed', c.seed + 1)!);
+      result = trainer.evaluate(batches);
+    } catch (e) {
+      throw new CliError((e as Error).message);
+    } finally {
+      trainer.dispose();
+    }
+    const out = {
+      checkpoint: ckpt,
+      automaton: c.automaton.name,
+      model: c.model.kind,
+      layers: c.model.layers,
+      width: c.model.width,
+      step: trainer.step,
+      train: { p: c.p ?? null, length: c.length, ...(c.ffl ? { pI: c.ffl.pI } : {}) },
+      eval: { p: prob ?? null, length, ...(c.ffl ? { pI } : {}) },
+      accuracy: result.accuracy,
+      accuracyLast: result.accuracyLast,
+      accuracySequence: result.accuracySequence,
+      loss: result.loss,
+      byPosition: result.byPosition,
+      backend: (await import('@tensorflow/tfjs-core')).getBackend(),
+    };
+    if (flag(p, 'json')) console.log(JSON.stringify(out));
+    else {
+      console.log(`${c.model.kind} L=${c.model.layers} d=${c.model.width} on ${c.automaton.name}, step ${trainer.step}; trained at ${c.ffl ? `p_i=${c.ffl.pI}` : `p=${c.p ?? 'default'}`} T=${c.length}, evaluated at ${c.ffl ? `p_i=${pI}` : `p=${prob ?? 'default'}`} T=${length}`);
+      console.log(`accuracy ${(100 * result.accuracy).toFixed(2)}% per position, ${(100 * result.accuracyLast).toFixed(2)}% last position, ${(100 * result.accuracySequence).toFixed(2)}% whole sequence; loss ${result.loss.toFixed(4)}`);
+    }
+    return 0;
   },
 };

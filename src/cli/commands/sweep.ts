@@ -1,11 +1,171 @@
-// Placeholder until its issue lands: the command exists in the registry but does nothing yet.
-import { CliError } from '../args.js';
+/**
+ * `testbeds sweep`: the automaton × depth experiment. Trains one Transformer per cell in a pool of
+ * `testbeds train` child processes (--jobs), skips cells already finished in --out (a sweep can be
+ * stopped and re-run), and after every cell rewrites table.md, table.csv, table.json and
+ * heatmap.svg with the paper's table and the algebraic verdicts beside ours.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CliError, flag, int, num, oneOf, parse, str, type OptionSpec } from '../args.js';
 import type { Command } from '../command.js';
+import { buildReport, PRESETS, reportCsv, reportMarkdown, reportSvg, splitAutomata, trainArgs, type SweepCell, type SweepSettings } from '../../learning/sweep.js';
+
+const usage = `usage: testbeds sweep [--preset quick|paper] [options]
+
+  --preset NAME      quick (default; T=32, width 64, 4 heads, 800 steps, depths 1,2,3,4,6,8:
+                     about 2.5 h with --jobs 2 on an idle 2-core machine, estimated) | paper (T=100, width 512,
+                     8 heads, batch 64, 20k steps, AdamW 3e-4 warmup + cosine, depths 1..8,12,16)
+  --automata LIST    comma-separated rows (default: the paper's ten; cyclic_product:2,2,2 is fine)
+  --depths LIST      comma-separated layer counts
+  --length T, --width D, --heads H, --batch B, --steps N, --lr LR, --warmup N, --seed S
+                     override the preset
+  --jobs N           parallel training processes (default 1)
+  --out DIR          results directory (default sweep-PRESET); finished cells are reused
+  --json             print the report as one JSON object on stdout
+
+example: testbeds sweep --preset quick --automata parity,cyclic:3,symmetric:5 --depths 1,2,4 --jobs 2`;
+
+const options: OptionSpec = {
+  preset: { type: 'string' },
+  automata: { type: 'string' },
+  depths: { type: 'string' },
+  length: { type: 'string' },
+  width: { type: 'string' },
+  heads: { type: 'string' },
+  batch: { type: 'string' },
+  steps: { type: 'string' },
+  lr: { type: 'string' },
+  warmup: { type: 'string' },
+  seed: { type: 'string' },
+  jobs: { type: 'string' },
+  out: { type: 'string' },
+  json: { type: 'boolean' },
+};
+
+function binPath(): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  for (const rel of ['../../../bin/testbeds.js', '../../../../bin/testbeds.js']) {
+    const p = resolve(here, rel);
+    if (existsSync(p)) return p;
+  }
+  throw new Error('cannot find bin/testbeds.js next to this module');
+}
+
+function slug(name: string): string {
+  return name.replace(/[^A-Za-z0-9_.-]+/g, '_');
+}
 
 export const command: Command = {
-  summary: '(not built yet)',
-  usage: 'testbeds sweep: not built yet',
-  async run() {
-    throw new CliError('not built yet');
+  summary: 'train the automaton × depth grid; table (md, csv, json) and heatmap beside the paper',
+  usage,
+  async run(argv) {
+    const p = parse(argv, options, false);
+    const preset = oneOf(p, 'preset', ['quick', 'paper'] as const, 'quick');
+    const base = PRESETS[preset];
+    const automata = str(p, 'automata') ? splitAutomata(str(p, 'automata')!) : base.automata;
+    const depths = str(p, 'depths')
+      ? str(p, 'depths')!.split(',').map((d) => {
+          const x = Number(d);
+          if (!Number.isInteger(x) || x < 1) throw new CliError(`--depths: expected positive integers, got "${d}"`);
+          return x;
+        })
+      : base.depths;
+    const s: SweepSettings = {
+      ...base,
+      automata,
+      depths,
+      length: int(p, 'length', base.length, 1)!,
+      width: int(p, 'width', base.width, 1)!,
+      heads: int(p, 'heads', base.heads, 1)!,
+      batch: int(p, 'batch', base.batch, 1)!,
+      steps: int(p, 'steps', base.steps, 1)!,
+      lr: num(p, 'lr', base.lr, 0)!,
+      warmup: int(p, 'warmup', Math.min(base.warmup, Math.round(0.1 * (int(p, 'steps', base.steps, 1) ?? base.steps))), 0)!,
+      seed: int(p, 'seed', base.seed)!,
+    };
+    if (s.width % s.heads !== 0) throw new CliError(`--width ${s.width} is not divisible by --heads ${s.heads}`);
+    const { isZooName, zoo } = await import('../../automata/index.js');
+    const { ROW_AUTOMATON } = await import('../../learning/sweep.js');
+    for (const a of automata) {
+      const name = ROW_AUTOMATON[a] ?? a;
+      if (!isZooName(name)) throw new CliError(`--automata: "${a}" is not a zoo automaton`);
+      try {
+        zoo(name);
+      } catch (e) {
+        throw new CliError(`--automata: ${(e as Error).message}`);
+      }
+    }
+    const jobs = int(p, 'jobs', 1, 1, 64)!;
+    const out = str(p, 'out') ?? `sweep-${preset}`;
+    mkdirSync(join(out, 'runs'), { recursive: true });
+    writeFileSync(join(out, 'settings.json'), JSON.stringify({ preset, ...s }, null, 1) + '\n');
+
+    const cells: SweepCell[] = [];
+    const queue: { automaton: string; depth: number; dir: string }[] = [];
+    for (const a of automata) {
+      for (const d of depths) {
+        const dir = join(out, 'runs', `${slug(a)}-L${d}`);
+        const resFile = join(dir, 'result.json');
+        if (existsSync(resFile)) {
+          const prev = JSON.parse(readFileSync(resFile, 'utf8'));
+          if (JSON.stringify(prev.args) === JSON.stringify(trainArgs(s, a, d, dir))) {
+            cells.push(prev.cell);
+            continue;
+          }
+        }
+        queue.push({ automaton: a, depth: d, dir });
+      }
+    }
+    const total = automata.length * depths.length;
+    const write = () => {
+      const r = buildReport(s, cells);
+      writeFileSync(join(out, 'table.md'), reportMarkdown(r));
+      writeFileSync(join(out, 'table.csv'), reportCsv(r));
+      writeFileSync(join(out, 'table.json'), JSON.stringify(r, null, 1) + '\n');
+      writeFileSync(join(out, 'heatmap.svg'), reportSvg(r));
+      return r;
+    };
+    write();
+    process.stderr.write(`sweep ${preset}: ${total} cells (${cells.length} already done), ${jobs} job(s), results in ${out}\n`);
+    const bin = binPath();
+    const t0 = Date.now();
+    let done = cells.length;
+    const runOne = (job: { automaton: string; depth: number; dir: string }) =>
+      new Promise<void>((resolveRun) => {
+        const args = trainArgs(s, job.automaton, job.depth, job.dir);
+        const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+        let stdout = '';
+        let stderr = '';
+        child.stdout.on('data', (b) => (stdout += b));
+        child.stderr.on('data', (b) => (stderr += b));
+        child.on('close', (code) => {
+          let cell: SweepCell;
+          try {
+            if (code !== 0) throw new Error(stderr.trim().split('\n').pop() || `exit code ${code}`);
+            const j = JSON.parse(stdout.trim().split('\n').pop()!);
+            cell = { automaton: job.automaton, depth: job.depth, accuracy: j.accuracy, accuracyLast: j.accuracyLast, accuracySequence: j.accuracySequence, seconds: j.seconds, tokensPerSecond: j.tokensPerSecond };
+            mkdirSync(job.dir, { recursive: true });
+            writeFileSync(join(job.dir, 'result.json'), JSON.stringify({ args, cell, result: j }, null, 1) + '\n');
+          } catch (e) {
+            cell = { automaton: job.automaton, depth: job.depth, accuracy: null, accuracyLast: null, accuracySequence: null, seconds: null, tokensPerSecond: null, error: (e as Error).message };
+          }
+          cells.push(cell);
+          done++;
+          write();
+          const el = ((Date.now() - t0) / 1000).toFixed(0);
+          process.stderr.write(`[${done}/${total}] ${job.automaton} L=${job.depth}: ${cell.accuracy === null ? `FAILED (${cell.error})` : `${(100 * cell.accuracy).toFixed(1)}% in ${cell.seconds!.toFixed(0)} s`} (${el} s elapsed)\n`);
+          resolveRun();
+        });
+      });
+    const workers = Array.from({ length: Math.min(jobs, queue.length) }, async () => {
+      for (let job = queue.shift(); job; job = queue.shift()) await runOne(job);
+    });
+    await Promise.all(workers);
+    const r = write();
+    if (flag(p, 'json')) console.log(JSON.stringify(r));
+    else console.log(reportMarkdown(r));
+    return cells.some((c) => c.accuracy === null) ? 1 : 0;
   },
 };

@@ -1,11 +1,207 @@
-// Placeholder until its issue lands: the command exists in the registry but does nothing yet.
-import { CliError } from '../args.js';
+/**
+ * `testbeds train`: trains a causal Transformer (or an LSTM / GRU / RNN) to output the automaton's
+ * state (or a coarser label) at every position, on the tfjs WASM backend; progress on stderr, a
+ * JSONL log and atomic checkpoints in --out, --resume DIR to continue, --json for one result object.
+ */
+import { CliError, flag, int, num, oneOf, parse, str, type OptionSpec } from '../args.js';
 import type { Command } from '../command.js';
 
+const usage = `usage: testbeds train --automaton NAME|FILE [options]
+
+  --automaton NAME|FILE  zoo name (cyclic:3, parity, dihedral:4, ...) or automaton JSON file
+  --task ffl:P           instead of --automaton: flip-flop language modelling FFL(p_i = P),
+                         tokens w r i 0 1, scored on the bits after r (use --length 512 as the spec)
+  --label KIND           label per position: state (default) or a labelling of the automaton
+  --model KIND           transformer (default) | lstm | gru | rnn
+  --layers L             blocks / recurrent layers (default 2 for transformer, 1 for RNNs)
+  --width D              residual width / hidden size (default 64)
+  --heads H              attention heads (default 4)
+  --mlp-ratio R          MLP hidden width as a multiple of D (default 4)
+  --positions KIND       learned (default) | sinusoidal
+  --context N            learned position table size (default 2 x --length)
+  --dropout P            dropout while training (default 0)
+  --length T             sequence length (default 32)
+  --p P                  Bernoulli p of letter 1 (two-letter automata; default 0.5)
+  --batch B              sequences per step (default 32)
+  --steps N              training steps (default 3000)
+  --lr LR                peak AdamW learning rate (default 1e-3), warmup then cosine decay
+  --warmup N             warmup steps (default 5% of --steps)
+  --weight-decay W       decoupled weight decay on matrices (default 0.01)
+  --clip C               global gradient-norm clip, 0 = off (default 1)
+  --seed S               seed of weights, batches and dropout (default 1)
+  --eval-every N         evaluate on held-out batches every N steps (default 100)
+  --eval-batches N       held-out batches per evaluation (default 8)
+  --checkpoint-every N   checkpoint every N steps (default 500) when --out is set
+  --out DIR              write DIR/log.jsonl and DIR/checkpoint.tbck
+  --resume DIR           continue the run checkpointed in DIR (options must match it)
+  --backend NAME         wasm (default) | cpu
+  --json                 print {accuracy, accuracyLast, accuracySequence, steps, seconds,
+                         tokensPerSecond, backend} on stdout
+  --quiet                no progress on stderr
+
+example: testbeds train --automaton cyclic:3 --model transformer --layers 2 --width 64 --heads 4 --length 32 --steps 3000 --seed 1`;
+
+const options: OptionSpec = {
+  automaton: { type: 'string' },
+  task: { type: 'string' },
+  label: { type: 'string' },
+  model: { type: 'string' },
+  layers: { type: 'string' },
+  width: { type: 'string' },
+  heads: { type: 'string' },
+  'mlp-ratio': { type: 'string' },
+  positions: { type: 'string' },
+  context: { type: 'string' },
+  dropout: { type: 'string' },
+  length: { type: 'string' },
+  p: { type: 'string' },
+  batch: { type: 'string' },
+  steps: { type: 'string' },
+  lr: { type: 'string' },
+  warmup: { type: 'string' },
+  'weight-decay': { type: 'string' },
+  clip: { type: 'string' },
+  seed: { type: 'string' },
+  'eval-every': { type: 'string' },
+  'eval-batches': { type: 'string' },
+  'checkpoint-every': { type: 'string' },
+  out: { type: 'string' },
+  resume: { type: 'string' },
+  backend: { type: 'string' },
+  json: { type: 'boolean' },
+  quiet: { type: 'boolean' },
+};
+
 export const command: Command = {
-  summary: '(not built yet)',
-  usage: 'testbeds train: not built yet',
-  async run() {
-    throw new CliError('not built yet');
+  summary: 'train a Transformer or RNN to simulate an automaton (tfjs, WASM backend)',
+  usage,
+  async run(argv) {
+    const p = parse(argv, options, false);
+    const backend = oneOf(p, 'backend', ['wasm', 'cpu'] as const, 'wasm');
+    const json = flag(p, 'json');
+    const resume = str(p, 'resume');
+    const out = str(p, 'out') ?? resume;
+    const model = oneOf(p, 'model', ['transformer', 'lstm', 'gru', 'rnn'] as const, 'transformer');
+    const L = await import('../../learning/index.js');
+    const { resolveAutomaton, withLabels } = await import('../../automata/index.js');
+
+    let trainer: InstanceType<typeof L.Trainer>;
+    await L.initBackend(backend);
+    if (resume) {
+      trainer = await L.Trainer.load(resume).catch((e: Error) => {
+        throw new CliError(e.message);
+      });
+      checkResumeMatches(p, trainer.config);
+    } else {
+      const name = str(p, 'automaton');
+      const taskText = str(p, 'task');
+      let automaton;
+      let ffl: { pI: number } | undefined;
+      if (taskText !== undefined) {
+        const m = /^ffl:([0-9.eE+-]+)$/.exec(taskText);
+        if (!m || !(Number(m[1]) >= 0 && Number(m[1]) <= 1)) throw new CliError(`--task: expected ffl:P with P in [0, 1], got "${taskText}"`);
+        if (name) throw new CliError('give either --automaton or --task, not both');
+        ffl = { pI: Number(m[1]) };
+      } else {
+        if (!name) throw new CliError('--automaton is required (a zoo name such as cyclic:3, or a JSON file), or --task ffl:P');
+        automaton = await resolveAutomaton(name);
+        const label = str(p, 'label');
+        if (label) automaton = withLabels(automaton, label);
+      }
+      let cfg;
+      try {
+        cfg = L.runConfig({
+          automaton,
+          ffl,
+          model,
+          layers: int(p, 'layers', model === 'transformer' ? 2 : 1, 1, 256),
+          width: int(p, 'width', 64, 1, 8192),
+          heads: int(p, 'heads', 4, 1, 256),
+          mlpRatio: num(p, 'mlp-ratio', 4, 0.01, 64),
+          positions: oneOf(p, 'positions', ['learned', 'sinusoidal'] as const, 'learned'),
+          contextLength: int(p, 'context', undefined, 1, 1 << 20),
+          dropout: num(p, 'dropout', 0, 0, 0.99),
+          length: int(p, 'length', 32, 1, 1 << 20),
+          p: num(p, 'p', undefined, 0, 1),
+          batch: int(p, 'batch', 32, 1, 1 << 16),
+          steps: int(p, 'steps', 3000, 1, 1e9),
+          lr: num(p, 'lr', 1e-3, 0, 10),
+          warmup: int(p, 'warmup', undefined, 0, 1e9),
+          weightDecay: num(p, 'weight-decay', 0.01, 0, 10),
+          clip: num(p, 'clip', 1, 0, 1e9),
+          seed: int(p, 'seed', 1),
+          evalEvery: int(p, 'eval-every', 100, 1),
+          evalBatches: int(p, 'eval-batches', 8, 1),
+          checkpointEvery: int(p, 'checkpoint-every', 500, 1),
+        });
+      } catch (e) {
+        throw new CliError((e as Error).message);
+      }
+      trainer = new L.Trainer(cfg);
+    }
+    const c = trainer.config;
+    const desc = `${c.model.kind} L=${c.model.layers} d=${c.model.width} on ${c.automaton.name} T=${c.length}`;
+    if (!flag(p, 'quiet')) process.stderr.write(`train: ${desc}, ${trainer.model.params.count} parameters, batch ${c.batch}, ${c.optim.steps} steps, backend ${backend}${resume ? `, resuming at step ${trainer.step}` : ''}\n`);
+    const progress = (await import('../../learning/progress.js')).stderrProgress('train', flag(p, 'quiet'));
+    let interrupted = false;
+    const onSigint = () => {
+      interrupted = true;
+    };
+    process.once('SIGINT', onSigint);
+    let r;
+    try {
+      r = await trainer.train({ out, onStep: (s) => progress.step(s), onEval: (s, e) => progress.eval(s, e), shouldStop: () => interrupted });
+    } finally {
+      process.off('SIGINT', onSigint);
+      progress.done();
+    }
+    const result = {
+      accuracy: r.accuracy,
+      accuracyLast: r.accuracyLast,
+      accuracySequence: r.accuracySequence,
+      steps: r.steps,
+      seconds: r.seconds,
+      tokensPerSecond: r.tokensPerSecond,
+      backend: r.backend,
+      loss: r.loss,
+      automaton: c.automaton.name,
+      model: c.model.kind,
+      layers: c.model.layers,
+      width: c.model.width,
+      length: c.length,
+      parameters: trainer.model.params.count,
+      ...(out ? { out } : {}),
+      ...(interrupted ? { interrupted: true } : {}),
+    };
+    trainer.dispose();
+    if (json) console.log(JSON.stringify(result));
+    else {
+      console.log(`${desc}: accuracy ${(100 * r.accuracy).toFixed(2)}% per position, ${(100 * r.accuracyLast).toFixed(2)}% last position, ${(100 * r.accuracySequence).toFixed(2)}% whole sequence`);
+      console.log(`${r.steps} steps in ${r.seconds.toFixed(1)} s, ${Math.round(r.tokensPerSecond)} tokens/s (${r.backend})${out ? `; checkpoint and log in ${out}` : ''}`);
+    }
+    return interrupted ? 130 : 0;
   },
 };
+
+/** With --resume, any model/training option given must agree with the checkpoint's run. */
+function checkResumeMatches(p: ReturnType<typeof parse>, c: import('../../learning/train.js').RunConfig): void {
+  const m = c.model as unknown as Record<string, unknown>;
+  const checks: [string, unknown][] = [
+    ['automaton', c.automaton.name],
+    ['model', m.kind],
+    ['layers', m.layers],
+    ['width', m.width],
+    ['heads', m.heads],
+    ['length', c.length],
+    ['batch', c.batch],
+    ['steps', c.optim.steps],
+    ['seed', c.seed],
+    ['lr', c.optim.lr],
+  ];
+  for (const [name, have] of checks) {
+    const v = str(p, name);
+    if (v === undefined) continue;
+    const same = typeof have === 'number' ? Number(v) === have : v === have;
+    if (!same) throw new CliError(`--${name} ${v} does not match the checkpoint being resumed (${name} = ${have}); drop the option or start a new run`);
+  }
+}

@@ -1,0 +1,143 @@
+/**
+ * Training data from an automaton: batches of letter sequences σ_1..σ_T and their per-position
+ * labels label(q_t), q_t = δ(q_{t-1}, σ_t). Every batch is a pure function of (seed, stream,
+ * index), so training draws a fresh batch each step, resuming needs no data state, and evaluation
+ * batches come from a separate stream (held out). Out-of-distribution variants change the
+ * Bernoulli p of two-letter automata or the length T.
+ */
+import type { Automaton } from '../automata/types.js';
+import { numLetters } from '../automata/types.js';
+import { labelsOf, numClasses as countClasses } from '../automata/labels.js';
+import { sampleLetters } from '../automata/sample.js';
+import { Rng } from '../random/prng.js';
+
+export interface Task {
+  readonly automaton: Automaton;
+  /** Sequence length T. */
+  readonly length: number;
+  /** P(letter 1) for two-letter automata (parity, gridworld, cyclic, dihedral); default: the
+   *  zoo's rule (uniform; flipflop writes w.p. 1/2, value uniform). */
+  readonly p?: number;
+}
+
+export interface Batch {
+  readonly batch: number;
+  readonly length: number;
+  /** (B·T) letters, row-major (B, T). */
+  readonly letters: Int32Array;
+  /** (B·T) labels; -1 marks a position that is not scored (FFL: everything but the bits after r). */
+  readonly labels: Int32Array;
+}
+
+/** Number of label classes: max label + 1 (labels default to the state). */
+export function numClasses(a: Automaton): number {
+  return countClasses(labelsOf(a));
+}
+
+export function validateTask(t: Task): void {
+  if (!Number.isInteger(t.length) || t.length < 1) throw new Error(`length must be an integer ≥ 1, got ${t.length}`);
+  if (t.p !== undefined && !(t.p >= 0 && t.p <= 1)) throw new Error(`p must be in [0, 1], got ${t.p}`);
+  if (t.p !== undefined && numLetters(t.automaton) !== 2) {
+    throw new Error(`p applies to two-letter automata; ${t.automaton.name} has ${numLetters(t.automaton)} letters`);
+  }
+}
+
+/** A batch of B sequences; sequence b uses the letter stream seeded by the b-th draw of `rng`
+ *  (the zoo's sampling rule: uniform, Bernoulli(p) for two letters, flip-flop writes). */
+export function sampleBatch(t: Task, B: number, rng: Rng): Batch {
+  const a = t.automaton;
+  const T = t.length;
+  const labelOf = labelsOf(a);
+  const letters = new Int32Array(B * T);
+  const labels = new Int32Array(B * T);
+  for (let b = 0; b < B; b++) {
+    const seq = sampleLetters(a, T, { seed: rng.nextU32(), ...(t.p !== undefined ? { p: t.p } : {}) });
+    let q = a.start ?? 0;
+    for (let i = 0; i < T; i++) {
+      const s = seq[i];
+      q = a.delta[s][q];
+      letters[b * T + i] = s;
+      labels[b * T + i] = labelOf[q];
+    }
+  }
+  return { batch: B, length: T, letters, labels };
+}
+
+/**
+ * Flip-flop language modelling FFL(p_i) (shared/spec/zoo.md; Liu et al. 2023, "Exposing Attention
+ * Glitches"): T tokens over {w, r, i, 0, 1} as instruction–bit pairs; the first instruction is w,
+ * the last r, the others w, r, i with probabilities ((1-p_i)/2, (1-p_i)/2, p_i); the bit after w
+ * is written (uniform), after r it repeats the last written bit, after i it is uniform noise.
+ * As a per-position task: at each r the model must output the bit that follows; every other
+ * position has label -1 (ignored by the loss and the accuracy, as the spec counts only those bits).
+ */
+export interface FflTask {
+  readonly kind: 'ffl';
+  /** p_i: probability of an ignore instruction (0.8 in distribution, 0.98 sparse, 0.1 dense). */
+  readonly pI: number;
+  /** T tokens (even; 512 in the spec). */
+  readonly length: number;
+}
+
+export type AnyTask = Task | FflTask;
+
+/** Token ids of FFL: w, r, i are instructions 0..2; bits 0 and 1 are tokens 3 and 4. */
+export const FFL_TOKENS = ['w', 'r', 'i', '0', '1'] as const;
+
+export function isFfl(t: AnyTask): t is FflTask {
+  return (t as FflTask).kind === 'ffl';
+}
+
+export function validateFfl(t: FflTask): void {
+  if (!(t.pI >= 0 && t.pI <= 1)) throw new Error(`p_i must be in [0, 1], got ${t.pI}`);
+  if (!Number.isInteger(t.length) || t.length < 4 || t.length % 2 !== 0) throw new Error(`FFL length must be an even integer ≥ 4, got ${t.length}`);
+}
+
+export function sampleFflBatch(t: FflTask, B: number, rng: Rng): Batch {
+  const T = t.length;
+  const pairs = T / 2;
+  const letters = new Int32Array(B * T);
+  const labels = new Int32Array(B * T).fill(-1);
+  for (let b = 0; b < B; b++) {
+    let last = 0;
+    for (let k = 0; k < pairs; k++) {
+      let instr: number;
+      if (k === 0) instr = 0;
+      else if (k === pairs - 1) instr = 1;
+      else {
+        const u = rng.nextFloat();
+        instr = u < t.pI ? 2 : u < t.pI + (1 - t.pI) / 2 ? 0 : 1;
+      }
+      let bit: number;
+      if (instr === 1) bit = last;
+      else {
+        bit = rng.nextInt(2);
+        if (instr === 0) last = bit;
+      }
+      const o = b * T + 2 * k;
+      letters[o] = instr;
+      letters[o + 1] = 3 + bit;
+      if (instr === 1) labels[o] = bit;
+    }
+  }
+  return { batch: B, length: T, letters, labels };
+}
+
+function sampleAny(t: AnyTask, B: number, rng: Rng): Batch {
+  return isFfl(t) ? sampleFflBatch(t, B, rng) : sampleBatch(t, B, rng);
+}
+
+const TRAIN_STREAM = 0x7a11;
+const EVAL_STREAM = 0xe7a1;
+
+/** The training batch of step `step` (fresh each step, reproducible from the seed). */
+export function trainBatch(t: AnyTask, B: number, seed: number, step: number): Batch {
+  return sampleAny(t, B, new Rng(seed ^ TRAIN_STREAM).fork(step));
+}
+
+/** `count` held-out evaluation batches (a stream disjoint from training's). */
+export function evalBatches(t: AnyTask, B: number, count: number, seed: number): Batch[] {
+  const out: Batch[] = [];
+  for (let i = 0; i < count; i++) out.push(sampleAny(t, B, new Rng(seed ^ EVAL_STREAM).fork(i)));
+  return out;
+}

@@ -1,0 +1,62 @@
+/**
+ * Small building blocks shared by the models: one-hot embedding (no tf.gather, whose gradient
+ * needs the UnsortedSegmentSum kernel that tfjs-wasm lacks), LayerNorm, GELU, dropout from a
+ * seeded Rng. Activations are kept as (N, d) matrices so every dense layer is a rank-2 matmul.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { Rng } from '../../random/prng.js';
+import { linear as linearOp } from '../ops/index.js';
+
+/** y = x W + b on (N, din) → (N, dout); learnperf's op (explicit-transpose gradients, XNNPACK path). */
+export function linear(x: tf.Tensor2D, w: tf.Tensor2D, b?: tf.Tensor1D): tf.Tensor2D {
+  return linearOp(x, w, b) as tf.Tensor2D;
+}
+
+/** ids (any shape, int32) → one-hot float32 (ids.size, n), by comparison then cast
+ *  (tf.oneHot with a float32 dtype returns wrong bits on wasm in tfjs 4.22). */
+export function oneHot(ids: tf.Tensor, n: number): tf.Tensor2D {
+  return tf.tidy(() => {
+    const flat = tf.reshape(ids, [-1, 1]);
+    return tf.cast(tf.equal(flat, tf.reshape(tf.range(0, n, 1, 'int32'), [1, n])), 'float32') as tf.Tensor2D;
+  });
+}
+
+/** Token embedding = one-hot · W, a matmul whose gradient is a matmul. ids (B, T) → (B·T, d). */
+export function embed(ids: tf.Tensor, w: tf.Tensor2D): tf.Tensor2D {
+  return linear(oneHot(ids, w.shape[0]), w);
+}
+
+/** LayerNorm over the last axis of x (N, d). */
+export function layerNorm(x: tf.Tensor2D, gamma: tf.Tensor1D, beta: tf.Tensor1D, eps = 1e-5): tf.Tensor2D {
+  const { mean, variance } = tf.moments(x, -1, true);
+  return tf.add(tf.mul(tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, eps))), gamma), beta) as tf.Tensor2D;
+}
+
+const GELU_C = Math.sqrt(2 / Math.PI);
+/** GELU, tanh approximation (GPT-2's). */
+export function gelu(x: tf.Tensor): tf.Tensor {
+  const inner = tf.mul(tf.add(x, tf.mul(tf.pow(x, 3), 0.044715)), GELU_C);
+  return tf.mul(tf.mul(x, 0.5), tf.add(tf.tanh(inner), 1));
+}
+
+/** Inverted dropout with a mask drawn from `rng` (identity when rate is 0 or rng is absent). */
+export function dropout(x: tf.Tensor, rate: number, rng: Rng | undefined): tf.Tensor {
+  if (!(rate > 0) || !rng) return x;
+  const keep = 1 - rate;
+  const mask = new Float32Array(x.size);
+  for (let i = 0; i < mask.length; i++) mask[i] = rng.nextFloat() < keep ? 1 / keep : 0;
+  return tf.mul(x, tf.tensor(mask, x.shape, 'float32'));
+}
+
+/** Fixed sinusoidal positions (Vaswani et al.): (T, d). */
+export function sinusoidalPositions(T: number, d: number): Float32Array {
+  const out = new Float32Array(T * d);
+  for (let t = 0; t < T; t++) {
+    for (let i = 0; i < d; i += 2) {
+      const freq = Math.pow(10000, -i / d);
+      out[t * d + i] = Math.sin(t * freq);
+      if (i + 1 < d) out[t * d + i + 1] = Math.cos(t * freq);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,135 @@
+/**
+ * A GPT-style causal Transformer that reads letters σ_1..σ_T and classifies every position
+ * (Radford et al. 2019; the layout of Karpathy's nanoGPT model.py). Pre-LayerNorm blocks:
+ *
+ *   x = embed(σ) + pos;   x = x + Attention(LN(x));   x = x + MLP(LN(x));   logits = Head(LN(x))
+ *
+ * Activations between blocks are (B·T, d) matrices so that every dense layer is one rank-2
+ * matmul (the fast path on tfjs-wasm); attention reshapes to (B, nh, T, hs) and back.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { Rng } from '../../random/prng.js';
+import { causalSelfAttention } from '../ops/index.js';
+import type { TransformerConfig } from './config.js';
+import { dropout, embed, gelu, layerNorm, linear, sinusoidalPositions } from './layers.js';
+import { Params } from './params.js';
+import type { ForwardOptions, SequenceModel } from './model.js';
+
+class LayerNorm {
+  readonly gamma: tf.Variable;
+  readonly beta: tf.Variable;
+  constructor(p: Params, name: string, d: number) {
+    this.gamma = p.constant(`${name}.weight`, [d], 1);
+    this.beta = p.constant(`${name}.bias`, [d], 0);
+  }
+  forward(x: tf.Tensor2D): tf.Tensor2D {
+    return layerNorm(x, this.gamma as tf.Tensor1D, this.beta as tf.Tensor1D);
+  }
+}
+
+class Attention {
+  private readonly wQkv: tf.Variable;
+  private readonly bQkv: tf.Variable;
+  private readonly wO: tf.Variable;
+  private readonly bO: tf.Variable;
+  constructor(p: Params, name: string, private readonly c: TransformerConfig, rng: Rng) {
+    const d = c.width;
+    this.wQkv = p.normal(`${name}.c_attn.weight`, [d, 3 * d], 0.02, rng);
+    this.bQkv = p.constant(`${name}.c_attn.bias`, [3 * d], 0);
+    // Residual projections get std 0.02/sqrt(2L) (GPT-2): the residual stream then has the same
+    // variance at every depth, whatever L is.
+    this.wO = p.normal(`${name}.c_proj.weight`, [d, d], 0.02 / Math.sqrt(2 * c.layers), rng);
+    this.bO = p.constant(`${name}.c_proj.bias`, [d], 0);
+  }
+  forward(x: tf.Tensor2D, B: number, T: number, o: ForwardOptions): tf.Tensor2D {
+    const d = this.c.width;
+    const nh = this.c.heads;
+    const hs = d / nh;
+    const qkv = linear(x, this.wQkv as tf.Tensor2D, this.bQkv as tf.Tensor1D); // (B·T, 3d)
+    const heads = (t: tf.Tensor) => tf.transpose(tf.reshape(t, [B, T, nh, hs]), [0, 2, 1, 3]) as tf.Tensor4D; // (B, nh, T, hs)
+    const [q, k, v] = tf.split(qkv, 3, 1).map(heads);
+    const y = causalSelfAttention(q, k, v); // (B, nh, T, hs), fused kernels on wasm when hs % 4 = 0
+    const merged = tf.reshape(tf.transpose(y, [0, 2, 1, 3]), [B * T, d]) as tf.Tensor2D; // (B·T, d)
+    return dropout(linear(merged, this.wO as tf.Tensor2D, this.bO as tf.Tensor1D), this.c.dropout, o.dropoutRng) as tf.Tensor2D;
+  }
+}
+
+class MLP {
+  private readonly wFc: tf.Variable;
+  private readonly bFc: tf.Variable;
+  private readonly wProj: tf.Variable;
+  private readonly bProj: tf.Variable;
+  constructor(p: Params, name: string, private readonly c: TransformerConfig, rng: Rng) {
+    const d = c.width;
+    const h = Math.round(c.mlpRatio * d);
+    this.wFc = p.normal(`${name}.c_fc.weight`, [d, h], 0.02, rng);
+    this.bFc = p.constant(`${name}.c_fc.bias`, [h], 0);
+    this.wProj = p.normal(`${name}.c_proj.weight`, [h, d], 0.02 / Math.sqrt(2 * c.layers), rng);
+    this.bProj = p.constant(`${name}.c_proj.bias`, [d], 0);
+  }
+  forward(x: tf.Tensor2D, o: ForwardOptions): tf.Tensor2D {
+    const h = gelu(linear(x, this.wFc as tf.Tensor2D, this.bFc as tf.Tensor1D)) as tf.Tensor2D; // (B·T, r·d)
+    return dropout(linear(h, this.wProj as tf.Tensor2D, this.bProj as tf.Tensor1D), this.c.dropout, o.dropoutRng) as tf.Tensor2D;
+  }
+}
+
+class Block {
+  private readonly ln1: LayerNorm;
+  private readonly attn: Attention;
+  private readonly ln2: LayerNorm;
+  private readonly mlp: MLP;
+  constructor(p: Params, name: string, c: TransformerConfig, rng: Rng) {
+    this.ln1 = new LayerNorm(p, `${name}.ln_1`, c.width);
+    this.attn = new Attention(p, `${name}.attn`, c, rng);
+    this.ln2 = new LayerNorm(p, `${name}.ln_2`, c.width);
+    this.mlp = new MLP(p, `${name}.mlp`, c, rng);
+  }
+  forward(x: tf.Tensor2D, B: number, T: number, o: ForwardOptions): tf.Tensor2D {
+    x = tf.add(x, this.attn.forward(this.ln1.forward(x), B, T, o));
+    return tf.add(x, this.mlp.forward(this.ln2.forward(x), o));
+  }
+}
+
+export class Transformer implements SequenceModel {
+  readonly params = new Params();
+  private readonly wte: tf.Variable;
+  private readonly wpe: tf.Variable | undefined;
+  private readonly blocks: Block[] = [];
+  private readonly lnF: LayerNorm;
+  private readonly wHead: tf.Variable;
+  private readonly bHead: tf.Variable;
+
+  constructor(readonly config: TransformerConfig, seed: number) {
+    const c = config;
+    const rng = new Rng(seed);
+    const p = this.params;
+    this.wte = p.normal('wte', [c.vocab, c.width], 0.02, rng);
+    this.wpe = c.positions === 'learned' ? p.normal('wpe', [c.contextLength, c.width], 0.02, rng) : undefined;
+    for (let i = 0; i < c.layers; i++) this.blocks.push(new Block(p, `h.${i}`, c, rng));
+    this.lnF = new LayerNorm(p, 'ln_f', c.width);
+    this.wHead = p.normal('head.weight', [c.width, c.classes], 0.02, rng);
+    this.bHead = p.constant('head.bias', [c.classes], 0);
+  }
+
+  forward(letters: tf.Tensor2D, o: ForwardOptions = {}): tf.Tensor3D {
+    const [B, T] = letters.shape;
+    const c = this.config;
+    let pos: tf.Tensor2D;
+    if (this.wpe) {
+      if (T > c.contextLength) throw new Error(`sequence length ${T} exceeds the learned position table (contextLength ${c.contextLength})`);
+      pos = tf.slice(this.wpe, [0, 0], [T, c.width]) as tf.Tensor2D; // (T, d)
+    } else {
+      pos = tf.tensor2d(sinusoidalPositions(T, c.width), [T, c.width]);
+    }
+    const tok = tf.reshape(embed(letters, this.wte as tf.Tensor2D), [B, T, c.width]); // (B, T, d)
+    let x = tf.reshape(tf.add(tok, pos), [B * T, c.width]) as tf.Tensor2D; // (B·T, d)
+    x = dropout(x, c.dropout, o.dropoutRng) as tf.Tensor2D;
+    for (const block of this.blocks) x = block.forward(x, B, T, o);
+    const logits = linear(this.lnF.forward(x), this.wHead as tf.Tensor2D, this.bHead as tf.Tensor1D); // (B·T, C)
+    return tf.reshape(logits, [B, T, c.classes]) as tf.Tensor3D;
+  }
+
+  dispose(): void {
+    this.params.dispose();
+  }
+}

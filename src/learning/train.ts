@@ -1,0 +1,387 @@
+/**
+ * Training a sequence model to simulate an automaton: one flat loop of AdamW steps on fresh
+ * seeded batches, periodic evaluation on held-out batches, a JSONL log and atomic checkpoints.
+ *
+ * Determinism: the weights come from the seed (Params draws from Rng), the batch and dropout
+ * masks of step s are pure functions of (seed, s), and the learning rate is a function of s, so a
+ * run is reproducible and a resumed run continues exactly where the checkpoint left it.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { Automaton } from '../automata/types.js';
+import { numLetters } from '../automata/types.js';
+import { Rng } from '../random/prng.js';
+import { CheckpointError, decodeCheckpoint, encodeCheckpoint, readCheckpointFile, writeCheckpointFile, type Checkpoint } from './checkpoint.js';
+import { evalBatches, numClasses, trainBatch, validateFfl, validateTask, type AnyTask, type Batch } from './data.js';
+import { createModel, modelConfig, type ModelConfig, type ModelKind, type SequenceModel, type TransformerConfig } from './models/index.js';
+import { oneHot } from './models/layers.js';
+import { AdamW, learningRate, optimConfig, type OptimConfig } from './optim.js';
+
+/** Everything that defines a run (stored in every checkpoint). */
+export interface RunConfig {
+  /** The automaton itself (name and δ), so a checkpoint is self-contained (for FFL: a stand-in naming the task). */
+  readonly automaton: Automaton;
+  /** Flip-flop language modelling FFL(p_i) instead of the automaton (data.ts). */
+  readonly ffl?: { readonly pI: number };
+  /** Training sequence length T. */
+  readonly length: number;
+  /** Bernoulli p of letter 1 for two-letter automata (absent: the zoo's sampling rule). */
+  readonly p?: number;
+  /** Sequences per batch. Default 32. */
+  readonly batch: number;
+  readonly seed: number;
+  readonly model: ModelConfig;
+  readonly optim: OptimConfig;
+  /** Held-out batches per evaluation. Default 8. */
+  readonly evalBatches: number;
+  /** Evaluate every this many steps (and at the end). Default 100. */
+  readonly evalEvery: number;
+  /** Checkpoint every this many steps when an output directory is set (and at the end). Default 500. */
+  readonly checkpointEvery: number;
+}
+
+export interface RunOptions {
+  /** Required unless `ffl` is given. */
+  automaton?: Automaton;
+  /** Train on FFL(p_i) (tokens w r i 0 1, scored on the bits after r). */
+  ffl?: { pI: number };
+  model?: ModelKind;
+  length?: number;
+  p?: number;
+  batch?: number;
+  seed?: number;
+  steps?: number;
+  layers?: number;
+  width?: number;
+  heads?: number;
+  mlpRatio?: number;
+  positions?: TransformerConfig['positions'];
+  contextLength?: number;
+  dropout?: number;
+  lr?: number;
+  warmup?: number;
+  weightDecay?: number;
+  clip?: number;
+  evalBatches?: number;
+  evalEvery?: number;
+  checkpointEvery?: number;
+}
+
+/** Fills defaults (see RunConfig) and validates. */
+export function runConfig(o: RunOptions): RunConfig {
+  const length = o.length ?? 32;
+  const steps = o.steps ?? 3000;
+  let automaton: Automaton;
+  if (o.ffl) {
+    validateFfl({ kind: 'ffl', pI: o.ffl.pI, length });
+    if (o.p !== undefined) throw new Error('p does not apply to FFL (use its p_i)');
+    automaton = { name: `ffl(p_i=${o.ffl.pI})`, delta: [[0]], start: 0 };
+  } else {
+    if (!o.automaton) throw new Error('automaton is required (or ffl)');
+    automaton = o.automaton;
+    validateTask({ automaton, length, p: o.p });
+  }
+  const model = modelConfig(o.model ?? 'transformer', {
+    vocab: o.ffl ? 5 : numLetters(automaton),
+    classes: o.ffl ? 2 : numClasses(automaton),
+    length,
+    layers: o.layers,
+    width: o.width,
+    heads: o.heads,
+    mlpRatio: o.mlpRatio,
+    positions: o.positions,
+    contextLength: o.contextLength,
+    dropout: o.dropout,
+  });
+  const positive = (name: string, v: number) => {
+    if (!Number.isInteger(v) || v < 1) throw new Error(`${name} must be an integer ≥ 1, got ${v}`);
+    return v;
+  };
+  return {
+    automaton: { name: automaton.name, delta: automaton.delta.map((r) => [...r]), start: automaton.start ?? 0, ...(automaton.labels ? { labels: [...automaton.labels] } : {}) },
+    ...(o.ffl ? { ffl: { pI: o.ffl.pI } } : {}),
+    length,
+    ...(o.p !== undefined ? { p: o.p } : {}),
+    batch: positive('batch', o.batch ?? 32),
+    seed: o.seed ?? 1,
+    model,
+    optim: optimConfig({ steps, lr: o.lr, warmup: o.warmup, weightDecay: o.weightDecay, clip: o.clip }),
+    evalBatches: positive('evalBatches', o.evalBatches ?? 8),
+    evalEvery: positive('evalEvery', o.evalEvery ?? 100),
+    checkpointEvery: positive('checkpointEvery', o.checkpointEvery ?? 500),
+  };
+}
+
+export interface EvalResult {
+  /** Per-position accuracy: fraction of (sequence, t) labelled correctly. */
+  accuracy: number;
+  /** Accuracy at the last scored position (t = T for automata: the final state). */
+  accuracyLast: number;
+  /** Fraction of sequences labelled correctly at every position. */
+  accuracySequence: number;
+  /** Mean cross-entropy (nats). */
+  loss: number;
+  /** Accuracy at each position t = 1..T. */
+  byPosition: number[];
+}
+
+export interface StepInfo {
+  step: number;
+  steps: number;
+  loss: number;
+  /** Training-batch per-position accuracy. */
+  accuracy: number;
+  lr: number;
+  gradNorm: number;
+  tokensPerSecond: number;
+  seconds: number;
+}
+
+export interface TrainResult extends EvalResult {
+  steps: number;
+  seconds: number;
+  tokensPerSecond: number;
+  backend: string;
+}
+
+export interface TrainOptions {
+  /** Directory for log.jsonl and checkpoint.tbck (Node only). */
+  out?: string;
+  onStep?: (s: StepInfo) => void;
+  onEval?: (step: number, e: EvalResult) => void;
+  /** Stop (after checkpointing) when this returns true. */
+  shouldStop?: () => boolean;
+  /** Stop after this step (for tests simulating a kill); default optim.steps. */
+  stopAt?: number;
+  /** Yield to the event loop every this many steps (a Web Worker then sees 'stop' messages). */
+  yieldEvery?: number;
+}
+
+const DROPOUT_STREAM = 0xd809;
+
+export class Trainer {
+  readonly model: SequenceModel;
+  readonly optimizer: AdamW;
+  /** Completed steps. */
+  step = 0;
+  readonly task: AnyTask;
+  private evalSet: Batch[] | undefined;
+  lastEval: EvalResult | undefined;
+
+  constructor(readonly config: RunConfig) {
+    this.task = config.ffl ? { kind: 'ffl', pI: config.ffl.pI, length: config.length } : { automaton: config.automaton, length: config.length, p: config.p };
+    this.model = createModel(config.model, config.seed);
+    this.optimizer = new AdamW(config.optim, this.model.params.list);
+  }
+
+  /** One AdamW step on the batch of the current step; returns loss and accuracy on it. */
+  trainStep(): { loss: number; accuracy: number; gradNorm: number; lr: number } {
+    const c = this.config;
+    const s = this.step;
+    const b = trainBatch(this.task, c.batch, c.seed, s);
+    const lr = learningRate(c.optim, s);
+    const dropoutRng = c.model.kind === 'transformer' && c.model.dropout > 0 ? new Rng(c.seed ^ DROPOUT_STREAM).fork(s) : undefined;
+    const vars = this.model.params.list;
+    let accT: tf.Scalar | undefined;
+    // Positions labelled -1 are not scored: their one-hot row is all zero, and the sums are
+    // divided by the number of scored positions.
+    const scored = Math.max(1, countScored(b.labels));
+    const { value, grads } = tf.tidy(() => {
+      const letters = tf.tensor2d(b.letters, [b.batch, b.length], 'int32');
+      const labels = tf.tensor1d(b.labels, 'int32');
+      const target = oneHot(labels, c.model.classes);
+      return tf.variableGrads(() => {
+        const logits = tf.reshape(this.model.forward(letters, { dropoutRng }), [-1, c.model.classes]) as tf.Tensor2D;
+        accT = tf.keep(tf.div(tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), labels), 'float32')), scored) as tf.Scalar);
+        return tf.div(tf.neg(tf.sum(tf.mul(tf.logSoftmax(logits), target))), scored) as tf.Scalar;
+      }, vars);
+    });
+    const norm = this.optimizer.apply(vars.map((v) => grads[v.name]), lr);
+    const loss = value.dataSync()[0];
+    const accuracy = accT!.dataSync()[0];
+    const gradNorm = norm.dataSync()[0];
+    tf.dispose([value, norm, accT!, ...Object.values(grads)]);
+    this.step += 1;
+    return { loss, accuracy, gradNorm, lr };
+  }
+
+  /** Accuracy on `batches` (default: the run's held-out evaluation set). */
+  evaluate(batches?: Batch[]): EvalResult {
+    const c = this.config;
+    if (!batches) batches = this.evalSet ??= evalBatches(this.task, c.batch, c.evalBatches, c.seed);
+    return evaluateModel(this.model, batches);
+  }
+
+  /** Runs until optim.steps (or stopAt / shouldStop), evaluating, logging and checkpointing. */
+  async train(o: TrainOptions = {}): Promise<TrainResult> {
+    const c = this.config;
+    const end = Math.min(o.stopAt ?? c.optim.steps, c.optim.steps);
+    const tokens = c.batch * c.length;
+    const log = o.out ? await openLog(o.out, this.step) : undefined;
+    const t0 = now();
+    const first = this.step;
+    let trainSeconds = 0;
+    let window = 0;
+    let windowTokens = 0;
+    let windowStart = now();
+    while (this.step < end) {
+      const ts = now();
+      const r = this.trainStep();
+      const dt = (now() - ts) / 1000;
+      trainSeconds += dt;
+      windowTokens += tokens;
+      window += 1;
+      const tps = windowTokens / Math.max(1e-9, (now() - windowStart) / 1000);
+      if (window >= 20) {
+        window = 0;
+        windowTokens = 0;
+        windowStart = now();
+      }
+      const info: StepInfo = { step: this.step, steps: c.optim.steps, loss: r.loss, accuracy: r.accuracy, lr: r.lr, gradNorm: r.gradNorm, tokensPerSecond: tps, seconds: (now() - t0) / 1000 };
+      o.onStep?.(info);
+      let evalResult: EvalResult | undefined;
+      if (this.step % c.evalEvery === 0 || this.step === end) {
+        evalResult = this.lastEval = this.evaluate();
+        o.onEval?.(this.step, evalResult);
+      }
+      log?.write({ ...info, ...(evalResult ? { eval: { accuracy: evalResult.accuracy, accuracyLast: evalResult.accuracyLast, accuracySequence: evalResult.accuracySequence, loss: evalResult.loss } } : {}) });
+      if (o.yieldEvery && this.step % o.yieldEvery === 0) await new Promise((r) => setTimeout(r, 0));
+      const stop = o.shouldStop?.() ?? false;
+      if (o.out && (this.step % c.checkpointEvery === 0 || this.step === end || stop)) await this.save(o.out);
+      if (stop) break;
+    }
+    const e = this.lastEval ?? (this.lastEval = this.evaluate());
+    // Throughput of the training steps of this session (evaluation and checkpoints excluded).
+    return { ...e, steps: this.step, seconds: (now() - t0) / 1000, tokensPerSecond: trainSeconds > 0 ? (tokens * (this.step - first)) / trainSeconds : 0, backend: tf.getBackend() };
+  }
+
+  /** The checkpoint bytes of the current state. */
+  encode(): Uint8Array {
+    const e = this.lastEval;
+    return encodeCheckpoint(
+      { run: this.config, step: this.step, adamT: this.optimizer.t, shapes: this.model.params.shapes(), rng: { seed: this.config.seed, step: this.step }, ...(e ? { metrics: { accuracy: e.accuracy, accuracyLast: e.accuracyLast, accuracySequence: e.accuracySequence, loss: e.loss } } : {}) },
+      this.model.params.flatten(),
+      this.optimizer.flatten(),
+    );
+  }
+
+  async save(dir: string): Promise<string> {
+    return writeCheckpointFile(dir, this.encode());
+  }
+
+  /** Rebuilds a trainer from a decoded checkpoint (config, weights, moments, step). */
+  static fromCheckpoint(ck: Checkpoint, where = 'checkpoint'): Trainer {
+    const run = ck.header.run as RunConfig;
+    if (!run || !run.automaton || !run.model || !run.optim) throw new CheckpointError(`${where} has no run configuration`);
+    const t = new Trainer(run);
+    const shapes = t.model.params.shapes();
+    for (const [name, shape] of Object.entries(ck.header.shapes)) {
+      const have = shapes[name];
+      if (!have || have.join('x') !== shape.join('x')) {
+        t.dispose();
+        throw new CheckpointError(`${where}: parameter ${name} has shape [${shape}] in the file, the model built from its config has ${have ? `[${have}]` : 'no such parameter'}`);
+      }
+    }
+    if (Object.keys(shapes).length !== Object.keys(ck.header.shapes).length) {
+      t.dispose();
+      throw new CheckpointError(`${where}: ${Object.keys(ck.header.shapes).length} parameters in the file, ${Object.keys(shapes).length} in the model`);
+    }
+    t.model.params.load(ck.weights);
+    t.optimizer.load(ck.optimizer, ck.header.adamT);
+    t.step = ck.header.step;
+    return t;
+  }
+
+  static async load(pathOrDir: string): Promise<Trainer> {
+    return Trainer.fromCheckpoint(await readCheckpointFile(pathOrDir), pathOrDir);
+  }
+
+  static decode(bytes: Uint8Array): Trainer {
+    return Trainer.fromCheckpoint(decodeCheckpoint(bytes));
+  }
+
+  dispose(): void {
+    this.model.dispose();
+    this.optimizer.dispose();
+  }
+}
+
+/** Per-position, last-position and whole-sequence accuracy of `model` on `batches`. */
+export function evaluateModel(model: SequenceModel, batches: Batch[]): EvalResult {
+  const C = model.config.classes;
+  let correct = 0;
+  let total = 0;
+  let lastCorrect = 0;
+  let seqCorrect = 0;
+  let seqs = 0;
+  let lossSum = 0;
+  const T = batches[0]?.length ?? 0;
+  const byPos = new Float64Array(T);
+  const byPosN = new Float64Array(T);
+  for (const b of batches) {
+    if (b.length !== T) throw new Error('evaluation batches must share one length');
+    const [hits, loss] = tf.tidy(() => {
+      const letters = tf.tensor2d(b.letters, [b.batch, b.length], 'int32');
+      const labels = tf.tensor1d(b.labels, 'int32');
+      const logits = tf.reshape(model.forward(letters), [-1, C]) as tf.Tensor2D;
+      const nll = tf.neg(tf.sum(tf.mul(tf.logSoftmax(logits), oneHot(labels, C))));
+      return [tf.equal(tf.argMax(logits, 1), labels).dataSync() as Uint8Array, nll.dataSync()[0]] as const;
+    });
+    lossSum += loss;
+    for (let i = 0; i < b.batch; i++) {
+      let all = true;
+      let last = -1;
+      for (let t = 0; t < T; t++) {
+        if (b.labels[i * T + t] < 0) continue; // not scored
+        last = t;
+        byPosN[t]++;
+        total++;
+        if (hits[i * T + t]) {
+          correct++;
+          byPos[t]++;
+        } else all = false;
+      }
+      if (last < 0) continue;
+      if (hits[i * T + last]) lastCorrect++;
+      if (all) seqCorrect++;
+      seqs++;
+    }
+  }
+  return {
+    accuracy: correct / total,
+    accuracyLast: lastCorrect / seqs,
+    accuracySequence: seqCorrect / seqs,
+    loss: lossSum / total,
+    // NaN (null in JSON) where no sequence scores position t.
+    byPosition: Array.from(byPos, (x, t) => (byPosN[t] > 0 ? x / byPosN[t] : NaN)),
+  };
+}
+
+function countScored(labels: Int32Array): number {
+  let n = 0;
+  for (let i = 0; i < labels.length; i++) if (labels[i] >= 0) n++;
+  return n;
+}
+
+function now(): number {
+  return typeof performance !== 'undefined' ? performance.now() : Date.now();
+}
+
+/** log.jsonl in `dir`; on resume, lines after `fromStep` (from the interrupted run) are dropped. */
+async function openLog(dir: string, fromStep: number): Promise<{ write(x: object): void }> {
+  const fs = await import('node:fs');
+  const path = await import('node:path');
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, 'log.jsonl');
+  if (fs.existsSync(file)) {
+    const keep = fs.readFileSync(file, 'utf8').split('\n').filter((l) => {
+      if (!l.trim()) return false;
+      try {
+        return JSON.parse(l).step <= fromStep;
+      } catch {
+        return false;
+      }
+    });
+    fs.writeFileSync(file, keep.map((l) => l + '\n').join(''));
+  }
+  return { write: (x) => fs.appendFileSync(file, JSON.stringify(x) + '\n') };
+}

@@ -1,0 +1,67 @@
+/**
+ * Training in a browser Web Worker (or a Node worker_threads Worker): the same Trainer on the
+ * tfjs WASM backend, driven by messages. Bundle this file as a module worker and:
+ *
+ *   worker.postMessage({ type: 'train', wasmPath: '/wasm/', run: { automaton: 'parity', model: 'lstm', steps: 200 } })
+ *   ← { type: 'ready', backend }   ← { type: 'step', info }   ← { type: 'eval', step, result }
+ *   ← { type: 'done', result, checkpoint: Uint8Array }   (or { type: 'error', message })
+ *   worker.postMessage({ type: 'stop' })   // ends after the current step, still sends 'done'
+ *
+ * `run` takes RunOptions with `automaton` as a zoo name or an automaton object; `wasmPath` is
+ * where the page serves tfjs-backend-wasm*.wasm (not needed in Node).
+ */
+import { zoo } from '../automata/zoo.js';
+import type { Automaton } from '../automata/types.js';
+import { initBackend, setWasmBinaryLocation } from './backend.js';
+import { runConfig, Trainer, type RunOptions } from './train.js';
+
+export type WorkerRequest =
+  | { type: 'train'; run: Omit<RunOptions, 'automaton'> & { automaton: string | Automaton }; wasmPath?: string; backend?: 'wasm' | 'cpu' }
+  | { type: 'stop' };
+
+interface Port {
+  postMessage(msg: unknown, transfer?: unknown[]): void;
+}
+
+/** Wires the protocol onto a message port (`self` in a Web Worker). */
+export function serveTraining(port: Port, onMessage: (h: (req: WorkerRequest) => void) => void): void {
+  let stop = false;
+  let wasmSet = false;
+  onMessage(async (req) => {
+    if (req.type === 'stop') {
+      stop = true;
+      return;
+    }
+    if (req.type !== 'train') return;
+    stop = false;
+    let trainer: Trainer | undefined;
+    try {
+      if (req.wasmPath && !wasmSet) {
+        setWasmBinaryLocation(req.wasmPath);
+        wasmSet = true;
+      }
+      const backend = await initBackend(req.backend ?? 'wasm');
+      port.postMessage({ type: 'ready', backend });
+      const automaton = typeof req.run.automaton === 'string' ? zoo(req.run.automaton) : req.run.automaton;
+      trainer = new Trainer(runConfig({ ...req.run, automaton }));
+      const result = await trainer.train({
+        onStep: (info) => port.postMessage({ type: 'step', info }),
+        onEval: (step, r) => port.postMessage({ type: 'eval', step, result: r }),
+        shouldStop: () => stop,
+        yieldEvery: 1,
+      });
+      const checkpoint = trainer.encode();
+      port.postMessage({ type: 'done', result, checkpoint }, [checkpoint.buffer]);
+    } catch (e) {
+      port.postMessage({ type: 'error', message: (e as Error).message });
+    } finally {
+      trainer?.dispose();
+    }
+  });
+}
+
+// In a dedicated Web Worker, serve on `self`.
+const g = globalThis as unknown as { WorkerGlobalScope?: unknown; postMessage?: Port['postMessage']; addEventListener?: (t: string, f: (e: { data: WorkerRequest }) => void) => void };
+if (typeof g.WorkerGlobalScope !== 'undefined' && typeof g.addEventListener === 'function') {
+  serveTraining({ postMessage: (m, t) => (g.postMessage as (m: unknown, t?: unknown[]) => void)(m, t) }, (h) => g.addEventListener!('message', (e) => h(e.data)));
+}
