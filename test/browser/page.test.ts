@@ -211,7 +211,7 @@ describe.skipIf(!hasChromium)(`browser: web/index.html in headless Chromium (${C
     const w = await page.evaluate(() => { const l = (window as any).testbeds; return Array.from(l.hmmTripletTensor(l.defaultExperimentHmm(), 'samples', 50000, 7).data); });
     expect(w).toEqual(Array.from(hmmTripletTensor(hmm, 'samples', 50000, 7).data));
     // The recovery is not bit-identical across engines: Node 20's V8 and Chromium 156's differ in the
-    // last bit of Math.log/cos/pow on ~10% of arguments (measured), and Jennrich's random slice
+    // last bit of Math.log/exp/pow on 8–10% of random arguments, Math.cos on 3% (measured), and Jennrich's random slice
     // weights (Rng.normal: log, cos) and ALS line search (Math.pow) use them. ALS itself (ts and
     // wasm) is bit-identical from the same start; the tol = 1e-14 stopping test may end a sweep apart.
     const got = await page.evaluate(() => JSON.parse(JSON.stringify((window as any).hmmRecover({ source: 'samples', samples: 50000, seed: 7 }))));
