@@ -86,7 +86,9 @@ export function init(lib) {
         length: intIn('l-length', 'sequence length', 1, 512),
         steps: intIn('l-steps', 'steps', 1, 100000),
         seed: Number($('l-seed').value),
+        lr: Number($('l-lr').value),
       };
+      if (!(run.lr > 0 && run.lr <= 1)) throw new Error(`learning rate must be in (0, 1], got ${JSON.stringify($('l-lr').value)}`);
       run.evalEvery = Math.max(1, Math.round(run.steps / 10));
     } catch (e) {
       setLine('l-status', e.message, true);

@@ -280,6 +280,24 @@ describe.skipIf(!hasChromium)(`browser: web/index.html in headless Chromium (${C
     await page.fill('#l-custom', 'cyclic:0');
     expect(await submit('#l-run', 'l-status')).toContain('parameter 1 = 0 must be ≥ 1');
     await page.fill('#l-custom', '');
+    await page.fill('#l-lr', '0');
+    expect(await submit('#l-run', 'l-status')).toBe('learning rate must be in (0, 1], got "0"');
+    await page.fill('#l-lr', '0.01');
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('Learn panel: Stop ends a long run early and still shows the final evaluation', async () => {
+    await page.click('nav [data-tab=learn]');
+    await page.fill('#l-steps', '5000');
+    await page.click('#l-run');
+    await page.waitForFunction(() => /^\d+ \/ 5000$/.test(document.getElementById('l-step')?.textContent ?? ''), undefined, { timeout: 20_000 });
+    await page.click('#l-stop');
+    await page.waitForFunction(() => document.getElementById('l-status')?.textContent === 'done', undefined, { timeout: 20_000 });
+    const done = Number((await page.textContent('#l-step'))!.split(' / ')[0]);
+    expect(done).toBeGreaterThan(0);
+    expect(done).toBeLessThan(5000);
+    expect(await page.textContent('#l-final')).toContain(`(${done} steps,`);
+    expect(await page.isDisabled('#l-stop')).toBe(true);
     expect(pageErrors).toEqual([]);
   });
 });
