@@ -1,8 +1,12 @@
 // The browser page: loads the testbeds bundle (dist/browser/testbeds.js) and wires four panels —
 // Simulate, Algebra, Identifiability (HMM), Learn (a tfjs training Web Worker). Each panel calls the
 // same library functions as the CLI. Tabs follow the URL hash (#simulate, #algebra, #hmm, #learn).
-// Test hooks: window.testbeds (the library), window.runDemo, window.testbedsReady.
+// Test hooks: window.testbeds (the library), window.testbedsReady, and one per panel.
 import { $ } from './ui.js';
+import * as simulatePanel from './simulate.js';
+import * as algebraPanel from './algebra.js';
+import * as hmmPanel from './hmm.js';
+import * as learnPanel from './learn.js';
 
 let lib;
 try {
@@ -14,8 +18,7 @@ try {
   throw e;
 }
 
-const panels = await Promise.all([import('./simulate.js'), import('./algebra.js'), import('./hmm.js'), import('./learn.js')]);
-for (const p of panels) p.init(lib);
+for (const panel of [simulatePanel, algebraPanel, hmmPanel, learnPanel]) panel.init(lib);
 
 const TABS = ['simulate', 'algebra', 'hmm', 'learn'];
 function showTab(name) {

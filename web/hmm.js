@@ -2,7 +2,7 @@
 // recoverHmm from the exact W or from N sampled triples (recovered T and O, errors, CP fit and
 // sweeps), and findPairwiseTwin (a different HMM with the same pairwise predictors). The CP options
 // are the CLI's defaults, so the numbers equal `testbeds hmm recover --json` for the same seed.
-// `window.hmmRecover(options)` / `window.hmmTwin(options)` return the plain results (tests).
+// `window.hmmRecover(options)` returns the plain Recovery object (tests).
 import { $, esc, later, matrixTable, setLine } from './ui.js';
 
 let lib;

@@ -85,7 +85,7 @@ export function init(lib) {
         width: intIn('l-width', 'width', 2, 512),
         length: intIn('l-length', 'sequence length', 1, 512),
         steps: intIn('l-steps', 'steps', 1, 100000),
-        seed: Number($('l-seed').value),
+        seed: intIn('l-seed', 'seed', -(2 ** 31), 2 ** 32 - 1),
         lr: Number($('l-lr').value),
       };
       if (!(run.lr > 0 && run.lr <= 1)) throw new Error(`learning rate must be in (0, 1], got ${JSON.stringify($('l-lr').value)}`);
