@@ -2,10 +2,11 @@
  * The maximal subgroups of a transformation semigroup: for an idempotent e, its H-class H_e is a
  * group, and it acts faithfully on im(e) by permutations (h H e ⇒ im h = im e). We relabel im(e)
  * as 0..m-1 and hand a few random elements of H_e to the permutation-group code (groups/) as
- * generators, adding more until the group they generate has order |H_e|, which the H-class gives.
+ * generators, adding more until the group they generate has order |H_e|, which the H-class gives;
+ * only then is the group analysed (composition factors).
  */
 import { Rng } from '../random/prng.js';
-import { analyzePermutationGroup, type GroupReport } from './groups/index.js';
+import { analyzeStabChain, permutationGroup, type GroupReport } from './groups/index.js';
 import type { TransformationSemigroup } from './semigroup.js';
 
 export interface MaximalSubgroup {
@@ -42,11 +43,13 @@ export function maximalSubgroup(S: TransformationSemigroup, e: number, members: 
   // handful of random elements generates the whole group with high probability.
   if (order <= 8) for (const h of all) generators.push(restrict(h));
   else for (let t = 0; t < 2; t++) generators.push(restrict(all[rng.nextInt(order)]));
+  // Only the order decides whether the generators suffice; the composition factors (the costly
+  // part) are computed once, for the chain that has the right order.
   for (;;) {
-    const report = analyzePermutationGroup(generators, m);
-    if (report.order === BigInt(order)) return { idempotent: e, image, generators, report };
-    if (report.order > BigInt(order) || generators.length >= order) {
-      throw new Error(`maximal subgroup at idempotent ${e}: generated order ${report.order}, but the H-class has ${order} elements`);
+    const G = permutationGroup(generators, m);
+    if (G.order === BigInt(order)) return { idempotent: e, image, generators, report: analyzeStabChain(G) };
+    if (G.order > BigInt(order) || generators.length >= order) {
+      throw new Error(`maximal subgroup at idempotent ${e}: generated order ${G.order}, but the H-class has ${order} elements`);
     }
     generators.push(restrict(all[rng.nextInt(order)]));
   }

@@ -57,6 +57,12 @@ export class TransformationSemigroup {
     if (!Number.isInteger(i) || i < 0 || i >= this.size) throw new RangeError(`element index ${i} is not in 0..${this.size - 1}`);
   }
 
+  /** A letter indexes a row of the Cayley graphs: out of range it would read another element's row. */
+  private checkLetter(a: number): void {
+    const k = this.numGenerators;
+    if (!Number.isInteger(a) || a < 0 || a >= k) throw new RangeError(`letter ${a} is not in 0..${k - 1}`);
+  }
+
   /** Element i as an array of images. */
   element(i: number): number[] {
     this.check(i);
@@ -66,12 +72,14 @@ export class TransformationSemigroup {
   /** Index of element i·a. */
   right(i: number, a: number): number {
     this.check(i);
+    this.checkLetter(a);
     return this.r.right[i * this.numGenerators + a];
   }
 
   /** Index of element a·i. */
   left(a: number, i: number): number {
     this.check(i);
+    this.checkLetter(a);
     return this.r.left[i * this.numGenerators + a];
   }
 
@@ -103,13 +111,19 @@ export class TransformationSemigroup {
     return i;
   }
 
-  /** Index of a transformation, or -1 when it is not in the semigroup. */
+  /** Index of a transformation of `degree` points, or -1 when it is not in the semigroup. */
   indexOf(t: readonly number[]): number {
+    const n = this.degree;
+    if (!t || t.length !== n) throw new RangeError(`indexOf: the transformation has length ${t?.length}, expected the degree ${n}`);
+    for (let q = 0; q < n; q++) {
+      if (!Number.isInteger(t[q]) || t[q]! < 0 || t[q]! >= n) throw new RangeError(`indexOf: t[${q}] = ${t[q]} is not a point of 0..${n - 1}`);
+    }
     return this.r.find(t);
   }
 
   /** Element index of generator a. */
   generatorIndex(a: number): number {
+    this.checkLetter(a);
     return this.r.generatorIndex[a];
   }
 }

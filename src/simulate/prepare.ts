@@ -77,7 +77,10 @@ export function packDelta(a: Automaton): PackedDelta {
   const delta = a.delta;
   if (!Array.isArray(delta)) throw new TypeError(`${label(a)}: delta must be an array of rows, got ${typeof delta}`);
   const hit = cache.get(delta);
-  if (hit) return hit;
+  // The cache is keyed by the array, but users edit δ in place between calls (random search over
+  // automata, ablations): a hit counts only if the contents are still what was packed, or every
+  // method — the reference included — would silently simulate the old automaton.
+  if (hit && samePacking(delta, hit)) return hit;
   const k = delta.length;
   if (k === 0) throw new RangeError(`${label(a)}: delta has no rows (the alphabet is empty)`);
   if (k > MAX_LETTERS) throw new RangeError(`${label(a)}: delta has ${k} rows, at most ${MAX_LETTERS} letters are supported`);
@@ -107,6 +110,19 @@ export function packDelta(a: Automaton): PackedDelta {
   const packed: PackedDelta = { n, k, stride, ssize, table, flat };
   cache.set(delta, packed);
   return packed;
+}
+
+/** True when `delta` still holds exactly the table `P` was packed from (O(k·n), no allocation). */
+function samePacking(delta: readonly unknown[], P: PackedDelta): boolean {
+  if (delta.length !== P.k) return false;
+  const { n, flat } = P;
+  for (let s = 0; s < P.k; s++) {
+    const row = delta[s] as ArrayLike<number> | undefined;
+    if (!row || row.length !== n) return false;
+    const off = s * n;
+    for (let q = 0; q < n; q++) if (row[q] !== flat[off + q]) return false;
+  }
+  return true;
 }
 
 /** The start state: the option if given, else the automaton's (default 0), checked against |Q|. */

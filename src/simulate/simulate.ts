@@ -97,16 +97,22 @@ export function simulate(automaton: Automaton, letters: Letters, options: Simula
       scanTiles(k, plan, 'replay', bytesOf(letters), bytesOf(states));
       return { states, final, depth: scanDepth(c), method, threads: 1, chunks: { count: c.count, length: c.len } };
     }
+    const mapBytes = P.stride * P.ssize;
+    // The tree scans keep one map per step; they may use half of wasm32's 4 GiB for the maps (the
+    // letters, states and δ share the rest). Checked before anything is copied into the arena.
+    if (method !== 'sequential' && T * mapBytes > MAX_WASM_BYTES / 2) {
+      const gib = (x: number) => (x / 2 ** 30).toFixed(1);
+      throw new RangeError(
+        `${method} keeps one map of |Q| = ${P.n} states (${mapBytes} bytes) per step: T = ${T} needs ${gib(T * mapBytes)} GiB of maps, ` +
+          `above the ${gib(MAX_WASM_BYTES / 2)} GiB the tree scans may use of wasm32's 4 GiB (T ≤ ${Math.floor(MAX_WASM_BYTES / 2 / mapBytes)} here); use method scan for long sequences`,
+      );
+    }
     const ld = loadInputs(P, letters, automaton.name);
     const outPtr = arena.alloc(T * P.ssize);
     if (method === 'sequential') {
       final = k[`sequential_${w}`](ld.delta, P.stride, ld.letters, T, start, outPtr);
       depth = T;
     } else {
-      const mapBytes = P.stride * P.ssize;
-      if (T * mapBytes > MAX_WASM_BYTES / 2) {
-        throw new RangeError(`${method} keeps one map of |Q| states per step: T = ${T} needs ${(T * mapBytes / 2 ** 30).toFixed(1)} GiB, above wasm32's 4 GiB; use method scan for long sequences`);
-      }
       const maps = arena.alloc(T * mapBytes);
       const scratch = arena.alloc(mapBytes);
       const fn = method === 'hillis-steele' ? k[`hillisSteele_${w}`] : k[`brentKung_${w}`];

@@ -118,6 +118,12 @@ describe('bad input', () => {
     expect(() => holonomyDecomposition([[0, 1, 5]], 3)).toThrow(/delta\[0\]\[2\] = 5/);
     expect(() => holonomyDecomposition([[0]], 0)).toThrow(/n must be a positive integer/);
   });
+  it('verifyEmulation refuses a check of nothing (trials or length < 1)', () => {
+    const d = holonomyDecomposition([[1, 0]], 2);
+    expect(() => verifyEmulation(d, [[1, 0]], { trials: -1 })).toThrow('verifyEmulation: trials = -1, expected a positive integer');
+    expect(() => verifyEmulation(d, [[1, 0]], { length: 0 })).toThrow('verifyEmulation: length = 0, expected a positive integer');
+    expect(verifyEmulation(d, [[1, 0]], { trials: 2, length: 3 })).toMatchObject({ ok: true, steps: 6 });
+  });
 });
 
 describe('edge cases and JSON', () => {

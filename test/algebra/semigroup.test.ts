@@ -225,6 +225,15 @@ describe('bad input is a clear error', () => {
     expect(() => transformationSemigroup({ name: 'x', delta: [[0], [1, 0]], start: 0 })).toThrow('delta[1] has length 2, expected 1');
     expect(() => transformationSemigroup([[0]], { maxSize: 0 })).toThrow('maxSize must be an integer');
   });
+  it('element queries check the letter and the transformation (no read into another row)', () => {
+    const S = transformationSemigroup([[1, 2, 3, 0], [1, 0, 2, 3]]); // S4, 2 letters
+    expect(() => S.right(0, 2)).toThrow('letter 2 is not in 0..1');
+    expect(() => S.left(-1, 0)).toThrow('letter -1 is not in 0..1');
+    expect(() => S.generatorIndex(2)).toThrow('letter 2 is not in 0..1');
+    expect(() => S.indexOf([1, 2])).toThrow('indexOf: the transformation has length 2, expected the degree 4');
+    expect(() => S.indexOf([0, 1, 2, 9])).toThrow('indexOf: t[3] = 9 is not a point of 0..3');
+    expect(S.indexOf([0, 0, 1, 2])).toBe(-1); // a transformation, just not in S4
+  });
   it('stops past maxSize with SemigroupSizeError, not out of memory', () => {
     expect(() => transformationSemigroup(fullTransformationGens(6), { maxSize: 46_655 })).toThrow(
       'semigroup has more than 46655 elements; raise --max-size',

@@ -84,6 +84,8 @@ describe('testbeds simulate', () => {
     [['simulate', '--automaton', 'parity'], /give exactly one of --input FILE and --random T/],
     [['simulate', '--automaton', 'parity', '--random', '10', '--input', 'x.txt'], /give exactly one of --input FILE and --random T/],
     [['simulate', '--automaton', 'parity', '--random', 'many'], /--random: expected a length T >= 0 .* got "many"/],
+    [['simulate', '--automaton', 'parity', '--random', '5e9'], /--random 5e9: T = 5000000000 is above the maximum 4294967295 letters/],
+    [['simulate', '--automaton', 'parity', '--random', '1e8', '--batch', '100'], /--random 1e8 with --batch 100: T·B = 10000000000 letters is above the maximum 4294967295/],
     [['simulate', '--automaton', 'parity', '--random', '10', '--method', 'fast'], /--method: expected one of reference\|sequential\|scan\|hillis-steele\|brent-kung, got "fast"/],
     [['simulate', '--automaton', 'nope:3', '--random', '10'], /automaton "nope:3": neither a zoo name/],
     [['simulate', '--automaton', 'parity', '--input', letters], /letter 2 .*= "5" is out of range: letters are 0\.\.1/],
@@ -101,6 +103,21 @@ describe('testbeds simulate', () => {
     const lines = r.err.split('\n').filter((l) => l.startsWith('testbeds'));
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(message);
+  });
+
+  it('--help says what --batch does with each method (scan: the batched loop, depth T)', async () => {
+    const r = await cli(['simulate', '--help']);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/With --method scan\s+or sequential: the batched SIMD loop \(16 sequences per vector\), depth T/);
+    const j = JSON.parse((await cli(['simulate', '--automaton', 'parity', '--random', '100', '--batch', '32', '--json'])).out);
+    expect(j).toMatchObject({ method: 'scan', length: 100, batch: 32, depth: 100 });
+  });
+
+  it('bench --help lists the options of simulate and semigroup', async () => {
+    const r = await cli(['bench', 'semigroup', '--help']);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/testbeds bench simulate/);
+    expect(r.out).toMatch(/testbeds bench semigroup[\s\S]*--no-gap --no-t8/);
   });
 
   it('an existing --out file is not overwritten without --force', async () => {
@@ -126,6 +143,31 @@ describe('testbeds tour and bench (built CLI)', () => {
     const big = d4.find((r) => r.T === 1e6)!;
     expect(big.depth.sequential).toBe(1e6);
     expect(big.depth['hillis-steele']).toBe(20);
+    // Part 3, the algebra verdict behind each automaton (algebraReport).
+    const alg = Object.fromEntries((j.algebra as { automaton: string }[]).map((x) => [x.automaton, x]));
+    expect(Object.keys(alg)).toEqual(j.automata.map((x: { automaton: string }) => x.automaton));
+    expect(alg['dihedral:4']).toMatchObject({ size: 8, class: 'solvable', krLevels: 1, subgroups: [{ order: 8, structure: 'D8', factors: ['C2', 'C2', 'C2'] }] });
+    expect(alg['symmetric:5']).toMatchObject({ size: 120, class: 'non-solvable', solvable: false, subgroups: [{ order: 120, factors: ['A5', 'C2'] }] });
+    expect(alg['gridworld:10']).toMatchObject({ class: 'aperiodic', aperiodic: true, subgroups: [] });
+    expect(j.seconds).toBeLessThan(20);
+  });
+  it.skipIf(!built)('tour prints the algebra table: S5 not solvable, the car on a circle solvable', () => {
+    const out = execFileSync(process.execPath, [bin, 'tour'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    expect(out).toMatch(/^3\. Why some automata have constant-depth shortcuts/m);
+    expect(out).toMatch(/^dihedral:4 +8 +D8 \(C2, C2, C2\) +solvable +1 +constant in theory/m);
+    expect(out).toMatch(/^symmetric:5 +120 +S5 \(A5, C2\) +NOT solvable +1 +grows with T/m);
+    expect(out).toMatch(/^gridworld:10 +294 +all trivial +aperiodic +9 +constant \(AC0/m);
+  });
+  it.skipIf(!built)('a bad benchmark option is one line and exit 2, not a stack trace', () => {
+    for (const [argv, message] of [
+      [['bench', 'simulate', '--bogus'], /^testbeds bench: simulate: Unknown option '--bogus'/],
+      [['bench', 'semigroup', '--lengths', '5'], /^testbeds bench: semigroup: Unknown option '--lengths'/],
+    ] as const) {
+      const r = spawnSync(process.execPath, [bin, ...argv], { encoding: 'utf8' });
+      expect(r.status).toBe(2);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toMatch(message);
+    }
   });
   it.skipIf(!built)('bench simulate --quick writes JSON, a markdown table and an SVG plot', () => {
     const out = join(dir, 'bench');

@@ -270,6 +270,31 @@ describe('memory', () => {
     expect(arena.used).toBe(before);
     expect(before).toBe(0);
   });
+
+  it('δ edited in place between calls is simulated as edited, and re-validated', () => {
+    const a = automaton([[1, 0, 2], [0, 1, 2]]);
+    const L = Uint8Array.from([0, 1, 0, 0, 1]);
+    for (const method of ['reference', ...FAST] as Method[]) expect(simulate(a, L, { method }).final).toBe(1);
+    a.delta[0]![0] = 2; // letter 0 now sends 0 to 2, and 2 stays
+    for (const method of ['reference', ...FAST] as Method[]) expect({ method, final: simulate(a, L, { method }).final }).toEqual({ method, final: 2 });
+    expect(simulateBatch(a, L, 5).finals).toEqual([2, 0, 2, 2, 0]);
+    a.delta[1]![2] = 7;
+    expect(() => simulate(a, L, { method: 'scan' })).toThrow(/delta\[1\]\[2\] = 7 is not a state in \[0, 2\]/);
+  });
+
+  it('a tree scan too long for wasm memory is refused up front, with the real limit named', () => {
+    // cyclic:300: uint16 maps of 300 states, 600+ bytes per step, so 4·10^6 steps need > 2 GiB.
+    const a = zoo('cyclic:300');
+    const L = new Uint8Array(4_000_000);
+    const { arena } = simulateKernel;
+    const before = arena.used;
+    for (const method of ['hillis-steele', 'brent-kung'] as const) {
+      expect(() => simulate(a, L, { method })).toThrow(
+        new RegExp(`^${method} keeps one map of \\|Q\\| = 300 states \\(\\d+ bytes\\) per step: T = 4000000 needs 2\\.\\d GiB of maps, above the 2\\.0 GiB the tree scans may use of wasm32's 4 GiB \\(T ≤ \\d+ here\\)`),
+      );
+    }
+    expect(arena.used).toBe(before);
+  });
 });
 
 function mulberry(seed: number): () => number {

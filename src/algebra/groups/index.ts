@@ -7,4 +7,4 @@ export { ProductReplacement } from './product-replacement.js';
 export { compositionFactors, type CompositionResult } from './composition.js';
 export { simpleGroupNames, ambiguousSimpleOrders, primeFactors, isPrime } from './simple-groups.js';
 export { describeStructure } from './structure.js';
-export { analyzePermutationGroup, permutationGroup, groupReportJson, type GroupReport, type GroupAnalysisOptions } from './report.js';
+export { analyzePermutationGroup, analyzeStabChain, permutationGroup, groupReportJson, type GroupReport, type GroupAnalysisOptions } from './report.js';

@@ -55,9 +55,17 @@ export function analyzePermutationGroup(
   degree: number,
   options: GroupAnalysisOptions = {},
 ): GroupReport {
-  const G = permutationGroup(generators, degree, options.seed ?? 1);
+  return analyzeStabChain(permutationGroup(generators, degree, options.seed ?? 1), options);
+}
+
+/**
+ * The report for a group already built as a verified chain (by `permutationGroup`): callers that
+ * need the order first — to know whether their generators suffice — build the chain once and
+ * analyse it only when it is the right group (the composition factors cost far more than the order).
+ */
+export function analyzeStabChain(G: StabChain, options: GroupAnalysisOptions = {}): GroupReport {
   const { factors, solvable, derivedOrders } = compositionFactors(G, options.seed ?? 1);
-  const report: GroupReport = { degree, order: G.order, solvable, factors, derivedLengths: derivedOrders };
+  const report: GroupReport = { degree: G.degree, order: G.order, solvable, factors, derivedLengths: derivedOrders };
   const structure = describeStructure(G, factors);
   if (structure !== undefined) report.structure = structure;
   return report;

@@ -35,6 +35,10 @@ export function verifyEmulation(
   const rng = new Rng(options.seed ?? 0);
   const trials = options.trials ?? 20;
   const length = options.length ?? 50;
+  // Zero or negative counts would return ok: true having checked nothing.
+  for (const [field, v] of [['trials', trials], ['length', length]] as const) {
+    if (!Number.isInteger(v) || v < 1) throw new RangeError(`verifyEmulation: ${field} = ${v}, expected a positive integer`);
+  }
   const n = d.states;
   if (generators.length !== d.letters || generators.some((g) => g.length !== n))
     throw new Error(`generators do not match the decomposition (${d.letters} letters on ${n} states)`);

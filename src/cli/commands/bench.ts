@@ -33,7 +33,13 @@ its results (JSON, a markdown table, often an SVG plot). Progress goes to stderr
       --quick                    a tiny grid (seconds; used by the tests)
       --automata a,b --lengths 1e6,1e7   a custom grid
       --no-memory                skip the T = 1e8 peak-memory run of the CLI
-      --from FILE                re-render simulate.md and simulate.svg from a saved simulate.json`;
+      --from FILE                re-render simulate.md and simulate.svg from a saved simulate.json
+  testbeds bench semigroup       Froidure–Pin on T_7 (823,543 elements) against the TypeScript reference
+                                 closure and GAP (when \`gap\` is installed), then T_8 in a child process
+      --out DIR                  where to write semigroup.{json,md} (default bench-results)
+      --quick                    T_5 only, no GAP, no T_8 (seconds; used by the tests)
+      --no-gap --no-t8           skip GAP, skip T_8
+  testbeds bench cp | hmm        the CP-decomposition and HMM benchmarks (see the README)`;
 
 export const command: Command = {
   summary: 'run a benchmark (simulate, ...) and write JSON, a markdown table and a plot',
@@ -50,7 +56,15 @@ export const command: Command = {
     }
     const mod = (await import(pathToFileURL(join(benchDir, `${name}.js`)).href)) as { run?: (argv: string[]) => Promise<void> };
     if (typeof mod.run !== 'function') throw new CliError(`benchmark "${name}" does not export run(argv)`);
-    await mod.run(rest);
+    try {
+      await mod.run(rest);
+    } catch (e) {
+      // A benchmark's own option parsing (node:util parseArgs) throws TypeErrors with a code:
+      // that is bad input, so one line and exit 2, not a stack trace.
+      const code = (e as { code?: unknown }).code;
+      if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS')) throw new CliError(`${name}: ${(e as Error).message.split('\n')[0]}`);
+      throw e;
+    }
     return 0;
   },
 };

@@ -28,8 +28,11 @@ options:
                            hillis-steele  prefix scan over the maps δ(·,σ)         depth ⌈log2 T⌉
                            brent-kung     work-efficient prefix scan               depth ≈ 2⌈log2 T⌉
                            scan           chunked three-phase scan (production)    depth 2·len + chunks ≈ 2√(2T)
-  --batch B              B independent sequences of length T at once (SIMD across sequences);
-                         with --input the file holds T·B letters step-major (letter t of sequence b at t·B + b)
+  --batch B              B independent sequences of length T at once; with --input the file holds
+                         T·B letters step-major (letter t of sequence b at t·B + b). With --method scan
+                         or sequential: the batched SIMD loop (16 sequences per vector), depth T — the
+                         parallelism is across sequences, not time; hillis-steele and brent-kung scan
+                         each sequence (depth per sequence); reference loops over each sequence
   --threads N            worker threads for --method scan (default 1)
   --start Q              start state (default the automaton's)
   --out FILE             write the states (format by extension, like --input); --force to overwrite
@@ -69,7 +72,7 @@ export const command: Command = {
     let T: number;
     if (randomText !== undefined) {
       T = parseLength(randomText);
-      if (T * B > 2 ** 32 - 1) throw new CliError(`--random ${randomText} with --batch ${B}: T·B = ${T * B} letters is too many`);
+      if (T * B > MAX_LETTERS) throw new CliError(`--random ${randomText} with --batch ${B}: T·B = ${T * B} letters is above the maximum ${MAX_LETTERS} (2^32 − 1, the longest typed array)`);
       if (T * B >= 1e7) log(`sampling ${T * B} letters (seed ${seed})…`);
       letters = await wrap(async () => sampleLetters(automaton, T * B, { seed }));
     } else {
@@ -134,10 +137,14 @@ export const command: Command = {
   },
 };
 
+/** Letters in one run: a typed array holds at most 2^32 − 1 elements. */
+const MAX_LETTERS = 2 ** 32 - 1;
+
 /** A length like 10000000, 1e7 or 10_000_000. */
 function parseLength(text: string): number {
   const x = Number(text.replace(/_/g, ''));
-  if (!Number.isInteger(x) || x < 0 || x > 2 ** 32 - 1) throw new CliError(`--random: expected a length T >= 0 (e.g. 10000000 or 1e7), got "${text}"`);
+  if (!Number.isInteger(x) || x < 0) throw new CliError(`--random: expected a length T >= 0 (e.g. 10000000 or 1e7), got "${text}"`);
+  if (x > MAX_LETTERS) throw new CliError(`--random ${text}: T = ${x} is above the maximum ${MAX_LETTERS} letters (2^32 − 1, the longest typed array)`);
   return x;
 }
 

@@ -9,7 +9,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../../random/prng.js';
-import { causalSelfAttention } from '../ops/index.js';
+import { causalSelfAttentionPacked } from '../ops/index.js';
 import type { TransformerConfig } from './config.js';
 import { dropout, embed, gelu, layerNorm, linear, sinusoidalPositions } from './layers.js';
 import { Params } from './params.js';
@@ -44,12 +44,11 @@ class Attention {
   forward(x: tf.Tensor2D, B: number, T: number, o: ForwardOptions): tf.Tensor2D {
     const d = this.c.width;
     const nh = this.c.heads;
-    const hs = d / nh;
-    const qkv = linear(x, this.wQkv as tf.Tensor2D, this.bQkv as tf.Tensor1D); // (B·T, 3d)
-    const heads = (t: tf.Tensor) => tf.transpose(tf.reshape(t, [B, T, nh, hs]), [0, 2, 1, 3]) as tf.Tensor4D; // (B, nh, T, hs)
-    const [q, k, v] = tf.split(qkv, 3, 1).map(heads);
-    const y = causalSelfAttention(q, k, v); // (B, nh, T, hs), fused kernels on wasm when hs % 4 = 0
-    const merged = tf.reshape(tf.transpose(y, [0, 2, 1, 3]), [B * T, d]) as tf.Tensor2D; // (B·T, d)
+    const qkv = tf.reshape(linear(x, this.wQkv as tf.Tensor2D, this.bQkv as tf.Tensor1D), [B, T, 3 * d]); // (B, T, 3d): q | k | v, heads contiguous in each
+    // softmax(q·kᵀ/√hs + causal mask)·v per head; on wasm one fused kernel reads q, k, v in place
+    // (the (B, nh, T, hs) layout is implicit) and writes the heads side by side.
+    const y = causalSelfAttentionPacked(qkv, nh); // (B, T, d)
+    const merged = tf.reshape(y, [B * T, d]) as tf.Tensor2D; // (B·T, d)
     return dropout(linear(merged, this.wO as tf.Tensor2D, this.bO as tf.Tensor1D), this.c.dropout, o.dropoutRng) as tf.Tensor2D;
   }
 }
