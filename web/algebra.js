@@ -1,0 +1,82 @@
+// The Algebra panel: a zoo automaton or a pasted automaton JSON → analyzeSemigroup (the report of
+// `testbeds algebra --json`, plus the Krohn–Rhodes levels as `formatDecomposition` prints them).
+// `window.algebraOf(source)` returns the report object for a zoo name or a JSON string (tests).
+import { $, esc, later, options, setLine, yesNo, zooNames } from './ui.js';
+
+/** The page's bound on |T(A)|: enumeration runs on the main thread, so stop well before it freezes. */
+const PAGE_MAX_SIZE = 2_000_000;
+const MAX_LISTED_D_CLASSES = 20;
+let lib;
+
+/** The automaton the form describes: pasted JSON (validated as the file format) wins over the name. */
+function automatonFrom(name, json) {
+  if (json.trim() === '') return lib.zoo(name);
+  let raw;
+  try {
+    raw = JSON.parse(json);
+  } catch (e) {
+    throw new Error(`automaton JSON: not valid JSON (${e.message})`);
+  }
+  return lib.validateAutomaton(raw, 'automaton JSON');
+}
+
+function analyse(a) {
+  const t0 = performance.now();
+  const analysis = lib.analyzeSemigroup(a, { maxSize: PAGE_MAX_SIZE, decompose: 'auto' });
+  return { analysis, seconds: (performance.now() - t0) / 1000 };
+}
+
+const n = (x) => x.toLocaleString('en-US');
+
+function show(a, { analysis, seconds }) {
+  const r = analysis.report;
+  const kind = r.isGroup ? 'group' : r.aperiodic ? 'aperiodic' : 'neither group nor aperiodic';
+  const subgroups = r.subgroups.length
+    ? `<table id="a-subgroups"><tr><th>group</th><th>order</th><th>degree</th><th>composition factors</th><th>solvable</th><th>D-classes</th></tr>${r.subgroups
+        .map((g) => `<tr><td>${esc(g.structure ?? '—')}</td><td>${n(g.order)}</td><td>${g.degree}</td><td>${esc(g.factors.join(', '))}</td><td>${g.solvable ? 'yes' : 'no'}</td><td>${g.dClasses}</td></tr>`)
+        .join('')}</table>`
+    : '<p class="caption">none: every maximal subgroup is trivial</p>';
+  const dRows = r.dClassList.slice(0, MAX_LISTED_D_CLASSES).map((D, c) =>
+    `<tr><td>D${c}</td><td>${D.rank}</td><td>${n(D.size)}</td><td>${D.rClasses} × ${D.lClasses}</td><td>${D.hSize}</td><td>${D.regular ? esc(D.group) : '—'}</td><td>${D.below ? (D.below.length ? D.below.map((b) => 'D' + b).join(' ') : '—') : ''}</td></tr>`,
+  ).join('');
+  const kr = analysis.decomposition ? lib.formatDecomposition(analysis.decomposition) : `not computed (the page decomposes automata with at most 128 states; this one has ${r.degree})`;
+  $('a-result').innerHTML = `
+    <dl>
+      <dt>automaton</dt><dd id="a-name">${esc(a.name)}: ${n(r.generators)} maps of ${n(r.degree)} states</dd>
+      <dt>|T(A)|</dt><dd id="a-size">${n(r.size)} elements, ${n(r.idempotents)} idempotents, longest shortest word ${r.maxWordLength}</dd>
+      <dt>Green's classes</dt><dd id="a-green">${n(r.dClasses)} D (${r.regularDClasses} regular), ${n(r.rClasses)} R, ${n(r.lClasses)} L, ${n(r.hClasses)} H</dd>
+      <dt>kind</dt><dd id="a-kind">${yesNo(r.isGroup || r.aperiodic, kind, kind)} ${yesNo(r.solvable, 'solvable', 'not solvable')} ${r.permutations ? '<span class="tag">permutation automaton</span>' : ''}</dd>
+      <dt>time</dt><dd>${(seconds * 1000).toFixed(1)} ms</dd>
+    </dl>
+    <h2>Shortcut depth</h2>
+    <ul class="text" id="a-shortcut">${r.shortcut.text.map((t) => `<li>${esc(t)}</li>`).join('')}</ul>
+    <h2>Maximal subgroups (non-trivial, up to isomorphism)</h2>
+    ${subgroups}
+    <h2>D-classes, top first${r.dClasses > MAX_LISTED_D_CLASSES ? ` (first ${MAX_LISTED_D_CLASSES} of ${n(r.dClasses)})` : ''}</h2>
+    <table id="a-dclasses"><tr><th>D</th><th>rank</th><th>size</th><th>R × L</th><th>|H|</th><th>group</th><th>below</th></tr>${dRows}</table>
+    <h2>Krohn–Rhodes</h2>
+    <pre id="a-kr">${esc(kr)}</pre>
+    <details><summary>report JSON (as <code>testbeds algebra --json</code>)</summary><pre id="a-report-json">${esc(JSON.stringify(r, null, 1))}</pre></details>`;
+}
+
+export function init(library) {
+  lib = library;
+  $('a-zoo').innerHTML = options(zooNames(lib, ['symmetric:4', 'alternating:4', 'dihedral:8', 'flipflop:3', 'cyclic:16']), 'symmetric:4');
+  $('a-form').addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    setLine('a-status', 'analysing…');
+    await later(() => {
+      try {
+        const a = automatonFrom($('a-custom').value.trim() || $('a-zoo').value, $('a-json-in').value);
+        const r = analyse(a);
+        show(a, r);
+        setLine('a-status', 'done');
+      } catch (e) {
+        $('a-result').innerHTML = '';
+        setLine('a-status', e.message, true);
+      }
+    });
+  });
+  $('a-run').disabled = false;
+  window.algebraOf = (source) => analyse(source.trim().startsWith('{') ? automatonFrom('', source) : lib.zoo(source)).analysis.report;
+}
