@@ -86,9 +86,11 @@ interface Measured {
 /**
  * Paired timing for a target ratio: `rounds` rounds, each timing A once and B once back to back,
  * so both see the same machine load. Returns the median of the per-round ratios tB/tA (how many
- * times faster A is) by wall-clock time and by this process's CPU time (user + system). On a
- * shared machine CPU time leaves out the time other jobs held the core, so single-thread ratios
- * use it; a thread speed-up only shows in wall-clock time.
+ * times faster A is) by wall-clock time and by this process's CPU time (user + system). The
+ * targets use wall-clock time (what a user waits for, and the only clock in which threads can
+ * help); on a quiet machine the two agree. CPU ratios are still logged, for runs on a shared
+ * machine. Alternating A and B means each call starts with the other's data in cache: a colder,
+ * lower figure than the grid's repeated runs on warm data.
  */
 async function paired(a: () => unknown, b: () => unknown, rounds: number): Promise<{ wall: number; cpu: number; walls: number[]; cpus: number[] }> {
   const walls: number[] = [];
@@ -242,7 +244,7 @@ export async function run(argv: string[]): Promise<void> {
     const o7 = new Uint8Array(1e7);
     const ref7 = () => simulate(a, L7, { method: 'reference', out: o7 });
     const s7 = await paired(() => simulate(a, L7, { method: 'scan', out: o7 }), ref7, 9);
-    pairedTargets.push({ what: 'scan 1 thread / reference, T = 1e7 (paired, CPU time)', value: s7.cpu, goal: '≥ 3× (goal 5×)', met: s7.cpu >= 3 });
+    pairedTargets.push({ what: 'scan 1 thread / reference, T = 1e7 (paired, wall clock)', value: s7.wall, goal: '≥ 3× (goal 5×)', met: s7.wall >= 3 });
     log(`    scan/reference T=1e7: CPU ${s7.cpus.map((x) => x.toFixed(2)).join(' ')}; wall ${s7.walls.map((x) => x.toFixed(2)).join(' ')}`);
     const steps = 39062 * BATCH;
     const batchCopy = () => simulateBatch(a, L7.subarray(0, steps), BATCH, { out: o7.subarray(0, steps) });
@@ -252,13 +254,13 @@ export async function run(argv: string[]): Promise<void> {
     const batchResident = () => simulateBatch(a, KL.array, BATCH, { out: KO.array });
     for (const [label, fn] of [['batch 256', batchCopy], ['batch 256 in wasm memory', batchResident]] as const) {
       const b7 = await paired(fn, ref7, 9);
-      const v = b7.cpu * (steps / 1e7);
-      pairedTargets.push({ what: `${label} / reference, T·B = 1e7 (paired, CPU time)`, value: v, goal: '≥ 15× (goal 25×)', met: v >= 15 });
+      const v = b7.wall * (steps / 1e7);
+      pairedTargets.push({ what: `${label} / reference, T·B = 1e7 (paired, wall clock)`, value: v, goal: '≥ 15× (goal 25×)', met: v >= 15 });
       log(`    ${label}/reference: CPU ${b7.cpus.map((x) => x.toFixed(1)).join(' ')}; wall ${b7.walls.map((x) => x.toFixed(1)).join(' ')}`);
       const src = L7.subarray(0, steps);
       const dst = o7.subarray(0, steps);
       const m7 = await paired(() => dst.set(src), fn, 9);
-      pairedTargets.push({ what: `${label} / memcpy of the same bytes (paired, CPU time)`, value: 1 / m7.cpu, goal: '≥ 50%', met: 1 / m7.cpu >= 0.5 });
+      pairedTargets.push({ what: `${label} / memcpy of the same bytes (paired, wall clock)`, value: 1 / m7.wall, goal: '≥ 50%', met: 1 / m7.wall >= 0.5 });
       log(`    ${label}/memcpy: CPU ${m7.cpus.map((x) => (1 / x).toFixed(2)).join(' ')}; wall ${m7.walls.map((x) => (1 / x).toFixed(2)).join(' ')}`);
     }
     KO.free();
@@ -290,7 +292,7 @@ export async function run(argv: string[]): Promise<void> {
   const result = {
     benchmark: 'simulate',
     mode,
-    machine: { node: process.version, cpus: (await import('node:os')).cpus().length, note: 'shared 2-core VM (other jobs running)' },
+    machine: { node: process.version, cpus: (await import('node:os')).cpus().length, cpu: (await import('node:os')).cpus()[0]?.model, loadAverageAtEnd: (await import('node:os')).loadavg()[0] },
     date: new Date().toISOString(),
     wallSeconds: (Date.now() - started) / 1000,
     rows,
