@@ -13,6 +13,7 @@
  * (Bro's extrapolation, TensorLy's schedule), plus `restarts` and `seed`.
  */
 import { Rng } from '../random/prng.js';
+import { pow } from '../random/detmath.js';
 import { checkMatrix, cloneMatrix, matrix, type Matrix } from './matrix.js';
 import { checkTensor, norm, type Tensor3 } from './tensor.js';
 import { jennrichInit, randomInit, svdInit, type Factors } from './init.js';
@@ -219,7 +220,7 @@ function alsRun(t: Tensor3, R: number, init: Factors, normX: number, opts: RunOp
       const { A, B, C, M } = s.b;
       if (lsNow) {
         // Bro's extrapolation F = F_0 + s (F − F_0) with s = it^(1/accPow).
-        const step = Math.pow(it, 1 / accPow);
+        const step = pow(it, 1 / accPow); // detmath: the same bits in every engine
         for (let p = 0; p < I * R; p++) As[p] = A0[p] + step * (A[p] - A0[p]);
         for (let p = 0; p < J * R; p++) Bs[p] = B0[p] + step * (B[p] - B0[p]);
         for (let p = 0; p < K * R; p++) Cs[p] = C0[p] + step * (C[p] - C0[p]);

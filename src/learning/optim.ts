@@ -5,6 +5,7 @@
  * in tf.Variables and are serialisable, so a checkpoint restores the optimizer exactly.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { cosTurns, powInt } from '../random/detmath.js';
 
 export interface OptimConfig {
   /** Peak learning rate. Default 1e-3 (3e-4 for the paper preset). */
@@ -48,7 +49,7 @@ export function learningRate(c: OptimConfig, s: number): number {
   const span = Math.max(1, c.steps - c.warmup);
   const progress = Math.min(1, (s - c.warmup) / span);
   const floor = c.minLrRatio * c.lr;
-  return floor + 0.5 * (c.lr - floor) * (1 + Math.cos(Math.PI * progress));
+  return floor + 0.5 * (c.lr - floor) * (1 + cosTurns(progress / 2)); // cos(π·progress), same bits in every engine
 }
 
 export class AdamW {
@@ -70,8 +71,8 @@ export class AdamW {
     return tf.tidy(() => {
       const norm = tf.sqrt(tf.addN(grads.map((g) => tf.sum(tf.square(g))))) as tf.Scalar;
       const scale = c.clip > 0 ? tf.minimum(1, tf.div(c.clip, tf.add(norm, 1e-6))) : tf.scalar(1);
-      const bc1 = 1 - Math.pow(c.beta1, t);
-      const bc2 = 1 - Math.pow(c.beta2, t);
+      const bc1 = 1 - powInt(c.beta1, t);
+      const bc2 = 1 - powInt(c.beta2, t);
       this.vars.forEach((p, i) => {
         const g = tf.mul(grads[i], scale);
         const m = tf.add(tf.mul(this.m[i], c.beta1), tf.mul(g, 1 - c.beta1));

@@ -7,6 +7,8 @@
  * own output directory; a sweep re-run skips finished runs.
  */
 import type { RunOptions } from './train.js';
+import { algebraReport } from '../algebra/index.js';
+import { zoo } from '../automata/index.js';
 
 export interface SweepSettings {
   /** Rows: zoo names. */
@@ -54,29 +56,29 @@ export const PAPER_TABLE: { depths: number[]; rows: Record<string, (number | nul
   },
 };
 
+export type AlgebraVerdict = { verdict: 'solvable' | 'non-solvable' | 'aperiodic' | 'unknown'; groups: string };
+const verdicts = new Map<string, AlgebraVerdict>();
+
 /**
- * Algebraic verdict per automaton: from GAP (shared/reference/zoo-algebra.json: solvable iff every
- * maximal subgroup is solvable; aperiodic iff there is no non-trivial subgroup). Used until the
- * algebra module computes it.
+ * Algebraic verdict of a row, computed from its transformation semigroup by src/algebra (solvable
+ * iff every maximal subgroup is solvable; aperiodic iff none is non-trivial), with the maximal
+ * subgroups named. Checked against GAP's facts in test/algebra.
  */
-export const ALGEBRA: Record<string, { verdict: 'solvable' | 'non-solvable' | 'aperiodic'; groups: string }> = {
-  parity: { verdict: 'solvable', groups: 'C2' },
-  'cyclic:3': { verdict: 'solvable', groups: 'C3' },
-  'cyclic:5': { verdict: 'solvable', groups: 'C5' },
-  'cyclic_product:2,2,2': { verdict: 'solvable', groups: 'C2 x C2 x C2' },
-  'dihedral:3': { verdict: 'solvable', groups: 'S3' },
-  'dihedral:4': { verdict: 'solvable', groups: 'D8' },
-  'dihedral:6': { verdict: 'solvable', groups: 'D12' },
-  quaternion: { verdict: 'solvable', groups: 'Q8' },
-  'alternating:5': { verdict: 'non-solvable', groups: 'A5' },
-  'symmetric:5': { verdict: 'non-solvable', groups: 'S5' },
-  'gridworld:4': { verdict: 'aperiodic', groups: '' },
-  'gridworld:9': { verdict: 'aperiodic', groups: '' },
-  'flipflop:2': { verdict: 'aperiodic', groups: '' },
-  'dyck:1,4': { verdict: 'aperiodic', groups: '' },
-  'dyck:2,4': { verdict: 'aperiodic', groups: '' },
-  dyck: { verdict: 'aperiodic', groups: '' },
-};
+export function algebraVerdict(row: string): AlgebraVerdict {
+  const name = ROW_AUTOMATON[row] ?? row;
+  let v = verdicts.get(name);
+  if (!v) {
+    try {
+      const r = algebraReport(zoo(name), { maxSize: 1_000_000, decompose: false });
+      const groups = r.subgroups.map((g) => g.structure ?? `order ${g.order}`).join(', ');
+      v = { verdict: r.aperiodic ? 'aperiodic' : r.solvable ? 'solvable' : 'non-solvable', groups };
+    } catch {
+      v = { verdict: 'unknown', groups: '' }; // not a zoo name, or a semigroup over the size limit
+    }
+    verdicts.set(name, v);
+  }
+  return v;
+}
 
 /** Splits "parity,cyclic_product:2,2,2,dyck:2,4" into names (a bare number continues the previous name). */
 export function splitAutomata(list: string): string[] {
@@ -177,8 +179,8 @@ export function buildReport(settings: SweepSettings, cells: SweepCell[]): SweepR
     return {
       automaton: a,
       zooName: ROW_AUTOMATON[a] ?? a,
-      algebra: ALGEBRA[a]?.verdict ?? 'unknown',
-      groups: ALGEBRA[a]?.groups ?? '',
+      algebra: algebraVerdict(a).verdict,
+      groups: algebraVerdict(a).groups,
       accuracy: acc,
       minDepth: minimalDepth(settings.depths, acc, 0.99),
       paper,

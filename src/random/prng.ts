@@ -1,8 +1,11 @@
 /**
  * Seeded randomness, bit-identical in Node and browsers: xoshiro128** on 32-bit integer ops
  * (Math.imul, >>>), seeded through splitmix32 so that any integer seed gives a well-mixed state.
- * Every random thing in testbeds takes a seed and draws from an Rng.
+ * Continuous draws (normal, gamma) use ./detmath.js rather than Math.log and Math.cos, whose last
+ * bits differ between engines. Every random thing in testbeds takes a seed and draws from an Rng.
  */
+import { cosTurns, exp, log } from './detmath.js';
+
 export class Rng {
   private a: number;
   private b: number;
@@ -67,13 +70,13 @@ export class Rng {
     let u = 0;
     while (u === 0) u = this.nextFloat();
     const v = this.nextFloat();
-    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+    return Math.sqrt(-2 * log(u)) * cosTurns(v);
   }
 
   /** Gamma(shape, 1) by Marsaglia–Tsang (shape > 0). */
   nextGamma(shape: number): number {
     if (!(shape > 0)) throw new RangeError(`nextGamma: shape must be > 0, got ${shape}`);
-    if (shape < 1) return this.nextGamma(shape + 1) * Math.pow(this.nextFloat() || Number.MIN_VALUE, 1 / shape);
+    if (shape < 1) return this.nextGamma(shape + 1) * exp(log(this.nextFloat() || Number.MIN_VALUE) / shape);
     const d = shape - 1 / 3;
     const c = 1 / Math.sqrt(9 * d);
     for (;;) {
@@ -85,7 +88,7 @@ export class Rng {
       v = v * v * v;
       const u = this.nextFloat();
       if (u < 1 - 0.0331 * x * x * x * x) return d * v;
-      if (Math.log(u) < 0.5 * x * x + d * (1 - v + Math.log(v))) return d * v;
+      if (log(u) < 0.5 * x * x + d * (1 - v + log(v))) return d * v;
     }
   }
 

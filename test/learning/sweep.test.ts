@@ -70,3 +70,17 @@ describe('testbeds sweep', () => {
     }
   });
 });
+
+describe('algebra verdicts of the sweep rows (computed by src/algebra)', () => {
+  it('names the paper rows solvable, non-solvable or aperiodic as GAP does', async () => {
+    const { algebraVerdict, PAPER_ROWS } = await import('../../src/learning/sweep.js');
+    const got = Object.fromEntries(PAPER_ROWS.map((r: string) => [r, algebraVerdict(r).verdict]));
+    expect(got).toEqual({
+      dyck: 'aperiodic', 'gridworld:9': 'aperiodic', parity: 'solvable', 'cyclic:3': 'solvable',
+      'cyclic_product:2,2,2': 'solvable', 'dihedral:3': 'solvable', 'dihedral:4': 'solvable',
+      quaternion: 'solvable', 'alternating:5': 'non-solvable', 'symmetric:5': 'non-solvable',
+    });
+    expect(algebraVerdict('symmetric:5').groups).toBe('S5');
+    expect(algebraVerdict('not-an-automaton').verdict).toBe('unknown');
+  });
+});

@@ -5,6 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../../random/prng.js';
+import { cos, pow, sin } from '../../random/detmath.js';
 import { gelu as geluOp, layerNorm as layerNormOp, linear as linearOp } from '../ops/index.js';
 
 /** y = x W + b on (N, din) → (N, dout); learnperf's op (explicit-transpose gradients, XNNPACK path). */
@@ -50,9 +51,9 @@ export function sinusoidalPositions(T: number, d: number): Float32Array {
   const out = new Float32Array(T * d);
   for (let t = 0; t < T; t++) {
     for (let i = 0; i < d; i += 2) {
-      const freq = Math.pow(10000, -i / d);
-      out[t * d + i] = Math.sin(t * freq);
-      if (i + 1 < d) out[t * d + i + 1] = Math.cos(t * freq);
+      const freq = pow(10000, -i / d); // detmath: the same table in Node and browsers
+      out[t * d + i] = sin(t * freq);
+      if (i + 1 < d) out[t * d + i + 1] = cos(t * freq);
     }
   }
   return out;
