@@ -6,6 +6,8 @@
  * Arrays are row-major n × n Float64Arrays.
  */
 
+import { hypot } from '../random/detmath.js';
+
 /**
  * In-place Cholesky V = L Lᵀ (lower triangle of `v` overwritten with L). Returns false when a pivot
  * is not positive relative to the diagonal scale (V not numerically positive definite).
@@ -165,7 +167,7 @@ function tql2(V: Float64Array, n: number, d: Float64Array, e: Float64Array): boo
         if (++iter > 60) return false;
         let g = d[l];
         let p = (d[l + 1] - g) / (2 * e[l]);
-        let r = Math.hypot(p, 1);
+        let r = hypot(p, 1);
         if (p < 0) r = -r;
         d[l] = e[l] / (p + r);
         d[l + 1] = e[l] * (p + r);
@@ -183,7 +185,7 @@ function tql2(V: Float64Array, n: number, d: Float64Array, e: Float64Array): boo
           s2 = s;
           g = c * e[i];
           h = c * p;
-          r = Math.hypot(p, e[i]);
+          r = hypot(p, e[i]);
           e[i + 1] = s * r;
           s = e[i] / r;
           c = p / r;

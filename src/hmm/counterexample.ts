@@ -26,6 +26,7 @@ import { identity, inverse, matmul, maxAbsDiff, rankRatio, transpose, type Mat }
 import { matchStates, permuteHmm } from './match.js';
 import { exactJoint, maxTensorDiff, pairwisePredictor, tripletPredictor } from './predictors.js';
 import { Rng } from '../random/prng.js';
+import { cos, hypot, sin } from '../random/detmath.js';
 import { createHmm, type HMM } from './types.js';
 
 export interface PairwiseTwinOptions {
@@ -90,7 +91,7 @@ export function twinFor(hmm: HMM, u: Mat, strict = 0): { initial: number[]; tran
 
 /** Rotation by θ in the plane of orthonormal u, v (identity on its complement). */
 export function planeRotation(u: readonly number[], v: readonly number[], theta: number): Mat {
-  const k = u.length, c = Math.cos(theta), s = Math.sin(theta);
+  const k = u.length, c = cos(theta), s = sin(theta);
   const r = identity(k);
   for (let i = 0; i < k; i++)
     for (let j = 0; j < k; j++) r[i][j] += (c - 1) * (u[i] * u[j] + v[i] * v[j]) + s * (v[i] * u[j] - u[i] * v[j]);
@@ -276,7 +277,7 @@ function gramSchmidt(vectors: number[][]): number[][] | undefined {
       const dot = w.reduce((acc, x, i) => acc + x * b[i], 0);
       for (let i = 0; i < w.length; i++) w[i] -= dot * b[i];
     }
-    const n = Math.hypot(...w);
+    const n = hypot(...w);
     if (n < 1e-9) return undefined;
     basis.push(w.map((x) => x / n));
   }

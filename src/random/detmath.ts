@@ -127,3 +127,20 @@ export function cos(x: number): number {
 export function sin(x: number): number {
   return sinTurns(x / (2 * Math.PI));
 }
+
+/** √(Σ x_i²) without overflow, by scaling with the largest |x_i| (Math.hypot's algorithm is engine-defined). */
+export function hypot(...xs: number[]): number {
+  let m = 0;
+  for (const x of xs) {
+    const a = Math.abs(x);
+    if (a === Infinity) return Infinity;
+    if (a > m || Number.isNaN(a)) m = a;
+  }
+  if (m === 0 || Number.isNaN(m)) return m;
+  let s = 0;
+  for (const x of xs) {
+    const r = x / m;
+    s += r * r;
+  }
+  return m * Math.sqrt(s);
+}

@@ -197,7 +197,7 @@ describe.skipIf(!hasChromium)(`browser: web/index.html in headless Chromium (${C
     await page.fill('#a-json-in', '');
   });
 
-  it('Identifiability panel: recovery from N samples (seed 7) equals Node (W bit for bit; T, O to 1e-6)', async () => {
+  it('Identifiability panel: recovery from N samples (seed 7) equals Node bit for bit (W, T, O, fit, sweeps)', async () => {
     await page.click('nav [data-tab=hmm]');
     await page.click('#h-example');
     await page.selectOption('#h-source', 'samples');
@@ -210,19 +210,15 @@ describe.skipIf(!hasChromium)(`browser: web/index.html in headless Chromium (${C
     // The sampled W is the same bit for bit (integer PRNG, counts).
     const w = await page.evaluate(() => { const l = (window as any).testbeds; return Array.from(l.hmmTripletTensor(l.defaultExperimentHmm(), 'samples', 50000, 7).data); });
     expect(w).toEqual(Array.from(hmmTripletTensor(hmm, 'samples', 50000, 7).data));
-    // The recovery is not bit-identical across engines: Node 20's V8 and Chromium 156's differ in the
-    // last bit of Math.log/exp/pow on 8–10% of random arguments, Math.cos on 3% (measured), and Jennrich's random slice
-    // weights (Rng.normal: log, cos) and ALS line search (Math.pow) use them. ALS itself (ts and
-    // wasm) is bit-identical from the same start; the tol = 1e-14 stopping test may end a sweep apart.
+    // Bit-identical across engines: every seeded path uses src/random/detmath.ts, not Math.log/exp/
+    // pow/cos/hypot, whose last bits differ between Node 20's and Chromium's V8.
     const got = await page.evaluate(() => JSON.parse(JSON.stringify((window as any).hmmRecover({ source: 'samples', samples: 50000, seed: 7 }))));
-    const diff = (a: number[][], b: number[][]) => Math.max(...a.flat().map((x, i) => Math.abs(x - b.flat()[i])));
     expect(got.permutation).toEqual(node.permutation);
-    expect(diff(got.transition, node.transition)).toBeLessThan(1e-6); // measured: 1.9e-8
-    expect(diff(got.emission, node.emission)).toBeLessThan(1e-6);
-    expect(Math.abs(got.errors.transition - node.errors!.transition)).toBeLessThan(1e-6);
-    expect(Math.abs(got.errors.emission - node.errors!.emission)).toBeLessThan(1e-6);
-    expect(Math.abs(got.cp.fit - node.cp.fit)).toBeLessThan(1e-9);
-    expect(Math.abs(got.cp.iterations - node.cp.iterations)).toBeLessThanOrEqual(3);
+    expect(got.transition).toEqual(node.transition);
+    expect(got.emission).toEqual(node.emission);
+    expect(got.errors).toEqual(node.errors);
+    expect(got.cp.fit).toBe(node.cp.fit);
+    expect(got.cp.iterations).toBe(node.cp.iterations);
     expect(got.cp.converged).toBe(true);
     // What the panel shows: the same digits.
     expect(await page.textContent('#h-errors')).toBe(`T ${node.errors!.transition.toExponential(3)}, O ${node.errors!.emission.toExponential(3)}`);
