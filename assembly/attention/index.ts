@@ -18,35 +18,8 @@
 // The module has no data segment (no Mathf.log tables): TypeScript may instantiate it on tfjs-wasm's
 // own memory (src/learning/ops/tfjs_heap.ts), so it must never write outside the pointers it is given.
 export { heapBase } from '../common/memory';
+import { exp4, splat } from '../common/f32x4-math';
 
-// @ts-ignore: decorator
-@inline function splat(x: f32): v128 {
-  return f32x4.splat(x);
-}
-
-// exp on four lanes (Cephes expf: range reduction by ln 2, degree-5 polynomial, 2^n by exponent
-// bits). Relative error ~1e-7 on [-87, 88]; lanes below -87.3 give 0.
-// @ts-ignore: decorator
-@inline function exp4(x0: v128): v128 {
-  const x = f32x4.min(f32x4.max(x0, splat(-87.3)), splat(88.3));
-  // Round x·log2(e) to an integer n by adding 1.5·2^23 (the FPU rounds to nearest); n is then
-  // in the low mantissa bits, cheaper than f32x4.nearest + i32x4.trunc_sat on x64.
-  const t = f32x4.add(f32x4.mul(x, splat(1.44269504088896341)), splat(12582912.0));
-  const fx = f32x4.sub(t, splat(12582912.0));
-  let r = f32x4.sub(x, f32x4.mul(fx, splat(0.693359375)));
-  r = f32x4.sub(r, f32x4.mul(fx, splat(-2.12194440e-4)));
-  let y = splat(1.9875691500e-4);
-  y = f32x4.add(f32x4.mul(y, r), splat(1.3981999507e-3));
-  y = f32x4.add(f32x4.mul(y, r), splat(8.3334519073e-3));
-  y = f32x4.add(f32x4.mul(y, r), splat(4.1665795894e-2));
-  y = f32x4.add(f32x4.mul(y, r), splat(1.6666665459e-1));
-  y = f32x4.add(f32x4.mul(y, r), splat(5.0000001201e-1));
-  y = f32x4.add(f32x4.add(f32x4.mul(f32x4.mul(y, r), r), r), splat(1.0));
-  const n = i32x4.sub(t, i32x4.splat(0x4b400000));
-  const pow2n = i32x4.shl(i32x4.add(n, i32x4.splat(127)), 23);
-  const e = f32x4.mul(y, pow2n);
-  return v128.andnot(e, f32x4.lt(x0, splat(-87.3)));
-}
 
 // dst[c·Tp + j] = src[j·stride + c] for j < T, zero for T ≤ j < Tp.
 function transposeRows(src: usize, stride: i32, dst: usize, T: i32, hs: i32, Tp: i32): void {

@@ -29,7 +29,8 @@ export class KernelLoadError extends Error {
   }
 }
 
-function decodeBase64(b64: string): Uint8Array {
+/** Bytes of base64 text (Buffer in Node, atob in browsers). */
+export function decodeBase64(b64: string): Uint8Array {
   if (typeof Buffer !== 'undefined') {
     const b = Buffer.from(b64, 'base64');
     return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);

@@ -9,17 +9,7 @@
  * pointers they get); `onTfjsHeap` checks the data-segment part.
  */
 import type { WasmBackendInternals } from '../backend.js';
-
-function decodeBase64(b64: string): Uint8Array {
-  if (typeof Buffer !== 'undefined') {
-    const b = Buffer.from(b64, 'base64');
-    return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
-  }
-  const bin = atob(b64);
-  const out = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-  return out;
-}
+import { decodeBase64 } from '../../kernels/loader.js';
 
 function readU32(bytes: Uint8Array, pos: number): [number, number] {
   let result = 0;
