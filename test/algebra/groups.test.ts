@@ -1,9 +1,10 @@
+import { zooReference } from '../reference/index.js';
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { analyzePermutationGroup, groupReportJson } from '../../src/algebra/groups/index.js';
 import * as B from './groups-builders.js';
 
-const zoo = JSON.parse(readFileSync('/work/shared/reference/zoo-algebra.json', 'utf8')) as {
+const zoo = zooReference as {
   name: string; states: number; delta: number[][]; isGroup: boolean;
   subgroups: { order: number; solvable: boolean; structure: string; factors: string[] }[];
 }[];

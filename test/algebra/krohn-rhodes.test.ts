@@ -1,9 +1,10 @@
+import { zooReference } from '../reference/index.js';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { decompositionJson, formatDecomposition, holonomyDecomposition, verifyEmulation } from '../../src/algebra/krohn-rhodes/index.js';
 
-const zoo = JSON.parse(readFileSync('/work/shared/reference/zoo-algebra.json', 'utf8')) as {
+const zoo = zooReference as {
   name: string; states: number; delta: number[][]; isGroup: boolean;
   subgroups: { order: number; solvable: boolean; structure: string; factors: string[] }[];
 }[];

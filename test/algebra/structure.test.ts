@@ -2,6 +2,7 @@
 // shared/reference/zoo-algebra.json on every entry, known values of T_n, Green's classes against
 // their definitions (xS¹, S¹x, S¹xS¹ computed by brute force) on random semigroups, and the
 // partition / Lagrange properties.
+import { zooReference } from '../reference/index.js';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
@@ -24,7 +25,7 @@ interface RefEntry {
   isGroup: boolean;
   subgroups: { order: number; solvable: boolean; factors: string[] }[];
 }
-const reference: RefEntry[] = JSON.parse(readFileSync('/work/shared/reference/zoo-algebra.json', 'utf8'));
+const reference: RefEntry[] = zooReference as RefEntry[];
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 const subgroupSet = (gs: { order: number; solvable: boolean; factors: string[] }[]) =>
   gs.map((g) => JSON.stringify([g.order, g.solvable, [...g.factors].sort()])).sort();
