@@ -8,7 +8,7 @@ import { Rng } from '../../random/prng.js';
 import { cos, pow, sin } from '../../random/detmath.js';
 import { gelu as geluOp, layerNorm as layerNormOp, linear as linearOp } from '../ops/index.js';
 
-/** y = x W + b on (N, din) → (N, dout); learnperf's op (explicit-transpose gradients, XNNPACK path). */
+/** y = x W + b on (N, din) → (N, dout); src/learning/ops' linear (explicit-transpose gradients, XNNPACK path). */
 export function linear(x: tf.Tensor2D, w: tf.Tensor2D, b?: tf.Tensor1D): tf.Tensor2D {
   return linearOp(x, w, b) as tf.Tensor2D;
 }
@@ -27,7 +27,7 @@ export function embed(ids: tf.Tensor, w: tf.Tensor2D): tf.Tensor2D {
   return linear(oneHot(ids, w.shape[0]), w);
 }
 
-/** LayerNorm over the last axis of x (N, d); learnperf's fused kernel on wasm when d % 4 = 0. */
+/** LayerNorm over the last axis of x (N, d); the fused kernel of src/learning/ops on wasm when d % 4 = 0. */
 export function layerNorm(x: tf.Tensor2D, gamma: tf.Tensor1D, beta: tf.Tensor1D, eps = 1e-5): tf.Tensor2D {
   return layerNormOp(x, gamma, beta, eps) as tf.Tensor2D;
 }
