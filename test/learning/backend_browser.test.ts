@@ -11,6 +11,7 @@ import { join, resolve, dirname } from 'node:path';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { serveTfjsPage } from '../helpers/tfjs-page-server.js';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../../src/learning/backend.js';
 import { causalSelfAttentionPacked, layerNorm, gelu } from '../../src/learning/ops/index.js';
@@ -50,17 +51,8 @@ describe.skipIf(!hasChromium)('initBackend and fused kernels in headless Chromiu
       };`;
     const r = await build({ stdin: { contents: entry, resolveDir: ROOT, loader: 'ts' }, bundle: true, format: 'esm', platform: 'browser', target: 'es2022', external: ['node:*'], write: false, logLevel: 'error' });
     bundle = r.outputFiles[0].text;
-    const wasmDir = dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm'));
     const page = `<!doctype html><meta charset="utf-8"><script type="module" src="/probe.js"></script>`;
-    server = createServer((req, res) => {
-      const path = new URL(req.url ?? '/', 'http://x').pathname;
-      if (path === '/') return void res.writeHead(200, { 'content-type': 'text/html' }).end(page);
-      if (path === '/probe.js') return void res.writeHead(200, { 'content-type': 'text/javascript' }).end(bundle);
-      const m = /^\/wasm\/([\w.-]+\.wasm)$/.exec(path);
-      if (m && existsSync(join(wasmDir, m[1]))) return void res.writeHead(200, { 'content-type': 'application/wasm' }).end(readFileSync(join(wasmDir, m[1])));
-      res.writeHead(404).end('not found');
-    });
-    await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+    server = await serveTfjsPage(page, '/probe.js', bundle);
   });
 
   afterAll(async () => {

@@ -9,6 +9,7 @@ import { join, resolve, dirname } from 'node:path';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { serveTfjsPage } from '../helpers/tfjs-page-server.js';
 import { zoo } from '../../src/automata/index.js';
 import { initBackend, runConfig, Trainer } from '../../src/learning/index.js';
 
@@ -27,7 +28,6 @@ describe.skipIf(!hasChromium)('training in a Web Worker (headless Chromium, tfjs
     const { build } = await import('esbuild');
     const r = await build({ entryPoints: [join(ROOT, 'src/learning/worker.ts')], bundle: true, format: 'esm', platform: 'browser', target: 'es2022', external: ['node:*'], write: false, logLevel: 'error' });
     bundle = r.outputFiles[0].text;
-    const wasmDir = dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm'));
     const page = `<!doctype html><meta charset="utf-8"><script type="module">
       window.train = (run) => new Promise((ok, fail) => {
         const w = new Worker('/worker.js', { type: 'module' });
@@ -42,15 +42,7 @@ describe.skipIf(!hasChromium)('training in a Web Worker (headless Chromium, tfjs
         w.postMessage({ type: 'train', wasmPath: '/wasm/', run });
       });
     </script>`;
-    server = createServer((req, res) => {
-      const path = new URL(req.url ?? '/', 'http://x').pathname;
-      if (path === '/') return void res.writeHead(200, { 'content-type': 'text/html' }).end(page);
-      if (path === '/worker.js') return void res.writeHead(200, { 'content-type': 'text/javascript' }).end(bundle);
-      const m = /^\/wasm\/([\w.-]+\.wasm)$/.exec(path);
-      if (m && existsSync(join(wasmDir, m[1]))) return void res.writeHead(200, { 'content-type': 'application/wasm' }).end(readFileSync(join(wasmDir, m[1])));
-      res.writeHead(404).end('not found');
-    });
-    await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+    server = await serveTfjsPage(page, '/worker.js', bundle);
   });
 
   afterAll(async () => {
