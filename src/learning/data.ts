@@ -18,6 +18,10 @@ export interface Task {
   /** P(letter 1) for two-letter automata (parity, gridworld, cyclic, dihedral); default: the
    *  zoo's rule (uniform; flipflop writes w.p. 1/2, value uniform). */
   readonly p?: number;
+  /** Sample only prefixes of the language: each letter uniform among those that keep the run out
+   *  of the automaton's reject sink (bounded Dyck: well-nested prefixes of depth ≤ M, so the model
+   *  must track the stack instead of learning that almost everything falls into the sink). */
+  readonly validPrefixes?: boolean;
 }
 
 export interface Batch {
@@ -40,18 +44,74 @@ export function validateTask(t: Task): void {
   if (t.p !== undefined && numLetters(t.automaton) !== 2) {
     throw new Error(`p applies to two-letter automata; ${t.automaton.name} has ${numLetters(t.automaton)} letters`);
   }
+  if (t.validPrefixes) {
+    if (t.p !== undefined) throw new Error('validPrefixes and p cannot be combined (valid prefixes draw letters uniformly among the allowed ones)');
+    rejectSink(t.automaton);
+  }
+}
+
+/**
+ * The reject sink: the one absorbing state (every letter maps it to itself) other than the start.
+ * Throws when there is none or several, since "valid prefix" is then undefined.
+ */
+export function rejectSink(a: Automaton): number {
+  const n = a.delta[0]?.length ?? 0;
+  const start = a.start ?? 0;
+  const sinks: number[] = [];
+  for (let q = 0; q < n; q++) if (q !== start && a.delta.every((row) => row[q] === q)) sinks.push(q);
+  if (sinks.length !== 1) {
+    throw new Error(`validPrefixes needs an automaton with exactly one reject sink (an absorbing state other than the start); ${a.name} has ${sinks.length}${sinks.length ? ` (states ${sinks.join(', ')})` : ''}`);
+  }
+  // Every reachable non-sink state must have a letter that avoids the sink, or sampling gets stuck.
+  const seen = new Uint8Array(n);
+  const stack = [start];
+  seen[start] = 1;
+  while (stack.length) {
+    const q = stack.pop()!;
+    let ok = false;
+    for (const row of a.delta) {
+      const r = row[q];
+      if (r === sinks[0]) continue;
+      ok = true;
+      if (!seen[r]) {
+        seen[r] = 1;
+        stack.push(r);
+      }
+    }
+    if (!ok) throw new Error(`validPrefixes: from state ${q} of ${a.name} every letter enters the reject sink ${sinks[0]}`);
+  }
+  return sinks[0];
+}
+
+/** Letters of one valid prefix of length T: each uniform among the letters avoiding the sink. */
+function sampleValidPrefix(a: Automaton, T: number, sink: number, rng: Rng): Uint8Array | Uint16Array {
+  const k = a.delta.length;
+  const seq = k <= 256 ? new Uint8Array(T) : new Uint16Array(T);
+  const allowed = new Int32Array(k);
+  let q = a.start ?? 0;
+  for (let i = 0; i < T; i++) {
+    let m = 0;
+    for (let s = 0; s < k; s++) if (a.delta[s][q] !== sink) allowed[m++] = s;
+    const s = allowed[rng.nextInt(m)];
+    seq[i] = s;
+    q = a.delta[s][q];
+  }
+  return seq;
 }
 
 /** A batch of B sequences; sequence b uses the letter stream seeded by the b-th draw of `rng`
- *  (the zoo's sampling rule: uniform, Bernoulli(p) for two letters, flip-flop writes). */
+ *  (the zoo's sampling rule: uniform, Bernoulli(p) for two letters, flip-flop writes; or valid
+ *  prefixes). */
 export function sampleBatch(t: Task, B: number, rng: Rng): Batch {
   const a = t.automaton;
   const T = t.length;
   const labelOf = labelsOf(a);
   const letters = new Int32Array(B * T);
   const labels = new Int32Array(B * T);
+  const sink = t.validPrefixes ? rejectSink(a) : -1;
   for (let b = 0; b < B; b++) {
-    const seq = sampleLetters(a, T, { seed: rng.nextU32(), ...(t.p !== undefined ? { p: t.p } : {}) });
+    const seed = rng.nextU32();
+    const seq = t.validPrefixes ? sampleValidPrefix(a, T, sink, new Rng(seed)) : sampleLetters(a, T, { seed, ...(t.p !== undefined ? { p: t.p } : {}) });
     let q = a.start ?? 0;
     for (let i = 0; i < T; i++) {
       const s = seq[i];

@@ -27,8 +27,10 @@ export interface SweepSettings {
 
 export const PAPER_ROWS = ['dyck', 'gridworld:9', 'parity', 'cyclic:3', 'cyclic_product:2,2,2', 'dihedral:3', 'dihedral:4', 'quaternion', 'alternating:5', 'symmetric:5'];
 
-/** The paper's "Dyck" row is bounded Dyck; here dyck:2,4 (two bracket types, depth ≤ 4). */
+/** The paper's "Dyck" row is bounded Dyck; here dyck:2,4 (two bracket types, depth ≤ 4), trained on
+ *  well-nested prefixes (uniform letters would send most sequences into the reject sink). */
 export const ROW_AUTOMATON: Record<string, string> = { dyck: 'dyck:2,4' };
+export const ROW_EXTRA_ARGS: Record<string, string[]> = { dyck: ['--valid-prefixes'] };
 
 export const PRESETS: Record<'quick' | 'paper', SweepSettings> = {
   // Sized for ≤ 3 h on a 2-core machine with --jobs 2 (README): measured CPU time per step at
@@ -110,6 +112,7 @@ export function trainArgs(s: SweepSettings, automaton: string, depth: number, ou
     '--batch', String(s.batch), '--steps', String(s.steps), '--lr', String(s.lr), '--warmup', String(s.warmup),
     '--seed', String(s.seed), '--eval-every', String(Math.max(1, Math.floor(s.steps / 4))), '--eval-batches', String(s.evalBatches),
     '--checkpoint-every', String(Math.max(1, Math.floor(s.steps / 4))), '--out', out, '--json', '--quiet',
+    ...(ROW_EXTRA_ARGS[automaton] ?? []),
   ];
 }
 

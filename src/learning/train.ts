@@ -26,6 +26,8 @@ export interface RunConfig {
   readonly length: number;
   /** Bernoulli p of letter 1 for two-letter automata (absent: the zoo's sampling rule). */
   readonly p?: number;
+  /** Train and evaluate on valid prefixes only (automata with a reject sink, e.g. bounded Dyck). */
+  readonly validPrefixes?: boolean;
   /** Sequences per batch. Default 32. */
   readonly batch: number;
   readonly seed: number;
@@ -47,6 +49,8 @@ export interface RunOptions {
   model?: ModelKind;
   length?: number;
   p?: number;
+  /** Valid prefixes only (see RunConfig). */
+  validPrefixes?: boolean;
   batch?: number;
   seed?: number;
   steps?: number;
@@ -74,11 +78,12 @@ export function runConfig(o: RunOptions): RunConfig {
   if (o.ffl) {
     validateFfl({ kind: 'ffl', pI: o.ffl.pI, length });
     if (o.p !== undefined) throw new Error('p does not apply to FFL (use its p_i)');
+    if (o.validPrefixes) throw new Error('validPrefixes does not apply to FFL');
     automaton = { name: `ffl(p_i=${o.ffl.pI})`, delta: [[0]], start: 0 };
   } else {
     if (!o.automaton) throw new Error('automaton is required (or ffl)');
     automaton = o.automaton;
-    validateTask({ automaton, length, p: o.p });
+    validateTask({ automaton, length, p: o.p, validPrefixes: o.validPrefixes });
   }
   const model = modelConfig(o.model ?? 'transformer', {
     vocab: o.ffl ? 5 : numLetters(automaton),
@@ -101,6 +106,7 @@ export function runConfig(o: RunOptions): RunConfig {
     ...(o.ffl ? { ffl: { pI: o.ffl.pI } } : {}),
     length,
     ...(o.p !== undefined ? { p: o.p } : {}),
+    ...(o.validPrefixes ? { validPrefixes: true } : {}),
     batch: positive('batch', o.batch ?? 32),
     seed: o.seed ?? 1,
     model,
@@ -169,7 +175,7 @@ export class Trainer {
   private lastEvalStep = -1;
 
   constructor(readonly config: RunConfig) {
-    this.task = config.ffl ? { kind: 'ffl', pI: config.ffl.pI, length: config.length } : { automaton: config.automaton, length: config.length, p: config.p };
+    this.task = config.ffl ? { kind: 'ffl', pI: config.ffl.pI, length: config.length } : { automaton: config.automaton, length: config.length, p: config.p, validPrefixes: config.validPrefixes };
     this.model = createModel(config.model, config.seed);
     this.optimizer = new AdamW(config.optim, this.model.params.list);
   }

@@ -64,7 +64,7 @@ export const command: Command = {
         length = v;
       }
     }
-    const task: import('../../learning/data.js').AnyTask = c.ffl ? { kind: 'ffl', pI: pI!, length } : { automaton: c.automaton, length, ...(prob !== undefined ? { p: prob } : {}) };
+    const task: import('../../learning/data.js').AnyTask = c.ffl ? { kind: 'ffl', pI: pI!, length } : { automaton: c.automaton, length, ...(prob !== undefined ? { p: prob } : {}), ...(c.validPrefixes ? { validPrefixes: true } : {}) };
     let result;
     try {
       if (L.isFfl(task)) L.validateFfl(task);

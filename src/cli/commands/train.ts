@@ -22,6 +22,8 @@ const usage = `usage: testbeds train --automaton NAME|FILE [options]
   --dropout P            dropout while training (default 0)
   --length T             sequence length (default 32)
   --p P                  Bernoulli p of letter 1 (two-letter automata; default 0.5)
+  --valid-prefixes       sample only prefixes that avoid the reject sink (bounded Dyck:
+                         well-nested prefixes, each letter uniform among the allowed ones)
   --batch B              sequences per step (default 32)
   --steps N              training steps (default 3000)
   --lr LR                peak AdamW learning rate (default 1e-3), warmup then cosine decay
@@ -55,6 +57,7 @@ const options: OptionSpec = {
   dropout: { type: 'string' },
   length: { type: 'string' },
   p: { type: 'string' },
+  'valid-prefixes': { type: 'boolean' },
   batch: { type: 'string' },
   steps: { type: 'string' },
   lr: { type: 'string' },
@@ -123,6 +126,7 @@ export const command: Command = {
           dropout: num(p, 'dropout', 0, 0, 0.99),
           length: int(p, 'length', 32, 1, 1 << 20),
           p: num(p, 'p', undefined, 0, 1),
+          validPrefixes: flag(p, 'valid-prefixes') || undefined,
           batch: int(p, 'batch', 32, 1, 1 << 16),
           steps: int(p, 'steps', 3000, 1, 1e9),
           lr: num(p, 'lr', 1e-3, 0, 10),
