@@ -9,6 +9,7 @@ import type { Automaton } from '../automata/types.js';
 import { numLetters } from '../automata/types.js';
 import { labelsOf, numClasses as countClasses } from '../automata/labels.js';
 import { sampleLetters } from '../automata/sample.js';
+import { zoo } from '../automata/zoo.js';
 import { Rng } from '../random/prng.js';
 
 export interface Task {
@@ -139,7 +140,63 @@ export interface FflTask {
   readonly length: number;
 }
 
-export type AnyTask = Task | FflTask;
+/**
+ * Bounded-Dyck language modelling (Wen, Li, Liu, Risteski 2023): T tokens of a well-nested prefix
+ * over K bracket types with depth ≤ M (tokens 0..K-1 open type t, K..2K-1 close type t; each token
+ * uniform among the allowed ones, as with validPrefixes). Next-token prediction over the 2K tokens,
+ * scored where the next token is a closing bracket: whether and when to close is random, but which
+ * bracket closes is forced by the top of the stack, so that is the part a model can get right.
+ * Every other position has label -1 (like FFL's non-read positions).
+ */
+export interface DyckLmTask {
+  readonly kind: 'dyck';
+  /** Bracket types. */
+  readonly K: number;
+  /** Maximum depth. */
+  readonly M: number;
+  /** T input tokens (T + 1 are drawn: the last one is only a target). */
+  readonly length: number;
+}
+
+export type AnyTask = Task | FflTask | DyckLmTask;
+
+export function isDyckLm(t: AnyTask): t is DyckLmTask {
+  return (t as DyckLmTask).kind === 'dyck';
+}
+
+/** The semiautomaton behind a Dyck LM task (zoo `dyck:K,M`). */
+export function dyckLmAutomaton(t: Pick<DyckLmTask, 'K' | 'M'>): Automaton {
+  return zoo(`dyck:${t.K},${t.M}`);
+}
+
+export function validateDyckLm(t: DyckLmTask): void {
+  if (!Number.isInteger(t.K) || t.K < 1 || t.K > 8) throw new Error(`Dyck LM: K (bracket types) must be an integer in [1, 8], got ${t.K}`);
+  if (!Number.isInteger(t.M) || t.M < 1 || t.M > 8) throw new Error(`Dyck LM: M (maximum depth) must be an integer in [1, 8], got ${t.M}`);
+  if (!Number.isInteger(t.length) || t.length < 1) throw new Error(`length must be an integer ≥ 1, got ${t.length}`);
+}
+
+/** Validates any task, with the error naming the field and value. */
+export function validateAnyTask(t: AnyTask): void {
+  if (isFfl(t)) validateFfl(t);
+  else if (isDyckLm(t)) validateDyckLm(t);
+  else validateTask(t);
+}
+
+export function sampleDyckLmBatch(t: DyckLmTask, B: number, rng: Rng): Batch {
+  const a = dyckLmAutomaton(t);
+  const sink = rejectSink(a);
+  const T = t.length;
+  const letters = new Int32Array(B * T);
+  const labels = new Int32Array(B * T).fill(-1);
+  for (let b = 0; b < B; b++) {
+    const seq = sampleValidPrefix(a, T + 1, sink, new Rng(rng.nextU32()));
+    for (let i = 0; i < T; i++) {
+      letters[b * T + i] = seq[i];
+      if (seq[i + 1] >= t.K) labels[b * T + i] = seq[i + 1];
+    }
+  }
+  return { batch: B, length: T, letters, labels };
+}
 
 /** Token ids of FFL: w, r, i are instructions 0..2; bits 0 and 1 are tokens 3 and 4. */
 export const FFL_TOKENS = ['w', 'r', 'i', '0', '1'] as const;
@@ -184,7 +241,9 @@ export function sampleFflBatch(t: FflTask, B: number, rng: Rng): Batch {
 }
 
 function sampleAny(t: AnyTask, B: number, rng: Rng): Batch {
-  return isFfl(t) ? sampleFflBatch(t, B, rng) : sampleBatch(t, B, rng);
+  if (isFfl(t)) return sampleFflBatch(t, B, rng);
+  if (isDyckLm(t)) return sampleDyckLmBatch(t, B, rng);
+  return sampleBatch(t, B, rng);
 }
 
 const TRAIN_STREAM = 0x7a11;

@@ -11,7 +11,7 @@ import type { Automaton } from '../automata/types.js';
 import { numLetters } from '../automata/types.js';
 import { Rng } from '../random/prng.js';
 import { CheckpointError, decodeCheckpoint, encodeCheckpoint, readCheckpointFile, writeCheckpointFile, type Checkpoint } from './checkpoint.js';
-import { evalBatches, numClasses, trainBatch, validateFfl, validateTask, type AnyTask, type Batch } from './data.js';
+import { dyckLmAutomaton, evalBatches, numClasses, trainBatch, validateDyckLm, validateFfl, validateTask, type AnyTask, type Batch } from './data.js';
 import { createModel, modelConfig, type ModelConfig, type ModelKind, type SequenceModel, type TransformerConfig } from './models/index.js';
 import { oneHot } from './models/layers.js';
 import { AdamW, learningRate, optimConfig, type OptimConfig } from './optim.js';
@@ -22,6 +22,8 @@ export interface RunConfig {
   readonly automaton: Automaton;
   /** Flip-flop language modelling FFL(p_i) instead of the automaton (data.ts). */
   readonly ffl?: { readonly pI: number };
+  /** Bounded-Dyck language modelling over dyck:K,M (data.ts; `automaton` is then dyck:K,M). */
+  readonly dyck?: { readonly K: number; readonly M: number };
   /** Training sequence length T. */
   readonly length: number;
   /** Bernoulli p of letter 1 for two-letter automata (absent: the zoo's sampling rule). */
@@ -46,6 +48,8 @@ export interface RunOptions {
   automaton?: Automaton;
   /** Train on FFL(p_i) (tokens w r i 0 1, scored on the bits after r). */
   ffl?: { pI: number };
+  /** Train bounded-Dyck language modelling over dyck:K,M (next-token prediction, scored on closing brackets). */
+  dyck?: { K: number; M: number };
   model?: ModelKind;
   length?: number;
   p?: number;
@@ -75,7 +79,14 @@ export function runConfig(o: RunOptions): RunConfig {
   const length = o.length ?? 32;
   const steps = o.steps ?? 3000;
   let automaton: Automaton;
-  if (o.ffl) {
+  if (o.ffl && o.dyck) throw new Error('give either ffl or dyck, not both');
+  if (o.dyck) {
+    validateDyckLm({ kind: 'dyck', K: o.dyck.K, M: o.dyck.M, length });
+    if (o.p !== undefined) throw new Error('p does not apply to Dyck language modelling (letters are uniform among the allowed ones)');
+    if (o.automaton) throw new Error('give either automaton or dyck, not both');
+    if (o.validPrefixes) throw new Error('validPrefixes is implied by Dyck language modelling; drop it');
+    automaton = dyckLmAutomaton(o.dyck);
+  } else if (o.ffl) {
     validateFfl({ kind: 'ffl', pI: o.ffl.pI, length });
     if (o.p !== undefined) throw new Error('p does not apply to FFL (use its p_i)');
     if (o.validPrefixes) throw new Error('validPrefixes does not apply to FFL');
@@ -87,7 +98,8 @@ export function runConfig(o: RunOptions): RunConfig {
   }
   const model = modelConfig(o.model ?? 'transformer', {
     vocab: o.ffl ? 5 : numLetters(automaton),
-    classes: o.ffl ? 2 : numClasses(automaton),
+    // Dyck LM predicts the next token: an output per token of the vocabulary.
+    classes: o.ffl ? 2 : o.dyck ? numLetters(automaton) : numClasses(automaton),
     length,
     layers: o.layers,
     width: o.width,
@@ -104,6 +116,7 @@ export function runConfig(o: RunOptions): RunConfig {
   return {
     automaton: { name: automaton.name, delta: automaton.delta.map((r) => [...r]), start: automaton.start ?? 0, ...(automaton.labels ? { labels: [...automaton.labels] } : {}) },
     ...(o.ffl ? { ffl: { pI: o.ffl.pI } } : {}),
+    ...(o.dyck ? { dyck: { K: o.dyck.K, M: o.dyck.M } } : {}),
     length,
     ...(o.p !== undefined ? { p: o.p } : {}),
     ...(o.validPrefixes ? { validPrefixes: true } : {}),
@@ -164,6 +177,13 @@ export interface TrainOptions {
 
 const DROPOUT_STREAM = 0xd809;
 
+/** The task a run trains on, at sequence length `length` (evaluation may use another). */
+export function taskOf(c: RunConfig, length: number): AnyTask {
+  if (c.ffl) return { kind: 'ffl', pI: c.ffl.pI, length };
+  if (c.dyck) return { kind: 'dyck', K: c.dyck.K, M: c.dyck.M, length };
+  return { automaton: c.automaton, length, ...(c.p !== undefined ? { p: c.p } : {}), ...(c.validPrefixes ? { validPrefixes: true } : {}) };
+}
+
 export class Trainer {
   readonly model: SequenceModel;
   readonly optimizer: AdamW;
@@ -175,7 +195,7 @@ export class Trainer {
   private lastEvalStep = -1;
 
   constructor(readonly config: RunConfig) {
-    this.task = config.ffl ? { kind: 'ffl', pI: config.ffl.pI, length: config.length } : { automaton: config.automaton, length: config.length, p: config.p, validPrefixes: config.validPrefixes };
+    this.task = taskOf(config, config.length);
     this.model = createModel(config.model, config.seed);
     this.optimizer = new AdamW(config.optim, this.model.params.list);
   }

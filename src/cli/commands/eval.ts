@@ -64,11 +64,15 @@ export const command: Command = {
         length = v;
       }
     }
-    const task: import('../../learning/data.js').AnyTask = c.ffl ? { kind: 'ffl', pI: pI!, length } : { automaton: c.automaton, length, ...(prob !== undefined ? { p: prob } : {}), ...(c.validPrefixes ? { validPrefixes: true } : {}) };
+    let task = L.taskOf(c, length);
+    if (L.isFfl(task)) task = { ...task, pI: pI! };
+    else if (prob !== undefined) {
+      if (L.isDyckLm(task)) throw new CliError('--ood p does not apply to Dyck language modelling (letters are uniform among the allowed ones)');
+      task = { ...task, p: prob };
+    }
     let result;
     try {
-      if (L.isFfl(task)) L.validateFfl(task);
-      else L.validateTask(task);
+      L.validateAnyTask(task);
       const batches = L.evalBatches(task, int(p, 'batch', c.batch, 1, 1 << 16)!, int(p, 'batches', 16, 1, 1 << 16)!, int(p, 'seed', c.seed + 1)!);
       result = trainer.evaluate(batches);
     } catch (e) {
@@ -94,7 +98,7 @@ export const command: Command = {
     };
     if (flag(p, 'json')) console.log(JSON.stringify(out));
     else {
-      console.log(`${c.model.kind} L=${c.model.layers} d=${c.model.width} on ${c.automaton.name}, step ${trainer.step}; trained at ${c.ffl ? `p_i=${c.ffl.pI}` : `p=${c.p ?? 'default'}`} T=${c.length}, evaluated at ${c.ffl ? `p_i=${pI}` : `p=${prob ?? 'default'}`} T=${length}`);
+      console.log(`${c.model.kind} L=${c.model.layers} d=${c.model.width} on ${c.automaton.name}, step ${trainer.step}; trained at ${c.ffl ? `p_i=${c.ffl.pI} ` : c.dyck ? '' : `p=${c.p ?? 'default'} `}T=${c.length}, evaluated at ${c.ffl ? `p_i=${pI} ` : c.dyck ? '' : `p=${prob ?? 'default'} `}T=${length}${c.dyck ? ' (Dyck LM: accuracy on the closing brackets)' : ''}`);
       console.log(`accuracy ${(100 * result.accuracy).toFixed(2)}% per position, ${(100 * result.accuracyLast).toFixed(2)}% last position, ${(100 * result.accuracySequence).toFixed(2)}% whole sequence; loss ${result.loss.toFixed(4)}`);
     }
     return 0;

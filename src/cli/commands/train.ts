@@ -9,6 +9,8 @@ import type { Command } from '../command.js';
 const usage = `usage: testbeds train --automaton NAME|FILE [options]
 
   --automaton NAME|FILE  zoo name (cyclic:3, parity, dihedral:4, ...) or automaton JSON file
+  --task dyck:K,M        instead of --automaton: bounded-Dyck language modelling (K bracket
+                         types, depth ≤ M; next token predicted, scored on closing brackets)
   --task ffl:P           instead of --automaton: flip-flop language modelling FFL(p_i = P),
                          tokens w r i 0 1, scored on the bits after r (use --length 512 as the spec)
   --label KIND           label per position: state (default) or a labelling of the automaton
@@ -100,13 +102,16 @@ export const command: Command = {
       const taskText = str(p, 'task');
       let automaton;
       let ffl: { pI: number } | undefined;
+      let dyck: { K: number; M: number } | undefined;
       if (taskText !== undefined) {
-        const m = /^ffl:([0-9.eE+-]+)$/.exec(taskText);
-        if (!m || !(Number(m[1]) >= 0 && Number(m[1]) <= 1)) throw new CliError(`--task: expected ffl:P with P in [0, 1], got "${taskText}"`);
         if (name) throw new CliError('give either --automaton or --task, not both');
-        ffl = { pI: Number(m[1]) };
+        const f = /^ffl:([0-9.eE+-]+)$/.exec(taskText);
+        const d = /^dyck:(\d+),(\d+)$/.exec(taskText);
+        if (f && Number(f[1]) >= 0 && Number(f[1]) <= 1) ffl = { pI: Number(f[1]) };
+        else if (d) dyck = { K: Number(d[1]), M: Number(d[2]) };
+        else throw new CliError(`--task: expected ffl:P with P in [0, 1] or dyck:K,M, got "${taskText}"`);
       } else {
-        if (!name) throw new CliError('--automaton is required (a zoo name such as cyclic:3, or a JSON file), or --task ffl:P');
+        if (!name) throw new CliError('--automaton is required (a zoo name such as cyclic:3, or a JSON file), or --task ffl:P|dyck:K,M');
         automaton = await resolveAutomaton(name);
         const label = str(p, 'label');
         if (label) automaton = withLabels(automaton, label);
@@ -116,6 +121,7 @@ export const command: Command = {
         cfg = L.runConfig({
           automaton,
           ffl,
+          dyck,
           model,
           layers: int(p, 'layers', model === 'transformer' ? 2 : 1, 1, 256),
           width: int(p, 'width', 64, 1, 8192),
