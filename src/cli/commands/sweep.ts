@@ -15,7 +15,7 @@ import { buildReport, PRESETS, reportCsv, reportMarkdown, reportSvg, splitAutoma
 const usage = `usage: testbeds sweep [--preset quick|paper] [options]
 
   --preset NAME      quick (default; T=16, width 32, 4 heads, 3000 steps, AdamW 3e-3, depths
-                     1,2,3,4,6,8: about an hour with --jobs 2 on an idle 2-core machine) | paper (T=100, width 512,
+                     1,2,3,4,6,8: 77 min measured with --jobs 2 on a 2-core machine) | paper (T=100, width 512,
                      8 heads, batch 64, 20k steps, AdamW 3e-4 warmup + cosine, depths 1..8,12,16)
   --automata LIST    comma-separated rows (default: the paper's ten; cyclic_product:2,2,2 is fine)
   --depths LIST      comma-separated layer counts
