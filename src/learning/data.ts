@@ -84,16 +84,21 @@ export function rejectSink(a: Automaton): number {
   return sinks[0];
 }
 
+/** Per state, the letters that keep a run out of the reject sink (computed once per batch, not per
+ *  letter; not cached across calls, since δ may be edited in place between them). */
+function validLetters(a: Automaton): Int32Array[] {
+  const sink = rejectSink(a);
+  const letters = Int32Array.from(a.delta.keys());
+  return a.delta[0].map((_, q) => letters.filter((s) => a.delta[s][q] !== sink));
+}
+
 /** Letters of one valid prefix of length T: each uniform among the letters avoiding the sink. */
-function sampleValidPrefix(a: Automaton, T: number, sink: number, rng: Rng): Uint8Array | Uint16Array {
-  const k = a.delta.length;
-  const seq = k <= 256 ? new Uint8Array(T) : new Uint16Array(T);
-  const allowed = new Int32Array(k);
+function sampleValidPrefix(a: Automaton, allowed: Int32Array[], T: number, rng: Rng): Uint8Array | Uint16Array {
+  const seq = a.delta.length <= 256 ? new Uint8Array(T) : new Uint16Array(T);
   let q = a.start ?? 0;
   for (let i = 0; i < T; i++) {
-    let m = 0;
-    for (let s = 0; s < k; s++) if (a.delta[s][q] !== sink) allowed[m++] = s;
-    const s = allowed[rng.nextInt(m)];
+    const choices = allowed[q];
+    const s = choices[rng.nextInt(choices.length)];
     seq[i] = s;
     q = a.delta[s][q];
   }
@@ -109,10 +114,10 @@ export function sampleBatch(t: Task, B: number, rng: Rng): Batch {
   const labelOf = labelsOf(a);
   const letters = new Int32Array(B * T);
   const labels = new Int32Array(B * T);
-  const sink = t.validPrefixes ? rejectSink(a) : -1;
+  const allowed = t.validPrefixes ? validLetters(a) : [];
   for (let b = 0; b < B; b++) {
     const seed = rng.nextU32();
-    const seq = t.validPrefixes ? sampleValidPrefix(a, T, sink, new Rng(seed)) : sampleLetters(a, T, { seed, ...(t.p !== undefined ? { p: t.p } : {}) });
+    const seq = t.validPrefixes ? sampleValidPrefix(a, allowed, T, new Rng(seed)) : sampleLetters(a, T, { seed, ...(t.p !== undefined ? { p: t.p } : {}) });
     let q = a.start ?? 0;
     for (let i = 0; i < T; i++) {
       const s = seq[i];
@@ -164,9 +169,14 @@ export function isDyckLm(t: AnyTask): t is DyckLmTask {
   return (t as DyckLmTask).kind === 'dyck';
 }
 
-/** The semiautomaton behind a Dyck LM task (zoo `dyck:K,M`). */
+const dyckAutomata = new Map<string, Automaton>();
+
+/** The semiautomaton behind a Dyck LM task (zoo `dyck:K,M`), built once per (K, M). */
 export function dyckLmAutomaton(t: Pick<DyckLmTask, 'K' | 'M'>): Automaton {
-  return zoo(`dyck:${t.K},${t.M}`);
+  const name = `dyck:${t.K},${t.M}`;
+  let a = dyckAutomata.get(name);
+  if (!a) dyckAutomata.set(name, (a = zoo(name)));
+  return a;
 }
 
 export function validateDyckLm(t: DyckLmTask): void {
@@ -184,12 +194,12 @@ export function validateAnyTask(t: AnyTask): void {
 
 export function sampleDyckLmBatch(t: DyckLmTask, B: number, rng: Rng): Batch {
   const a = dyckLmAutomaton(t);
-  const sink = rejectSink(a);
+  const allowed = validLetters(a);
   const T = t.length;
   const letters = new Int32Array(B * T);
   const labels = new Int32Array(B * T).fill(-1);
   for (let b = 0; b < B; b++) {
-    const seq = sampleValidPrefix(a, T + 1, sink, new Rng(rng.nextU32()));
+    const seq = sampleValidPrefix(a, allowed, T + 1, new Rng(rng.nextU32()));
     for (let i = 0; i < T; i++) {
       letters[b * T + i] = seq[i];
       if (seq[i + 1] >= t.K) labels[b * T + i] = seq[i + 1];
