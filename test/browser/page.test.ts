@@ -8,9 +8,10 @@
  * Skipped, saying so, where /usr/bin/chromium is absent (CI installs it: .ci/run).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createServer, type Server } from 'node:http';
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { extname, join, normalize, resolve, sep } from 'node:path';
+import type { Server } from 'node:http';
+import { ROOT, serveRepository } from '../helpers/static-server.js';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { sampleLetters, zoo, type Automaton } from '../../src/automata/index.js';
@@ -20,28 +21,10 @@ import { defaultExperimentHmm, findPairwiseTwin, hmmTripletTensor, recoverHmm } 
 import { initBackend, runConfig, Trainer, type StepInfo } from '../../src/learning/index.js';
 
 const CHROMIUM = '/usr/bin/chromium';
-const ROOT = resolve(import.meta.dirname, '../..');
 const BUNDLE = join(ROOT, 'dist/browser/testbeds.js');
 const WORKER = join(ROOT, 'dist/browser/learn-worker.js');
 const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium) console.warn(`test/browser: skipped — ${CHROMIUM} not found (apt-get install chromium; .ci/run does)`);
-
-const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.json': 'application/json', '.css': 'text/css', '.wasm': 'application/wasm', '.map': 'application/json' };
-
-/** A static file server over the repository on 127.0.0.1 (random port); nothing outside ROOT. */
-function serve(): Promise<Server> {
-  const server = createServer((req, res) => {
-    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
-    const file = normalize(join(ROOT, path));
-    if (!file.startsWith(ROOT + sep) || !existsSync(file) || !statSync(file).isFile()) {
-      res.writeHead(404).end('not found');
-      return;
-    }
-    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
-    res.end(readFileSync(file));
-  });
-  return new Promise((ok) => server.listen(0, '127.0.0.1', () => ok(server)));
-}
 
 /** The Node side: the plain loop over the same seeded letters. */
 function nodeStates(a: Automaton, T: number, seed: number): number[] {
@@ -60,7 +43,7 @@ describe.skipIf(!hasChromium)(`browser: web/index.html in headless Chromium (${C
 
   beforeAll(async () => {
     for (const f of [BUNDLE, WORKER]) if (!existsSync(f)) throw new Error(`${f} is missing: run npm run build first`);
-    server = await serve();
+    server = await serveRepository();
     const { chromium } = await import('playwright-core');
     browser = await chromium.launch({
       executablePath: CHROMIUM,

@@ -2,44 +2,23 @@
 // source; one wasm instance per worker): with cross-origin isolation (SharedArrayBuffer) and
 // without (letters and states copied). The states must equal the reference loop. Skipped, saying
 // so, where /usr/bin/chromium is absent.
-import { createServer, type Server } from 'node:http';
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { extname, join, normalize, resolve, sep } from 'node:path';
+import type { Server } from 'node:http';
+import { ROOT, serveRepository } from '../helpers/static-server.js';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 
 const CHROMIUM = '/usr/bin/chromium';
-const ROOT = resolve(import.meta.dirname, '../..');
 const ready = existsSync(CHROMIUM) && existsSync(join(ROOT, 'dist/browser/testbeds.js'));
 if (!ready) console.warn(`test/simulate/browser-threads: skipped — needs ${CHROMIUM} and a built dist/browser/testbeds.js`);
-
-const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8' };
-
-/** Static files under ROOT; `?coi=1` adds the headers that make the page cross-origin isolated. */
-function serve(): Promise<Server> {
-  const server = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://x');
-    const file = normalize(join(ROOT, decodeURIComponent(url.pathname)));
-    if (!file.startsWith(ROOT + sep) || !existsSync(file) || !statSync(file).isFile()) {
-      res.writeHead(404).end('not found');
-      return;
-    }
-    const coi = url.searchParams.get('coi') === '1' || (req.headers.referer ?? '').includes('coi=1');
-    res.writeHead(200, {
-      'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
-      ...(coi ? { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' } : {}),
-    });
-    res.end(readFileSync(file));
-  });
-  return new Promise((ok) => server.listen(0, '127.0.0.1', () => ok(server)));
-}
 
 describe.skipIf(!ready)('simulateAsync with Web Workers in Chromium', () => {
   let server: Server;
   let browser: Browser;
   beforeAll(async () => {
-    server = await serve();
+    server = await serveRepository();
     const { chromium } = await import('playwright-core');
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu'] });
   });
