@@ -144,10 +144,13 @@ describe.skipIf(!hasChromium)(`browser: web/index.html in headless Chromium (${C
   }
 
   it('tabs: the hash picks the panel', async () => {
+    // The panel switches on hashchange, an event after the click: wait for it, then check.
     await page.click('nav [data-tab=algebra]');
+    await page.waitForSelector('#tab-algebra', { state: 'visible', timeout: 5000 }).catch(() => {});
     expect(await page.isVisible('#tab-algebra')).toBe(true);
     expect(await page.isVisible('#tab-simulate')).toBe(false);
     await page.click('nav [data-tab=simulate]');
+    await page.waitForSelector('#tab-simulate', { state: 'visible', timeout: 5000 }).catch(() => {});
     expect(await page.isVisible('#tab-simulate')).toBe(true);
   });
 
