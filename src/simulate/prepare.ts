@@ -176,3 +176,13 @@ export function log2ceil(T: number): number {
   while (2 ** r < T) r++;
   return r;
 }
+
+/** Everything a single-sequence simulation checks and allocates before it runs: δ packed, the
+ *  letters' type, the start state and the output array (the letters' values are checked by the
+ *  pass that reads them). */
+export function prepareRun(automaton: Automaton, letters: Letters, options: { start?: number; out?: States }): { P: PackedDelta; start: number; T: number; states: States } {
+  const P = packDelta(automaton);
+  checkLettersType(letters); // JavaScript callers can pass anything
+  const start = checkStart(automaton, P.n, options.start);
+  return { P, start, T: letters.length, states: statesArray(P.n, letters.length, options.out) };
+}

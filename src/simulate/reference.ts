@@ -3,16 +3,12 @@
  * baseline of every benchmark and the oracle of every property test.
  */
 import type { Automaton } from '../automata/types.js';
-import { checkLettersType, checkStart, letterError, packDelta, statesArray } from './prepare.js';
+import { checkLettersType, checkStart, letterError, packDelta, prepareRun, statesArray } from './prepare.js';
 import type { BatchResult, Letters, SimulateResult, States } from './types.js';
 
 export function simulateReference(automaton: Automaton, letters: Letters, options: { start?: number; out?: States } = {}): SimulateResult {
-  const { n, k, flat } = packDelta(automaton);
-  checkLettersType(letters);
-  const start = checkStart(automaton, n, options.start);
-  const T = letters.length;
-  const states = statesArray(n, T, options.out);
-  const final = referenceLoop(flat, n, k, letters, start, states, automaton.name);
+  const { P, start, T, states } = prepareRun(automaton, letters, options);
+  const final = referenceLoop(P.flat, P.n, P.k, letters, start, states, automaton.name);
   return { states, final, depth: T, method: 'reference', threads: 1 };
 }
 

@@ -17,7 +17,7 @@ import { simulateKernel } from './kernel.js';
 import { scanTiles, tileChunksFor, type TilePlan } from './tiles.js';
 import { isResident } from './resident.js';
 import { transformationMonoid } from './monoid.js';
-import { blockTables, bytesOf, checkLettersType, checkStart, letterError, log2ceil, packDelta, statesArray, widthKey, type PackedDelta } from './prepare.js';
+import { blockTables, bytesOf, checkLettersType, letterError, prepareRun, packDelta, statesArray, widthKey, type PackedDelta } from './prepare.js';
 import { batchStarts, checkBatchShape, simulateBatchReference, simulateReference } from './reference.js';
 import type { BatchOptions, BatchResult, Letters, Method, SimulateOptions, SimulateResult, States } from './types.js';
 import { METHODS } from './types.js';
@@ -63,11 +63,7 @@ export function simulate(automaton: Automaton, letters: Letters, options: Simula
     throw new RangeError(`threads = ${options.threads}: simulate() runs on this thread; use simulateAsync() for worker threads`);
   }
   if (method === 'reference') return simulateReference(automaton, letters, options);
-  const P = packDelta(automaton);
-  checkLettersType(letters);
-  const start = checkStart(automaton, P.n, options.start);
-  const T = letters.length;
-  const states = statesArray(P.n, T, options.out);
+  const { P, start, T, states } = prepareRun(automaton, letters, options);
   if (T === 0) return { states, final: start, depth: 0, method, threads: 1 };
 
   const { exports: k, arena } = simulateKernel;

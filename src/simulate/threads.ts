@@ -12,7 +12,7 @@
  */
 import type { Automaton } from '../automata/types.js';
 import { simulateKernel } from './kernel.js';
-import { blockTables, bytesOf, checkLettersType, checkStart, letterError, packDelta, statesArray, widthKey, type PackedDelta } from './prepare.js';
+import { blockTables, bytesOf, letterError, prepareRun, widthKey, type PackedDelta } from './prepare.js';
 import { checkMethod, chooseChunks, scanDepth, scanPlan, simulate, type Chunking } from './simulate.js';
 import { scanTiles, tileChunksFor } from './tiles.js';
 import { transformationMonoid } from './monoid.js';
@@ -193,11 +193,7 @@ export async function simulateAsync(automaton: Automaton, letters: Letters, opti
   const threads = options.threads ?? 1;
   if (!Number.isInteger(threads) || threads < 1 || threads > 64) throw new RangeError(`threads = ${String(threads)}: expected an integer in [1, 64]`);
   if (threads === 1 || method !== 'scan') return simulate(automaton, letters, { ...options, threads: 1 });
-  const P = packDelta(automaton);
-  checkLettersType(letters);
-  const start = checkStart(automaton, P.n, options.start);
-  const T = letters.length;
-  const states = statesArray(P.n, T, options.out);
+  const { P, start, T, states } = prepareRun(automaton, letters, options);
   if (T === 0) return { states, final: start, depth: 0, method, threads: 1 };
   const c = chooseChunks(T, threads, options.chunks);
   // One call at a time: this thread's share lives in the arena across the awaits below.
