@@ -146,7 +146,7 @@ export const command: Command = {
     say(`At T = 10^7 the TypeScript loop takes ${ms(ref)}. The chunked scan takes ${ms(last.seconds.scan!)} on one thread`);
     const speedup2 = last.seconds.scan! / tThreads;
     say(`(${(ref / last.seconds.scan!).toFixed(1)}× faster) and ${ms(tThreads)} on two threads (${speedup2.toFixed(2)}× one thread${speedup2 < 1.5 ? ': at 10^7 letters' : ').'}`);
-    if (speedup2 < 1.5) say('handing work to a worker costs about what it saves; `testbeds bench simulate` tries longer T).');
+    if (speedup2 < 1.5) say('handing work to a worker can cost more than splitting saves; `testbeds bench simulate` tries longer T).');
     say(`256 independent sequences, SIMD across sequences, run ${(ref / last.seconds.batch!).toFixed(1)}× faster`);
     say('per letter than the loop. Hillis–Steele needs only ⌈log2 T⌉ = 24 rounds but does T·log2 T map compositions:');
     say('few rounds is what a deep-enough Transformer can exploit, not what a CPU core wants.');
