@@ -16,6 +16,7 @@ const commands: Record<string, () => Promise<{ command: Command }>> = {
   eval: () => import('./commands/eval.js'),
   sweep: () => import('./commands/sweep.js'),
   bench: () => import('./commands/bench.js'),
+  nce: () => import('./commands/nce.js'),
 };
 
 async function help(): Promise<string> {
