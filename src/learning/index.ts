@@ -10,3 +10,4 @@ export * from './optim.js';
 export * from './checkpoint.js';
 export * from './train.js';
 export { serveTraining, type WorkerRequest } from './worker.js';
+export * from './masked/index.js';
