@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { zoo } from '../../src/automata/index.js';
 import { Rng } from '../../src/random/prng.js';
-import { CHECKPOINT_FILE, decodeCheckpoint, evalBatches, FFL_TOKENS, initBackend, sampleFflBatch, learningRate, optimConfig, runConfig, trainBatch, Trainer, type RunOptions } from '../../src/learning/index.js';
+import { CHECKPOINT_FILE, CheckpointError, decodeCheckpoint, evalBatches, FFL_TOKENS, initBackend, sampleFflBatch, learningRate, optimConfig, runConfig, trainBatch, Trainer, type RunOptions } from '../../src/learning/index.js';
 
 beforeAll(async () => {
   await initBackend('wasm');
@@ -158,8 +158,8 @@ describe('trainer', () => {
     t.dispose();
     const flipped = bytes.slice();
     flipped[flipped.length - 5] ^= 0x40;
-    expect(() => Trainer.decode(flipped)).toThrow(/checkpoint is corrupt: checksum/);
-    expect(() => Trainer.decode(bytes.slice(0, bytes.length - 8))).toThrow(/truncated or corrupt/);
+    expect(() => Trainer.decode(flipped)).toThrow(/checkpoint is corrupt \(its header or data changed since it was written\): checksum/);
+    expect(() => Trainer.decode(bytes.slice(0, bytes.length - 8))).toThrow(/checkpoint is truncated: \d+ data bytes, header says \d+/);
     expect(() => Trainer.decode(new TextEncoder().encode('hello world, not a checkpoint'))).toThrow(/not a testbeds checkpoint/);
     // A header whose shapes disagree with the model its config builds.
     const ck = decodeCheckpoint(bytes);
@@ -169,6 +169,30 @@ describe('trainer', () => {
     await expect(Trainer.load(dir)).rejects.toThrow(new RegExp(`no ${CHECKPOINT_FILE.replace('.', '\\.')} in`));
     writeFileSync(join(dir, CHECKPOINT_FILE), bytes.subarray(0, 100));
     await expect(Trainer.load(dir)).rejects.toThrow(/truncated/);
+  });
+
+  it('the checksum covers the header: any one flipped bit in it is refused with a clear message', () => {
+    const t = new Trainer(runConfig(tiny({ lr: 0.001 })));
+    const bytes = t.encode();
+    t.dispose();
+    const hl = new DataView(bytes.buffer, bytes.byteOffset).getUint32(8, true);
+    // The edit of the issue: lr 0.001 → 0.000 still parses, and was resumed silently by version 1.
+    const text = new TextDecoder().decode(bytes.subarray(12, 12 + hl));
+    const at = 12 + text.indexOf('"lr":0.001') + '"lr":0.00'.length;
+    const edited = bytes.slice();
+    edited[at] ^= 0x01; // '1' → '0'
+    expect(new TextDecoder().decode(edited.subarray(12, 12 + hl))).toContain('"lr":0.000');
+    expect(() => Trainer.decode(edited)).toThrow(/checkpoint is corrupt \(its header or data changed since it was written\): checksum [0-9a-f]{8}, the file says [0-9a-f]{8}/);
+    // Every byte of magic, length and header, one bit each (bit chosen by position).
+    for (let i = 0; i < 12 + hl; i++) {
+      const b = bytes.slice();
+      b[i] ^= 1 << i % 8;
+      expect(() => Trainer.decode(b), `byte ${i}`).toThrow(CheckpointError);
+    }
+    // A version-1 file cannot be verified: refused, saying why.
+    const v1 = bytes.slice();
+    v1.set(new TextEncoder().encode('TBCKPT1\n'), 0);
+    expect(() => Trainer.decode(v1)).toThrow(/version-1 checkpoint, whose checksum does not cover its header/);
   });
 
   it('leaks no tensors across steps and evaluations', async () => {
