@@ -222,7 +222,7 @@ async function train(p: ReturnType<typeof parse>, backend: 'wasm' | 'cpu', json:
  */
 function claimRunDirectory(out: string, resume: string | undefined, force: boolean, outGiven: boolean): RunLock {
   const opt = outGiven ? '--out' : '--resume';
-  if (resume !== undefined && force && !outGiven) throw new CliError('--force starts a run over and --resume continues one: give one of them');
+  if (resume !== undefined && force && (!outGiven || resolvePath(resume) === resolvePath(out))) throw new CliError('--force starts a run over and --resume continues one: give one of them');
   if (resume !== undefined) {
     let st: Stats | undefined;
     try {
