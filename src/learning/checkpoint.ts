@@ -126,9 +126,18 @@ export function decodeCheckpoint(bytes: Uint8Array, where = 'checkpoint'): Check
   return { header, weights: f.slice(0, header.weights), optimizer: f.slice(header.weights) };
 }
 
+/**
+ * src/io (Node only), imported by a computed specifier: browser bundlers (esbuild, Vite) would
+ * otherwise hoist its node:fs imports to the top of the bundle, which then fails to load.
+ */
+export function nodeIo(): Promise<typeof import('../io/index.js')> {
+  const specifier = '../io/index.js';
+  return import(/* @vite-ignore */ specifier);
+}
+
 /** Writes DIR/checkpoint.tbck atomically, replacing the previous one only once complete (Node). */
 export async function writeCheckpointFile(dir: string, bytes: Uint8Array): Promise<string> {
-  const { makeDir, writeFileAtomic } = await import('../io/atomic.js');
+  const { makeDir, writeFileAtomic } = await nodeIo();
   const path = await import('node:path');
   makeDir(dir);
   return writeFileAtomic(path.join(dir, CHECKPOINT_FILE), bytes, { force: true });

@@ -10,7 +10,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Automaton } from '../automata/types.js';
 import { numLetters } from '../automata/types.js';
 import { Rng } from '../random/prng.js';
-import { CheckpointError, decodeCheckpoint, encodeCheckpoint, readCheckpointFile, writeCheckpointFile, type Checkpoint } from './checkpoint.js';
+import { CheckpointError, decodeCheckpoint, encodeCheckpoint, nodeIo, readCheckpointFile, writeCheckpointFile, type Checkpoint } from './checkpoint.js';
 import { dyckLmAutomaton, evalBatches, numClasses, trainBatch, validateDyckLm, validateFfl, validateTask, type AnyTask, type Batch } from './data.js';
 import { createModel, modelConfig, type ModelConfig, type ModelKind, type SequenceModel, type TransformerConfig } from './models/index.js';
 import { oneHot } from './models/layers.js';
@@ -244,7 +244,7 @@ export class Trainer {
     const end = Math.min(o.stopAt ?? c.optim.steps, c.optim.steps);
     const tokens = c.batch * c.length;
     // One writer per run directory (src/io/lock.ts); re-entrant, so the CLI may hold it already.
-    const lock = o.out ? (await import('../io/lock.js')).RunLock.acquire(o.out) : undefined;
+    const lock = o.out ? (await nodeIo()).RunLock.acquire(o.out) : undefined;
     try {
       return await this.trainLoop(o, end, tokens, o.out ? await openLog(o.out, this.step) : undefined);
     } finally {
@@ -430,7 +430,7 @@ function now(): number {
 async function openLog(dir: string, fromStep: number): Promise<{ write(x: object): void }> {
   const fs = await import('node:fs');
   const path = await import('node:path');
-  const { appendText, makeDir, writeFileAtomic } = await import('../io/atomic.js');
+  const { appendText, makeDir, writeFileAtomic } = await nodeIo();
   makeDir(dir);
   const file = path.join(dir, 'log.jsonl');
   if (fs.existsSync(file)) {
