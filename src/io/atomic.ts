@@ -168,3 +168,23 @@ export function appendText(path: string, text: string): void {
     throw fsError(path, e, 'append to');
   }
 }
+
+/**
+ * Writes several files of one result set into `dir` (created), each atomically. All names are
+ * checked before any is written, so a refusal (an existing file without `force`) leaves the
+ * directory as it was. Call checkFilesWritable before long work to fail at once.
+ */
+export function writeFilesAtomic(dir: string, files: Record<string, FileData>, options: AtomicWriteOptions = {}): string[] {
+  checkFilesWritable(dir, Object.keys(files), options);
+  makeDir(dir);
+  return Object.entries(files).map(([name, data]) => writeFileAtomic(join(dir, name), data, options));
+}
+
+/** Refuses at once what writeFilesAtomic would refuse: existing results (without `force`), a file where `dir` should be. */
+export function checkFilesWritable(dir: string, names: string[], options: AtomicWriteOptions = {}): void {
+  if (fs.existsSync(dir) && !fs.statSync(dir).isDirectory()) throw new OutputError(`${dir}: cannot write results into it (it is a file, not a directory)`);
+  const existing = names.filter((n) => fs.existsSync(join(dir, n)));
+  if (existing.length && !options.force) {
+    throw new OutputError(`${dir} already holds ${existing.join(', ')}; ${options.hint ?? 'pass --force to replace them'}`);
+  }
+}
