@@ -162,7 +162,9 @@ function runTorch(r: StepsRow, c: RunConfig, held: Batch[], scratch: string, sam
     beta1: o.beta1, beta2: o.beta2, eps: o.eps, weightDecay: o.weightDecay, clip: o.clip, evalEvery: r.evalEvery,
     target: TARGET, evalCount: EVAL_BATCHES * BATCH, data, init, initShapes, threads: 1,
   };
-  const script = new URL('../../bench/steps_torch.py', import.meta.url).pathname;
+  // bench/steps.ts (tests) or dist/bench/steps.js (the CLI): the script sits in bench/.
+  const script = ['../bench/steps_torch.py', '../../bench/steps_torch.py'].map((p) => new URL(p, import.meta.url).pathname).find((p) => existsSync(p));
+  if (!script) throw new Error('bench/steps_torch.py not found next to this module');
   try {
     const p = spawnSync('/usr/bin/python3', [script, JSON.stringify(cfg)], { encoding: 'utf8', timeout: 3_600_000, maxBuffer: 64 << 20 });
     if (p.status !== 0) throw new Error(`PyTorch peer exited ${p.status}: ${(p.stderr ?? '').trim().split('\n').pop()}`);
