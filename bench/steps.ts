@@ -19,7 +19,8 @@
  *        [--same-init] [--quick] [--json]
  */
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { appendFileSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
@@ -267,6 +268,8 @@ export async function run(argv: string[]): Promise<void> {
   try {
     await initBackend('wasm');
     const file = join(out, 'results.jsonl');
+    const scratch = mkdtempSync(join(tmpdir(), 'testbeds-steps-')); // the batches handed to PyTorch
+    process.once('exit', () => rmSync(scratch, { recursive: true, force: true }));
     const results = readResults(file);
     const sides = (side === 'both' ? ['ours', 'torch'] : [side]) as ('ours' | 'torch')[];
     for (const r of rows) {
@@ -276,7 +279,7 @@ export async function run(argv: string[]): Promise<void> {
           const c = configOf(r, seed);
           const held = evalBatches({ automaton: c.automaton, length: c.length }, BATCH, EVAL_BATCHES, seed);
           log(`steps: ${r.id} seed ${seed} ${s}${sameInit ? ' (same init)' : ''} …`);
-          const res = s === 'ours' ? runOurs(r, c, held) : runTorch(r, c, held, out, sameInit);
+          const res = s === 'ours' ? runOurs(r, c, held) : runTorch(r, c, held, scratch, sameInit);
           const line: StepsResult = { row: r.id, seed, side: s, sameInit, ...res };
           log(`steps: ${r.id} seed ${seed} ${s}: ${res.reached ?? `> ${r.steps}`} steps (${res.seconds.toFixed(1)} s)`);
           appendFileSync(file, JSON.stringify(line) + '\n');
