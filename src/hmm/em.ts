@@ -10,6 +10,7 @@
  * the likelihood weights each cell by its own variance. EM alone from a random start finds local
  * optima; from the CP estimate it starts in the right basin when the instance is well-posed.
  */
+import { log } from '../random/detmath.js';
 import type { Mat } from './linalg.js';
 import type { Joint } from './predictors.js';
 import { HMMError } from './types.js';
@@ -78,7 +79,7 @@ export function emOnTriples(joint: Joint, start: { initial: number[]; transition
         z += a1[h] * b1[h];
       }
       if (!(z > 0)) continue;
-      cur += p * Math.log(z);
+      cur += p * log(z); // detmath: the same bits in Node and Chromium (the stopping test reads it)
       const wz = p / z;
       for (let j = 0; j < k; j++) {
         let s = 0;

@@ -378,7 +378,7 @@ async function recover(argv: string[]): Promise<number> {
   if (!rec.cp.converged) console.log(`note: ${rec.constraint === 'none' ? 'CP-ALS' : 'non-negative CP (HALS)'} did not converge within ${rec.cp.iterations} sweeps (raise --max-iter, or try --restarts)`);
   if (rec.em) console.log(`EM on the sampled triples: log-likelihood per sample ${rec.em.startLogLikelihood.toFixed(8)} → ${rec.em.logLikelihood.toFixed(8)} in ${rec.em.iterations} iterations${rec.em.converged ? '' : ' (iteration limit)'}`);
   const c = rec.conditioning;
-  console.log(`conditioning: spectral gap σ_k/σ_k+1 of W's unfoldings ${c.spectralGap >= 1e12 ? '≥ 1e12 (exact)' : c.spectralGap.toPrecision(3)}, cond(O) = ${c.emissionCondition.toPrecision(3)}, cond(T) = ${c.transitionCondition.toPrecision(3)}`);
+  console.log(`conditioning: spectral gap σ_k/σ_k+1 of W's unfoldings ${c.spectralGap.toPrecision(3)}, cond(O) = ${c.emissionCondition.toPrecision(3)}, cond(T) = ${c.transitionCondition.toPrecision(3)}`);
   for (const w of c.warnings) console.log(`warning: ${w}`);
   printMatrix(`transition (rows: from-state${hmm ? ', in the true labelling' : ''})`, rec.transition);
   printMatrix('emission (rows: hidden states)', rec.emission);
