@@ -24,7 +24,7 @@ describe('the README chain (k = 4, d = 8, seed 1; 10^6 triples, seed 4)', () => 
     expect(r.errors!.emission).toBeLessThan(0.3);
     expect(r.conditioning.illConditioned).toBe(true);
     expect(r.conditioning.spectralGap).toBeLessThan(1.5);
-    expect(r.conditioning.warnings[0]).toMatch(/weakest hidden state is at the noise level.*at least ~[\d.]+e\+\d+ samples would be needed \(1\.0e\+6 used\)/);
+    expect(r.conditioning.warnings[0]).toMatch(/weakest hidden state is at the noise level.*a gap of 3 needs at least ~[\d.]+e\+\d+ samples \(1\.0e\+6 used\)/);
     expect(r.em!.logLikelihood).toBeGreaterThanOrEqual(r.em!.startLogLikelihood);
     for (const row of [...r.transition, ...r.emission]) {
       expect(row.every((x) => x >= 0)).toBe(true);
