@@ -58,7 +58,7 @@ export function decodePredictor(text: string, source = 'predictor'): LearnedPred
   return p;
 }
 
-/** The joint law of (x₁, x₂, x₃) that a triplet predictor and its input frequencies imply. */
+/** The joint law of (x₁, x₂, x₃) that a triplet predictor and its input frequencies imply (negative outputs clipped to 0). */
 export function predictorJoint(p: LearnedPredictor): Joint {
   const task = parseMaskedTask(p.task);
   if (task.targets.length !== 2) throw new HMMError(`predictor of task ${task.name} is pairwise: it gives no joint law of three positions (and does not identify the HMM)`);
@@ -71,7 +71,9 @@ export function predictorJoint(p: LearnedPredictor): Joint {
       v[task.targets[0]] = b;
       for (let c = 0; c < d; c++) {
         v[task.targets[1]] = c;
-        probs[(v[1] * d + v[2]) * d + v[3]] = p.marginal[a] * p.table[a][b * d + c];
+        // A squared-loss regressor's output can dip slightly below 0 where the law is ~0; a
+        // probability cannot, so clip (the non-negative CP of the recovery requires it too).
+        probs[(v[1] * d + v[2]) * d + v[3]] = p.marginal[a] * Math.max(0, p.table[a][b * d + c]);
       }
     }
   }
