@@ -1,7 +1,7 @@
 // The Simulate panel: a zoo automaton, T, seed and method → sampleLetters + simulate in a Web Worker
 // (simulate-worker.js; Stop terminates it), the final state, the timing and the first states as a
-// compact grid. "Measure scaling" times the sequential loop and the three scans against T in the
-// same worker and plots depth and time (O(T) against O(log T) rounds).
+// compact grid. "Measure scaling" times the sequential loop and the three scans against T (2^10 up
+// to the T field) in the same worker and plots depth and time (O(T) against O(log T) rounds).
 // `window.runDemo(options)` is the same computation on the main thread (tests compare it with Node);
 // `window.runInWorker(options)` and `window.scalingInWorker(options)` go through the worker.
 import { $, esc, options, setLine, zooNames } from './ui.js';
@@ -125,6 +125,8 @@ export function init(library) {
   $('scale').addEventListener('click', async () => {
     const name = automatonName();
     const seed = Number($('seed').value);
+    // Up to the T field (at least 2^12, at most 2^24): T = 2^10, 2^12, … ≤ that.
+    const maxT = Math.min(2 ** 24, Math.max(2 ** 12, Number($('length').value) || 0));
     try {
       lib.zoo(name);
     } catch (e) {
@@ -136,7 +138,7 @@ export function init(library) {
     const points = [];
     showScaling(points, name);
     try {
-      await inWorker('scaling', { name, seed }, (p) => {
+      await inWorker('scaling', { name, seed, maxT }, (p) => {
         points.push(p);
         showScaling(points, name);
       });

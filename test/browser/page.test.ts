@@ -197,10 +197,12 @@ describe.skipIf(!hasChromium)(`browser: web/index.html in headless Chromium (${C
     // The button draws both charts, one line per method.
     await page.click('nav [data-tab=simulate]');
     await page.selectOption('#automaton', 'dihedral:4');
+    await page.fill('#length', '262144'); // the scaling runs up to the T field: 2^10 … 2^18
     await page.click('#scale');
     await page.waitForFunction(() => document.getElementById('sim-status')?.textContent === 'done', undefined, { timeout: 120_000 });
     expect(await page.$$eval('#scaling-depth polyline', (ls) => ls.length)).toBe(4);
     expect(await page.$$eval('#scaling-time polyline', (ls) => ls.length)).toBe(4);
+    expect(await page.$$eval('#scaling-depth polyline', (ls) => ls.map((l) => l.getAttribute('points')!.split(' ').length))).toEqual([5, 5, 5, 5]);
     await page.selectOption('#automaton', 'dihedral:4');
     await page.fill('#length', '100000');
     await page.click('#run');
