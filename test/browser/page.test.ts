@@ -322,6 +322,21 @@ describe.skipIf(!hasChromium)(`browser: web/index.html in headless Chromium (${C
     await screenshot('identifiability');
   });
 
+  it('Identifiability panel: recovery runs in a worker; Stop ends it', async () => {
+    await page.click('nav [data-tab=hmm]');
+    await page.click('#h-example');
+    await page.selectOption('#h-source', 'samples');
+    await page.fill('#h-samples', '100000000');
+    await page.click('#h-run');
+    await page.waitForFunction(() => document.getElementById('h-status')?.textContent === 'recovering in a worker…');
+    expect(await page.evaluate(() => 6 * 7)).toBe(42); // the page answers meanwhile
+    await page.click('#h-stop');
+    await page.waitForFunction(() => document.getElementById('h-status')?.textContent === 'stopped', undefined, { timeout: 3000 });
+    expect(await page.isDisabled('#h-run')).toBe(false);
+    expect(await page.isDisabled('#h-stop')).toBe(true);
+    await page.fill('#h-samples', '100000');
+  });
+
   it('Identifiability panel: the pairwise counterexample equals Node; bad HMM JSON names the field', async () => {
     await page.click('nav [data-tab=hmm]');
     await page.click('#h-example');
