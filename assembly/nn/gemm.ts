@@ -15,6 +15,14 @@
 
 const KC: i32 = 256;
 
+// c + a·b: mul then add, each rounded (the deterministic default); one fused multiply-add in the
+// module built with relaxed SIMD (assembly/gemm-relaxed: opt-in, engine-dependent rounding).
+// @ts-ignore: decorator
+@inline function madd(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
+  return f32x4.add(c, f32x4.mul(a, b));
+}
+
 /** Bytes of scratch gemm needs for these shapes. */
 export function gemmScratchBytes(N: i32, K: i32): i32 {
   const kc = K < KC ? K : KC;
@@ -62,14 +70,14 @@ function packB(b: usize, sbk: i32, sbj: i32, N: i32, k0: i32, kc: i32, pack: usi
     const a1 = v128.load32_splat(pa + sai4);
     const a2 = v128.load32_splat(pa + 2 * sai4);
     const a3 = v128.load32_splat(pa + 3 * sai4);
-    c00 = f32x4.add(c00, f32x4.mul(a0, b0));
-    c01 = f32x4.add(c01, f32x4.mul(a0, b1));
-    c10 = f32x4.add(c10, f32x4.mul(a1, b0));
-    c11 = f32x4.add(c11, f32x4.mul(a1, b1));
-    c20 = f32x4.add(c20, f32x4.mul(a2, b0));
-    c21 = f32x4.add(c21, f32x4.mul(a2, b1));
-    c30 = f32x4.add(c30, f32x4.mul(a3, b0));
-    c31 = f32x4.add(c31, f32x4.mul(a3, b1));
+    c00 = madd(a0, b0, c00);
+    c01 = madd(a0, b1, c01);
+    c10 = madd(a1, b0, c10);
+    c11 = madd(a1, b1, c11);
+    c20 = madd(a2, b0, c20);
+    c21 = madd(a2, b1, c21);
+    c30 = madd(a3, b0, c30);
+    c31 = madd(a3, b1, c31);
     pa += sak4;
     pb += 32;
   }
@@ -87,8 +95,8 @@ function packB(b: usize, sbk: i32, sbj: i32, N: i32, k0: i32, kc: i32, pack: usi
   let pb = bp;
   for (let k = 0; k < kc; k++) {
     const a0 = v128.load32_splat(pa);
-    c0 = f32x4.add(c0, f32x4.mul(a0, v128.load(pb)));
-    c1 = f32x4.add(c1, f32x4.mul(a0, v128.load(pb, 16)));
+    c0 = madd(a0, v128.load(pb), c0);
+    c1 = madd(a0, v128.load(pb, 16), c1);
     pa += sak4;
     pb += 32;
   }
@@ -159,7 +167,8 @@ export function gemm(a: usize, sai: i32, sak: i32, b: usize, sbk: i32, sbj: i32,
 /**
  * WASM-SIMD throughput probe: 12 independent chains x ← x·m + a of f32x4 (mul then add, each
  * rounded, as in gemm) for `iters` rounds; 12·8 = 96 flops a round. Returns a lane sum so the work
- * cannot be dropped. 12 chains cover the mul→add latency with the machine's mul and add pipes busy.
+ * cannot be dropped. (Each chain waits for mul then add; fewer chains leave pipes idle, more spill
+ * registers in V8: 8-14 chains measured within noise of each other here.)
  */
 export function simdPeakMulAdd(iters: i32): f32 {
   const m = f32x4.splat(0.999);
@@ -168,42 +177,50 @@ export function simdPeakMulAdd(iters: i32): f32 {
   let x4 = f32x4.splat(0.5), x5 = f32x4.splat(0.6), x6 = f32x4.splat(0.7), x7 = f32x4.splat(0.8);
   let x8 = f32x4.splat(0.9), x9 = f32x4.splat(1.0), xa = f32x4.splat(1.1), xb = f32x4.splat(1.2);
   for (let i = 0; i < iters; i++) {
-    x0 = f32x4.add(f32x4.mul(x0, m), a);
-    x1 = f32x4.add(f32x4.mul(x1, m), a);
-    x2 = f32x4.add(f32x4.mul(x2, m), a);
-    x3 = f32x4.add(f32x4.mul(x3, m), a);
-    x4 = f32x4.add(f32x4.mul(x4, m), a);
-    x5 = f32x4.add(f32x4.mul(x5, m), a);
-    x6 = f32x4.add(f32x4.mul(x6, m), a);
-    x7 = f32x4.add(f32x4.mul(x7, m), a);
-    x8 = f32x4.add(f32x4.mul(x8, m), a);
-    x9 = f32x4.add(f32x4.mul(x9, m), a);
-    xa = f32x4.add(f32x4.mul(xa, m), a);
-    xb = f32x4.add(f32x4.mul(xb, m), a);
+    x0 = madd(x0, m, a);
+    x1 = madd(x1, m, a);
+    x2 = madd(x2, m, a);
+    x3 = madd(x3, m, a);
+    x4 = madd(x4, m, a);
+    x5 = madd(x5, m, a);
+    x6 = madd(x6, m, a);
+    x7 = madd(x7, m, a);
+    x8 = madd(x8, m, a);
+    x9 = madd(x9, m, a);
+    xa = madd(xa, m, a);
+    xb = madd(xb, m, a);
   }
   const s = f32x4.add(f32x4.add(f32x4.add(x0, x1), f32x4.add(x2, x3)), f32x4.add(f32x4.add(f32x4.add(x4, x5), f32x4.add(x6, x7)), f32x4.add(f32x4.add(x8, x9), f32x4.add(xa, xb))));
   return f32x4.extract_lane(s, 0) + f32x4.extract_lane(s, 1) + f32x4.extract_lane(s, 2) + f32x4.extract_lane(s, 3);
 }
 
 /**
- * The same probe shaped like gemm's inner loop: 12 accumulators x_i ← x_i + v·w_i, where v changes
- * every round (so the products cannot be hoisted); 12·8 + 4 = 100 flops a round.
+ * The same ceiling with gemm's own instruction mix and operands in L1: 8 accumulators
+ * x_ij ← x_ij + splat(a_i)·b_j, with a (4 floats) and b (2 f32x4) read from a 2 KB ring at buf
+ * (64 rounds of 32 bytes for b, 16 for a), 64 flops a round. No latency limit (add-only chains), no
+ * hoisting (operands change every round). buf must hold 3072 bytes.
  */
-export function simdPeakAccumulate(iters: i32): f32 {
-  const d = f32x4.splat(1e-7);
-  let v = f32x4.splat(0.5);
-  const w0 = f32x4.splat(0.01), w1 = f32x4.splat(0.02), w2 = f32x4.splat(0.03);
-  let x0 = f32x4.splat(0), x1 = f32x4.splat(0), x2 = f32x4.splat(0), x3 = f32x4.splat(0);
-  let x4 = f32x4.splat(0), x5 = f32x4.splat(0), x6 = f32x4.splat(0), x7 = f32x4.splat(0);
-  let x8 = f32x4.splat(0), x9 = f32x4.splat(0), xa = f32x4.splat(0), xb = f32x4.splat(0);
+export function simdPeakAccumulate(buf: usize, iters: i32): f32 {
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
   for (let i = 0; i < iters; i++) {
-    const p0 = f32x4.mul(v, w0), p1 = f32x4.mul(v, w1), p2 = f32x4.mul(v, w2);
-    x0 = f32x4.add(x0, p0); x1 = f32x4.add(x1, p1); x2 = f32x4.add(x2, p2);
-    x3 = f32x4.add(x3, f32x4.mul(p0, w1)); x4 = f32x4.add(x4, f32x4.mul(p1, w2)); x5 = f32x4.add(x5, f32x4.mul(p2, w0));
-    x6 = f32x4.add(x6, f32x4.mul(p0, w2)); x7 = f32x4.add(x7, f32x4.mul(p1, w0)); x8 = f32x4.add(x8, f32x4.mul(p2, w1));
-    x9 = f32x4.add(x9, f32x4.mul(p0, p1)); xa = f32x4.add(xa, f32x4.mul(p1, p2)); xb = f32x4.add(xb, f32x4.mul(p2, p0));
-    v = f32x4.add(v, d);
+    const pb = buf + (<usize>(i & 63) << 5);
+    const pa = buf + 2048 + (<usize>(i & 63) << 4);
+    const b0 = v128.load(pb);
+    const b1 = v128.load(pb, 16);
+    const a0 = v128.load32_splat(pa);
+    const a1 = v128.load32_splat(pa, 4);
+    const a2 = v128.load32_splat(pa, 8);
+    const a3 = v128.load32_splat(pa, 12);
+    c00 = madd(a0, b0, c00);
+    c01 = madd(a0, b1, c01);
+    c10 = madd(a1, b0, c10);
+    c11 = madd(a1, b1, c11);
+    c20 = madd(a2, b0, c20);
+    c21 = madd(a2, b1, c21);
+    c30 = madd(a3, b0, c30);
+    c31 = madd(a3, b1, c31);
   }
-  const s = f32x4.add(f32x4.add(f32x4.add(x0, x1), f32x4.add(x2, x3)), f32x4.add(f32x4.add(f32x4.add(x4, x5), f32x4.add(x6, x7)), f32x4.add(f32x4.add(x8, x9), f32x4.add(xa, xb))));
+  const s = f32x4.add(f32x4.add(f32x4.add(c00, c01), f32x4.add(c10, c11)), f32x4.add(f32x4.add(c20, c21), f32x4.add(c30, c31)));
   return f32x4.extract_lane(s, 0) + f32x4.extract_lane(s, 1) + f32x4.extract_lane(s, 2) + f32x4.extract_lane(s, 3);
 }

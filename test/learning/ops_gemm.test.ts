@@ -2,10 +2,12 @@
 // bit, on random shapes and all four transpose modes (edges: M % 4, N % 8, K across the 256-block);
 // the reference against tf.matMul on tfjs-cpu; bad input; no tensor or wasm-heap growth.
 import { describe, it, expect } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend, type WasmBackendInternals } from '../../src/learning/backend.js';
-import { matMulT, gemmReference } from '../../src/learning/ops/index.js';
+import { matMulT, gemmReference, useRelaxedSimd, relaxedSimdSupported, gemmMode } from '../../src/learning/ops/index.js';
 import { Rng } from '../../src/random/prng.js';
 import { runOn, randn, expectClose } from './helpers.js';
 
@@ -61,5 +63,54 @@ describe('gemm (TestbedsMatMul on wasm)', () => {
     expect(be.wasm.HEAPU8.buffer.byteLength).toBe(heap);
     a.dispose();
     b.dispose();
+  });
+});
+
+// The relaxed-SIMD gemm needs --experimental-wasm-relaxed-simd in Node 20, so it is checked in a
+// child process on the built dist/ (the default build is checked bit for bit above).
+const RELAXED_CHECK = `
+import * as tf from '@tensorflow/tfjs-core';
+import { initBackend } from './dist/src/learning/backend.js';
+import { matMulT, gemmReference, useRelaxedSimd, relaxedSimdSupported, gemmMode } from './dist/src/learning/ops/index.js';
+import { Rng } from './dist/src/random/prng.js';
+await initBackend('wasm');
+const out = { supported: relaxedSimdSupported(), on: useRelaxedSimd(true), mode: gemmMode(), worst: 0, exactAfterOff: true };
+const rng = new Rng(7);
+for (let trial = 0; trial < 12; trial++) {
+  const M = 1 + rng.nextInt(13), N = 1 + rng.nextInt(21), K = [3, 40, 300, 530][trial % 4];
+  const ta = trial % 2 === 1, tb = trial % 3 === 1;
+  const a = Float32Array.from({ length: M * K }, () => rng.nextNormal());
+  const b = Float32Array.from({ length: K * N }, () => rng.nextNormal());
+  const want = gemmReference(a, b, M, N, K, ta, tb);
+  const run = () => tf.tidy(() => matMulT(tf.tensor(a, ta ? [K, M] : [M, K]), tf.tensor(b, tb ? [N, K] : [K, N]), ta, tb).dataSync());
+  useRelaxedSimd(true);
+  const got = run();
+  for (let i = 0; i < want.length; i++) out.worst = Math.max(out.worst, Math.abs(got[i] - want[i]) / Math.sqrt(K));
+  useRelaxedSimd(false);
+  const exact = run();
+  for (let i = 0; i < want.length; i++) if (!Object.is(exact[i], want[i])) out.exactAfterOff = false;
+}
+out.modeAfterOff = gemmMode();
+out.tensors = tf.memory().numTensors;
+console.log(JSON.stringify(out));
+`;
+
+describe('relaxed-SIMD gemm (opt-in)', () => {
+  it('stays off where the runtime lacks relaxed SIMD, and validates its argument', async () => {
+    await initBackend('wasm');
+    expect(useRelaxedSimd(true)).toBe(relaxedSimdSupported());
+    expect(gemmMode()).toBe(relaxedSimdSupported() ? 'relaxed-simd' : 'deterministic');
+    expect(useRelaxedSimd(false)).toBe(false);
+    expect(gemmMode()).toBe('deterministic');
+    expect(() => useRelaxedSimd('yes' as unknown as boolean)).toThrow(/useRelaxedSimd: on must be a boolean, got "yes"/);
+  });
+
+  it('with --experimental-wasm-relaxed-simd: close to the reference (not bit-identical), and off again gives the exact bits', () => {
+    const root = fileURLToPath(new URL('../..', import.meta.url));
+    const r = spawnSync(process.execPath, ['--experimental-wasm-relaxed-simd', '--input-type=module', '-e', RELAXED_CHECK], { cwd: root, encoding: 'utf8', timeout: 120_000 });
+    expect(r.status, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout.trim().split('\n').pop()!);
+    expect(out).toMatchObject({ supported: true, on: true, mode: 'relaxed-simd', exactAfterOff: true, modeAfterOff: 'deterministic', tensors: 0 });
+    expect(out.worst).toBeLessThan(1e-5);
   });
 });

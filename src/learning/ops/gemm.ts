@@ -12,9 +12,17 @@
  * sums added in order), with separately rounded mul and add, so Node and browsers give the same
  * bits. `gemmReference` is the same order in plain scalar code (Math.fround per step): the tests
  * compare the two bit for bit.
+ *
+ * Opt-in, not bit-identical: `useRelaxedSimd(true)` switches to the same kernel built with relaxed
+ * SIMD (assembly/gemm-relaxed), one fused multiply-add per step where the CPU has FMA. Rounding then
+ * depends on the engine and CPU, so seeds no longer reproduce across machines or against the
+ * deterministic mode. Runtimes without relaxed SIMD (Node 20 without
+ * --experimental-wasm-relaxed-simd) keep the deterministic kernel: the call returns false.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { wasmBase64 } from '../../kernels/generated/nn.js';
+import { wasmBase64 as relaxedWasmBase64 } from '../../kernels/generated/gemm-relaxed.js';
+import { decodeBase64 } from '../../kernels/loader.js';
 import type { WasmBackendInternals } from '../backend.js';
 import { onTfjsHeap } from './tfjs_heap.js';
 
@@ -59,6 +67,37 @@ export function gemmReference(a: Float32Array, b: Float32Array, M: number, N: nu
   return c;
 }
 
+let relaxed = false;
+let relaxedSupported: boolean | null = null;
+
+/** Whether this runtime validates the relaxed-SIMD gemm module (feature detection, cached). */
+export function relaxedSimdSupported(): boolean {
+  if (relaxedSupported === null) {
+    try {
+      relaxedSupported = WebAssembly.validate(decodeBase64(relaxedWasmBase64) as BufferSource);
+    } catch {
+      relaxedSupported = false;
+    }
+  }
+  return relaxedSupported;
+}
+
+/**
+ * Opts in to (true) or out of (false, the default) the relaxed-SIMD gemm: faster where FMA exists,
+ * NOT bit-identical across engines, CPUs or with the default. Returns whether it is now in use
+ * (false when the runtime lacks relaxed SIMD; the deterministic kernel stays).
+ */
+export function useRelaxedSimd(on: boolean): boolean {
+  if (typeof on !== 'boolean') throw new Error(`useRelaxedSimd: on must be a boolean, got ${JSON.stringify(on)}`);
+  relaxed = on && relaxedSimdSupported();
+  return relaxed;
+}
+
+/** 'relaxed-simd' (opt-in FMA) or 'deterministic' (mul then add, the default). */
+export function gemmMode(): 'relaxed-simd' | 'deterministic' {
+  return relaxed ? 'relaxed-simd' : 'deterministic';
+}
+
 type KernelArgs = { inputs: Record<string, tf.TensorInfo>; backend: unknown; attrs?: Record<string, unknown> };
 
 function ptr(backend: WasmBackendInternals, t: tf.TensorInfo): number {
@@ -72,7 +111,7 @@ function testbedsMatMul({ inputs: { a, b }, backend, attrs }: KernelArgs): tf.Te
   const transposeA = attrs!.transposeA as boolean;
   const transposeB = attrs!.transposeB as boolean;
   const { M, N, K } = gemmShape(a.shape, b.shape, transposeA, transposeB);
-  const kernel = onTfjsHeap<GemmExports>(be, 'nn', wasmBase64);
+  const kernel = relaxed ? onTfjsHeap<GemmExports>(be, 'gemm-relaxed', relaxedWasmBase64) : onTfjsHeap<GemmExports>(be, 'nn', wasmBase64);
   const c = be.makeOutput([M, N], 'float32');
   const pack = kernel.malloc(Math.max(16, kernel.exports.gemmScratchBytes(N, K)));
   try {
