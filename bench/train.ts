@@ -23,7 +23,7 @@ import { initBackend, type WasmBackendInternals } from '../src/learning/backend.
 import { causalSelfAttention, causalSelfAttentionReference, useRelaxedSimd, relaxedSimdSupported } from '../src/learning/ops/index.js';
 import { GptStep, type GptConfig, type OpSet } from './lib/gpt-step.js';
 import { runTorchPeer, torchLabel, type TorchResult } from './lib/torch-peer.js';
-import { simdPeak, gemmSpeed, denseShapes, type PeakResult, type GemmRow } from './lib/gemm-speed.js';
+import { simdPeak, gemmSpeed, denseShapes, addTorchGemm, type PeakResult, type GemmRow } from './lib/gemm-speed.js';
 
 const parseOpts = (args: string[]) =>
   parseArgs({
@@ -201,6 +201,10 @@ async function main(): Promise<void> {
     log('WASM-SIMD ceiling and dense-layer GEMM throughput ...');
     peak = await simdPeak(opts.quick ? 3 : 7);
     gemm = await gemmSpeed([...denseShapes(64, 32 * 64), ...denseShapes(128, 32 * 100)], peak.peak, opts.quick ? 2 : 5);
+    if (!opts['no-torch']) {
+      const why = addTorchGemm(gemm, 1);
+      if (why) log(`PyTorch GEMM column skipped: ${why}`);
+    }
   }
   log('memory check: L=8 d=128 T=100 B=32 in a fresh process ...');
   const memoryRaw = opts['no-memory'] ? null : memoryCheckInChild();
@@ -240,9 +244,10 @@ async function main(): Promise<void> {
       (peak.relaxed ? ` With relaxed SIMD (f32x4.relaxed_madd, opt-in): ${fmt(peak.relaxed.mulAddChains)} and ${fmt(peak.relaxed.accumulateChains)} GFLOP/s.` : ' Relaxed SIMD not available in this runtime (Node 20: --experimental-wasm-relaxed-simd).'));
     gemmTable.push('');
     const hasRelaxed = gemm.some((g) => g.relaxedGflops != null);
-    gemmTable.push(`| dense product | mode | M×N×K | ours GFLOP/s | XNNPACK GFLOP/s | ours ÷ XNNPACK | ours ÷ SIMD peak |${hasRelaxed ? ' ours, relaxed FMA GFLOP/s |' : ''}`);
-    gemmTable.push(`|---|---|---|---:|---:|---:|---:|${hasRelaxed ? '---:|' : ''}`);
-    for (const g of gemm) gemmTable.push(`| ${g.shape} | ${g.mode} | ${g.M}×${g.N}×${g.K} | ${fmt(g.oursGflops)} | ${fmt(g.xnnpackGflops)} | ${fmt(g.oursGflops / g.xnnpackGflops, 2)}× | ${fmt(100 * g.oursOfPeak, 0)}% |${hasRelaxed ? ` ${fmt(g.relaxedGflops ?? NaN)} |` : ''}`);
+    const hasTorch = gemm.some((g) => g.torchGflops != null);
+    gemmTable.push(`| dense product | mode | M×N×K | ours GFLOP/s | XNNPACK GFLOP/s | ours ÷ XNNPACK | ours ÷ SIMD peak |${hasRelaxed ? ' ours, relaxed FMA GFLOP/s |' : ''}${hasTorch ? ' PyTorch BLAS, 1 thread, GFLOP/s |' : ''}`);
+    gemmTable.push(`|---|---|---|---:|---:|---:|---:|${hasRelaxed ? '---:|' : ''}${hasTorch ? '---:|' : ''}`);
+    for (const g of gemm) gemmTable.push(`| ${g.shape} | ${g.mode} | ${g.M}×${g.N}×${g.K} | ${fmt(g.oursGflops)} | ${fmt(g.xnnpackGflops)} | ${fmt(g.oursGflops / g.xnnpackGflops, 2)}× | ${fmt(100 * g.oursOfPeak, 0)}% |${hasRelaxed ? ` ${fmt(g.relaxedGflops ?? NaN)} |` : ''}${hasTorch ? ` ${fmt(g.torchGflops ?? NaN)} |` : ''}`);
   }
   const md = [
     `Measured ${started} on ${machine}. Ours runs on one thread (tfjs-wasm's threaded build does not start in Node 4.22 and our kernels are single-threaded), so the 2-thread PyTorch rows compare one of our threads with two of theirs.`,

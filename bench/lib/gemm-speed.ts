@@ -10,6 +10,7 @@
  * interleaved round by round so load changes on a shared machine hit both alike.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { spawnSync } from 'node:child_process';
 import { initBackend, type WasmBackendInternals } from '../../src/learning/backend.js';
 import { onTfjsHeap } from '../../src/learning/ops/tfjs_heap.js';
 import { matMulT, useRelaxedSimd, relaxedSimdSupported } from '../../src/learning/ops/index.js';
@@ -17,7 +18,7 @@ import { wasmBase64 } from '../../src/kernels/generated/nn.js';
 import { wasmBase64 as relaxedWasmBase64 } from '../../src/kernels/generated/gemm-relaxed.js';
 
 export interface PeakResult { mulAddChains: number; accumulateChains: number; peak: number; relaxed?: { mulAddChains: number; accumulateChains: number } }
-export interface GemmRow { shape: string; mode: 'NN' | 'NT' | 'TN'; M: number; N: number; K: number; oursGflops: number; xnnpackGflops: number; oursOfPeak: number; relaxedGflops?: number }
+export interface GemmRow { shape: string; mode: 'NN' | 'NT' | 'TN'; M: number; N: number; K: number; oursGflops: number; xnnpackGflops: number; oursOfPeak: number; relaxedGflops?: number; torchGflops?: number }
 
 interface ProbeExports { simdPeakMulAdd(iters: number): number; simdPeakAccumulate(buf: number, iters: number): number }
 
@@ -116,4 +117,26 @@ export async function gemmSpeed(shapes: { shape: string; M: number; K: number; N
     tf.dispose([x, w, dy]);
   }
   return rows;
+}
+
+/**
+ * Adds PyTorch's GEMM GFLOP/s (its BLAS, `threads` threads; bench/torch_gemm.py) to `rows`, same
+ * shapes and modes. Leaves rows unchanged when torch is missing; returns the reason then.
+ */
+export function addTorchGemm(rows: GemmRow[], threads = 1): string | null {
+  const script = new URL('../../../bench/torch_gemm.py', import.meta.url).pathname;
+  const arg = JSON.stringify({ threads, reps: 5, shapes: rows.map((r) => [r.M, r.N, r.K, r.mode]) });
+  for (const python of ['/usr/bin/python3', 'python3']) {
+    const r = spawnSync(python, [script, arg], { encoding: 'utf8', timeout: 600_000 });
+    if (r.error) continue;
+    try {
+      const out = JSON.parse((r.stdout ?? '').trim().split('\n').pop() ?? '') as { ok: boolean; reason?: string; gflops?: number[] };
+      if (!out.ok) return out.reason ?? 'torch gemm failed';
+      rows.forEach((row, i) => (row.torchGflops = out.gflops![i]));
+      return null;
+    } catch {
+      return `torch gemm exited ${r.status}: ${(r.stderr ?? '').trim().split('\n').pop()}`;
+    }
+  }
+  return 'no python3 found';
 }
