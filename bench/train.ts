@@ -9,7 +9,7 @@
  * this machine and our gemm's GFLOP/s against it and XNNPACK (bench/lib/gemm-speed.ts), and a
  * check that L=8, d=128, T=100, B=32 trains within 2 GB.
  *
- * Usage: testbeds bench train (or node dist/bench/train.js) [--quick] [--no-cpu] [--no-naive] [--no-torch] [--no-gemm] [--no-memory] [--docs FILE.md] [--json]
+ * Usage: testbeds bench train (or node dist/bench/train.js) [--quick] [--no-cpu] [--no-naive] [--no-torch] [--no-gemm] [--no-memory] [--docs bench/results/train.md] [--json]
  */
 import * as tf from '@tensorflow/tfjs-core';
 import Benchmark from 'benchmark';
