@@ -50,6 +50,7 @@ const CONFIGS: { name: string; cfg: GptConfig }[] = [
 
 interface Variant {
   name: string;
+  fused?: boolean; // ours and its gemm alternatives: measured in every round, beside the peer
   relaxed?: boolean; // our gemm with relaxed-SIMD FMA (opt-in; only when the runtime supports it)
   backend: 'wasm' | 'cpu';
   ops: OpSet;
@@ -57,9 +58,9 @@ interface Variant {
 }
 
 const variants = (samples: number): Variant[] => [
-  { name: 'tfjs-wasm, fused + our gemm (ours)', backend: 'wasm', ops: { attention: causalSelfAttention, fused: true }, samples },
-  ...(relaxedSimdSupported() ? [{ name: 'tfjs-wasm, fused + our gemm with relaxed-SIMD FMA (opt-in, not bit-identical)', backend: 'wasm' as const, ops: { attention: causalSelfAttention, fused: true }, samples, relaxed: true }] : []),
-  { name: 'tfjs-wasm, fused + XNNPACK matMul', backend: 'wasm', ops: { attention: causalSelfAttention, fused: true, xnnpack: true }, samples },
+  { name: 'tfjs-wasm, fused + our gemm (ours)', backend: 'wasm', ops: { attention: causalSelfAttention, fused: true }, samples, fused: true },
+  ...(relaxedSimdSupported() ? [{ name: 'tfjs-wasm, fused + our gemm with relaxed-SIMD FMA (opt-in, not bit-identical)', backend: 'wasm' as const, ops: { attention: causalSelfAttention, fused: true }, samples, relaxed: true, fused: true }] : []),
+  { name: 'tfjs-wasm, fused + XNNPACK matMul', backend: 'wasm', ops: { attention: causalSelfAttention, fused: true, xnnpack: true }, samples, fused: true },
   { name: 'tfjs-wasm, plain ops', backend: 'wasm', ops: { attention: causalSelfAttentionReference, fused: false }, samples },
   ...(opts['no-naive'] ? [] : [{ name: 'tfjs-wasm, naive ops', backend: 'wasm' as const, ops: { attention: causalSelfAttentionReference, fused: false, naive: true }, samples: 2 }]),
   ...(opts['no-cpu'] ? [] : [{ name: 'tfjs-cpu, plain ops', backend: 'cpu' as const, ops: { attention: causalSelfAttentionReference, fused: false }, samples: 1 }]),
@@ -170,15 +171,19 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   const torch: Record<string, TorchResult[]> = {};
   for (const c of CONFIGS) {
-    // Ours and the PyTorch peer (1 and 2 threads) alternate for `rounds` rounds, so load changes
-    // on a shared machine hit all three alike; the other variants follow once.
-    const [ours, ...others] = VARIANTS;
-    const oursRuns: Row[] = [];
+    // Ours, its relaxed-SIMD and XNNPACK variants and the PyTorch peer (1 and 2 threads) alternate
+    // for `rounds` rounds, so load changes on a shared machine hit all of them alike; the slow
+    // baselines (plain, naive ops, tfjs-cpu) run once after.
+    const inRounds = VARIANTS.filter((v) => v.fused);
+    const once = VARIANTS.filter((v) => !v.fused);
+    const runs = new Map<string, Row[]>();
     for (let round = 0; round < rounds; round++) {
-      log(`${c.name}: ${ours.name} (round ${round + 1}) ...`);
-      const r = await measure(c, ours);
-      oursRuns.push(r);
-      log(`  ${fmt(r.tokensPerSecond, 0)} tokens/s mean, ${fmt(r.bestTokensPerSecond, 0)} best (${fmt(r.stepsPerSecond, 2)} steps/s, ${r.samples} samples)`);
+      for (const v of inRounds) {
+        log(`${c.name}: ${v.name} (round ${round + 1}) ...`);
+        const r = await measure(c, v);
+        runs.set(v.name, [...(runs.get(v.name) ?? []), r]);
+        log(`  ${fmt(r.tokensPerSecond, 0)} tokens/s mean, ${fmt(r.bestTokensPerSecond, 0)} best (${fmt(r.stepsPerSecond, 2)} steps/s, ${r.samples} samples)`);
+      }
       if (opts['no-torch']) continue;
       for (const threads of [1, 2]) {
         log(`${c.name}: PyTorch peer, ${threads} thread(s) (round ${round + 1}) ...`);
@@ -187,8 +192,8 @@ async function main(): Promise<void> {
         log(t.ok ? `  ${fmt(t.tokensPerSecond!, 0)} tokens/s mean, ${fmt(t.bestTokensPerSecond!, 0)} best (${torchLabel(t).label}; BLAS ${t.blas?.library}, ${t.blas?.blasThreads ?? '?'} BLAS threads, torch.mm ${fmt(t.blas?.mmGflops ?? NaN)} GFLOP/s)` : `  skipped: ${t.reason}`);
       }
     }
-    rows.push(mergeRuns(oursRuns));
-    for (const v of others) {
+    for (const v of inRounds) rows.push(mergeRuns(runs.get(v.name)!));
+    for (const v of once) {
       log(`${c.name}: ${v.name} ...`);
       const r = await measure(c, v);
       rows.push(r);
@@ -199,8 +204,8 @@ async function main(): Promise<void> {
   let gemm: GemmRow[] = [];
   if (!opts['no-gemm']) {
     log('WASM-SIMD ceiling and dense-layer GEMM throughput ...');
-    peak = await simdPeak(opts.quick ? 3 : 7);
-    gemm = await gemmSpeed([...denseShapes(64, 32 * 64), ...denseShapes(128, 32 * 100)], peak.peak, opts.quick ? 2 : 5);
+    peak = await simdPeak(opts.quick ? 10 : 40);
+    gemm = await gemmSpeed([...denseShapes(64, 32 * 64), ...denseShapes(128, 32 * 100)], peak.peak, opts.quick ? 3 : 12);
     if (!opts['no-torch']) {
       const why = addTorchGemm(gemm, 1);
       if (why) log(`PyTorch GEMM column skipped: ${why}`);
@@ -235,6 +240,20 @@ async function main(): Promise<void> {
       if (threads === 1) peers.push(`${label.replace(/ \(1 thread\)$/, '')}: BLAS library ${t.blas?.library || '—'} (libblas.so.3 → ${t.blas?.alternative || '—'}, BLAS_INFO=${t.blas?.config || '—'}), torch.mm 512² at ${fmt(t.blas?.mmGflops ?? NaN)} GFLOP/s.`);
     }
   }
+  // Against the peer: each of our gemm modes ÷ honest PyTorch at 1 and 2 threads (best, mean).
+  const versus: string[] = [];
+  for (const c of CONFIGS) {
+    for (const threads of [1, 2]) {
+      const okRuns = (torch[c.name] ?? []).filter((t) => t.ok && t.threads === threads);
+      if (okRuns.length === 0) continue;
+      const t = mergeTorch(okRuns);
+      const { label, honest } = torchLabel(t);
+      for (const r of rows.filter((x) => x.config === c.name && (x.variant === VARIANTS[0].name || x.variant.includes('relaxed')))) {
+        const mode = r.variant.includes('relaxed') ? 'ours, relaxed-SIMD FMA (opt-in)' : 'ours (deterministic)';
+        versus.push(`| ${c.name} | ${mode}, 1 thread | ${honest ? label : `${label} — NOT the peer`} | ${fmt(r.bestTokensPerSecond / t.bestTokensPerSecond!, 2)}× | ${fmt(r.tokensPerSecond / t.tokensPerSecond!, 2)}× |`);
+      }
+    }
+  }
   const machine = `${cpus().length}-core ${cpus()[0]?.model ?? 'CPU'}, Node ${process.versions.node}, tfjs ${tf.version_core}; load average ${fmt(load0, 1)} → ${fmt(load1, 1)} (a VM shared with other jobs: absolute figures are low and noisy, the same-run ratios are what to read)`;
   const result = { started, machine, loadAverage: [load0, load1], oursThreads: 1, rows, torch, peak, gemm, memory };
 
@@ -252,6 +271,7 @@ async function main(): Promise<void> {
   const md = [
     `Measured ${started} on ${machine}. Ours runs on one thread (tfjs-wasm's threaded build does not start in Node 4.22 and our kernels are single-threaded), so the 2-thread PyTorch rows compare one of our threads with two of theirs.`,
     '',
+    ...(versus.length ? ['| config | ours | PyTorch | ours ÷ PyTorch (best step) | ours ÷ PyTorch (mean) |', '|---|---|---|---:|---:|', ...versus, ''] : []),
     ...table,
     '',
     ...peers,

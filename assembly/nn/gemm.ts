@@ -195,32 +195,12 @@ export function simdPeakMulAdd(iters: i32): f32 {
 }
 
 /**
- * The same ceiling with gemm's own instruction mix and operands in L1: 8 accumulators
- * x_ij ← x_ij + splat(a_i)·b_j, with a (4 floats) and b (2 f32x4) read from a 2 KB ring at buf
- * (64 rounds of 32 bytes for b, 16 for a), 64 flops a round. No latency limit (add-only chains), no
- * hoisting (operands change every round). buf must hold 3072 bytes.
+ * The same ceiling with gemm's own instruction mix: gemm's 4×8 block (8 add-only accumulator chains,
+ * operands changing every step, so nothing can be hoisted) over an L1-resident 64-step panel at buf
+ * (B panel 2 KB, A 1 KB, C 128 B: buf must hold 3200 bytes), iters/64 times; 64 flops a round.
  */
 export function simdPeakAccumulate(buf: usize, iters: i32): f32 {
-  let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
-  let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
-  for (let i = 0; i < iters; i++) {
-    const pb = buf + (<usize>(i & 63) << 5);
-    const pa = buf + 2048 + (<usize>(i & 63) << 4);
-    const b0 = v128.load(pb);
-    const b1 = v128.load(pb, 16);
-    const a0 = v128.load32_splat(pa);
-    const a1 = v128.load32_splat(pa, 4);
-    const a2 = v128.load32_splat(pa, 8);
-    const a3 = v128.load32_splat(pa, 12);
-    c00 = madd(a0, b0, c00);
-    c01 = madd(a0, b1, c01);
-    c10 = madd(a1, b0, c10);
-    c11 = madd(a1, b1, c11);
-    c20 = madd(a2, b0, c20);
-    c21 = madd(a2, b1, c21);
-    c30 = madd(a3, b0, c30);
-    c31 = madd(a3, b1, c31);
-  }
-  const s = f32x4.add(f32x4.add(f32x4.add(c00, c01), f32x4.add(c10, c11)), f32x4.add(f32x4.add(c20, c21), f32x4.add(c30, c31)));
-  return f32x4.extract_lane(s, 0) + f32x4.extract_lane(s, 1) + f32x4.extract_lane(s, 2) + f32x4.extract_lane(s, 3);
+  const c = buf + 3072;
+  for (let i = 0; i < iters; i += 64) block4x8(buf + 2048, 4, 16, buf, 64, c, 32, 8, true);
+  return load<f32>(c);
 }
