@@ -5,8 +5,11 @@
 //   A : element (i, k) of op(A) at a + 4·(i·sai + k·sak)   (sai, sak in floats: NN is (K, 1), TN is (1, M))
 //   B : element (k, j) of op(B) at b + 4·(k·sbk + j·sbj)   (NN is (N, 1), NT is (1, K))
 //   C : M×N row-major at c, overwritten.
-//   pack : scratch of 4·KC·roundUp(N, 8) bytes (KC = min(K, 256)): B's current K-block, packed into
-//          column panels of 8 (zero-padded), so the inner loop reads B sequentially whatever op(B) is.
+//   pack : scratch of gemmScratchBytes(N, K) = 4·kc·roundUp(N, 8) + 16·kc bytes (kc = min(K, 256)):
+//          B's current K-block packed into column panels of 8 (zero-padded), so the inner loop reads
+//          B sequentially whatever op(B) is; then, when A is read down columns (sak ≠ 1, the weight
+//          gradient xᵀ·dy), the current 4 rows of op(A) packed k-major (4 floats per k), so the
+//          block does not hold kc strided cache lines of A in L1 (+5–20% on those shapes).
 // No data segment, no static writes (runs on tfjs-wasm's memory, see src/learning/ops/tfjs_heap.ts).
 //
 // Summation order is fixed by the shapes alone: k ascending inside a K-block of 256, block partial
@@ -23,10 +26,10 @@ const KC: i32 = 256;
   return f32x4.add(c, f32x4.mul(a, b));
 }
 
-/** Bytes of scratch gemm needs for these shapes. */
+/** Bytes of scratch gemm needs for these shapes (packed B block, then a packed 4-row sliver of A). */
 export function gemmScratchBytes(N: i32, K: i32): i32 {
   const kc = K < KC ? K : KC;
-  return 4 * kc * ((N + 7) & ~7);
+  return 4 * kc * ((N + 7) & ~7) + 16 * kc;
 }
 
 // Packs op(B)[k0 .. k0+kc, 0 .. N) into panels of 8 columns: panel p at pack + 4·p·kc·8 holds
@@ -141,6 +144,7 @@ export function gemm(a: usize, sai: i32, sak: i32, b: usize, sbk: i32, sbj: i32,
   const ldc4 = <usize>N * 4;
   const panels = (N + 7) >> 3;
   const M4 = M & ~3;
+  const apack = pack + <usize>(((N + 7) & ~7) * (K < KC ? K : KC)) * 4;
   for (let k0 = 0; k0 < K; k0 += KC) {
     const kc = K - k0 < KC ? K - k0 : KC;
     const first = k0 == 0;
@@ -150,9 +154,25 @@ export function gemm(a: usize, sai: i32, sak: i32, b: usize, sbk: i32, sbj: i32,
     // at N = 256, kc = 256) stays in L2.
     let i = 0;
     for (; i < M4; i += 4) {
+      let ap = ak + <usize>i * sai4;
+      let ai4 = sai4;
+      let ak4 = sak4;
+      if (sak != 1) {
+        for (let k = 0; k < kc; k++) {
+          const src = ap + <usize>k * sak4;
+          const dst = apack + <usize>k * 16;
+          store<f32>(dst, load<f32>(src));
+          store<f32>(dst, load<f32>(src + sai4), 4);
+          store<f32>(dst, load<f32>(src + 2 * sai4), 8);
+          store<f32>(dst, load<f32>(src + 3 * sai4), 12);
+        }
+        ap = apack;
+        ai4 = 4;
+        ak4 = 16;
+      }
       for (let p = 0; p < panels; p++) {
         const j0 = p << 3;
-        block4x8(ak + <usize>i * sai4, sai4, sak4, pack + <usize>(p * kc * 8) * 4, kc, c + <usize>i * ldc4 + <usize>j0 * 4, ldc4, N - j0 < 8 ? N - j0 : 8, first);
+        block4x8(ap, ai4, ak4, pack + <usize>(p * kc * 8) * 4, kc, c + <usize>i * ldc4 + <usize>j0 * 4, ldc4, N - j0 < 8 ? N - j0 : 8, first);
       }
     }
     for (; i < M; i++) {
