@@ -14,7 +14,7 @@
 //
 // Summation order is fixed by the shapes alone: k ascending inside a K-block of 256, block partial
 // sums added to C in block order; so results are the same bits on every engine (no FMA: WASM SIMD128
-// mul and add round separately, and relaxed SIMD is not used here).
+// mul and add round separately; only the opt-in relaxed build, assembly/gemm-relaxed, fuses them).
 
 const KC: i32 = 256;
 
