@@ -10,11 +10,11 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Automaton } from '../automata/types.js';
 import { numLetters } from '../automata/types.js';
 import { Rng } from '../random/prng.js';
-import { CheckpointError, decodeCheckpoint, encodeCheckpoint, readCheckpointFile, writeCheckpointFile, type Checkpoint } from './checkpoint.js';
+import { CheckpointError, decodeCheckpoint, encodeCheckpoint, nodeIo, readCheckpointFile, writeCheckpointFile, type Checkpoint } from './checkpoint.js';
 import { dyckLmAutomaton, evalBatches, numClasses, trainBatch, validateDyckLm, validateFfl, validateTask, type AnyTask, type Batch } from './data.js';
-import { createModel, modelConfig, type ModelConfig, type ModelKind, type SequenceModel, type TransformerConfig } from './models/index.js';
+import { createModel, modelConfig, RNN_LAYOUT, type ModelConfig, type ModelKind, type SequenceModel, type TransformerConfig } from './models/index.js';
 import { oneHot } from './models/layers.js';
-import { AdamW, learningRate, optimConfig, type OptimConfig } from './optim.js';
+import { AdamW, extendSchedule, learningRate, optimConfig, type OptimConfig } from './optim.js';
 
 /** Everything that defines a run (stored in every checkpoint). */
 export interface RunConfig {
@@ -141,6 +141,13 @@ export interface EvalResult {
   loss: number;
   /** Accuracy at each position t = 1..T. */
   byPosition: number[];
+  /**
+   * The smallest gap, over the scored positions, between the correct class's logit and the best
+   * wrong one. Positive iff every scored position is classified correctly with no tie, so an
+   * exact model shows its exactness (and by how much) instead of sampled luck. Infinity when
+   * there is only one class.
+   */
+  margin: number;
 }
 
 export interface StepInfo {
@@ -243,7 +250,17 @@ export class Trainer {
     const c = this.config;
     const end = Math.min(o.stopAt ?? c.optim.steps, c.optim.steps);
     const tokens = c.batch * c.length;
-    const log = o.out ? await openLog(o.out, this.step) : undefined;
+    // One writer per run directory (src/io/lock.ts); re-entrant, so the CLI may hold it already.
+    const lock = o.out ? (await nodeIo()).RunLock.acquire(o.out) : undefined;
+    try {
+      return await this.trainLoop(o, end, tokens, o.out ? await openLog(o.out, this.step) : undefined);
+    } finally {
+      lock?.release();
+    }
+  }
+
+  private async trainLoop(o: TrainOptions, end: number, tokens: number, log: { write(x: object): void } | undefined): Promise<TrainResult> {
+    const c = this.config;
     const t0 = now();
     const first = this.step;
     let trainSeconds = 0;
@@ -305,6 +322,10 @@ export class Trainer {
   static fromCheckpoint(ck: Checkpoint, where = 'checkpoint'): Trainer {
     const run = ck.header.run as RunConfig;
     if (!run || !run.automaton || !run.model || !run.optim) throw new CheckpointError(`${where} has no run configuration`);
+    if (run.model.kind !== 'transformer' && (run.model as { version?: number }).version !== RNN_LAYOUT) {
+      const v = (run.model as { version?: number }).version ?? 1;
+      throw new CheckpointError(`${where}: ${run.model.kind} checkpoint of RNN layout ${v}${v === 1 ? ' (one-hot input, written before the learned embedding)' : ''}; this build reads RNN layout ${RNN_LAYOUT} only (learned N(0, 1) embedding, PyTorch's init): retrain the run`);
+    }
     const t = new Trainer(run);
     const shapes = t.model.params.shapes();
     for (const [name, shape] of Object.entries(ck.header.shapes)) {
@@ -324,8 +345,14 @@ export class Trainer {
     return t;
   }
 
-  static async load(pathOrDir: string): Promise<Trainer> {
-    return Trainer.fromCheckpoint(await readCheckpointFile(pathOrDir), pathOrDir);
+  /**
+   * Loads a checkpoint; `steps` above the run's raises its horizon (extendSchedule: the learning
+   * rate continues from where it is to the floor at the new end).
+   */
+  static async load(pathOrDir: string, o: { steps?: number } = {}): Promise<Trainer> {
+    const ck = await readCheckpointFile(pathOrDir);
+    if (o.steps !== undefined) ck.header.run = extendRun(ck.header.run as RunConfig, ck.header.step, o.steps);
+    return Trainer.fromCheckpoint(ck, pathOrDir);
   }
 
   static decode(bytes: Uint8Array): Trainer {
@@ -338,6 +365,12 @@ export class Trainer {
   }
 }
 
+/** The run `c`, `step` steps done, with its horizon raised to `steps` (extendSchedule). */
+export function extendRun(c: RunConfig, step: number, steps: number): RunConfig {
+  if (!c || !c.optim) throw new CheckpointError('checkpoint has no run configuration');
+  return { ...c, optim: extendSchedule(c.optim, step, steps) };
+}
+
 /** Per-position, last-position and whole-sequence accuracy of `model` on `batches`. */
 export function evaluateModel(model: SequenceModel, batches: Batch[]): EvalResult {
   const C = model.config.classes;
@@ -347,19 +380,21 @@ export function evaluateModel(model: SequenceModel, batches: Batch[]): EvalResul
   let seqCorrect = 0;
   let seqs = 0;
   let lossSum = 0;
+  let margin = Infinity;
   const T = batches[0]?.length ?? 0;
   const byPos = new Float64Array(T);
   const byPosN = new Float64Array(T);
   for (const b of batches) {
     if (b.length !== T) throw new Error('evaluation batches must share one length');
-    const [hits, loss] = tf.tidy(() => {
+    const [hits, loss, z] = tf.tidy(() => {
       const letters = tf.tensor2d(b.letters, [b.batch, b.length], 'int32');
       const labels = tf.tensor1d(b.labels, 'int32');
       const logits = tf.reshape(model.forward(letters), [-1, C]) as tf.Tensor2D;
       const nll = tf.neg(tf.sum(tf.mul(tf.logSoftmax(logits), oneHot(labels, C))));
-      return [tf.equal(tf.argMax(logits, 1), labels).dataSync() as Uint8Array, nll.dataSync()[0]] as const;
+      return [tf.equal(tf.argMax(logits, 1), labels).dataSync() as Uint8Array, nll.dataSync()[0], logits.dataSync() as Float32Array] as const;
     });
     lossSum += loss;
+    margin = Math.min(margin, logitMargin(z, b.labels, C));
     for (let i = 0; i < b.batch; i++) {
       let all = true;
       let last = -1;
@@ -386,7 +421,24 @@ export function evaluateModel(model: SequenceModel, batches: Batch[]): EvalResul
     loss: lossSum / total,
     // NaN (null in JSON) where no sequence scores position t.
     byPosition: Array.from(byPos, (x, t) => (byPosN[t] > 0 ? x / byPosN[t] : NaN)),
+    margin,
   };
+}
+
+/** min over scored rows i of logits[i, label_i] − max_{c ≠ label_i} logits[i, c] (a NaN logit gives NaN). */
+export function logitMargin(logits: Float32Array, labels: Int32Array, C: number): number {
+  let m = Infinity;
+  for (let i = 0; i < labels.length; i++) {
+    const y = labels[i];
+    if (y < 0) continue;
+    const row = i * C;
+    let best = -Infinity;
+    for (let c = 0; c < C; c++) if (c !== y && !(logits[row + c] <= best)) best = logits[row + c];
+    const g = logits[row + y] - best;
+    if (Number.isNaN(g)) return NaN;
+    if (g < m) m = g;
+  }
+  return m;
 }
 
 function countScored(labels: Int32Array): number {
@@ -408,7 +460,8 @@ function now(): number {
 async function openLog(dir: string, fromStep: number): Promise<{ write(x: object): void }> {
   const fs = await import('node:fs');
   const path = await import('node:path');
-  fs.mkdirSync(dir, { recursive: true });
+  const { appendText, makeDir, writeFileAtomic } = await nodeIo();
+  makeDir(dir);
   const file = path.join(dir, 'log.jsonl');
   if (fs.existsSync(file)) {
     const keep = fs.readFileSync(file, 'utf8').split('\n').filter((l) => {
@@ -419,7 +472,8 @@ async function openLog(dir: string, fromStep: number): Promise<{ write(x: object
         return false;
       }
     });
-    fs.writeFileSync(file, keep.map((l) => l + '\n').join(''));
+    // Replaced whole: a kill here leaves the old log, never a truncated one.
+    writeFileAtomic(file, keep.map((l) => l + '\n').join(''), { force: true });
   }
-  return { write: (x) => fs.appendFileSync(file, JSON.stringify(x) + '\n') };
+  return { write: (x) => appendText(file, JSON.stringify(x) + '\n') };
 }
