@@ -274,6 +274,20 @@ describe.skipIf(!hasChromium)(`browser: web/index.html in headless Chromium (${C
     await page.fill('#a-json-in', '');
   });
 
+  it('Algebra panel: the analysis runs in a worker; Stop ends a long one (T_7, 823,543 elements)', async () => {
+    await page.click('nav [data-tab=algebra]');
+    const t7 = { name: 'T7', delta: [[1, 2, 3, 4, 5, 6, 0], [1, 0, 2, 3, 4, 5, 6], [1, 1, 2, 3, 4, 5, 6]], start: 0 };
+    await page.fill('#a-json-in', JSON.stringify(t7));
+    await page.click('#a-run');
+    await page.waitForFunction(() => document.getElementById('a-status')?.textContent === 'analysing in a worker…');
+    expect(await page.evaluate(() => 6 * 7)).toBe(42); // the page answers meanwhile
+    await page.click('#a-stop');
+    await page.waitForFunction(() => document.getElementById('a-status')?.textContent === 'stopped', undefined, { timeout: 3000 });
+    expect(await page.isDisabled('#a-run')).toBe(false);
+    expect(await page.isDisabled('#a-stop')).toBe(true);
+    await page.fill('#a-json-in', '');
+  });
+
   it('Algebra panel: pasted automaton JSON is analysed; a bad one shows the validation error', async () => {
     await page.click('nav [data-tab=algebra]');
     const a = { name: 'mine', delta: [[1, 2, 0], [0, 0, 2]], start: 0 };
