@@ -15,6 +15,7 @@ const commands: Record<string, () => Promise<{ command: Command }>> = {
   train: () => import('./commands/train.js'),
   eval: () => import('./commands/eval.js'),
   sweep: () => import('./commands/sweep.js'),
+  worker: () => import('./commands/worker.js'),
   bench: () => import('./commands/bench.js'),
 };
 
