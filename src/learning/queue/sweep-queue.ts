@@ -41,11 +41,13 @@ export function queuedCells(s: SweepSettings, cells: { automaton: string; depth:
 export class SweepQueue {
   readonly queue: Queue;
   private readonly redis;
+  private readonly queueConnection;
 
   constructor(readonly address: QueueAddress) {
     this.redis = connect(address);
     this.redis.on('error', () => {}); // reconnects on its own; failures surface on commands
-    this.queue = new Queue(QUEUE_NAME, { connection: connect(address) });
+    this.queueConnection = connect(address);
+    this.queue = new Queue(QUEUE_NAME, { connection: this.queueConnection });
     this.queue.on('error', () => {});
   }
 
@@ -93,6 +95,7 @@ export class SweepQueue {
 
   async close(): Promise<void> {
     await this.queue.close().catch(() => {});
-    await this.redis.quit().catch(() => this.redis.disconnect());
+    // Connections passed to BullMQ stay ours to close.
+    for (const r of [this.queueConnection, this.redis]) await r.quit().catch(() => r.disconnect());
   }
 }

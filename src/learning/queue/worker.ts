@@ -70,6 +70,7 @@ function readNew(file: string, from: number): { text: string; size: number } {
 
 export class QueueWorker {
   private worker: Worker | undefined;
+  private workerConnection: ReturnType<typeof connect> | undefined;
   private readonly children = new Set<ChildProcess>();
   private stopping = false;
   private readonly redis;
@@ -86,8 +87,9 @@ export class QueueWorker {
   start(): void {
     const o = this.o;
     mkdirSync(o.workDir, { recursive: true });
+    this.workerConnection = connect(o.address);
     this.worker = new Worker(QUEUE_NAME, (job, token) => this.process(job, token), {
-      connection: connect(o.address),
+      connection: this.workerConnection,
       concurrency: o.concurrency,
       lockDuration: o.lockSeconds * 1000,
       stalledInterval: o.lockSeconds * 1000,
@@ -104,7 +106,8 @@ export class QueueWorker {
     this.stopping = true;
     for (const c of this.children) c.kill('SIGINT');
     await this.worker?.close();
-    await this.redis.quit().catch(() => this.redis.disconnect());
+    // Connections passed to BullMQ stay ours to close.
+    for (const r of [this.workerConnection, this.redis]) await r?.quit().catch(() => r.disconnect());
   }
 
   private async process(job: Job, token: string | undefined): Promise<CellOutcome> {
@@ -204,8 +207,9 @@ export class QueueWorker {
     } catch {
       result = undefined;
     }
-    if (this.stopping && (code === 130 || result?.interrupted)) {
-      // Stopped by the user: back to the queue, to be resumed from the checkpoint just stored.
+    if (this.stopping && code !== 0 || result?.interrupted) {
+      // Stopped by the user (or signalled before training began): back to the queue, to be
+      // resumed from the checkpoint just stored.
       await job.moveToWait(token);
       rmSync(dir, { recursive: true, force: true });
       throw new WaitingError();
