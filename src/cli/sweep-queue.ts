@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CliError } from './args.js';
 import { cellFromResult, trainArgs, type SweepCell, type SweepReport, type SweepSettings } from '../learning/sweep.js';
-import { parseQueueUrl, scrub, type QueueAddress } from '../learning/queue/connection.js';
+import { parseQueueUrl, scrub, verify, type QueueAddress } from '../learning/queue/connection.js';
 import { duration, eta, gridCost, stepTimeModel, type StepTime } from '../learning/queue/estimate.js';
 import { queuedCells, SweepQueue, type CellState, type QueuedCell } from '../learning/queue/sweep-queue.js';
 
@@ -48,6 +48,11 @@ export async function runQueuedSweep(o: QueuedSweep): Promise<number> {
   let addr: QueueAddress;
   try {
     addr = parseQueueUrl(o.url!);
+  } catch (e) {
+    throw new CliError((e as Error).message);
+  }
+  try {
+    await verify(addr);
   } catch (e) {
     throw new CliError((e as Error).message);
   }

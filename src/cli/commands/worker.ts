@@ -38,10 +38,11 @@ export const command: Command = {
     const p = parse(argv, options, false);
     const url = str(p, 'queue');
     if (url === undefined) throw new CliError('--queue URL is required (redis://HOST:PORT[/DB])');
-    const { parseQueueUrl } = await import('../../learning/queue/connection.js');
+    const { parseQueueUrl, verify } = await import('../../learning/queue/connection.js');
     let address;
     try {
       address = parseQueueUrl(url);
+      await verify(address);
     } catch (e) {
       throw new CliError((e as Error).message);
     }

@@ -65,3 +65,21 @@ export function scrub(text: string, addr: QueueAddress): string {
 export function connect(addr: QueueAddress, extra: RedisOptions = {}): Redis {
   return new Redis({ ...addr.options, ...extra });
 }
+
+/**
+ * Checks the server answers (and accepts the credentials) before anything starts, so a wrong
+ * address or password is one clear line instead of endless reconnect attempts.
+ */
+export async function verify(addr: QueueAddress, timeoutMs = 5000): Promise<void> {
+  const r = new Redis({ ...addr.options, lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0, connectTimeout: timeoutMs });
+  let cause: Error | undefined; // ioredis reports the reason (refused, WRONGPASS) as an event
+  r.on('error', (e: Error) => (cause ??= e));
+  try {
+    await r.connect();
+    await r.ping();
+  } catch (e) {
+    throw new Error(`--queue ${addr.redacted}: ${scrub((cause ?? (e as Error)).message, addr)}`);
+  } finally {
+    r.disconnect();
+  }
+}
