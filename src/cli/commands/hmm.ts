@@ -37,7 +37,7 @@ const USAGE = `testbeds hmm SUBCOMMAND [options]
 
 Hidden Markov models (k hidden states, d observations) and the identifiability of their
 parameters from masked-prediction tasks. --hmm takes an HMM file (JSON: "transition" k×k,
-"emission" k×d, optional "initial"; rows = hidden states), "example" (the README's 3-state
+"emission" k×d, optional "initial"; rows = hidden states), "example" (docs/hmm.md's 3-state
 HMM) or random:K,D[,SEED] (Dirichlet(1) rows, stationary start).
 
   random          --k K --d D [--seed S] [--stickiness X] [--initial stationary|random] [--out FILE]
@@ -63,7 +63,7 @@ HMM) or random:K,D[,SEED] (Dirichlet(1) rows, stationary start).
                   --keep-initial: only rotations fixing √π (uniform start: Õ = UᵀO, T̃ = UᵀTU)
   experiment      [--hmm H] [--sizes 1e3,1e4,...] [--reps R] [--seed S] [--out DIR] [--json]
                   recovery error vs sample size for the triplet and pairwise tasks: a table on
-                  stdout; with --out, DIR/hmm-experiment.{json,md,svg}. Default: the README's
+                  stdout; with --out, DIR/hmm-experiment.{json,md,svg}. Default: docs/hmm.md's
                   3-state, 6-symbol HMM, N = 10^3 … 10^7, 5 runs each (about 5–30 s)
 
 Common: --force overwrites existing output files. --json prints one JSON object on stdout.
