@@ -7,7 +7,7 @@
  * following only; the same command re-attaches.
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CliError } from './args.js';
@@ -194,40 +194,53 @@ function failedCell(c: QueuedCell): SweepCell {
   return { automaton: c.automaton, depth: c.depth, accuracy: null, accuracyLast: null, accuracySequence: null, seconds: null, tokensPerSecond: null };
 }
 
-/** Seconds per step measured here for `depth`: runs of 1 and 1 + k steps, differenced (the first step pays for compilation). */
-async function measureStep(o: QueuedSweep, depth: number, k: number): Promise<number> {
+/**
+ * Seconds per training step measured here at `depth`: one `testbeds train` run of the cell (no
+ * evaluation) stopped with SIGINT after `budgetSeconds` of steps (at least `minSteps`); the median
+ * gap between logged steps after the first two (which pay for compilation) is robust to a
+ * machine's other load.
+ */
+async function measureStep(o: QueuedSweep, depth: number, budgetSeconds: number, minSteps: number): Promise<{ secondsPerStep: number; steps: number }> {
   const s = o.settings;
-  const trainSeconds = async (steps: number) => {
-    const dir = mkdtempSync(join(tmpdir(), 'tb-estimate-'));
-    try {
-      const args = trainArgs({ ...s, steps, warmup: 0 }, s.automata[0], depth, dir);
-      const { code, stdout, stderr } = await new Promise<{ code: number; stdout: string; stderr: string }>((res) => {
-        const child = spawn(o.cli[0], [...o.cli.slice(1), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-        let out = '';
-        let err = '';
-        child.stdout.on('data', (b) => (out += b));
-        child.stderr.on('data', (b) => (err += b));
-        child.on('close', (c) => res({ code: c ?? 1, stdout: out, stderr: err }));
-      });
-      if (code !== 0) throw new CliError(`--estimate: measuring L=${depth} failed: ${stderr.trim().split('\n').pop()}`);
-      const j = JSON.parse(stdout.trim().split('\n').pop()!);
-      return (steps * s.batch * s.length) / j.tokensPerSecond;
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  };
-  const one = await trainSeconds(1);
-  const more = await trainSeconds(1 + k);
-  return Math.max(1e-9, (more - one) / k);
+  const dir = mkdtempSync(join(tmpdir(), 'tb-estimate-'));
+  try {
+    const args = [...trainArgs(s, s.automata[0], depth, dir), '--eval-every', String(s.steps), '--checkpoint-every', String(s.steps)];
+    const child = spawn(o.cli[0], [...o.cli.slice(1), ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    child.stderr.on('data', (b) => (err += b));
+    const closed = new Promise<number>((res) => child.on('close', (c) => res(c ?? 1)));
+    let seconds: number[] = [];
+    const read = () => {
+      try {
+        seconds = readFileSync(join(dir, 'log.jsonl'), 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l).seconds as number);
+      } catch {
+        // not written yet, or a line half-written: read again
+      }
+    };
+    let sent = false; // once: a second SIGINT would kill the run before it exits cleanly
+    const timer = setInterval(() => {
+      read();
+      if (!sent && seconds.length >= 2 + minSteps && seconds[seconds.length - 1] - seconds[1] >= budgetSeconds) sent = child.kill('SIGINT');
+    }, 200);
+    const code = await closed;
+    clearInterval(timer);
+    read();
+    if (code !== 0 && code !== 130) throw new CliError(`--estimate: measuring L=${depth} failed (exit code ${code}): ${err.trim().split('\n').pop()}`);
+    const gaps = seconds.slice(2).map((t, i) => t - seconds[i + 1]).sort((x, y) => x - y);
+    if (gaps.length === 0) throw new CliError(`--estimate: too few steps at L=${depth} to time (--steps ${s.steps})`);
+    return { secondsPerStep: gaps[Math.floor(gaps.length / 2)], steps: gaps.length };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 async function estimate(o: QueuedSweep): Promise<number> {
   const s = o.settings;
   const depths = [...new Set(s.depths)].sort((a, b) => a - b).slice(0, 2);
-  const k = 3;
-  process.stderr.write(`estimate: measuring ${k} steps at L = ${depths.join(' and ')} here (T=${s.length}, width ${s.width}, batch ${s.batch}; one process, one core)\n`);
-  const points: StepTime[] = [];
-  for (const d of depths) points.push({ depth: d, secondsPerStep: await measureStep(o, d, k) });
+  const budget = 10;
+  process.stderr.write(`estimate: timing ~${budget} s of training steps at L = ${depths.join(' and ')} here (T=${s.length}, width ${s.width}, batch ${s.batch}; one process, one core)\n`);
+  const points: (StepTime & { steps: number })[] = [];
+  for (const d of depths) points.push({ depth: d, ...(await measureStep(o, d, budget, 5)) });
   const model = stepTimeModel(points)!;
   const cost = gridCost(model, s.depths, s.automata.length, s.steps);
   const longest = Math.max(...cost.perCell.map((c) => c.seconds));
@@ -236,7 +249,7 @@ async function estimate(o: QueuedSweep): Promise<number> {
     console.log(JSON.stringify({ measured: points, perCell: cost.perCell, rows: s.automata.length, steps: s.steps, coreHours: cost.coreHours, longestCellSeconds: longest, fleets }));
     return 0;
   }
-  console.log(`measured here: ${points.map((p) => `${p.secondsPerStep.toFixed(4)} s/step at L=${p.depth}`).join(', ')}; other depths from a + b·L`);
+  console.log(`measured here (median of ${points.map((p) => p.steps).join(' and ')} steps): ${points.map((p) => `${p.secondsPerStep.toFixed(4)} s/step at L=${p.depth}`).join(', ')}; other depths from a + b·L`);
   for (const c of cost.perCell) console.log(`  L=${c.depth}: ${c.secondsPerStep.toFixed(4)} s/step × ${s.steps} steps = ${duration(c.seconds)} per cell`);
   console.log(`grid: ${s.automata.length} rows × ${s.depths.length} depths × ${s.steps} steps = ${cost.coreHours.toFixed(cost.coreHours < 10 ? 2 : 0)} core-hours of training steps (evaluation and start-up excluded)`);
   console.log(`wall time with N training processes (one per core; a cell runs on one core, so never below the longest cell, ${duration(longest)}):`);
