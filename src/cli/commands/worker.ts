@@ -14,8 +14,9 @@ const usage = `usage: testbeds worker --queue URL [--concurrency N] [--store DIR
   --queue URL        redis://[USER:PASSWORD@]HOST:PORT[/DB] or rediss://… (TLS); the password is
                      never printed or stored in jobs or results
   --concurrency N    cells trained at once, one process each (default 1; one per core at most)
-  --store DIR        directory every machine mounts (NFS, …) for checkpoints over 64 MB
-                     (the paper preset's deep models); smaller ones are kept in Redis
+  --store DIR        keep checkpoints and logs in this directory, which every machine (and the
+                     sweep, with the same --store) mounts (NFS, …); needed for checkpoints over
+                     64 MB (the paper preset's deep models); default: in Redis
   --work DIR         local scratch directory for running cells (default: a temporary directory)
   --lock-seconds S   a cell whose worker stops answering goes to another worker after S
                      seconds (default 30)

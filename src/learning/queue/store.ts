@@ -49,8 +49,9 @@ export class DirCellStore implements CellStore {
   async put(jobId: string, f: CellFiles): Promise<void> {
     const dir = join(this.where, jobId);
     mkdirSync(dir, { recursive: true });
-    // The step file is renamed last: a reader that sees it finds a checkpoint at least that new.
-    for (const [name, bytes] of [['checkpoint.tbck', f.checkpoint], ['log.jsonl', f.log], ['step', new TextEncoder().encode(String(f.step))]] as const) {
+    // Log first (a resumed run trims it to the checkpoint's step), step file last: a reader that
+    // sees a step finds a checkpoint at least that new and a log reaching it.
+    for (const [name, bytes] of [['log.jsonl', f.log], ['checkpoint.tbck', f.checkpoint], ['step', new TextEncoder().encode(String(f.step))]] as const) {
       const tmp = join(dir, `${name}.${process.pid}.tmp`);
       writeFileSync(tmp, bytes);
       renameSync(tmp, join(dir, name));

@@ -89,3 +89,19 @@ describe('step-time model', () => {
     expect(duration(3 * 3600 + 5 * 60)).toBe('3 h 05 min');
   });
 });
+
+describe('cell store in a shared directory', () => {
+  it('round-trips checkpoint, log and step; a missing cell is null', async () => {
+    const { mkdtempSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { DirCellStore } = await import('../../../src/learning/queue/store.js');
+    const st = new DirCellStore(mkdtempSync(join(tmpdir(), 'tb-store-')));
+    expect(await st.get('cell-x')).toBeNull();
+    const f = { step: 40, checkpoint: new Uint8Array([1, 2, 3, 250]), log: new TextEncoder().encode('{"step":40}\n') };
+    await st.put('cell-x', f);
+    expect(await st.get('cell-x')).toEqual(f);
+    await st.put('cell-x', { ...f, step: 80 });
+    expect((await st.get('cell-x'))!.step).toBe(80);
+  });
+});
