@@ -33,6 +33,10 @@ interface WorkerProc {
   log: () => string;
 }
 
+// Each test trains a few tiny cells in child processes; on a loaded 2-core machine that can take a
+// minute or two, so the limit is generous (the work itself is small).
+const SLOW = 240_000;
+
 describe.skipIf(missing !== null)('sweep over a Redis queue', () => {
   // An ACL user with a password (server configuration, so it survives the restart below): every
   // sweep and worker connects as it.
@@ -96,7 +100,7 @@ describe.skipIf(missing !== null)('sweep over a Redis queue', () => {
     for (const w of workers) if (w.proc.exitCode === null) w.proc.kill('SIGKILL');
     admin?.disconnect();
     await server.stop();
-  });
+  }, SLOW);
 
   it('a worker SIGKILLed mid-cell: its run stops too, another worker resumes from the stored checkpoint and ends with the uninterrupted weights', async () => {
     const a = startWorker();
@@ -125,7 +129,7 @@ describe.skipIf(missing !== null)('sweep over a Redis queue', () => {
     expect(x.weights.equals(y.weights)).toBe(true);
     expect(x.optimizer.equals(y.optimizer)).toBe(true);
     same(ref, out, 'table.md');
-  });
+  }, SLOW);
 
   it('queued and local sweeps write identical tables; two sweeps with other settings do not mix; a re-run re-attaches without retraining', async () => {
     const grid = ['--automata', 'parity,cyclic:3', '--depths', '1', '--steps', '24'];
@@ -153,7 +157,7 @@ describe.skipIf(missing !== null)('sweep over a Redis queue', () => {
     const st = await run(['sweep', ...tiny, ...grid, '--seed', '1', '--out', tmp('st'), '--queue', url, '--status']);
     expect(st.code).toBe(0);
     expect(st.out).toMatch(/queue: 2\/2 done, 0 running, 0 waiting, 0 failed/);
-  });
+  }, SLOW);
 
   it('Redis killed and restarted mid-sweep (append-only file on): nothing is lost, workers and the sweep reconnect', async () => {
     const args = ['--automata', 'parity,cyclic:3', '--depths', '1', '--steps', '120', '--seed', '4'];
@@ -171,7 +175,7 @@ describe.skipIf(missing !== null)('sweep over a Redis queue', () => {
     expect((await localSweep(ref, args)).code).toBe(0);
     same(ref, out, 'table.md');
     for (const c of ['parity-L1', 'cyclic_3-L1']) expect(weights(join(out, 'runs', c)).weights.equals(weights(join(ref, 'runs', c)).weights)).toBe(true);
-  });
+  }, SLOW);
 
   it('a job whose payload fails validation is failed with the reason and never run; a cell failing three times is reported failed while the rest finishes', async () => {
     const q = new Queue(QUEUE_NAME, { connection: { host: '127.0.0.1', port: server.port, db: 3, username: 'sweeper', password: PASSWORD } });
@@ -200,7 +204,7 @@ describe.skipIf(missing !== null)('sweep over a Redis queue', () => {
     expect(failed.accuracy).toBeNull();
     expect(failed.error).toMatch(/cyclic/);
     expect(captured.join('\n')).toMatch(/cyclic:0 L=1: FAILED after 3 attempt\(s\)/);
-  });
+  }, SLOW);
 
   it('the password appears in no output, log, job or result', async () => {
     const leaks: string[] = [];
