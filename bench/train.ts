@@ -11,7 +11,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import Benchmark from 'benchmark';
 import { spawnSync } from 'node:child_process';
-import { writeFileSync, mkdirSync, existsSync, readFileSync } from 'node:fs';
+import { mkdirSync, existsSync, readFileSync } from 'node:fs';
+import { writeFileAtomic } from '../src/io/atomic.js';
 import { dirname } from 'node:path';
 import { loadavg, cpus } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -160,7 +161,7 @@ function writeDocs(path: string, md: string): void {
   if (!text.includes(BEGIN) || !text.includes(END)) text += `\n${BEGIN}\n${END}\n`;
   const before = text.slice(0, text.indexOf(BEGIN) + BEGIN.length);
   const after = text.slice(text.indexOf(END));
-  writeFileSync(path, `${before}\n${md}\n${after}`);
+  writeFileAtomic(path, `${before}\n${md}\n${after}`, { force: true }); // the rest of the file is kept, whole
   log(`wrote ${path}`);
 }
 

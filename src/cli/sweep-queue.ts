@@ -7,10 +7,11 @@
  * following only; the same command re-attaches.
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CliError } from './args.js';
+import { writeFileAtomic } from '../io/index.js';
 import { cellFromResult, trainArgs, type SweepCell, type SweepReport, type SweepSettings } from '../learning/sweep.js';
 import { parseQueueUrl, scrub, verify, type QueueAddress } from '../learning/queue/connection.js';
 import { duration, eta, gridCost, stepTimeModel, type StepTime } from '../learning/queue/estimate.js';
@@ -34,11 +35,8 @@ export interface QueuedSweep {
   cli: string[];
 }
 
-function atomicWrite(file: string, data: string | Uint8Array): void {
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, data);
-  renameSync(tmp, file);
-}
+/** A cell's files are replaced only by the same cell's newer result (same settings, same directory). */
+const atomicWrite = (file: string, data: string | Uint8Array) => writeFileAtomic(file, data, { force: true });
 
 const pct = (x: number | null | undefined) => (x === null || x === undefined ? '—' : `${(100 * x).toFixed(1)}%`);
 

@@ -4,9 +4,10 @@
  * hash per cell, written in one command so checkpoint and log always agree); large ones to a
  * shared directory (`--store DIR`, e.g. an NFS mount), written to a temporary file and renamed.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Redis } from 'ioredis';
+import { writeFileAtomic } from '../../io/index.js';
 
 export interface CellFiles {
   /** Completed steps of the checkpoint. */
@@ -51,11 +52,7 @@ export class DirCellStore implements CellStore {
     mkdirSync(dir, { recursive: true });
     // Log first (a resumed run trims it to the checkpoint's step), step file last: a reader that
     // sees a step finds a checkpoint at least that new and a log reaching it.
-    for (const [name, bytes] of [['log.jsonl', f.log], ['checkpoint.tbck', f.checkpoint], ['step', new TextEncoder().encode(String(f.step))]] as const) {
-      const tmp = join(dir, `${name}.${process.pid}.tmp`);
-      writeFileSync(tmp, bytes);
-      renameSync(tmp, join(dir, name));
-    }
+    for (const [name, bytes] of [['log.jsonl', f.log], ['checkpoint.tbck', f.checkpoint], ['step', new TextEncoder().encode(String(f.step))]] as const) writeFileAtomic(join(dir, name), bytes, { force: true });
   }
 
   async get(jobId: string): Promise<CellFiles | null> {
