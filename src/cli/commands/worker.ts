@@ -61,13 +61,12 @@ export const command: Command = {
     });
     w.start();
     process.stderr.write(`worker: ${concurrency} at a time from ${address.redacted}${str(p, 'store') ? `, large checkpoints in ${str(p, 'store')}` : ''}; Ctrl-C to stop\n`);
-    await new Promise<void>((resolve) => {
-      const stop = () => resolve();
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
+    const signal = await new Promise<string>((resolve) => {
+      process.once('SIGINT', () => resolve('SIGINT'));
+      process.once('SIGTERM', () => resolve('SIGTERM'));
     });
     process.stderr.write('worker: stopping (running cells checkpoint and go back to the queue)\n');
-    await w.stop();
+    await w.stop(signal === 'SIGTERM');
     return 0;
   },
 };

@@ -101,10 +101,14 @@ export class QueueWorker {
     this.worker.on('failed', (job, e) => job && o.log(`worker: ${describe(job)} failed (attempt ${job.attemptsMade}): ${scrub(e.message, o.address)}`));
   }
 
-  /** Stops taking cells; running cells checkpoint, go back to the queue, and the promise resolves. */
-  async stop(): Promise<void> {
+  /**
+   * Stops taking cells; running cells checkpoint, go back to the queue, and the promise resolves.
+   * `forward`: send the runs SIGINT (for SIGTERM; a terminal's Ctrl-C already reached them, as they
+   * share the worker's process group, and a second SIGINT would kill them before they checkpoint).
+   */
+  async stop(forward = true): Promise<void> {
     this.stopping = true;
-    for (const c of this.children) c.kill('SIGINT');
+    if (forward) for (const c of this.children) c.kill('SIGINT');
     await this.worker?.close();
     // Connections passed to BullMQ stay ours to close.
     for (const r of [this.workerConnection, this.redis]) await r?.quit().catch(() => r.disconnect());
@@ -139,7 +143,7 @@ export class QueueWorker {
     const args = stored ? ['train', '--resume', dir, '--json', '--quiet'] : trainArgs(sweepSettingsOf(p), p.automaton, p.depth, dir);
     o.log(`worker: ${describe(job)} ${stored ? `resuming at step ${resumedFrom}` : 'starting'}`);
     const guard = new URL('./orphan-guard.js', import.meta.url).href;
-    const child = spawn(o.cli[0], ['--import', guard, ...o.cli.slice(1), ...args], { stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+    const child = spawn(o.cli[0], ['--import', guard, ...o.cli.slice(1), ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
     this.children.add(child);
     let stdout = '';
     let stderr = '';
@@ -147,7 +151,6 @@ export class QueueWorker {
     child.stderr!.on('data', (b) => (stderr += b));
     const exit = new Promise<number>((res) => child.on('close', (code, sig) => res(code ?? (sig ? 128 : 1))));
 
-    // Its own process group: a Ctrl-C meant for the worker reaches the run once, from stop().
     // Follow the run: progress from log.jsonl, checkpoints copied to the store as they appear.
     const logFile = join(dir, 'log.jsonl');
     const ckFile = join(dir, 'checkpoint.tbck');
