@@ -9,4 +9,5 @@ export * from './models/index.js';
 export * from './optim.js';
 export * from './checkpoint.js';
 export * from './train.js';
+export * from './memory.js';
 export { serveTraining, type WorkerRequest } from './worker.js';

@@ -169,6 +169,15 @@ async function train(p: ReturnType<typeof parse>, backend: 'wasm' | 'cpu', json:
       } catch (e) {
         throw new CliError((e as Error).message);
       }
+      if (backend === 'cpu') {
+        // The wasm heap limit is checked by Trainer; the cpu backend is bounded by the machine.
+        const { totalmem } = await import('node:os');
+        try {
+          L.checkMemory(L.estimateMemory(cfg), 0.8 * totalmem(), 'training', "80% of this machine's memory");
+        } catch (e) {
+          throw new CliError((e as Error).message);
+        }
+      }
       trainer = new L.Trainer(cfg);
     }
     const c = trainer.config;
