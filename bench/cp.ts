@@ -175,7 +175,7 @@ export async function run(argv: string[]): Promise<void> {
   }
   const md = lines.join('\n');
   console.log(md);
-  writeFilesAtomic(values.out!, { 'cp.json': JSON.stringify({ machine: 'see README (shared VM)', node: process.version, rows }, null, 2), 'cp.md': md + '\n' }, { force: values.force });
+  writeFilesAtomic(values.out!, { 'cp.json': JSON.stringify({ machine: 'see bench/results/README.md (shared VM)', node: process.version, rows }, null, 2), 'cp.md': md + '\n' }, { force: values.force });
   log(`wrote ${join(values.out!, 'cp.json')} and cp.md`);
 }
 

@@ -81,7 +81,7 @@ export interface ExperimentOptions {
 export const EXPERIMENT_SIZES = [1e3, 1e4, 1e5, 1e6, 1e7];
 
 /**
- * The experiment's default HMM (also the README's worked example): 3 hidden states, 6 symbols,
+ * The experiment's default HMM (also the worked example of docs/hmm.md): 3 hidden states, 6 symbols,
  * a doubly stochastic circulant T (so the stationary start is uniform) and dense emissions, each
  * state favouring two symbols. Dense entries leave room for pairwise twins.
  */

@@ -39,7 +39,7 @@ const USAGE = `testbeds hmm SUBCOMMAND [options]
 
 Hidden Markov models (k hidden states, d observations) and the identifiability of their
 parameters from masked-prediction tasks. --hmm takes an HMM file (JSON: "transition" k×k,
-"emission" k×d, optional "initial"; rows = hidden states), "example" (the README's 3-state
+"emission" k×d, optional "initial"; rows = hidden states), "example" (docs/hmm.md's 3-state
 HMM) or random:K,D[,SEED] (Dirichlet(1) rows, stationary start). Every HMM has k ≤ 1024,
 d ≤ 65536 and k·(k + d) ≤ 2^24 parameters.
 
@@ -68,7 +68,7 @@ d ≤ 65536 and k·(k + d) ≤ 2^24 parameters.
                   when it searched a seeded sample of the rotation planes
   experiment      [--hmm H] [--sizes 1e3,1e4,...] [--reps R] [--seed S] [--out DIR] [--json]
                   recovery error vs sample size for the triplet and pairwise tasks: a table on
-                  stdout; with --out, DIR/hmm-experiment.{json,md,svg}. Default: the README's
+                  stdout; with --out, DIR/hmm-experiment.{json,md,svg}. Default: docs/hmm.md's
                   3-state, 6-symbol HMM, N = 10^3 … 10^7, 5 runs each (about 5–30 s)
 
 Common: --force overwrites existing output files. --json prints one JSON object on stdout.
