@@ -42,9 +42,8 @@ export function parameterCount(m: ModelConfig): number {
     return m.vocab * d + (m.positions === 'learned' ? m.contextLength * d : 0) + m.layers * block + 2 * d + d * m.classes + m.classes;
   }
   const G = m.kind === 'lstm' ? 4 : m.kind === 'gru' ? 3 : 1, h = m.width;
-  let p = 0;
-  for (let l = 0; l < m.layers; l++) p += (l === 0 ? m.vocab : h) * G * h + h * G * h + (m.kind === 'gru' ? 2 : 1) * G * h;
-  return p + h * m.classes + m.classes;
+  // Layout 2 (rnn.ts): an embedding vocab×h, then per layer W_ih, W_hh (h×G·h) and two biases.
+  return m.vocab * h + m.layers * (2 * h * G * h + 2 * G * h) + h * m.classes + m.classes;
 }
 
 /**
