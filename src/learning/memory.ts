@@ -4,26 +4,32 @@
  * instead of dying later (`train --width 8192` ran 113 s into a wasm "memory access out of
  * bounds" at 4.5 GB).
  *
- * In float32 values:
- *   parameters and AdamW            12·P    weights, m, v, gradients, and the update's temporaries
+ * In float32 values (P parameters, L layers, B batch, T length, d width, h MLP width, nh heads):
+ *   parameters and AdamW           17·P     weights, m, v, gradients, and the update's temporaries
  *                                           (one tf.tidy over all variables keeps them to its end)
- *   Transformer activations       4.5·L·B·T·(10d + 2h) + B·T·(3d + 4C)    (h = MLP width)
- *   unfused attention (hs % 4 ≠ 0)  11·L·B·nh·T²   (the fused kernel keeps only B·nh·T·2 stats)
+ *   Transformer activations        2.7·L·B·T·(10d + 2h) + B·T·(3d + 4C)
+ *   attention                      0.9·L·B·nh·T² (fused kernel's scratch); 12·L·B·nh·T² when the
+ *                                           head size is not a multiple of 4 (unfused: T×T scores)
  *   RNN (LSTM/GRU: G = 4/3 gates)  L·T·(4·G·h² + 20·B·G·h)   (backpropagation through time keeps
  *                                           each step's gate values and its W_hh gradient)
- * plus 40 MB of heap base. The coefficients were fitted to tfjs-wasm 4.22's heap size after two
- * steps, measured here (d = width, B = 32):
- *   transformer d=256 L=2 T=32: 217 MB (estimate 300)   d=512 L=2 T=32: 641 MB (685)
- *   transformer d=64 L=2 T=512: 658 MB (730)            d=63 nh=3 T=512 (unfused): 2841 MB (2920)
- *   lstm h=512 L=1 T=64: 1423 MB (1450)                 gru h=256 L=2 T=128: 1320 MB (1330)
- * so the estimate errs high by up to ~40% on small models and ~3% on large ones.
+ * plus 16 MB of heap base. The coefficients are a least-squares fit to tfjs-wasm 4.22's heap size
+ * after two steps, measured here (B = 32; measured / estimated):
+ *   transformer d=64 L=2 T=32: 42 / 49 MB      d=256 L=2 T=32: 217 / 221 MB
+ *   transformer d=512 L=2 T=32: 641 / 629 MB   d=1024 L=2 T=32: 2120 / 2056 MB
+ *   transformer d=64 L=2 T=512: 658 / 658 MB   d=63 nh=3 T=512 (unfused): 2841 / 2726 MB
+ *   lstm h=512 L=1 T=64: 1423 / 1428 MB        gru h=256 L=2 T=128: 1320 / 1303 MB
+ * It errs by up to 4% low, and the heap grows in steps, so checkMemory refuses above 90% of the
+ * limit. Evaluation (forward only) counts the weights once, a third of the activations and, for
+ * unfused attention, 3·L·B·nh·T².
  */
 import type { RunConfig } from './train.js';
 import type { ModelConfig } from './models/config.js';
 
 /** tfjs-backend-wasm's heap maximum (its emscripten build: 4 GiB − 64 KiB, wasm32). */
 export const WASM_HEAP_LIMIT = 4294901760;
-const HEAP_BASE = 40 * 2 ** 20;
+const HEAP_BASE = 16 * 2 ** 20;
+/** checkMemory refuses above this fraction of the limit (the fit errs up to 4% low; the heap grows in steps). */
+const SAFETY = 0.9;
 
 export interface MemoryEstimate {
   /** Total bytes. */
@@ -54,13 +60,14 @@ export function estimateMemory(c: Pick<RunConfig, 'model' | 'batch' | 'length'>,
   const training = o.training ?? true;
   const m = c.model, B = o.batch ?? c.batch, T = o.length ?? c.length;
   const P = parameterCount(m);
-  const parameters = 4 * (training ? 12 : 1) * P;
-  let activations: number, attention = 0;
+  const parameters = 4 * (training ? 17 : 1) * P;
+  let activations: number, attention: number;
   if (m.kind === 'transformer') {
-    const d = m.width, h = Math.round(m.mlpRatio * d), hs = d / m.heads;
-    activations = 4 * ((training ? 4.5 : 1.5) * m.layers * B * T * (10 * d + 2 * h) + B * T * (3 * d + 4 * m.classes));
-    if (hs % 4 !== 0) attention = 4 * (training ? 11 : 3) * m.layers * B * m.heads * T * T;
+    const d = m.width, h = Math.round(m.mlpRatio * d), fused = (d / m.heads) % 4 === 0;
+    activations = 4 * ((training ? 2.7 : 0.9) * m.layers * B * T * (10 * d + 2 * h) + B * T * (3 * d + 4 * m.classes));
+    attention = 4 * (fused ? (training ? 0.9 : 0.3) : training ? 12 : 3) * m.layers * B * m.heads * T * T;
   } else {
+    attention = 0;
     const G = m.kind === 'lstm' ? 4 : m.kind === 'gru' ? 3 : 1, h = m.width;
     activations = 4 * m.layers * T * (training ? 4 * G * h * h + 20 * B * G * h : 6 * B * G * h);
   }
@@ -74,8 +81,8 @@ const gb = (x: number) => `${(x / 2 ** 30).toFixed(x < 2 ** 30 ? 2 : 1)} GiB`;
  * what dominates. `what` says what is estimated ("training", "evaluation at T = 20000").
  */
 export function checkMemory(e: MemoryEstimate, limit = WASM_HEAP_LIMIT, what = 'training', limitName = 'the tfjs-wasm heap limit (4 GiB, wasm32)'): void {
-  if (e.bytes <= limit) return;
+  if (e.bytes <= SAFETY * limit) return;
   const big = Object.entries(e.parts).sort((a, b) => b[1] - a[1])[0];
-  const why = big[0] === 'parameters' ? `${e.parameters.toLocaleString('en-US')} parameters with AdamW state` : big[0] === 'attention' ? 'attention scores B·heads·T² (head size not a multiple of 4, so the fused kernel does not apply)' : 'activations B·T·width per layer';
-  throw new Error(`${what} needs about ${gb(e.bytes)} (mostly ${why}: ${gb(big[1])}), above ${limitName} of ${gb(limit)}; use a smaller width, depth, batch or length`);
+  const why = big[0] === 'parameters' ? `${e.parameters.toLocaleString('en-US')} parameters with AdamW state` : big[0] === 'attention' ? 'attention B·heads·T² per layer' : 'activations B·T·width per layer';
+  throw new Error(`${what} needs about ${gb(e.bytes)} (mostly ${why}: ${gb(big[1])}), above 90% of ${limitName} of ${gb(limit)}; use a smaller width, depth, batch or length`);
 }

@@ -33,7 +33,7 @@ describe('memory estimate', () => {
     expect(performance.now() - t0).toBeLessThan(1000);
     // Unfused attention (head size 21) at T = 2048: the T² scores dominate.
     const att = runConfig({ automaton: zoo('parity'), width: 63, heads: 3, length: 2048, steps: 10 });
-    expect(() => new Trainer(att)).toThrow(/mostly attention scores B·heads·T²/);
+    expect(() => new Trainer(att)).toThrow(/mostly attention B·heads·T² per layer/);
     // The defaults fit with room to spare.
     expect(estimateMemory(runConfig({ automaton: zoo('parity') })).bytes).toBeLessThan(200 * 2 ** 20);
   });
