@@ -55,18 +55,30 @@ const load0 = loadavg()[0];
 for (let r = 0; r < R; r++) {
   // Fresh settings each repeat (seed) so no cell is reused from the queue or a results directory.
   const seed = String(1000 + r);
-  const localTiny = await run(['sweep', ...tiny, '--seed', seed, '--jobs', '1', '--out', tmp('lt')]);
-  let w = workers(1);
-  const queueTiny = await run(['sweep', ...tiny, '--seed', seed, '--queue', url, '--poll-ms', '250', '--out', tmp('qt')]);
-  await w.stop();
   const lg = tmp('lg');
   const qg = tmp('qg');
-  const localGrid = await run(['sweep', ...grid, '--seed', seed, '--jobs', '2', '--out', lg]);
-  w = workers(2);
-  const queueGrid = await run(['sweep', ...grid, '--seed', seed, '--queue', url, '--poll-ms', '250', '--out', qg]);
-  await w.stop();
+  const local = async () => ({ tiny: await run(['sweep', ...tiny, '--seed', seed, '--jobs', '1', '--out', tmp('lt')]), grid: await run(['sweep', ...grid, '--seed', seed, '--jobs', '2', '--out', lg]) });
+  const queued = async () => {
+    let w = workers(1);
+    const t = await run(['sweep', ...tiny, '--seed', seed, '--queue', url, '--poll-ms', '250', '--out', tmp('qt')]);
+    await w.stop();
+    w = workers(2);
+    const g = await run(['sweep', ...grid, '--seed', seed, '--queue', url, '--poll-ms', '250', '--out', qg]);
+    await w.stop();
+    return { tiny: t, grid: g };
+  };
+  // Alternate which goes first: the machine's other load drifts.
+  let l, q;
+  if (r % 2 === 0) {
+    l = await local();
+    q = await queued();
+  } else {
+    q = await queued();
+    l = await local();
+  }
+  const [localTiny, queueTiny, localGrid, queueGrid] = [l.tiny, q.tiny, l.grid, q.grid];
   const same = readFileSync(join(lg, 'table.md'), 'utf8') === readFileSync(join(qg, 'table.md'), 'utf8') && readFileSync(join(lg, 'table.csv'), 'utf8') === readFileSync(join(qg, 'table.csv'), 'utf8');
-  rows.push({ repeat: r, localTiny, queueTiny, overheadPerCell: (queueTiny - localTiny) / N, localGrid, queueGrid, ratio: queueGrid / localGrid, sameTables: same });
+  rows.push({ repeat: r, first: r % 2 === 0 ? 'local' : 'queue', localTiny, queueTiny, overheadPerCell: (queueTiny - localTiny) / N, localGrid, queueGrid, ratio: queueGrid / localGrid, sameTables: same });
   console.error(JSON.stringify(rows[rows.length - 1]));
 }
 redis.kill('SIGTERM');
@@ -79,9 +91,9 @@ const md = [
   '',
   `${result.machine.cpus} cores (${result.machine.model}); 1-minute load ${load0.toFixed(1)} before, ${result.machine.loadAfter.toFixed(1)} after (the machine is shared: absolute times are inflated, compare within a row).`,
   '',
-  `| repeat | ${N} one-step cells, --jobs 1 (s) | same, 1 worker (s) | overhead per cell (s) | 6-cell grid, --jobs 2 (s) | same, 2 workers (s) | queue / local | identical tables |`,
+  `| repeat (first) | ${N} one-step cells, --jobs 1 (s) | same, 1 worker (s) | overhead per cell (s) | 6-cell grid, --jobs 2 (s) | same, 2 workers (s) | queue / local | identical tables |`,
   '|---:|---:|---:|---:|---:|---:|---:|:---:|',
-  ...rows.map((x) => `| ${x.repeat} | ${x.localTiny.toFixed(1)} | ${x.queueTiny.toFixed(1)} | ${x.overheadPerCell.toFixed(2)} | ${x.localGrid.toFixed(1)} | ${x.queueGrid.toFixed(1)} | ${x.ratio.toFixed(3)} | ${x.sameTables ? 'yes' : 'NO'} |`),
+  ...rows.map((x) => `| ${x.repeat} (${x.first}) | ${x.localTiny.toFixed(1)} | ${x.queueTiny.toFixed(1)} | ${x.overheadPerCell.toFixed(2)} | ${x.localGrid.toFixed(1)} | ${x.queueGrid.toFixed(1)} | ${x.ratio.toFixed(3)} | ${x.sameTables ? 'yes' : 'NO'} |`),
   '',
   `Median overhead per cell ${result.median.overheadPerCell.toFixed(2)} s; median wall-time ratio (two workers / --jobs 2) ${result.median.ratio.toFixed(3)}.`,
   '',
