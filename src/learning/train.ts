@@ -10,11 +10,12 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Automaton } from '../automata/types.js';
 import { numLetters } from '../automata/types.js';
 import { Rng } from '../random/prng.js';
-import { CheckpointError, decodeCheckpoint, encodeCheckpoint, readCheckpointFile, writeCheckpointFile, type Checkpoint } from './checkpoint.js';
+import { CheckpointError, decodeCheckpoint, encodeCheckpoint, nodeIo, readCheckpointFile, writeCheckpointFile, type Checkpoint } from './checkpoint.js';
 import { dyckLmAutomaton, evalBatches, numClasses, trainBatch, validateDyckLm, validateFfl, validateTask, type AnyTask, type Batch } from './data.js';
 import { createModel, modelConfig, RNN_LAYOUT, type ModelConfig, type ModelKind, type SequenceModel, type TransformerConfig } from './models/index.js';
 import { oneHot } from './models/layers.js';
-import { AdamW, learningRate, optimConfig, type OptimConfig } from './optim.js';
+import { checkMemory, estimateMemory } from './memory.js';
+import { AdamW, extendSchedule, learningRate, optimConfig, type OptimConfig } from './optim.js';
 
 /** Everything that defines a run (stored in every checkpoint). */
 export interface RunConfig {
@@ -202,6 +203,8 @@ export class Trainer {
   private lastEvalStep = -1;
 
   constructor(readonly config: RunConfig) {
+    // Before anything is built: what cannot fit in the wasm heap is refused, naming the estimate.
+    if (tf.getBackend() === 'wasm') checkMemory(estimateMemory(config));
     this.task = taskOf(config, config.length);
     this.model = createModel(config.model, config.seed);
     this.optimizer = new AdamW(config.optim, this.model.params.list);
@@ -238,11 +241,11 @@ export class Trainer {
     return { loss, accuracy, gradNorm, lr };
   }
 
-  /** Accuracy on `batches` (default: the run's held-out evaluation set). */
-  evaluate(batches?: Batch[]): EvalResult {
+  /** Accuracy on `batches` (default: the run's held-out evaluation set); `onBatch(done, total)` reports progress. */
+  evaluate(batches?: Batch[], onBatch?: (done: number, total: number) => void): EvalResult {
     const c = this.config;
     if (!batches) batches = this.evalSet ??= evalBatches(this.task, c.batch, c.evalBatches, c.seed);
-    return evaluateModel(this.model, batches);
+    return evaluateModel(this.model, batches, onBatch);
   }
 
   /** Runs until optim.steps (or stopAt / shouldStop), evaluating, logging and checkpointing. */
@@ -250,7 +253,17 @@ export class Trainer {
     const c = this.config;
     const end = Math.min(o.stopAt ?? c.optim.steps, c.optim.steps);
     const tokens = c.batch * c.length;
-    const log = o.out ? await openLog(o.out, this.step) : undefined;
+    // One writer per run directory (src/io/lock.ts); re-entrant, so the CLI may hold it already.
+    const lock = o.out ? (await nodeIo()).RunLock.acquire(o.out) : undefined;
+    try {
+      return await this.trainLoop(o, end, tokens, o.out ? await openLog(o.out, this.step) : undefined);
+    } finally {
+      lock?.release();
+    }
+  }
+
+  private async trainLoop(o: TrainOptions, end: number, tokens: number, log: { write(x: object): void } | undefined): Promise<TrainResult> {
+    const c = this.config;
     const t0 = now();
     const first = this.step;
     let trainSeconds = 0;
@@ -335,8 +348,14 @@ export class Trainer {
     return t;
   }
 
-  static async load(pathOrDir: string): Promise<Trainer> {
-    return Trainer.fromCheckpoint(await readCheckpointFile(pathOrDir), pathOrDir);
+  /**
+   * Loads a checkpoint; `steps` above the run's raises its horizon (extendSchedule: the learning
+   * rate continues from where it is to the floor at the new end).
+   */
+  static async load(pathOrDir: string, o: { steps?: number } = {}): Promise<Trainer> {
+    const ck = await readCheckpointFile(pathOrDir);
+    if (o.steps !== undefined) ck.header.run = extendRun(ck.header.run as RunConfig, ck.header.step, o.steps);
+    return Trainer.fromCheckpoint(ck, pathOrDir);
   }
 
   static decode(bytes: Uint8Array): Trainer {
@@ -349,8 +368,14 @@ export class Trainer {
   }
 }
 
+/** The run `c`, `step` steps done, with its horizon raised to `steps` (extendSchedule). */
+export function extendRun(c: RunConfig, step: number, steps: number): RunConfig {
+  if (!c || !c.optim) throw new CheckpointError('checkpoint has no run configuration');
+  return { ...c, optim: extendSchedule(c.optim, step, steps) };
+}
+
 /** Per-position, last-position and whole-sequence accuracy of `model` on `batches`. */
-export function evaluateModel(model: SequenceModel, batches: Batch[]): EvalResult {
+export function evaluateModel(model: SequenceModel, batches: Batch[], onBatch?: (done: number, total: number) => void): EvalResult {
   const C = model.config.classes;
   let correct = 0;
   let total = 0;
@@ -362,6 +387,7 @@ export function evaluateModel(model: SequenceModel, batches: Batch[]): EvalResul
   const T = batches[0]?.length ?? 0;
   const byPos = new Float64Array(T);
   const byPosN = new Float64Array(T);
+  let done = 0;
   for (const b of batches) {
     if (b.length !== T) throw new Error('evaluation batches must share one length');
     const [hits, loss, z] = tf.tidy(() => {
@@ -391,6 +417,7 @@ export function evaluateModel(model: SequenceModel, batches: Batch[]): EvalResul
       if (all) seqCorrect++;
       seqs++;
     }
+    onBatch?.(++done, batches.length);
   }
   return {
     accuracy: correct / total,
@@ -438,7 +465,8 @@ function now(): number {
 async function openLog(dir: string, fromStep: number): Promise<{ write(x: object): void }> {
   const fs = await import('node:fs');
   const path = await import('node:path');
-  fs.mkdirSync(dir, { recursive: true });
+  const { appendText, makeDir, writeFileAtomic } = await nodeIo();
+  makeDir(dir);
   const file = path.join(dir, 'log.jsonl');
   if (fs.existsSync(file)) {
     const keep = fs.readFileSync(file, 'utf8').split('\n').filter((l) => {
@@ -449,7 +477,8 @@ async function openLog(dir: string, fromStep: number): Promise<{ write(x: object
         return false;
       }
     });
-    fs.writeFileSync(file, keep.map((l) => l + '\n').join(''));
+    // Replaced whole: a kill here leaves the old log, never a truncated one.
+    writeFileAtomic(file, keep.map((l) => l + '\n').join(''), { force: true });
   }
-  return { write: (x) => fs.appendFileSync(file, JSON.stringify(x) + '\n') };
+  return { write: (x) => appendText(file, JSON.stringify(x) + '\n') };
 }

@@ -3,8 +3,9 @@
  * Reads and writes the HMM file of the spec (emission k×d, rows = hidden states); never
  * overwrites an existing output without --force; --json prints one object on stdout.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, realpathSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { checkWritable, writeFileAtomic } from '../../io/atomic.js';
 import { sequenceFormat } from '../../automata/sequence-io.js';
 import { CliError, flag, int, num, oneOf, parse, str, type OptionSpec } from '../args.js';
 import type { Command } from '../command.js';
@@ -31,6 +32,7 @@ import {
   defaultExperimentHmm,
   type HMM,
 } from '../../hmm/index.js';
+import { checkHmmSize, HMM_LIMITS } from '../../hmm/types.js';
 import { maxAbsDiff } from '../../hmm/linalg.js';
 
 const USAGE = `testbeds hmm SUBCOMMAND [options]
@@ -38,7 +40,8 @@ const USAGE = `testbeds hmm SUBCOMMAND [options]
 Hidden Markov models (k hidden states, d observations) and the identifiability of their
 parameters from masked-prediction tasks. --hmm takes an HMM file (JSON: "transition" k×k,
 "emission" k×d, optional "initial"; rows = hidden states), "example" (docs/hmm.md's 3-state
-HMM) or random:K,D[,SEED] (Dirichlet(1) rows, stationary start).
+HMM) or random:K,D[,SEED] (Dirichlet(1) rows, stationary start). Every HMM has k ≤ 1024,
+d ≤ 65536 and k·(k + d) ≤ 2^24 parameters.
 
   random          --k K --d D [--seed S] [--stickiness X] [--initial stationary|random] [--out FILE]
                   a random HMM (Dirichlet rows), as JSON on stdout or in FILE
@@ -67,6 +70,8 @@ HMM) or random:K,D[,SEED] (Dirichlet(1) rows, stationary start).
                   a different valid HMM with the same pairwise predictors among positions 1, 2, 3
                   (exit 1 and says why when there is none); shows the triplet predictors differ.
                   --keep-initial: only rotations fixing √π (uniform start: Õ = UᵀO, T̃ = UᵀTU)
+                  k ≤ 64; the search is bounded to about 2·10^9 operations (seconds) and says
+                  when it searched a seeded sample of the rotation planes
   experiment      [--hmm H] [--sizes 1e3,1e4,...] [--reps R] [--seed S] [--out DIR] [--json]
                   recovery error vs sample size for the triplet and pairwise tasks: a table on
                   stdout; with --out, DIR/hmm-experiment.{json,md,svg}. Default: docs/hmm.md's
@@ -86,6 +91,11 @@ function loadHmm(spec: string | undefined, forRecovery = false): HMM {
   if (spec === 'example') return defaultExperimentHmm();
   const m = /^random:(\d+),(\d+)(?:,(\d+))?$/.exec(spec);
   if (m) {
+    try {
+      checkHmmSize(Number(m[1]), Number(m[2]), `--hmm ${spec}`); // the limits of every HMM, before allocating
+    } catch (e) {
+      throw new CliError((e as Error).message);
+    }
     const h = randomHmm(Number(m[1]), Number(m[2]), { seed: m[3] ? Number(m[3]) : 0 });
     if (forRecovery && h.d < h.k) throw new CliError(`--hmm ${spec}: recovery needs d ≥ k`);
     return h;
@@ -109,18 +119,29 @@ function readInput(option: string, path: string): Buffer {
  */
 function checkOutput(option: string, path: string | undefined, force: boolean): void {
   if (path === undefined) return;
-  if (existsSync(path) && !force) throw new CliError(`${path} exists; pass --force to overwrite it`);
   const dir = dirname(path);
   if (!existsSync(dir)) throw new CliError(`${option} ${path}: directory "${dir}" does not exist`);
+  try {
+    checkWritable(path, { force, hint: 'pass --force to overwrite it' });
+  } catch (e) {
+    throw new CliError((e as Error).message);
+  }
 }
 
+/** Atomic (src/io): never a partial file, and the old file stays until the new one is complete. */
 function writeNew(path: string, data: string | Uint8Array, force: boolean): void {
-  if (existsSync(path) && !force) throw new CliError(`${path} exists; pass --force to overwrite it`);
   try {
-    writeFileSync(path, data);
+    writeFileAtomic(path, data, { force, hint: 'pass --force to overwrite it' });
   } catch (e) {
-    throw new CliError(`${path}: cannot write (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    throw new CliError((e as Error).message);
   }
+}
+
+/** Two outputs of one command must be two files: the second would overwrite the first. */
+function checkDistinct(a: [string, string | undefined], b: [string, string | undefined]): void {
+  if (a[1] === undefined || b[1] === undefined) return;
+  const real = (p: string) => (existsSync(p) ? realpathSync(p) : resolve(p));
+  if (real(a[1]) === real(b[1])) throw new CliError(`${a[0]} ${a[1]} and ${b[0]} ${b[1]} are the same file; give two different paths`);
 }
 
 const round = (x: number, digits = 12) => Number(x.toPrecision(digits));
@@ -170,9 +191,14 @@ export function progressReporter(
 
 async function random(argv: string[]): Promise<number> {
   const p = parse(argv, { ...COMMON, k: { type: 'string' }, d: { type: 'string' }, stickiness: { type: 'string' }, initial: { type: 'string' } }, false);
-  const k = int(p, 'k', undefined, 1, 64);
-  const d = int(p, 'd', undefined, 1, 65536);
+  const k = int(p, 'k', undefined, 1, HMM_LIMITS.states);
+  const d = int(p, 'd', undefined, 1, HMM_LIMITS.observations);
   if (k === undefined || d === undefined) throw new CliError('--k and --d are required');
+  try {
+    checkHmmSize(k, d, `--k ${k} --d ${d}`);
+  } catch (e) {
+    throw new CliError((e as Error).message);
+  }
   checkOutput('--out', str(p, 'out'), flag(p, 'force'));
   const hmm = randomHmm(k, d, { seed: seedOf(p), stickiness: num(p, 'stickiness', 0, 0), initial: oneOf(p, 'initial', ['stationary', 'random'] as const, 'stationary') });
   const text = JSON.stringify(hmmToJSON(hmm)) + '\n';
@@ -210,6 +236,7 @@ async function sample(argv: string[]): Promise<number> {
   const count = int(p, 'count', 1, 1, 2 ** 28)!;
   const out = str(p, 'out'), statesPath = str(p, 'states');
   const force = flag(p, 'force');
+  checkDistinct(['--out', out], ['--states', statesPath]);
   checkOutput('--out', out, force);
   checkOutput('--states', statesPath, force);
   // Both widths are checked before sampling, so a bad --states never leaves a lone --out file.
@@ -295,7 +322,7 @@ function decodeSequences(path: string, length?: number): number[][] | Uint8Array
   const format = sequenceFormat(path);
   if (format === 'txt') {
     if (length !== undefined) throw new CliError(`--length applies to binary data files; ${path} is text, one sequence per line`);
-    return readInput('--data', path).toString('utf8').split('\n').filter((l) => l.trim() !== '').map((l, i) =>
+    return readInput('--data', path).toString('utf8').replace(/^\uFEFF/, '').split('\n').filter((l) => l.trim() !== '').map((l, i) =>
       l.trim().split(/\s+/).map((w, t) => {
         const x = Number(w);
         if (!Number.isInteger(x) || x < 0) throw new CliError(`${path}: line ${i + 1}, item ${t + 1}: "${w}" is not a non-negative integer`);
