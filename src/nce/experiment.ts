@@ -4,8 +4,12 @@
  * polynomial growth:
  *     exponential:  log steps = a + c·R       (c: rate per unit of R)
  *     polynomial:   log steps = a + k·log R   (k: degree)
- * each with its coefficient of determination r². The paper predicts exp(Ω(R)) for NCE with GD and
- * poly(R) for eNCE with NGD.
+ * each with its coefficient of determination r², and the local growth between consecutive
+ * distances: the factor per unit of R, (s₂/s₁)^(1/(R₂−R₁)), and the local degree,
+ * log(s₂/s₁)/log(R₂/R₁). Exponential growth keeps the factor constant (the degree climbs);
+ * polynomial growth keeps the degree constant (the factor falls towards 1). Over a handful of small
+ * R the two global fits can both look good, so the local numbers are the ones to read. The paper
+ * predicts exp(Ω(R)) for NCE with GD and poly(R) for eNCE with NGD.
  */
 import { logLogSvg, type Series } from '../plot/svg.js';
 import { runNce, NCE_METHODS, type NceMethod, type NceRun, type NceRunOptions } from './optimize.js';
@@ -36,8 +40,8 @@ export interface Growth {
   exponential: Fit | null;
   /** log steps against log R: slope = degree k of steps ≈ A·R^k. */
   polynomial: Fit | null;
-  /** The better fit by r² (null with fewer than 3 converged runs). */
-  better: 'exponential' | 'polynomial' | null;
+  /** Between consecutive converged distances: the factor per unit of R and the local degree. */
+  local: { from: number; to: number; factorPerUnitR: number; degree: number }[];
 }
 
 export interface NceExperiment {
@@ -72,9 +76,13 @@ export function growthOf(runs: readonly NceRun[]): Growth {
   const logSteps = ok.map((r) => Math.log(r.steps));
   const exponential = leastSquares(R, logSteps);
   const polynomial = leastSquares(R.map(Math.log), logSteps);
-  let better: Growth['better'] = null;
-  if (ok.length >= 3 && exponential && polynomial) better = exponential.r2 >= polynomial.r2 ? 'exponential' : 'polynomial';
-  return { points: ok.length, exponential, polynomial, better };
+  const sorted = [...ok].sort((a, b) => a.distance - b.distance);
+  const local = sorted.slice(1).map((r, i) => {
+    const q = sorted[i];
+    const ratio = r.steps / q.steps;
+    return { from: q.distance, to: r.distance, factorPerUnitR: ratio ** (1 / (r.distance - q.distance)), degree: Math.log(ratio) / Math.log(r.distance / q.distance) };
+  });
+  return { points: ok.length, exponential, polynomial, local };
 }
 
 export function validateExperiment(o: NceExperimentOptions): void {
@@ -115,8 +123,8 @@ export function nceMarkdown(e: NceExperiment): string {
   const lines = [
     `Steps to ‖τ − τ*‖ ≤ ${e.target} (D = ${e.dims}, ${e.samples === null ? 'exact population gradients' : `${e.samples} samples of P* and of Q per step`}; "≥ N" = stopped at the cap or diverged)`,
     '',
-    `| method | ${distances.map((R) => `R = ${R}`).join(' | ')} | growth in R | growth in log R | better fit |`,
-    `|---|${distances.map(() => '---:').join('|')}|---|---|---|`,
+    `| method | ${distances.map((R) => `R = ${R}`).join(' | ')} | fit in R | fit in log R | local factor per unit R | local degree |`,
+    `|---|${distances.map(() => '---:').join('|')}|---|---|---|---|`,
   ];
   for (const m of methods) {
     const cells = distances.map((R) => {
@@ -124,7 +132,8 @@ export function nceMarkdown(e: NceExperiment): string {
       return r.converged ? String(r.steps) : r.stopped === 'diverged' ? `diverged at ${r.steps}` : `≥ ${r.steps}`;
     });
     const g = e.growth[m];
-    lines.push(`| ${m} | ${cells.join(' | ')} | ${fmtFit(g.exponential, 'rate')} | ${fmtFit(g.polynomial, 'degree')} | ${g.better ?? '—'} |`);
+    const loc = (f: (l: Growth['local'][number]) => number) => (g.local.length ? g.local.map((l) => f(l).toFixed(2)).join(', ') : '—');
+    lines.push(`| ${m} | ${cells.join(' | ')} | ${fmtFit(g.exponential, 'rate')} | ${fmtFit(g.polynomial, 'degree')} | ${loc((l) => l.factorPerUnitR)} | ${loc((l) => l.degree)} |`);
   }
   return lines.join('\n') + '\n';
 }

@@ -115,9 +115,13 @@ describe('the landscape (the paper’s claim, measured)', () => {
     const gd = steps('nce-gd');
     // Each unit of R multiplies the GD steps by more than 5 (e^(cR) with c > ln 5).
     for (let i = 1; i < gd.length; i++) expect(gd[i] / gd[i - 1]).toBeGreaterThan(5);
-    expect(e.growth['nce-gd'].better).toBe('exponential');
     expect(e.growth['nce-gd'].exponential!.slope).toBeGreaterThan(1.6);
-    expect(e.growth['ence-ngd'].better).toBe('polynomial');
+    expect(e.growth['nce-gd'].exponential!.r2).toBeGreaterThan(0.99);
+    // Exponential: the factor per unit of R stays large; polynomial: it falls.
+    expect(Math.min(...e.growth['nce-gd'].local.map((l) => l.factorPerUnitR))).toBeGreaterThan(5);
+    const f = e.growth['ence-ngd'].local.map((l) => l.factorPerUnitR);
+    expect(f[f.length - 1]).toBeLessThan(f[0]);
+    expect(f[f.length - 1]).toBeLessThan(2);
     expect(e.growth['ence-ngd'].polynomial!.slope).toBeLessThan(2.5);
     expect(steps('ence-ngd')[3]).toBeLessThan(gd[3] / 10);
   });
