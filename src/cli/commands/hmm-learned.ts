@@ -3,7 +3,8 @@
  * sequences sampled from an HMM), `hmm recover --predictor DIR` (recover (O, T) from it, or show
  * the pairwise twin) and `hmm experiment --learned`. tfjs is loaded only here, on demand.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { checkFilesWritable, checkWritable, makeDir, writeFileAtomic, writeFilesAtomic } from '../../io/atomic.js';
 import { join } from 'node:path';
 import { CliError, flag, int, num, oneOf, parse, str, type OptionSpec } from '../args.js';
 import { createHmm, defaultExperimentHmm, parseHmm, randomHmm, type HMM } from '../../hmm/index.js';
@@ -39,18 +40,6 @@ function loadHmm(spec: string | undefined): HMM {
   return parseHmm(text, spec, { forRecovery: true });
 }
 
-/** Temp file in the same directory, then rename: no partial predictor file, ever. */
-function writeAtomic(path: string, data: string): void {
-  const tmp = `${path}.tmp-${process.pid}`;
-  try {
-    writeFileSync(tmp, data);
-    renameSync(tmp, path);
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    throw new CliError(`${path}: cannot write (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-  }
-}
-
 function learnSettings(p: ReturnType<typeof parse>) {
   const model = oneOf(p, 'model', ['mlp', 'transformer'] as const, 'mlp');
   return {
@@ -84,13 +73,9 @@ export async function learn(argv: string[]): Promise<number> {
   const out = str(p, 'out');
   const force = flag(p, 'force');
   const file = out === undefined ? undefined : join(out, 'predictor.json');
-  if (file && existsSync(file) && !force) throw new CliError(`${file} exists; pass --force to replace it`);
   if (out !== undefined) {
-    try {
-      mkdirSync(out, { recursive: true });
-    } catch (e) {
-      throw new CliError(`--out ${out}: cannot create the directory (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-    }
+    makeDir(out);
+    checkWritable(file!, { force });
   }
   await learning.initBackend();
   const t0 = performance.now();
@@ -104,7 +89,7 @@ export async function learn(argv: string[]): Promise<number> {
     onProgress: (step, loss) => console.error(`step ${step}/${settings.steps}: loss ${loss.toFixed(5)}`),
   });
   const seconds = (performance.now() - t0) / 1000;
-  if (file) writeAtomic(file, learning.encodePredictor(pred));
+  if (file) writeFileAtomic(file, learning.encodePredictor(pred), { force });
   const summary = describe(learning, pred, hmm);
   if (flag(p, 'json')) console.log(JSON.stringify({ task: pred.task, model: pred.model, loss: pred.loss, samples, seed, steps: pred.steps, parameters: pred.parameters, trainLoss: pred.trainLoss, seconds, ...summary.json, ...(file ? { out: file } : {}) }));
   else {
@@ -184,24 +169,15 @@ export async function learnedExperiment(argv: string[]): Promise<number> {
   const settings = learnSettings(p);
   const outDir = str(p, 'out');
   const force = flag(p, 'force');
-  const files = outDir ? ['hmm-learned.json', 'hmm-learned.md', 'hmm-learned.svg'].map((f) => join(outDir, f)) : [];
-  for (const f of files) if (existsSync(f) && !force) throw new CliError(`${f} exists; pass --force to replace it`);
-  if (outDir) {
-    try {
-      mkdirSync(outDir, { recursive: true });
-    } catch (e) {
-      throw new CliError(`--out ${outDir}: cannot create the directory (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-    }
-  }
+  const names = ['hmm-learned.json', 'hmm-learned.md', 'hmm-learned.svg'];
+  if (outDir) checkFilesWritable(outDir, names, { force });
   const learning = await import('../../learning/index.js');
   await learning.initBackend();
   const e = learning.runLearnedExperiment({ hmm, sizes, reps, seed: int(p, 'seed', 1, 0, 2 ** 32 - 1)!, ...settings, onLog: (l) => console.error(l) });
   const md = learning.learnedExperimentMarkdown(e);
   if (outDir) {
-    writeAtomic(files[0], JSON.stringify(e, null, 1) + '\n');
-    writeAtomic(files[1], md);
-    writeAtomic(files[2], learning.learnedExperimentSvg(e));
-    console.error(`wrote ${files.join(', ')}`);
+    const written = writeFilesAtomic(outDir, { [names[0]]: JSON.stringify(e, null, 1) + '\n', [names[1]]: md, [names[2]]: learning.learnedExperimentSvg(e) }, { force });
+    console.error(`wrote ${written.join(', ')}`);
   }
   if (flag(p, 'json')) console.log(JSON.stringify(e));
   else process.stdout.write(md);
