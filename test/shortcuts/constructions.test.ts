@@ -41,10 +41,22 @@ describe('prefix: ⌈log2 T⌉ layers, any semiautomaton', () => {
     ['gridworld:4', 8, 'maps'],
     ['flipflop:2', 6, 'maps'],
     ['dyck:1,2', 7, 'auto'],
+    ['symmetric:4', 5, 'cosets'],
+    ['symmetric:5', 6, 'cosets'],
+    ['alternating:5', 5, 'cosets'],
   ] as const)('%s at T=%i (%s code) is exact on every word', (name, T, representation) => {
-    const { plan } = exact(zoo(name), T, 'prefix', { representation });
+    const { plan, details } = exact(zoo(name), T, 'prefix', { representation });
     expect(plan.layers).toBe(Math.ceil(Math.log2(T)));
     expect(plan.maxLength).toBe(2 ** plan.layers);
+    if (representation !== 'auto') expect(details.representation).toBe(representation);
+  });
+
+  it('the cosets code acts on 5 points for symmetric:5 (not its 120 states) and reads a coarse label with one more layer', () => {
+    const { plan } = exact(zoo('symmetric:5'), 4, 'prefix');
+    expect(plan.width).toBeLessThanOrEqual(64); // 2·5² + position features
+    const first = exact(withLabels(zoo('symmetric:5'), 'first'), 4, 'prefix', { representation: 'cosets' });
+    expect(first.plan.layers).toBe(3);
+    expect(() => compileShortcut(zoo('gridworld:4'), { length: 4, construction: 'prefix', representation: 'cosets' })).toThrow(/no faithful group action on fewer than its 4 states/);
   });
 
   it('classifies a coarser label (gridworld boundary)', () => {
