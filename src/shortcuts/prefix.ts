@@ -29,7 +29,7 @@ import { numStates } from '../automata/types.js';
 import { labelsOf, numClasses } from '../automata/labels.js';
 import { transformationSemigroup } from '../algebra/semigroup.js';
 import { SemigroupSizeError } from '../algebra/froidure-pin.js';
-import { Network, shiftHead, shiftLeakBound } from './network.js';
+import { Network, positionFeatures, shiftHead, shiftLeakBound } from './network.js';
 import { HEAD_SCALE, ShortcutError, MAX_PARAMETERS, type Plan } from './common.js';
 import { cayleyTable, MAX_COSET_SEARCH, smallFaithfulAction, transformationGroup } from './groups.js';
 
@@ -50,7 +50,7 @@ export function prefixPlan(n: number, size: number | undefined, T: number, lette
   const L = prefixLayers(T);
   const ctx = 2 ** L;
   const plan = (m: number, hidden: number, extra = 0, extraWidth = 0): Plan => {
-    const used = 3 + L + 2 * m + extraWidth;
+    const used = 5 + L + 2 * m + extraWidth;
     const d = 4 * Math.ceil(Math.max(used, 2) / 4);
     const layers = L + extra;
     const parameters = letters * d + ctx * d + layers * (4 * d * d + 4 * d + 2 * d * hidden + hidden) + d * classes + classes;
@@ -101,16 +101,9 @@ export function compilePrefix(a: Automaton, T: number, o: PrefixOptions = {}): {
     throw new ShortcutError(`prefix: ${a.name} at length ${T} needs ${plan.parameters.toLocaleString('en-US')} parameters (${rep} code: |Q| = ${n}${S ? `, |T(A)| = ${S.size}` : ''}), more than the limit ${MAX_PARAMETERS.toLocaleString('en-US')}`);
   }
   const net = new Network(k, C, plan.layers, ctx);
-  const one = net.slot('one', 1).offset;
-  const pos = net.slot('t', 1).offset;
-  const sq = net.slot('t²', 1).offset;
+  const { one, pos, sq } = positionFeatures(net);
   const gates = net.slot('gates', L);
-  for (let t = 0; t < ctx; t++) {
-    net.setPosition(t, one, 1);
-    net.setPosition(t, pos, t);
-    net.setPosition(t, sq, t * t);
-    for (let l = 0; l < L; l++) if (t >= 2 ** l) net.setPosition(t, gates.offset + l, 1);
-  }
+  for (let t = 0; t < ctx; t++) for (let l = 0; l < L; l++) if (t >= 2 ** l) net.setPosition(t, gates.offset + l, 1);
   if (rep === 'elements') {
     const m = S!.size;
     const E = net.slot('E', m);

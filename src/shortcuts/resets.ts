@@ -19,7 +19,7 @@ import { labelsOf, numClasses } from '../automata/labels.js';
 import { cascadeOf, holonomyDecomposition } from '../algebra/krohn-rhodes/decomposition.js';
 import { decodeState, encodeState, stepCascade } from '../algebra/krohn-rhodes/cascade.js';
 import { HEAD_SCALE, MAX_PARAMETERS, ShortcutError, type Plan } from './common.js';
-import { GAP, Network, shiftHead, type Head, type Terms } from './network.js';
+import { GAP, Network, positionFeatures, shiftHead, type Head, type Terms } from './network.js';
 
 /** Most reachable cascade configurations the lookups enumerate. */
 export const MAX_CONFIGURATIONS = 65536;
@@ -90,11 +90,7 @@ export function compileResets(a: Automaton, T: number, maxLength?: number): { ne
   const C = numClasses(labels);
   const layers = 2 * L - 1;
   const net = new Network(k, C, layers, ctx);
-  const one = net.slot('one', 1).offset;
-  const pos = net.slot('t', 1).offset;
-  const sq = net.slot('t²', 1).offset;
-  const first = net.slot('[t=0]', 1).offset;
-  const later = net.slot('[t>0]', 1).offset;
+  const { one, pos, sq, first, later } = positionFeatures(net);
   const letter = net.slot('letter', k);
   const X = net.slot('X', sizes.reduce((s, m) => s + m, 0));
   const xOff: number[] = [];
@@ -102,13 +98,7 @@ export function compileResets(a: Automaton, T: number, maxLength?: number): { ne
   const RS = sizes.map((m, l) => net.slot(`reset${l}`, 1 + m)); // flag, one-hot value
   const F = sizes.map((_, l) => (l === 0 ? undefined : net.slot(`F${l}`, xOff[l] - X.offset)));
   const lab = net.slot('label', C);
-  for (let t = 0; t < ctx; t++) {
-    net.setPosition(t, one, 1);
-    net.setPosition(t, pos, t);
-    net.setPosition(t, sq, t * t);
-    net.setPosition(t, t === 0 ? first : later, 1);
-    sizes.forEach((_, l) => net.setPosition(t, xOff[l] + x0[l], 1));
-  }
+  for (let t = 0; t < ctx; t++) sizes.forEach((_, l) => net.setPosition(t, xOff[l] + x0[l], 1));
   const resetOut = (l: number, v: number): [number, number][] => [
     [RS[l].offset, 1],
     [RS[l].offset + 1 + v, 1],

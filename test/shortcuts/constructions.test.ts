@@ -14,6 +14,20 @@ beforeAll(async () => {
   await initBackend('wasm');
 });
 
+/** 100% and margin ≈ HEAD_SCALE on `batches` sampled words of length L (beyond the exhaustive sizes). */
+function exactSampled(a: Automaton, o: Parameters<typeof compileShortcut>[1], L: number, batches: number, layers?: number) {
+  const c = compileShortcut(a, o);
+  try {
+    if (layers !== undefined) expect(c.plan.layers).toBe(layers);
+    const r = evaluateModel(c.model, evalBatches({ automaton: c.automaton, length: L }, 8, batches, 5));
+    expect(r.accuracy).toBe(1);
+    expect(r.margin).toBeGreaterThan(0.99 * HEAD_SCALE);
+    return c.plan;
+  } finally {
+    c.model.dispose();
+  }
+}
+
 function exact(a: Automaton, T: number, construction: Construction, extra: Record<string, unknown> = {}) {
   const c = compileShortcut(a, { length: T, construction, ...extra });
   try {
@@ -64,14 +78,7 @@ describe('prefix: ⌈log2 T⌉ layers, any semiautomaton', () => {
   });
 
   it('stays exact at its longest proven length (sampled words)', () => {
-    const c = compileShortcut(zoo('cyclic:3'), { length: PREFIX_MAX_LENGTH, construction: 'prefix' });
-    try {
-      const r = evaluateModel(c.model, evalBatches({ automaton: c.automaton, length: PREFIX_MAX_LENGTH }, 4, 1, 7));
-      expect(r.accuracy).toBe(1);
-      expect(r.margin).toBeGreaterThan(0.99 * HEAD_SCALE);
-    } finally {
-      c.model.dispose();
-    }
+    exactSampled(zoo('cyclic:3'), { length: PREFIX_MAX_LENGTH, construction: 'prefix' }, PREFIX_MAX_LENGTH, 1, 9);
   });
 });
 
@@ -88,15 +95,7 @@ describe('counting: one layer for commutative groups', () => {
   });
 
   it('is exact at lengths beyond the compile length up to maxLength', () => {
-    const c = compileShortcut(zoo('cyclic:3'), { length: 8, construction: 'counting', maxLength: 200 });
-    try {
-      expect(c.plan.maxLength).toBe(200);
-      const r = evaluateModel(c.model, evalBatches({ automaton: c.automaton, length: 200 }, 8, 2, 3));
-      expect(r.accuracy).toBe(1);
-      expect(r.margin).toBeGreaterThan(0.99 * HEAD_SCALE);
-    } finally {
-      c.model.dispose();
-    }
+    expect(exactSampled(zoo('cyclic:3'), { length: 8, construction: 'counting', maxLength: 200 }, 200, 2, 1).maxLength).toBe(200);
   });
 });
 
@@ -150,15 +149,7 @@ describe('cascade: solvable groups by their derived series', () => {
   });
 
   it('a reset cascade is exact far beyond small T (gridworld:5 at 300, sampled)', () => {
-    const c = compileShortcut(zoo('gridworld:5'), { length: 300, construction: 'cascade' });
-    try {
-      expect(c.plan.layers).toBe(7);
-      const r = evaluateModel(c.model, evalBatches({ automaton: c.automaton, length: 300 }, 8, 1, 5));
-      expect(r.accuracy).toBe(1);
-      expect(r.margin).toBeGreaterThan(0.99 * HEAD_SCALE);
-    } finally {
-      c.model.dispose();
-    }
+    exactSampled(zoo('gridworld:5'), { length: 300, construction: 'cascade' }, 300, 1, 7);
   });
 
   it('refuses a non-solvable group naming the factor, and a non-commutative one for counting', () => {
