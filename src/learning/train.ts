@@ -12,7 +12,7 @@ import { numLetters } from '../automata/types.js';
 import { Rng } from '../random/prng.js';
 import { CheckpointError, decodeCheckpoint, encodeCheckpoint, readCheckpointFile, writeCheckpointFile, type Checkpoint } from './checkpoint.js';
 import { dyckLmAutomaton, evalBatches, numClasses, trainBatch, validateDyckLm, validateFfl, validateTask, type AnyTask, type Batch } from './data.js';
-import { createModel, modelConfig, type ModelConfig, type ModelKind, type SequenceModel, type TransformerConfig } from './models/index.js';
+import { createModel, modelConfig, RNN_LAYOUT, type ModelConfig, type ModelKind, type SequenceModel, type TransformerConfig } from './models/index.js';
 import { oneHot } from './models/layers.js';
 import { AdamW, learningRate, optimConfig, type OptimConfig } from './optim.js';
 
@@ -312,6 +312,10 @@ export class Trainer {
   static fromCheckpoint(ck: Checkpoint, where = 'checkpoint'): Trainer {
     const run = ck.header.run as RunConfig;
     if (!run || !run.automaton || !run.model || !run.optim) throw new CheckpointError(`${where} has no run configuration`);
+    if (run.model.kind !== 'transformer' && (run.model as { version?: number }).version !== RNN_LAYOUT) {
+      const v = (run.model as { version?: number }).version ?? 1;
+      throw new CheckpointError(`${where}: ${run.model.kind} checkpoint of RNN layout ${v}${v === 1 ? ' (one-hot input, written before the learned embedding)' : ''}; this build reads RNN layout ${RNN_LAYOUT} only (learned N(0, 1) embedding, PyTorch's init): retrain the run`);
+    }
     const t = new Trainer(run);
     const shapes = t.model.params.shapes();
     for (const [name, shape] of Object.entries(ck.header.shapes)) {

@@ -40,9 +40,15 @@ export interface RnnConfig {
   readonly classes: number;
   /** Stacked recurrent layers. Default 1. */
   readonly layers: number;
-  /** Hidden state size. Default 64. */
+  /** Hidden state size (and embedding width). Default 64. */
   readonly width: number;
+  /** Parameter layout (rnn.ts): 2 = learned N(0, 1) embedding and PyTorch's two biases. Checkpoints
+   *  without it are layout 1 (one-hot input), which this build refuses by name. */
+  readonly version: typeof RNN_LAYOUT;
 }
+
+/** The RNN parameter layout this build writes and reads. */
+export const RNN_LAYOUT = 2;
 
 export type ModelConfig = TransformerConfig | RnnConfig;
 export type ModelKind = ModelConfig['kind'];
@@ -84,7 +90,7 @@ export function modelConfig(kind: ModelKind, o: Partial<Omit<TransformerConfig, 
     return c;
   }
   if (kind !== 'lstm' && kind !== 'gru' && kind !== 'rnn') throw new Error(`model must be one of ${MODEL_KINDS.join('|')}, got ${kind}`);
-  const c: RnnConfig = { kind, vocab: o.vocab, classes: o.classes, layers: o.layers ?? 1, width: o.width ?? 64 };
+  const c: RnnConfig = { kind, vocab: o.vocab, classes: o.classes, layers: o.layers ?? 1, width: o.width ?? 64, version: RNN_LAYOUT };
   need('layers', c.layers, 1);
   need('width', c.width, 1);
   return c;
