@@ -125,7 +125,8 @@ export function learnedExperimentMarkdown(e: LearnedExperiment): string {
   const lines = [
     `Recovery error max(max|ΔT|, max|ΔO|) from learned (${e.model}, ${e.steps} steps) and counted triplet predictors: median [min, max] over ${e.reps} seeds`,
     '',
-    `| N | ${tasks.map((t) => `learned ${t}`).join(' | ')} | counted |`,
+    // A task name holds "|": escaped so that it stays inside its markdown cell.
+    `| N | ${tasks.map((t) => `learned ${t.replace('|', '\\|')}`).join(' | ')} | counted |`,
     `|---:|${tasks.map(() => '---|').join('')}---|`,
     ...e.rows.map((r) => `| ${r.n} | ${tasks.map((t) => fmt(r.learned[t])).join(' | ')} | ${fmt(r.counted)} |`),
   ];
