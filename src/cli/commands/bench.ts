@@ -61,6 +61,7 @@ export const command: Command = {
     } catch (e) {
       // A benchmark's own option parsing (node:util parseArgs) throws TypeErrors with a code:
       // that is bad input, so one line and exit 2, not a stack trace.
+      if (e instanceof CliError) throw new CliError(`${name}: ${e.message}`);
       const code = (e as { code?: unknown }).code;
       if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS')) throw new CliError(`${name}: ${(e as Error).message.split('\n')[0]}`);
       throw e;
