@@ -18,12 +18,13 @@
  */
 import { cp, type CPOptions } from '../cp/cp.js';
 import type { Matrix } from '../cp/matrix.js';
-import type { Tensor3 } from '../cp/tensor.js';
+import { checkTensor, type Tensor3 } from '../cp/tensor.js';
 import { leastSquares, maxAbsDiff, projectSimplex, transpose, type Mat } from './linalg.js';
 import { matchStates, permuteHmm } from './match.js';
 import { exactJoint, tripletTensor } from './predictors.js';
 import { empiricalJoint } from './sample.js';
-import { HMMError, type HMM } from './types.js';
+import { checkHmm, HMMError, type HMM } from './types.js';
+import { checkInteger, checkObject, checkOneOf, checkOptions } from '../validate/index.js';
 
 export interface Recovery {
   /** k×k, rows on the simplex; in the true labelling when `truth` was given. */
@@ -48,6 +49,9 @@ export interface RecoverOptions {
   truth?: HMM;
 }
 
+/** Smallest min|R_ii|/max|R_ii| of the recovered Oᵀ accepted as rank k (exact W of a generic HMM: ≈ 0.2–0.9). */
+const DEGENERATE_RATIO = 1e-6;
+
 export const RECOVERY_CP_OPTIONS: CPOptions = { init: 'jennrich', linesearch: true, tol: 1e-14, maxIter: 1000, restarts: 1, seed: 0 };
 
 function column(m: Matrix, j: number): number[] {
@@ -67,6 +71,11 @@ function toDistribution(v: number[], name: string): { p: number[]; moved: number
 
 /** Decomposes W (d×d×d) with rank k and reads off (O, T). */
 export function recoverFromTensor(w: Tensor3, k: number, options: RecoverOptions = {}): Recovery {
+  checkTensor(w, 'w');
+  checkInteger('recoverFromTensor', 'k', k, 1);
+  checkOptions('recoverFromTensor', options);
+  if (options.truth !== undefined) checkHmm('recoverFromTensor', options.truth, 'options.truth');
+  if (options.cp !== undefined) checkObject('recoverFromTensor', 'options.cp', options.cp);
   const [d1, d2, d3] = w.dims;
   if (d1 !== d2 || d2 !== d3) throw new HMMError(`W must be d×d×d, got ${d1}×${d2}×${d3}`);
   const d = d1;
@@ -90,6 +99,12 @@ export function recoverFromTensor(w: Tensor3, k: number, options: RecoverOptions
   }
   // C = Oᵀ Tᵀ  ⇒  Tᵀ = argmin ‖Oᵀ X − C‖ (d×k least squares).
   const { x, conditionRatio } = leastSquares(transpose(emission), transpose(next));
+  // Identifiability needs rank(O) = k (Liu et al. 2022). Recovered emission rows that are
+  // linearly dependent (a constant or rank-deficient W: several components share one profile)
+  // are not k hidden states, however good the CP fit: refuse rather than return them.
+  if (!(conditionRatio > DEGENERATE_RATIO)) {
+    throw new HMMError(`W is degenerate at rank k = ${k}: the recovered emission rows are linearly dependent (rank ratio ${conditionRatio.toExponential(2)} ≤ ${DEGENERATE_RATIO}), so W does not determine ${k} distinct hidden states (a constant or rank-deficient W; try a smaller k)`);
+  }
   const transition: Mat = [];
   for (const row of transpose(x)) {
     const p = projectSimplex(row);
@@ -125,6 +140,7 @@ export interface RecoverHmmOptions extends RecoverOptions {
 
 /** W for an HMM: exact, or estimated from `samples` sampled triples. */
 export function hmmTripletTensor(hmm: HMM, source: 'exact' | 'samples' = 'exact', samples = 1e6, seed = 0, onProgress?: (done: number, total: number) => void): Tensor3 {
+  checkHmm('hmmTripletTensor', hmm);
   // Anything else (a typo such as 'sample') would otherwise silently fall into the sampled branch.
   if (source !== 'exact' && source !== 'samples') throw new HMMError(`source must be 'exact' or 'samples', got ${JSON.stringify(source)}`);
   const joint = source === 'exact' ? exactJoint(hmm, [1, 2, 3]) : empiricalJoint(hmm, [1, 2, 3], samples, seed, onProgress);
@@ -133,6 +149,9 @@ export function hmmTripletTensor(hmm: HMM, source: 'exact' | 'samples' = 'exact'
 
 /** Builds W from `hmm` (exact or sampled), recovers (O, T) and scores them against `hmm`. */
 export function recoverHmm(hmm: HMM, options: RecoverHmmOptions = {}): Recovery {
+  checkHmm('recoverHmm', hmm);
+  checkOptions('recoverHmm', options);
+  if (options.source !== undefined) checkOneOf('recoverHmm', 'options.source', options.source, ['exact', 'samples'] as const);
   if (hmm.d < hmm.k) throw new HMMError(`recovery needs d ≥ k, but emission is ${hmm.k}×${hmm.d} (k = ${hmm.k} hidden states, d = ${hmm.d} observations)`);
   const w = hmmTripletTensor(hmm, options.source, options.samples, options.seed, options.onProgress);
   return recoverFromTensor(w, hmm.k, { truth: hmm, ...options });
