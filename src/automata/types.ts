@@ -44,5 +44,6 @@ export function checkAutomatonShape(where: string, a: unknown, name = 'automaton
   if (!Array.isArray(o.delta) || o.delta.length === 0 || !Array.isArray(o.delta[0])) {
     fail(where, `${name}.delta must be a non-empty array of rows (delta[letter][state]), got ${show(o.delta)}`);
   }
+  if (typeof o.name !== 'string') fail(where, `${name}.name must be a string, got ${show(o.name)}`);
   return a as Automaton;
 }

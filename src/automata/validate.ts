@@ -122,6 +122,7 @@ export function validateAutomaton(raw: unknown, source = 'automaton'): Automaton
 
 /** The file-format JSON object of an automaton (what `testbeds zoo NAME --json` prints). */
 export function automatonToJson(a: Automaton): Record<string, unknown> {
+  validateAutomaton(a, 'automatonToJson: a');
   const o: Record<string, unknown> = { name: a.name, delta: a.delta, start: a.start };
   if (a.states) o.states = a.states;
   if (a.alphabet) o.alphabet = a.alphabet;

@@ -24,7 +24,7 @@ import { matchStates, permuteHmm } from './match.js';
 import { exactJoint, tripletTensor } from './predictors.js';
 import { empiricalJoint } from './sample.js';
 import { checkHmm, HMMError, type HMM } from './types.js';
-import { checkInteger, checkObject, checkOneOf, checkOptions } from '../validate/index.js';
+import { checkInteger, checkObject, checkOptions } from '../validate/index.js';
 
 export interface Recovery {
   /** k×k, rows on the simplex; in the true labelling when `truth` was given. */
@@ -151,7 +151,6 @@ export function hmmTripletTensor(hmm: HMM, source: 'exact' | 'samples' = 'exact'
 export function recoverHmm(hmm: HMM, options: RecoverHmmOptions = {}): Recovery {
   checkHmm('recoverHmm', hmm);
   checkOptions('recoverHmm', options);
-  if (options.source !== undefined) checkOneOf('recoverHmm', 'options.source', options.source, ['exact', 'samples'] as const);
   if (hmm.d < hmm.k) throw new HMMError(`recovery needs d ≥ k, but emission is ${hmm.k}×${hmm.d} (k = ${hmm.k} hidden states, d = ${hmm.d} observations)`);
   const w = hmmTripletTensor(hmm, options.source, options.samples, options.seed, options.onProgress);
   return recoverFromTensor(w, hmm.k, { truth: hmm, ...options });

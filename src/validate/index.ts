@@ -171,3 +171,9 @@ export function checkPermutation(where: string, name: string, v: unknown, n?: nu
   }
   return Array.from(a);
 }
+
+/** An instance of `ctor` (e.g. a StabChain); `made` says how to get one. */
+export function checkInstance<T>(where: string, name: string, v: unknown, ctor: abstract new (...a: never[]) => T, made: string): T {
+  if (!(v instanceof ctor)) fail(where, `${name} must be a ${ctor.name} (${made}), got ${show(v)}`);
+  return v as T;
+}

@@ -4,7 +4,7 @@
 
 /** Messages only the JS engine, Node or a wasm trap writes: none of them names our argument. */
 export const RAW_ERROR =
-  /Cannot read propert|Cannot set propert|is not iterable|is not a function|is not a constructor|Invalid array length|Invalid typed array length|Maximum call stack|out of bounds|unreachable|Array buffer allocation failed|Cannot convert|Cannot mix BigInt|undefined is not|null is not|Cannot create property|Reduce of empty array|Invalid string length|toFixed\(\) digits|must be of type|Cannot destructure|divide by zero|integer overflow|call stack|Invalid count value|Invalid time value|Invalid code point/i;
+  /Cannot read propert|Cannot set propert|is not iterable|is not a function|is not a constructor|Invalid array length|Invalid typed array length|Maximum call stack|out of bounds|unreachable|Array buffer allocation failed|Cannot convert|Cannot mix BigInt|Cannot create property|Reduce of empty array|Invalid string length|toFixed\(\) digits|must be of type|Cannot destructure|divide by zero|integer overflow|call stack|Invalid count value|Invalid time value|Invalid code point/i;
 
 /** null when `e` is an acceptable error from a call of `fn` with `args`, else why it is not. */
 export function rawError(e) {
