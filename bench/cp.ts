@@ -174,7 +174,7 @@ export async function run(argv: string[]): Promise<void> {
   const md = lines.join('\n');
   console.log(md);
   mkdirSync(values.out!, { recursive: true });
-  writeFileSync(join(values.out!, 'cp.json'), JSON.stringify({ machine: 'see README (shared VM)', node: process.version, rows }, null, 2));
+  writeFileSync(join(values.out!, 'cp.json'), JSON.stringify({ machine: 'see bench/results/README.md (shared VM)', node: process.version, rows }, null, 2));
   writeFileSync(join(values.out!, 'cp.md'), md + '\n');
   log(`wrote ${join(values.out!, 'cp.json')} and cp.md`);
 }

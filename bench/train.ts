@@ -6,7 +6,7 @@
  * run so the ratios compare like with like. Also checks that L=8, d=128, T=100, B=32 trains
  * within 2 GB and reports the wasm heaps.
  *
- * Usage: testbeds bench train (or node dist/bench/train.js) [--quick] [--no-cpu] [--no-torch] [--no-memory] [--docs README.md] [--json]
+ * Usage: testbeds bench train (or node dist/bench/train.js) [--quick] [--no-cpu] [--no-torch] [--no-memory] [--docs bench/results/train.md] [--json]
  */
 import * as tf from '@tensorflow/tfjs-core';
 import Benchmark from 'benchmark';

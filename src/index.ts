@@ -1,6 +1,6 @@
 /**
  * testbeds: the simple testbeds of ML theory, real and fast.
- * One module per capability; each is documented in README.md.
+ * One module per capability; each is documented in docs/<capability>.md.
  */
 export { ArgumentError } from './validate/index.js';
 export * from './random/prng.js';

@@ -7,7 +7,7 @@ import { $, esc, later, matrixTable, setLine } from './ui.js';
 
 let lib;
 
-const cpOptions = (seed) => ({ init: 'jennrich', restarts: 1, maxIter: 1000, linesearch: true, tol: 1e-14, seed });
+const cpOptions = (seed) => ({ init: 'jennrich', linesearch: true, tol: 1e-14, seed });
 
 function hmmFrom(text) {
   return lib.parseHmm(text, 'HMM JSON', { forRecovery: true });
@@ -43,7 +43,9 @@ function showRecovery({ hmm, rec, seconds }, source, samples, seed) {
   $('h-result').innerHTML = `
     <dl>
       <dt>recovered from</dt><dd>${esc(from)}</dd>
-      <dt>CP</dt><dd id="h-cp">rank ${rec.cp.rank}, ${rec.cp.iterations} sweeps, fit ${rec.cp.fit.toFixed(10)}, init ${esc(rec.cp.init)}${rec.cp.converged ? '' : ' — did not converge within 1000 sweeps'}</dd>
+      <dt>CP</dt><dd id="h-cp">rank ${rec.cp.rank}, ${rec.cp.iterations} sweeps, fit ${rec.cp.fit.toFixed(10)}, init ${esc(rec.cp.init)}, ${rec.cp.restarts} run(s)${rec.cp.converged ? '' : ` — did not converge within ${rec.cp.iterations} sweeps`}</dd>
+      ${rec.em ? `<dt>EM</dt><dd>log-likelihood per sample ${rec.em.startLogLikelihood.toFixed(8)} → ${rec.em.logLikelihood.toFixed(8)} in ${rec.em.iterations} iterations</dd>` : ''}
+      <dt>conditioning</dt><dd id="h-conditioning">spectral gap σ_k/σ_k+1 ${rec.conditioning.spectralGap.toPrecision(3)}, cond(O) ${rec.conditioning.emissionCondition.toPrecision(3)}, cond(T) ${rec.conditioning.transitionCondition.toPrecision(3)}${rec.conditioning.warnings.map((w) => `<br><strong class="warn">warning:</strong> ${esc(w)}`).join('')}</dd>
       <dt>errors (max |Δ|)</dt><dd id="h-errors">T ${rec.errors.transition.toExponential(3)}, O ${rec.errors.emission.toExponential(3)}</dd>
       <dt>state matching</dt><dd>true state → CP component [${rec.permutation.join(', ')}]; condition ratio ${rec.conditionRatio.toExponential(2)}</dd>
       <dt>time</dt><dd>${(seconds * 1000).toFixed(1)} ms</dd>

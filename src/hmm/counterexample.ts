@@ -192,7 +192,7 @@ export function findPairwiseTwin(hmm: HMM, options: PairwiseTwinOptions = {}): P
   const k = hmm.k;
   const generic = inverse(hmm.transition) !== undefined && hmm.d >= k && rankRatio(hmm.emission) > 1e-10;
   const genericNote = generic
-    ? 'T is invertible and rank(O) = k, so by the characterisation (README) no other HMM, up to relabelling, has these pairwise predictors'
+    ? 'T is invertible and rank(O) = k, so by the characterisation (docs/hmm.md) no other HMM, up to relabelling, has these pairwise predictors'
     : 'T is singular or rank(O) < k, so the uniqueness argument does not apply; only this construction was searched';
   if (hmm.initial.some((x) => !(x > 0))) {
     return { found: false, reason: `initial has a zero entry (${hmm.initial.join(', ')}); the construction needs P(h_1) > 0`, groups: [], generic };

@@ -21,7 +21,7 @@ import { maxAbsDiff } from './linalg.js';
 import { MAX_RELABEL_K, relabelledDistance } from './match.js';
 import { logLogSvg, type Series } from './plot.js';
 import { exactJoint, pairwisePredictor, tripletTensor } from './predictors.js';
-import { recoverFromTensor } from './recover.js';
+import { recoverFromTensor, type RecoveryConstraint } from './recover.js';
 import { empiricalJoint } from './sample.js';
 import { checkHmm, createHmm, hmmToJSON, type HMM, type HMMSpec } from './types.js';
 import { checkFunction, checkInteger, checkNumbers, checkObject, checkOptions, fail } from '../validate/index.js';
@@ -73,6 +73,8 @@ export interface ExperimentOptions {
   reps?: number;
   seed?: number;
   cp?: CPOptions;
+  /** Recovery method (recover.ts): 'simplex' (default, with EM on the sampled triples) or 'none'. */
+  constraint?: RecoveryConstraint;
   /** One line per finished step (for stderr). */
   onLog?: (line: string) => void;
   /** Sampling progress inside a step. */
@@ -82,7 +84,7 @@ export interface ExperimentOptions {
 export const EXPERIMENT_SIZES = [1e3, 1e4, 1e5, 1e6, 1e7];
 
 /**
- * The experiment's default HMM (also the README's worked example): 3 hidden states, 6 symbols,
+ * The experiment's default HMM (also the worked example of docs/hmm.md): 3 hidden states, 6 symbols,
  * a doubly stochastic circulant T (so the stationary start is uniform) and dense emissions, each
  * state favouring two symbols. Dense entries leave room for pairwise twins.
  */
@@ -112,7 +114,7 @@ export function runExperiment(options: ExperimentOptions = {}): ExperimentResult
   const hmm = options.hmm ?? defaultExperimentHmm();
   if (hmm.d < hmm.k) fail('runExperiment', `recovery needs d ≥ k, but options.hmm has k = ${hmm.k}, d = ${hmm.d}`);
   const exactW = tripletTensor(exactJoint(hmm, [1, 2, 3]));
-  const ex = recoverFromTensor(exactW, hmm.k, { truth: hmm, cp: options.cp });
+  const ex = recoverFromTensor(exactW, hmm.k, { truth: hmm, cp: options.cp, constraint: options.constraint });
   onLog?.(`exact W: max|ΔT| = ${ex.errors!.transition.toExponential(2)}, max|ΔO| = ${ex.errors!.emission.toExponential(2)}, CP fit ${ex.cp.fit.toFixed(12)}`);
   const tw = findPairwiseTwin(hmm, { seed });
   // The floor needs the exact distance up to relabelling (a minimum over k! permutations): k ≤ 10.
@@ -133,7 +135,7 @@ export function runExperiment(options: ExperimentOptions = {}): ExperimentResult
       const sampleSeed = rng.nextU32();
       const emp = empiricalJoint(hmm, [1, 2, 3], n, sampleSeed, onProgress ? (done, total) => onProgress(`N=${n} rep ${r + 1}/${reps}`, done, total) : undefined);
       try {
-        const rec = recoverFromTensor(tripletTensor(emp), hmm.k, { truth: hmm, cp: options.cp });
+        const rec = recoverFromTensor(tripletTensor(emp), hmm.k, { truth: hmm, cp: options.cp, constraint: options.constraint, joint: emp, samples: n });
         eT.push(rec.errors!.transition);
         eO.push(rec.errors!.emission);
         fit.push(rec.cp.fit);

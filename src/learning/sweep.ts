@@ -33,7 +33,7 @@ export const ROW_AUTOMATON: Record<string, string> = { dyck: 'dyck:2,4' };
 export const ROW_EXTRA_ARGS: Record<string, string[]> = { dyck: ['--valid-prefixes'] };
 
 export const PRESETS: Record<'quick' | 'paper', SweepSettings> = {
-  // Sized for a 2-core machine with --jobs 2: the grid took 77 min here (README). Measured at d = 32, T = 16,
+  // Sized for a 2-core machine with --jobs 2: the grid took 77 min here (bench/results/README.md). Measured at d = 32, T = 16,
   // B = 32 with two runs at once: ≈ 0.005 + 0.009·L s per step, so 10 rows × (6 + 24 layers) ×
   // 3000 steps ≈ 7,500 core-seconds. Width 32 for 3000 steps beat width 64 for 1500 at the same
   // cost: parity at L = 2 reached 99.2% by step 1000 (width 64: 63% at step 400, and L = 8 78% at

@@ -281,7 +281,7 @@ describe('equals GAP 4.12 on random semiautomata (test/algebra/gap-random-{7,8}.
     expect(e.isGroup).toBe(false);
   });
 
-  it("the README's isGroup example: x = [1,0,1] gives {x, x²} ≅ C2, a group of non-permutations", () => {
+  it("docs/algebra.md's isGroup example: x = [1,0,1] gives {x, x²} ≅ C2, a group of non-permutations", () => {
     const r = algebraReport([[1, 0, 1]], { decompose: false });
     expect(r).toMatchObject({ size: 2, idempotents: 1, isGroup: true, permutations: false, subgroups: [{ order: 2, factors: ['C2'] }] });
     // gap_facts.py's flag, recovered from the report, is false here.

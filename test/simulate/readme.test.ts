@@ -1,5 +1,5 @@
-// The README's TypeScript examples (sections "Automata and simulation" and "Algebra") run as
-// written against the built library: a README example that throws fails this test.
+// The TypeScript examples of docs/simulate.md and docs/algebra.md run as written against the
+// built library: an example that throws fails this test.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,19 +9,14 @@ import { describe, expect, it } from 'vitest';
 
 const root = join(__dirname, '..', '..');
 const dist = join(root, 'dist', 'src', 'index.js');
-const readme = readFileSync(join(root, 'README.md'), 'utf8');
-
-/** The ```ts blocks of the README section that starts with `heading` (up to the next `## `). */
-function tsBlocks(heading: string): string[] {
-  const at = readme.indexOf(`\n${heading}`);
-  if (at < 0) throw new Error(`README has no section ${heading}`);
-  const end = readme.indexOf('\n## ', at + 1);
-  const section = readme.slice(at, end < 0 ? undefined : end);
-  return [...section.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!);
+/** The ```ts blocks of a manual in docs/. */
+function tsBlocks(doc: string): string[] {
+  const text = readFileSync(join(root, doc), 'utf8');
+  return [...text.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!);
 }
 
-describe.skipIf(!existsSync(dist))('README examples', () => {
-  it.each([['## Automata and simulation'], ['## Algebra']])('%s: every ts block runs', (heading) => {
+describe.skipIf(!existsSync(dist))('docs examples', () => {
+  it.each([['docs/simulate.md'], ['docs/algebra.md']])('%s: every ts block runs', (heading) => {
     const blocks = tsBlocks(heading);
     expect(blocks.length).toBeGreaterThan(0);
     const dir = mkdtempSync(join(tmpdir(), 'testbeds-readme-'));

@@ -39,7 +39,10 @@ its results (JSON, a markdown table, often an SVG plot). Progress goes to stderr
       --out DIR                  where to write semigroup.{json,md} (default bench-results)
       --quick                    T_5 only, no GAP, no T_8 (seconds; used by the tests)
       --no-gap --no-t8           skip GAP, skip T_8
-  testbeds bench cp | hmm        the CP-decomposition and HMM benchmarks (see the README)`;
+  testbeds bench cp | hmm        the CP-decomposition and HMM benchmarks (see the README)
+  testbeds bench steps           steps to 99% held-out accuracy, ours vs PyTorch on the same batches,
+                                 init family, AdamW and schedule (3 seeds per row; resumable)
+      --out DIR --rows a,b --seeds 1,2,3 --side both|ours|torch --same-init --quick`;
 
 export const command: Command = {
   summary: 'run a benchmark (simulate, ...) and write JSON, a markdown table and a plot',

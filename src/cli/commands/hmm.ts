@@ -37,7 +37,7 @@ const USAGE = `testbeds hmm SUBCOMMAND [options]
 
 Hidden Markov models (k hidden states, d observations) and the identifiability of their
 parameters from masked-prediction tasks. --hmm takes an HMM file (JSON: "transition" k×k,
-"emission" k×d, optional "initial"; rows = hidden states), "example" (the README's 3-state
+"emission" k×d, optional "initial"; rows = hidden states), "example" (docs/hmm.md's 3-state
 HMM) or random:K,D[,SEED] (Dirichlet(1) rows, stationary start).
 
   random          --k K --d D [--seed S] [--stickiness X] [--initial stationary|random] [--out FILE]
@@ -50,9 +50,15 @@ HMM) or random:K,D[,SEED] (Dirichlet(1) rows, stationary start).
                   E[x_j ⊗ x_l | x_i] for the first three; with --samples, also the estimates
                   from N sampled sequences and their max error
   recover         --hmm H [--source exact|samples] [--samples N] [--seed S]
-                  [--init jennrich|svd|random] [--restarts R] [--max-iter M] [--out FILE] [--json]
+                  [--constraint simplex|none] [--refine em|none] [--init jennrich|svd|random]
+                  [--restarts R] [--max-iter M] [--out FILE] [--json]
                   builds W = Σ e_x1 ⊗ E[x2 ⊗ x3 | x1], decomposes it with CP rank k and reads off
-                  (T, O); errors are max|Δ| against H after matching hidden states
+                  (T, O); errors are max|Δ| against H after matching hidden states.
+                  simplex (default): CP-ALS, then non-negative CP (HALS) from it and R random
+                  starts (default 8), T by simplex least squares, then EM on the sampled
+                  triples (--refine none skips it); none: unconstrained CP-ALS only.
+                  Prints the conditioning (spectral gap of W, cond(O), cond(T)) and a warning
+                  when the data cannot determine (O, T)
                   --data FILE --k K [--d D] [--length L] [--hmm H]: W from every window of 3
                   consecutive observations in FILE (a sequences file as written by sample; assumes
                   a stationary HMM); a binary FILE is one sequence unless --length L splits it
@@ -63,7 +69,7 @@ HMM) or random:K,D[,SEED] (Dirichlet(1) rows, stationary start).
                   --keep-initial: only rotations fixing √π (uniform start: Õ = UᵀO, T̃ = UᵀTU)
   experiment      [--hmm H] [--sizes 1e3,1e4,...] [--reps R] [--seed S] [--out DIR] [--json]
                   recovery error vs sample size for the triplet and pairwise tasks: a table on
-                  stdout; with --out, DIR/hmm-experiment.{json,md,svg}. Default: the README's
+                  stdout; with --out, DIR/hmm-experiment.{json,md,svg}. Default: docs/hmm.md's
                   3-state, 6-symbol HMM, N = 10^3 … 10^7, 5 runs each (about 5–30 s)
 
 Common: --force overwrites existing output files. --json prints one JSON object on stdout.
@@ -325,7 +331,7 @@ function decodeSequences(path: string, length?: number): number[][] | Uint8Array
 
 async function recover(argv: string[]): Promise<number> {
   const needsData = (what: string) => ({ anyOf: ['data'], why: `${what}; with --hmm the model gives it` });
-  const p = parse(argv, { ...COMMON, source: { type: 'string' }, samples: { type: 'string' }, init: { type: 'string' }, restarts: { type: 'string' }, 'max-iter': { type: 'string' }, data: { type: 'string' }, k: { type: 'string' }, d: { type: 'string' }, length: { type: 'string' } }, false, {
+  const p = parse(argv, { ...COMMON, source: { type: 'string' }, samples: { type: 'string' }, init: { type: 'string' }, restarts: { type: 'string' }, constraint: { type: 'string' }, refine: { type: 'string' }, 'max-iter': { type: 'string' }, data: { type: 'string' }, k: { type: 'string' }, d: { type: 'string' }, length: { type: 'string' } }, false, {
     exclusive: [['data', 'source']],
     requires: { k: needsData('it is the number of hidden states of the data'), d: needsData('it is the number of symbols of the data'), length: { anyOf: ['data'], why: 'it splits a binary data file into sequences' }, force: { anyOf: ['out'], why: 'it allows --out to replace a file' } },
   });
@@ -337,9 +343,12 @@ async function recover(argv: string[]): Promise<number> {
   if (source !== 'samples' && str(p, 'samples') !== undefined) throw new CliError('--samples needs --source samples');
   if (!dataPath && str(p, 'length') !== undefined) throw new CliError('--length needs --data (it splits a binary data file into sequences)');
   const init = oneOf(p, 'init', ['jennrich', 'svd', 'random'] as const, 'jennrich');
-  const restarts = int(p, 'restarts', 1, 1, 1000)!;
-  const maxIter = int(p, 'max-iter', 1000, 1, 1e6)!;
-  const cpOptions = { init, restarts, maxIter, linesearch: true, tol: 1e-14, seed: seedOf(p) };
+  const constraint = oneOf(p, 'constraint', ['simplex', 'none'] as const, 'simplex');
+  const refine = oneOf(p, 'refine', ['em', 'none'] as const, 'em');
+  if (constraint === 'none' && str(p, 'refine') === 'em') throw new CliError('--refine em needs --constraint simplex');
+  const restarts = int(p, 'restarts', undefined, 1, 1000);
+  const maxIter = int(p, 'max-iter', undefined, 1, 1e6);
+  const cpOptions = { init, ...(restarts !== undefined ? { restarts } : {}), ...(maxIter !== undefined ? { maxIter } : {}), linesearch: true, tol: 1e-14, seed: seedOf(p) };
   checkOutput('--out', str(p, 'out'), flag(p, 'force'));
   const prog = progressReporter();
   const t0 = performance.now();
@@ -354,9 +363,9 @@ async function recover(argv: string[]): Promise<number> {
     const joint = tripleJointFromSequences(decodeSequences(dataPath, int(p, 'length', undefined, 3, 2 ** 31)), d);
     windows = joint.samples;
     if (joint.d < k) throw new CliError(`recovery needs d ≥ k, but the data have d = ${joint.d} symbols and k = ${k} (pass --d if some symbols never occur)`);
-    rec = recoverFromTensor(tripletTensor(joint), k, { truth: hmm, cp: cpOptions });
+    rec = recoverFromTensor(tripletTensor(joint), k, { truth: hmm, cp: cpOptions, constraint, refine, joint, samples: joint.samples });
   } else {
-    rec = recoverHmm(hmm!, { source: source as 'exact' | 'samples', samples, seed: seedOf(p), cp: cpOptions, onProgress: (done, total) => prog.onProgress('sampling triples', done, total) });
+    rec = recoverHmm(hmm!, { source: source as 'exact' | 'samples', samples, seed: seedOf(p), cp: cpOptions, constraint, refine, onProgress: (done, total) => prog.onProgress('sampling triples', done, total) });
   }
   prog.done();
   const seconds = (performance.now() - t0) / 1000;
@@ -374,14 +383,21 @@ async function recover(argv: string[]): Promise<number> {
       ...(dataPath ? { data: dataPath, windows } : {}),
       conditionRatio: rec.conditionRatio,
       projection: rec.projection,
+      constraint: rec.constraint,
+      ...(rec.em ? { em: rec.em } : {}),
+      conditioning: rec.conditioning,
       seconds,
     }));
     return 0;
   }
   const from = source === 'exact' ? 'the exact W' : source === 'data' ? `W estimated from ${windows} windows (x_t, x_t+1, x_t+2) of ${dataPath}` : `W estimated from ${samples} sampled triples (seed ${seedOf(p)})`;
-  console.log(`recovered from ${from}; CP rank ${rec.cp.rank}, ${rec.cp.iterations} sweeps, fit ${rec.cp.fit.toFixed(10)} (init ${rec.cp.init})`);
-  // ALS that stops at --max-iter is not at a stationary point: say so rather than let it pass as converged.
-  if (!rec.cp.converged) console.log(`note: CP-ALS did not converge within ${maxIter} sweeps (raise --max-iter, or try --restarts)`);
+  console.log(`recovered from ${from}; CP rank ${rec.cp.rank}, ${rec.cp.iterations} sweeps, fit ${rec.cp.fit.toFixed(10)} (init ${rec.cp.init}, ${rec.cp.restarts} run${rec.cp.restarts > 1 ? 's' : ''})`);
+  // A run that stops at --max-iter is not at a stationary point: say so rather than let it pass as converged.
+  if (!rec.cp.converged) console.log(`note: ${rec.constraint === 'none' ? 'CP-ALS' : 'non-negative CP (HALS)'} did not converge within ${rec.cp.iterations} sweeps (raise --max-iter, or try --restarts)`);
+  if (rec.em) console.log(`EM on the sampled triples: log-likelihood per sample ${rec.em.startLogLikelihood.toFixed(8)} → ${rec.em.logLikelihood.toFixed(8)} in ${rec.em.iterations} iterations${rec.em.converged ? '' : ' (iteration limit)'}`);
+  const c = rec.conditioning;
+  console.log(`conditioning: spectral gap σ_k/σ_k+1 of W's unfoldings ${c.spectralGap.toPrecision(3)}, cond(O) = ${c.emissionCondition.toPrecision(3)}, cond(T) = ${c.transitionCondition.toPrecision(3)}`);
+  for (const w of c.warnings) console.log(`warning: ${w}`);
   printMatrix(`transition (rows: from-state${hmm ? ', in the true labelling' : ''})`, rec.transition);
   printMatrix('emission (rows: hidden states)', rec.emission);
   if (hmm) console.log(`permutation (true state → CP component): [${rec.permutation.join(', ')}]`);

@@ -1,5 +1,5 @@
 /**
- * `testbeds tour`: the main job of the README's first command, in about ten seconds. A few zoo
+ * `testbeds tour`: the main job of the README's first command (npx testbeds tour), in about ten seconds. A few zoo
  * automata simulated by every method (checking they agree), then the O(T)-vs-O(log T) table:
  * depth (sequential rounds) and time of each method as T grows; then the algebra verdict of each
  * automaton (algebraReport), because the scan's O(log T) is only half the story: the newcomer
