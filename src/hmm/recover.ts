@@ -38,7 +38,7 @@ import { emOnTriples } from './em.js';
 import { exactJoint, tripletTensor, type Joint } from './predictors.js';
 import { empiricalJoint } from './sample.js';
 import { checkHmm, HMMError, stationaryDistribution, type HMM } from './types.js';
-import { checkInteger, checkObject, checkOptions } from '../validate/index.js';
+import { checkInteger, checkMatrix, checkNumbers, checkObject, checkOptions, fail } from '../validate/index.js';
 
 export interface Recovery {
   /** k×k, rows on the simplex; in the true labelling when `truth` was given. */
@@ -98,6 +98,9 @@ const NONNEG_MAX_ITER = 3000;
  * accelerated projected gradient (FISTA with adaptive restart) on ½xᵀGx − hᵀx, G = AᵀA, h = Aᵀb.
  */
 export function simplexLeastSquares(a: Mat, b: readonly number[]): number[] {
+  checkMatrix('simplexLeastSquares', 'a', a);
+  checkNumbers('simplexLeastSquares', 'b', b, { length: a.length });
+  if (a.length < a[0].length) fail('simplexLeastSquares', `a is ${a.length}×${a[0].length}: needs at least as many rows as columns`);
   const m = a.length, n = a[0].length;
   const { x: ls } = leastSquares(a, b.map((v) => [v]));
   const free = ls.map((r) => r[0]);
