@@ -54,7 +54,8 @@ export function parse(argv: string[], options: OptionSpec, allowPositionals = tr
     const { values, positionals } = parseArgs({ args: joinNegativeValues(argv, options), options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals, strict: true });
     parsed = { values: values as Parsed['values'], positionals };
   } catch (e) {
-    const msg = (e as Error).message.replace(/\. To specify.*$/s, '');
+    // One line: node's messages run over several ("… ambiguous.\nDid you forget …?\nTo specify …").
+    const msg = (e as Error).message.replace(/[.\s]*To specify.*$/s, '').replace(/\s*\n\s*/g, ' ');
     // An unknown option lists the ones this command takes, so a misplaced option is obvious.
     const known = (e as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? ` (this command takes ${Object.keys(options).map((o) => `--${o}`).join(', ')})` : '';
     throw new CliError(msg + known);

@@ -29,6 +29,8 @@ const CORPUS: [string[], RegExp][] = [
   // Number() reads "0x10" as 16 and "1e400" as Infinity: only decimal literals are numbers.
   [['simulate', '--automaton', 'parity', '--random', '0x10'], /--random: .*got "0x10"/],
   [['simulate', '--automaton', 'parity', '--random', '10', '--seed', '1e400'], /--seed: .*got "1e400"/],
+  // node's parseArgs message ran over three lines (found by cli.fuzz.test.ts).
+  [['hmm', 'predictors', '--hmm', '--positions', '1,2'], /Option '--hmm' argument is ambiguous\. Did you forget to specify the option argument for '--hmm'\?$/],
   // Options silently ignored.
   [['hmm', 'recover', '--hmm', 'example', '--k', '3'], /--k needs --data/],
   [['hmm', 'recover', '--hmm', 'example', '--d', '6'], /--d needs --data/],
