@@ -56,6 +56,8 @@ function fnv1a(bytes: Uint8Array): string {
 }
 
 export function encodeCheckpoint(h: Omit<CheckpointHeader, 'checksum' | 'weights' | 'optimizer' | 'format' | 'version'>, weights: Float32Array, optimizer: Float32Array): Uint8Array {
+  if (typeof h !== 'object' || h === null) throw new CheckpointError(`encodeCheckpoint: h must be the header object, got ${h === null ? 'null' : typeof h}`);
+  if (!(weights instanceof Float32Array) || !(optimizer instanceof Float32Array)) throw new CheckpointError('encodeCheckpoint: weights and optimizer must be Float32Arrays');
   const data = new Uint8Array(4 * (weights.length + optimizer.length));
   const f = new Float32Array(data.buffer);
   f.set(weights, 0);
@@ -73,6 +75,7 @@ export function encodeCheckpoint(h: Omit<CheckpointHeader, 'checksum' | 'weights
 }
 
 export function decodeCheckpoint(bytes: Uint8Array, where = 'checkpoint'): Checkpoint {
+  if (!(bytes instanceof Uint8Array)) throw new CheckpointError(`decodeCheckpoint: bytes must be a Uint8Array (the file's contents), got ${bytes === null ? 'null' : typeof bytes}`);
   if (bytes.length < 12 || new TextDecoder().decode(bytes.subarray(0, 8)) !== MAGIC) {
     throw new CheckpointError(`${where} is not a testbeds checkpoint (bad magic)`);
   }
@@ -84,6 +87,7 @@ export function decodeCheckpoint(bytes: Uint8Array, where = 'checkpoint'): Check
   } catch {
     throw new CheckpointError(`${where} has a corrupt header`);
   }
+  if (typeof header !== 'object' || header === null) throw new CheckpointError(`${where} has a corrupt header (not a JSON object)`);
   if (header.format !== 'testbeds-checkpoint' || header.version !== 1) throw new CheckpointError(`${where}: unsupported format ${header.format} v${header.version}`);
   const data = bytes.slice(12 + hl);
   const expected = 4 * (header.weights + header.optimizer);

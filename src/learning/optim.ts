@@ -6,6 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { cosTurns, powInt } from '../random/detmath.js';
+import { checkInteger, checkObject } from '../validate/index.js';
 
 export interface OptimConfig {
   /** Peak learning rate. Default 1e-3 (3e-4 for the paper preset). */
@@ -26,6 +27,7 @@ export interface OptimConfig {
 }
 
 export function optimConfig(o: Partial<OptimConfig> & { steps: number }): OptimConfig {
+  checkObject('optimConfig', 'o', o);
   const c: OptimConfig = {
     lr: o.lr ?? 1e-3,
     warmup: o.warmup ?? Math.round(0.05 * o.steps),
@@ -45,6 +47,8 @@ export function optimConfig(o: Partial<OptimConfig> & { steps: number }): OptimC
 
 /** Learning rate at step s (0-based). */
 export function learningRate(c: OptimConfig, s: number): number {
+  checkObject('learningRate', 'c', c);
+  checkInteger('learningRate', 's', s, 0);
   if (s < c.warmup) return (c.lr * (s + 1)) / c.warmup;
   const span = Math.max(1, c.steps - c.warmup);
   const progress = Math.min(1, (s - c.warmup) / span);
