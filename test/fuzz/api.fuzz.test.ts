@@ -14,6 +14,8 @@ const built = existsSync(join(root, 'dist/src/index.js'));
 
 /** Calls with side effects outside the process (files, threads): fuzzed elsewhere or not at random. */
 const EXCLUDED = new Set(['writeLetters', 'writeStates', 'startWorkers', 'stopWorkers', 'readLetters', 'resolveAutomaton',
+  // testbeds/learning: the backend and worker set-up, and a writer of checkpoint directories.
+  'initBackend', 'setWasmBinaryLocation', 'serveTraining', 'writeCheckpointFile',
   // Its default (no options) is the full experiment, 5–30 s by design: tested with bad options in hmm/experiment tests.
   'runExperiment']);
 
@@ -46,14 +48,21 @@ describe.skipIf(!built)('API fuzz: bad arguments give a named error, never a raw
     const names = await exportedFunctions('dist/src/index.js');
     expect(names.length).toBeGreaterThan(100);
     const { findings, cases } = await fuzz('dist/src/index.js', names, 24, 20261204);
-    const unexpected = findings.filter((f) => !NOT_YET_VALIDATED.has(f.name));
-    expect(report(unexpected)).toBe('');
+    expect(report(findings)).toBe('');
     expect(cases).toBeGreaterThan(names.length * 20);
   }, 120_000);
-});
 
-/**
- * Exported functions whose arguments are not yet all checked (random calls still reach a raw
- * TypeError inside). The list may only shrink: a function leaves it when it validates.
- */
-const NOT_YET_VALIDATED = new Set<string>([]);
+  it('every exported function of the learning entry (testbeds/learning)', async () => {
+    const names = await exportedFunctions('dist/src/learning/index.js');
+    expect(names.length).toBeGreaterThan(25);
+    const { findings, cases } = await fuzz('dist/src/learning/index.js', names, 24, 20261205);
+    expect(report(findings)).toBe('');
+    expect(cases).toBeGreaterThan(names.length * 20);
+  }, 120_000);
+
+  it.skipIf(!existsSync(join(root, 'dist/browser/testbeds.js')))('the browser bundle (same functions, bundled): a sample of calls', async () => {
+    const names = await exportedFunctions('dist/browser/testbeds.js');
+    const { findings } = await fuzz('dist/browser/testbeds.js', names, 6, 20261206);
+    expect(report(findings)).toBe('');
+  }, 120_000);
+});
