@@ -91,7 +91,7 @@ export function parseHmm(text: string, source = 'HMM', options: { forRecovery?: 
   checkString('parseHmm', 'source', source);
   let obj: unknown;
   try {
-    obj = JSON.parse(text);
+    obj = JSON.parse(text.replace(/^\uFEFF/, '')); // a byte-order mark is not JSON
   } catch (e) {
     throw new HMMError(`${source}: not valid JSON (${(e as Error).message})`);
   }

@@ -34,11 +34,13 @@ its results (JSON, a markdown table, often an SVG plot). Progress goes to stderr
       --automata a,b --lengths 1e6,1e7   a custom grid
       --no-memory                skip the T = 1e8 peak-memory run of the CLI
       --from FILE                re-render simulate.md and simulate.svg from a saved simulate.json
+      --force                    replace results already in --out (refused otherwise, before the run)
   testbeds bench semigroup       Froidure–Pin on T_7 (823,543 elements) against the TypeScript reference
                                  closure and GAP (when \`gap\` is installed), then T_8 in a child process
       --out DIR                  where to write semigroup.{json,md} (default bench-results)
       --quick                    T_5 only, no GAP, no T_8 (seconds; used by the tests)
       --no-gap --no-t8           skip GAP, skip T_8
+      --force                    replace results already in --out
   testbeds bench cp | hmm        the CP-decomposition and HMM benchmarks (see the README)
   testbeds bench steps           steps to 99% held-out accuracy, ours vs PyTorch on the same batches,
                                  init family, AdamW and schedule (3 seeds per row; resumable)

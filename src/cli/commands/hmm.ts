@@ -3,8 +3,9 @@
  * Reads and writes the HMM file of the spec (emission k×d, rows = hidden states); never
  * overwrites an existing output without --force; --json prints one object on stdout.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, realpathSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { checkWritable, writeFileAtomic } from '../../io/atomic.js';
 import { sequenceFormat } from '../../automata/sequence-io.js';
 import { CliError, flag, int, intList, num, oneOf, parse, str, type OptionRules, type OptionSpec } from '../args.js';
 import type { Command } from '../command.js';
@@ -109,18 +110,29 @@ function readInput(option: string, path: string): Buffer {
  */
 function checkOutput(option: string, path: string | undefined, force: boolean): void {
   if (path === undefined) return;
-  if (existsSync(path) && !force) throw new CliError(`${path} exists; pass --force to overwrite it`);
   const dir = dirname(path);
   if (!existsSync(dir)) throw new CliError(`${option} ${path}: directory "${dir}" does not exist`);
+  try {
+    checkWritable(path, { force, hint: 'pass --force to overwrite it' });
+  } catch (e) {
+    throw new CliError((e as Error).message);
+  }
 }
 
+/** Atomic (src/io): never a partial file, and the old file stays until the new one is complete. */
 function writeNew(path: string, data: string | Uint8Array, force: boolean): void {
-  if (existsSync(path) && !force) throw new CliError(`${path} exists; pass --force to overwrite it`);
   try {
-    writeFileSync(path, data);
+    writeFileAtomic(path, data, { force, hint: 'pass --force to overwrite it' });
   } catch (e) {
-    throw new CliError(`${path}: cannot write (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    throw new CliError((e as Error).message);
   }
+}
+
+/** Two outputs of one command must be two files: the second would overwrite the first. */
+function checkDistinct(a: [string, string | undefined], b: [string, string | undefined]): void {
+  if (a[1] === undefined || b[1] === undefined) return;
+  const real = (p: string) => (existsSync(p) ? realpathSync(p) : resolve(p));
+  if (real(a[1]) === real(b[1])) throw new CliError(`${a[0]} ${a[1]} and ${b[0]} ${b[1]} are the same file; give two different paths`);
 }
 
 const round = (x: number, digits = 12) => Number(x.toPrecision(digits));
@@ -212,6 +224,7 @@ async function sample(argv: string[]): Promise<number> {
   const count = int(p, 'count', 1, 1, 2 ** 28)!;
   const out = str(p, 'out'), statesPath = str(p, 'states');
   const force = flag(p, 'force');
+  checkDistinct(['--out', out], ['--states', statesPath]);
   checkOutput('--out', out, force);
   checkOutput('--states', statesPath, force);
   // Both widths are checked before sampling, so a bad --states never leaves a lone --out file.
@@ -308,7 +321,7 @@ function decodeSequences(path: string, length?: number): number[][] | Uint8Array
   const format = sequenceFormat(path);
   if (format === 'txt') {
     if (length !== undefined) throw new CliError(`--length applies to binary data files; ${path} is text, one sequence per line`);
-    return readInput('--data', path).toString('utf8').split('\n').filter((l) => l.trim() !== '').map((l, i) =>
+    return readInput('--data', path).toString('utf8').replace(/^\uFEFF/, '').split('\n').filter((l) => l.trim() !== '').map((l, i) =>
       l.trim().split(/\s+/).map((w, t) => {
         const x = Number(w);
         if (!Number.isInteger(x) || x < 0) throw new CliError(`${path}: line ${i + 1}, item ${t + 1}: "${w}" is not a non-negative integer`);
