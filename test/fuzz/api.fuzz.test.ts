@@ -44,21 +44,15 @@ function report(findings: Finding[]): string {
 }
 
 describe.skipIf(!built)('API fuzz: bad arguments give a named error, never a raw one', () => {
-  it('every exported function of the main entry (testbeds)', async () => {
-    const names = await exportedFunctions('dist/src/index.js');
-    expect(names.length).toBeGreaterThan(100);
-    const { findings, cases } = await fuzz('dist/src/index.js', names, 24, 20261204);
-    expect(report(findings)).toBe('');
-    expect(cases).toBeGreaterThan(names.length * 20);
-  }, 120_000);
-
-  it('every exported function of the learning entry (testbeds/learning)', async () => {
-    const names = await exportedFunctions('dist/src/learning/index.js');
-    expect(names.length).toBeGreaterThan(25);
-    const { findings, cases } = await fuzz('dist/src/learning/index.js', names, 24, 20261205);
-    expect(report(findings)).toBe('');
-    expect(cases).toBeGreaterThan(names.length * 20);
-  }, 120_000);
+  for (const [what, entry, atLeast, seed] of [['the main entry (testbeds)', 'dist/src/index.js', 100, 20261204], ['the learning entry (testbeds/learning)', 'dist/src/learning/index.js', 25, 20261205]] as const) {
+    it(`every exported function of ${what}`, async () => {
+      const names = await exportedFunctions(entry);
+      expect(names.length).toBeGreaterThan(atLeast);
+      const { findings, cases } = await fuzz(entry, names, 24, seed);
+      expect(report(findings)).toBe('');
+      expect(cases).toBeGreaterThan(names.length * 20);
+    }, 120_000);
+  }
 
   it.skipIf(!existsSync(join(root, 'dist/browser/testbeds.js')))('the browser bundle (same functions, bundled): a sample of calls', async () => {
     const names = await exportedFunctions('dist/browser/testbeds.js');
