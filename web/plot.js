@@ -44,12 +44,16 @@ export function logLogChart(series, { title = '', xLabel = '', yLabel = '', id =
     <text transform="translate(13,${(m.top + height - m.bottom) / 2}) rotate(-90)" text-anchor="middle">${esc(yLabel)}</text></svg>`;
 }
 
-/** White → blue by accuracy in percent (null: grey, "not legible"). */
+/** Accuracy in percent → colour: red (chance-like) → amber → light blue (≈ 90) → blue (100); null: grey, "not legible". */
+const STOPS = [[0, [214, 96, 77]], [50, [253, 219, 160]], [90, [171, 205, 232]], [100, [47, 95, 179]]];
 function heat(v) {
   if (v === null || v === undefined || Number.isNaN(v)) return '#e4e6ea';
-  const t = Math.max(0, Math.min(1, v / 100));
-  const mix = (a, b) => Math.round(a + (b - a) * t);
-  return `rgb(${mix(253, 47)},${mix(236, 95)},${mix(234, 179)})`;
+  const x = Math.max(0, Math.min(100, v));
+  let i = 0;
+  while (i < STOPS.length - 2 && x > STOPS[i + 1][0]) i++;
+  const [[a, ca], [b, cb]] = [STOPS[i], STOPS[i + 1]];
+  const t = (x - a) / (b - a);
+  return `rgb(${ca.map((c, k) => Math.round(c + (cb[k] - c) * t)).join(',')})`;
 }
 
 /** Accuracy heatmap: rows × cols with values[r][c] in percent (null = missing), numbers in the cells. */
@@ -59,7 +63,7 @@ export function heatmap({ rows, cols, values, title = '', id = '', cell = 34 }) 
   const cells = rows.map((r, i) => cols.map((c, j) => {
     const v = values[i][j];
     const x = left + j * cell, y = top + i * 20;
-    const dark = v !== null && v !== undefined && v > 60;
+    const dark = v !== null && v !== undefined && (v > 96 || v < 15);
     return `<rect x="${x}" y="${y}" width="${cell - 1}" height="19" fill="${heat(v)}"><title>${esc(r)}, L=${esc(c)}: ${v === null || v === undefined ? 'n/a' : v.toFixed(1) + '%'}</title></rect>` +
       `<text x="${x + cell / 2}" y="${y + 13.5}" text-anchor="middle" class="${dark ? 'on-dark' : ''}">${v === null || v === undefined ? '—' : v >= 99.95 ? '100' : v.toFixed(0)}</text>`;
   }).join('')).join('');

@@ -1,5 +1,5 @@
 // The Simulate panel's computations, shared by the page (window.runDemo, for tests) and the Web
-// Worker that runs them off the main thread (simulate-worker.js). Plain functions of the library.
+// Worker that runs them off the main thread (page-worker.js). Plain functions of the library.
 
 export const FIRST = 32;
 

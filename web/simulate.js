@@ -1,52 +1,17 @@
 // The Simulate panel: a zoo automaton, T, seed and method → sampleLetters + simulate in a Web Worker
-// (simulate-worker.js; Stop terminates it), the final state, the timing and the first states as a
-// compact grid. "Measure scaling" times the sequential loop and the three scans against T in the
-// same worker and plots depth and time (O(T) against O(log T) rounds).
+// (page-worker.js; Stop terminates it), the final state, the timing and the first states as a
+// compact grid. "Measure scaling" times the sequential loop and the three scans against T (2^10 up
+// to the T field) in the same worker and plots depth and time (O(T) against O(log T) rounds).
 // `window.runDemo(options)` is the same computation on the main thread (tests compare it with Node);
 // `window.runInWorker(options)` and `window.scalingInWorker(options)` go through the worker.
 import { $, esc, options, setLine, zooNames } from './ui.js';
 import { FIRST, runDemo, SCALING_METHODS } from './simulate-core.js';
 import { logLogChart } from './plot.js';
+import { PageWorker } from './worker-client.js';
 
-const WORKER_URL = new URL('./simulate-worker.js', import.meta.url);
 let lib;
-let worker = null; // the running worker, if any
-let stopRequested = false;
-
-/** Posts one job to a fresh worker; resolves to its result, rejects on error or Stop. */
-function inWorker(type, opts, onPoint) {
-  stopWorker();
-  const w = new Worker(WORKER_URL, { type: 'module' });
-  worker = w;
-  stopRequested = false;
-  return new Promise((ok, fail) => {
-    const end = (f, v) => {
-      w.terminate();
-      if (worker === w) worker = null;
-      f(v);
-    };
-    w.onerror = (e) => end(fail, new Error(`simulation worker: ${e.message ?? 'failed to load'}`));
-    w.onmessage = ({ data: m }) => {
-      // The job is posted on 'ready': the bundle's top-level await (WASM kernels) lets messages
-      // arrive before the worker's handler exists, and those would be lost.
-      if (m.type === 'ready') w.postMessage({ type, options: opts });
-      else if (m.type === 'point') onPoint?.(m.point);
-      else if (m.type === 'error') end(fail, new Error(m.message));
-      else if (m.type === 'done') end(ok, m.result);
-    };
-    w.addEventListener('stopped', () => end(fail, new Error('stopped')));
-  });
-}
-
-function stopWorker() {
-  if (!worker) return false;
-  const w = worker;
-  worker = null;
-  stopRequested = true;
-  w.terminate();
-  w.dispatchEvent(new Event('stopped'));
-  return true;
-}
+const worker = new PageWorker();
+const inWorker = (type, opts, onPoint) => worker.run(type, opts, onPoint);
 
 function show(r, a) {
   const letter = (l) => a.alphabet?.[l] ?? String(l);
@@ -115,8 +80,8 @@ export function init(library) {
       show(await inWorker('run', { name, T, seed, method, first: FIRST }), a);
       setLine('sim-status', 'done');
     } catch (e) {
-      if (!stopRequested) $('result').innerHTML = '';
-      setLine('sim-status', stopRequested ? 'stopped' : e.message, !stopRequested);
+      if (!worker.stopped) $('result').innerHTML = '';
+      setLine('sim-status', worker.stopped ? 'stopped' : e.message, !worker.stopped);
     } finally {
       stopTicking();
       busy(false);
@@ -125,6 +90,8 @@ export function init(library) {
   $('scale').addEventListener('click', async () => {
     const name = automatonName();
     const seed = Number($('seed').value);
+    // Up to the T field (at least 2^12, at most 2^24): T = 2^10, 2^12, … ≤ that.
+    const maxT = Math.min(2 ** 24, Math.max(2 ** 12, Number($('length').value) || 0));
     try {
       lib.zoo(name);
     } catch (e) {
@@ -136,19 +103,19 @@ export function init(library) {
     const points = [];
     showScaling(points, name);
     try {
-      await inWorker('scaling', { name, seed }, (p) => {
+      await inWorker('scaling', { name, seed, maxT }, (p) => {
         points.push(p);
         showScaling(points, name);
       });
       setLine('sim-status', 'done');
     } catch (e) {
-      setLine('sim-status', stopRequested ? `stopped (${points.length} points measured)` : e.message, !stopRequested);
+      setLine('sim-status', worker.stopped ? `stopped (${points.length} points measured)` : e.message, !worker.stopped);
     } finally {
       stopTicking();
       busy(false);
     }
   });
-  $('sim-stop').addEventListener('click', () => stopWorker());
+  $('sim-stop').addEventListener('click', () => worker.stop());
   $('run').disabled = false;
   $('scale').disabled = false;
   window.runDemo = (o) => runDemo(lib, o);

@@ -5,7 +5,7 @@
  * stationary distribution unless asked for.
  */
 import { Rng } from '../random/prng.js';
-import { createHmm, HMMError, type HMM } from './types.js';
+import { checkHmmSize, createHmm, HMMError, type HMM } from './types.js';
 import { checkNumbers, checkOneOf, checkOptions, fail } from '../validate/index.js';
 
 export interface RandomHmmOptions {
@@ -38,8 +38,7 @@ export function dirichlet(rng: Rng, alpha: readonly number[]): number[] {
 export function randomHmm(k: number, d: number, options: RandomHmmOptions = {}): HMM {
   if (!Number.isInteger(k) || k < 1) throw new HMMError(`k (hidden states) must be a positive integer, got ${k}`);
   if (!Number.isInteger(d) || d < 1) throw new HMMError(`d (observations) must be a positive integer, got ${d}`);
-  // k(k + d) numbers are drawn and held as arrays: refuse before allocating (2^26 is 512 MiB of doubles).
-  if (k * (k + d) > 2 ** 26) fail('randomHmm', `k = ${k}, d = ${d}: k·(k + d) = ${k * (k + d)} parameters is above the limit of 2^26`);
+  checkHmmSize(k, d, 'randomHmm'); // before any allocation
   checkOptions('randomHmm', options);
   const { seed = 0, transitionAlpha = 1, stickiness = 0, emissionAlpha = 1, initial = 'stationary' } = options;
   checkOneOf('randomHmm', 'options.initial', initial, ['stationary', 'random'] as const);

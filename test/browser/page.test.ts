@@ -197,10 +197,12 @@ describe.skipIf(!hasChromium)(`browser: web/index.html in headless Chromium (${C
     // The button draws both charts, one line per method.
     await page.click('nav [data-tab=simulate]');
     await page.selectOption('#automaton', 'dihedral:4');
+    await page.fill('#length', '262144'); // the scaling runs up to the T field: 2^10 … 2^18
     await page.click('#scale');
     await page.waitForFunction(() => document.getElementById('sim-status')?.textContent === 'done', undefined, { timeout: 120_000 });
     expect(await page.$$eval('#scaling-depth polyline', (ls) => ls.length)).toBe(4);
     expect(await page.$$eval('#scaling-time polyline', (ls) => ls.length)).toBe(4);
+    expect(await page.$$eval('#scaling-depth polyline', (ls) => ls.map((l) => l.getAttribute('points')!.split(' ').length))).toEqual([5, 5, 5, 5]);
     await page.selectOption('#automaton', 'dihedral:4');
     await page.fill('#length', '100000');
     await page.click('#run');
@@ -272,6 +274,20 @@ describe.skipIf(!hasChromium)(`browser: web/index.html in headless Chromium (${C
     await page.fill('#a-json-in', '');
   });
 
+  it('Algebra panel: the analysis runs in a worker; Stop ends a long one (T_7, 823,543 elements)', async () => {
+    await page.click('nav [data-tab=algebra]');
+    const t7 = { name: 'T7', delta: [[1, 2, 3, 4, 5, 6, 0], [1, 0, 2, 3, 4, 5, 6], [1, 1, 2, 3, 4, 5, 6]], start: 0 };
+    await page.fill('#a-json-in', JSON.stringify(t7));
+    await page.click('#a-run');
+    await page.waitForFunction(() => document.getElementById('a-status')?.textContent === 'analysing in a worker…');
+    expect(await page.evaluate(() => 6 * 7)).toBe(42); // the page answers meanwhile
+    await page.click('#a-stop');
+    await page.waitForFunction(() => document.getElementById('a-status')?.textContent === 'stopped', undefined, { timeout: 3000 });
+    expect(await page.isDisabled('#a-run')).toBe(false);
+    expect(await page.isDisabled('#a-stop')).toBe(true);
+    await page.fill('#a-json-in', '');
+  });
+
   it('Algebra panel: pasted automaton JSON is analysed; a bad one shows the validation error', async () => {
     await page.click('nav [data-tab=algebra]');
     const a = { name: 'mine', delta: [[1, 2, 0], [0, 0, 2]], start: 0 };
@@ -318,6 +334,21 @@ describe.skipIf(!hasChromium)(`browser: web/index.html in headless Chromium (${C
     expect(await page.$$eval('#h-O td', (tds) => tds.map((td) => td.textContent))).toEqual(node.emission.flat().map((x) => x.toFixed(4)));
     expect(await page.textContent('#h-conditioning')).toContain(`spectral gap σ_k/σ_k+1 ${node.conditioning.spectralGap.toPrecision(3)}`);
     await screenshot('identifiability');
+  });
+
+  it('Identifiability panel: recovery runs in a worker; Stop ends it', async () => {
+    await page.click('nav [data-tab=hmm]');
+    await page.click('#h-example');
+    await page.selectOption('#h-source', 'samples');
+    await page.fill('#h-samples', '100000000');
+    await page.click('#h-run');
+    await page.waitForFunction(() => document.getElementById('h-status')?.textContent === 'recovering in a worker…');
+    expect(await page.evaluate(() => 6 * 7)).toBe(42); // the page answers meanwhile
+    await page.click('#h-stop');
+    await page.waitForFunction(() => document.getElementById('h-status')?.textContent === 'stopped', undefined, { timeout: 3000 });
+    expect(await page.isDisabled('#h-run')).toBe(false);
+    expect(await page.isDisabled('#h-stop')).toBe(true);
+    await page.fill('#h-samples', '100000');
   });
 
   it('Identifiability panel: the pairwise counterexample equals Node; bad HMM JSON names the field', async () => {
