@@ -119,6 +119,7 @@ export function labelsOf(a: Automaton, kind = 'default'): readonly number[] {
   if (kind === 'state') return stateLabels(numStates(a));
   if (kind === 'default') return a.labels ?? stateLabels(numStates(a));
   const l = a.labelings?.[kind];
+  if (l) checkNumbers('labelsOf', `a.labelings.${kind}`, l, { integer: true, min: 0 });
   if (!l) throw new AutomatonError(`${a.name}: unknown label "${kind}" (available: ${labelKinds(a).join(', ')})`);
   return l;
 }
