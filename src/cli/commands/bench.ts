@@ -44,7 +44,7 @@ its results (JSON, a markdown table, often an SVG plot). Progress goes to stderr
   testbeds bench cp | hmm        the CP-decomposition and HMM benchmarks (see the README)
   testbeds bench steps           steps to 99% held-out accuracy, ours vs PyTorch on the same batches,
                                  init family, AdamW and schedule (3 seeds per row; resumable)
-      --out DIR --rows a,b --seeds 1,2,3 --side both|ours|torch --same-init --quick`;
+      --out DIR --rows a,b --seeds 1,2,3 --side both|ours|torch --same-init --backend wasm|cpu --quick`;
 
 export const command: Command = {
   summary: 'run a benchmark (simulate, ...) and write JSON, a markdown table and a plot',
