@@ -14,3 +14,9 @@ export function rawError(e) {
   if (e.message.trim() === '') return `${e.name} with an empty message`;
   return null;
 }
+
+/**
+ * Exported functions whose arguments are not yet checked: src/nce arrived (00:20 UTC, issue #10
+ * session) without argument checks, and its owner validates it. The list may only shrink.
+ */
+export const NOT_YET_VALIDATED = new Set(['growthOf', 'leastSquares', 'logisticMoments', 'nceMarkdown', 'nceSvg', 'parameterError', 'populationGradient', 'runNce', 'sampledGradient', 'smoothness']);
