@@ -19,6 +19,7 @@ const commands: Record<string, () => Promise<{ command: Command }>> = {
   worker: () => import('./commands/worker.js'),
   bench: () => import('./commands/bench.js'),
   nce: () => import('./commands/nce.js'),
+  flipflop: () => import('./commands/flipflop.js'),
 };
 
 async function help(): Promise<string> {

@@ -12,3 +12,4 @@ export * from './train.js';
 export * from './memory.js';
 export { serveTraining, type WorkerRequest } from './worker.js';
 export { compileShortcut, planShortcut, shortcutTrainer, CONSTRUCTIONS, ShortcutError, type Construction, type CompiledShortcut, type ShortcutOptions, type ShortcutRunInfo } from '../shortcuts/index.js';
+export * from './flipflop/index.js';
