@@ -163,6 +163,7 @@ describe('testbeds flipflop', () => {
     [['--models', 'transformer,mamba'], /--models: unknown model "mamba"/],
     [['--preset', 'huge'], /--preset/],
     [['--reads', '0'], /--reads/],
+    [['--width', '30', '--heads', '4'], /heads|width/],
   ])('bad input %j: one line, exit 2', async (args, msg) => {
     const r = await cli(['flipflop', ...args]);
     expect(r.code).toBe(2);

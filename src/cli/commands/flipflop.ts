@@ -3,7 +3,7 @@
  * Krishnamurthy, Zhang 2023). Trains each model on FFL(0.8) and counts wrong reads on the
  * paper's three test sets, with Wilson 95% intervals.
  */
-import { CliError, flag, int, oneOf, parse, str } from '../args.js';
+import { CliError, flag, int, num, oneOf, parse, str } from '../args.js';
 import type { Command } from '../command.js';
 
 const FILES = ['flipflop.json', 'flipflop.md', 'flipflop.csv'];
@@ -20,12 +20,14 @@ sequences with at least one glitch, each with a Wilson score 95% interval, and t
 throughput (reads/s). Evaluation is streamed batch by batch until --reads reads are scored.
 
 options:
-  --preset P        quick (T = 64, 2-layer width-32 Transformer, width-32 LSTM, 800 steps, 10^5
+  --preset P        quick (T = 64, 2-layer width-32 Transformer, width-32 LSTM, 2000 steps, 10^5
                     reads per cell; default) | paper (T = 512, 6×512×8 Transformer, 128-wide LSTM,
                     10^4 steps, 10^6 reads per cell: hours to days on this CPU)
   --models LIST     of transformer, lstm, gru, rnn (default transformer,lstm)
   --reads N         reads to evaluate per model and test set, at least (overrides the preset)
   --steps N         training steps per model (overrides the preset)
+  --layers N, --width D, --heads H, --lr X
+                    model size and AdamW learning rate (override the preset; heads: Transformer)
   --length T        sequence length in tokens, even ≥ 4 (overrides the preset)
   --train-p P       training p_i (default 0.8)
   --tests LIST      test p_i values, each in [0, 1) (default 0.8,0.98,0.1)
@@ -65,6 +67,10 @@ export const command: Command = {
         reads: { type: 'string' },
         steps: { type: 'string' },
         length: { type: 'string' },
+        layers: { type: 'string' },
+        width: { type: 'string' },
+        heads: { type: 'string' },
+        lr: { type: 'string' },
         'train-p': { type: 'string' },
         tests: { type: 'string' },
         'eval-batch': { type: 'string' },
@@ -96,7 +102,11 @@ export const command: Command = {
     const outDir = str(p, 'out');
     const L = await import('../../learning/index.js');
     const { checkFilesWritable, writeFilesAtomic } = await import('../../io/atomic.js');
-    const opts = { preset, models, reads, steps, length, trainPI, tests, evalBatch, seed };
+    const layers = int(p, 'layers', undefined, 1, 64);
+    const width = int(p, 'width', undefined, 1, 4096);
+    const heads = int(p, 'heads', undefined, 1, 64);
+    const lr = num(p, 'lr', undefined, Number.MIN_VALUE, 1);
+    const opts = { preset, models, reads, steps, length, layers, width, heads, lr, trainPI, tests, evalBatch, seed };
     try {
       L.flipflopPlan(opts);
     } catch (e) {

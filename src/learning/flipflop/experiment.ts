@@ -54,8 +54,8 @@ export const FLIPFLOP_PRESETS: Record<'quick' | 'paper', FlipflopPreset> = {
     reads: 100_000,
     evalBatch: 256,
     models: {
-      transformer: { kind: 'transformer', layers: 2, width: 32, heads: 2, steps: 800, lr: 3e-3 },
-      lstm: { kind: 'lstm', layers: 1, width: 32, steps: 800, lr: 3e-3 },
+      transformer: { kind: 'transformer', layers: 2, width: 32, heads: 2, steps: 2000, lr: 3e-3 },
+      lstm: { kind: 'lstm', layers: 1, width: 32, steps: 2000, lr: 3e-3 },
     },
   },
   paper: {
@@ -77,6 +77,10 @@ export interface FlipflopOptions {
   /** Overrides of the preset. */
   length?: number;
   steps?: number;
+  layers?: number;
+  width?: number;
+  heads?: number;
+  lr?: number;
   reads?: number;
   evalBatch?: number;
   /** Training p_i (default 0.8, the paper's). */
@@ -135,7 +139,7 @@ export function flipflopPlan(o: FlipflopOptions): { preset: FlipflopPreset; mode
     models: Object.fromEntries(
       models.map((m) => {
         const spec = base.models[m] ?? { ...base.models.lstm, kind: m };
-        return [m, { ...spec, kind: m, steps: o.steps ?? spec.steps }];
+        return [m, { ...spec, kind: m, steps: o.steps ?? spec.steps, layers: o.layers ?? spec.layers, width: o.width ?? spec.width, lr: o.lr ?? spec.lr, ...(m === 'transformer' ? { heads: o.heads ?? spec.heads } : {}) }];
       }),
     ),
   };
@@ -144,7 +148,13 @@ export function flipflopPlan(o: FlipflopOptions): { preset: FlipflopPreset; mode
   if (!Number.isInteger(preset.evalBatch) || preset.evalBatch < 1 || preset.evalBatch > 4096) throw new Error(`evalBatch must be an integer in [1, 4096], got ${preset.evalBatch}`);
   const seed = o.seed ?? 1;
   if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new Error(`seed must be an integer in [0, 2^32), got ${seed}`);
+  // The trainer's own validation (width divisible by heads, sizes), before any work starts.
+  for (const m of models) runConfig(runOptionsOf(preset, preset.models[m], trainPI, seed));
   return { preset, models, tests, trainPI, seed };
+}
+
+function runOptionsOf(preset: FlipflopPreset, spec: FlipflopModelSpec, trainPI: number, seed: number): RunOptions {
+  return { ffl: { pI: trainPI }, model: spec.kind, length: preset.length, batch: preset.batch, seed, steps: spec.steps, layers: spec.layers, width: spec.width, lr: spec.lr, evalEvery: Math.max(1, spec.steps), ...(spec.heads ? { heads: spec.heads } : {}) };
 }
 
 /**
@@ -176,8 +186,7 @@ export async function runFlipflop(o: FlipflopOptions = {}): Promise<FlipflopResu
   const out: FlipflopResult = { preset: o.preset ?? 'quick', length: preset.length, trainPI, seed, backend: tf.getBackend(), interval: 'wilson-95', models: [], cells: [] };
   for (const m of models) {
     const spec = preset.models[m];
-    const run: RunOptions = { ffl: { pI: trainPI }, model: spec.kind, length: preset.length, batch: preset.batch, seed, steps: spec.steps, layers: spec.layers, width: spec.width, lr: spec.lr, evalEvery: Math.max(1, spec.steps), ...(spec.heads ? { heads: spec.heads } : {}) };
-    const trainer = new Trainer(runConfig(run));
+    const trainer = new Trainer(runConfig(runOptionsOf(preset, spec, trainPI, seed)));
     try {
       const r = await trainer.train({ onStep: (s) => o.onStep?.(m, s.step, s.steps, s.loss) });
       out.models.push({ model: m, config: spec, trainSeconds: r.seconds, finalLoss: r.loss, heldOutAccuracy: r.accuracy });
