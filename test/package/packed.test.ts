@@ -82,7 +82,7 @@ afterAll(() => {
 describe.concurrent.skipIf(!built)('the packed tarball in a scratch app', () => {
   it('ships what a consumer needs, with the licence, and nothing else', () => {
     const files = packed!.files.map((f) => f.path);
-    for (const f of ['LICENSE', 'README.md', 'package.json', 'bin/testbeds.js', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/browser.d.ts', 'dist/src/learning/index.d.ts', 'dist/browser/testbeds.js']) {
+    for (const f of ['LICENSE', 'README.md', 'docs/embedding.md', 'package.json', 'bin/testbeds.js', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/browser.d.ts', 'dist/src/learning/index.d.ts', 'dist/browser/testbeds.js']) {
       expect(files, f).toContain(f);
     }
     const unwanted = files.filter((f) => /^(src|assembly|test|bench|dist\/bench|web|scripts)\//.test(f) || f.endsWith('.map'));
