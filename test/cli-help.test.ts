@@ -43,7 +43,7 @@ describe('testbeds help and version', () => {
   it('bench --help lists every benchmark target with its options, and points to no README', async () => {
     const r = await cli(['bench', '--help']);
     expect(r.code).toBe(0);
-    for (const target of ['simulate', 'semigroup', 'cp', 'hmm', 'train']) expect(r.out).toMatch(new RegExp(`^ {2}${target} {2,}\\S`, 'm'));
+    for (const target of ['simulate', 'semigroup', 'cp', 'hmm', 'train', 'steps']) expect(r.out).toMatch(new RegExp(`^ {2}${target} {2,}\\S`, 'm'));
     expect(r.out).not.toMatch(/see the README/i);
     const train = await cli(['bench', 'train', '--help']);
     expect(train.out.split('\n')[0]).toBe('usage: testbeds bench train [--quick] [--no-cpu] [--no-torch] [--no-memory] [--docs FILE] [--json]');

@@ -15,6 +15,7 @@ const commands: Record<string, () => Promise<{ command: Command }>> = {
   hmm: () => import('./commands/hmm.js'),
   train: () => import('./commands/train.js'),
   eval: () => import('./commands/eval.js'),
+  compile: () => import('./commands/compile.js'),
   sweep: () => import('./commands/sweep.js'),
   bench: () => import('./commands/bench.js'),
 };

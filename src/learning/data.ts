@@ -129,6 +129,55 @@ export function sampleBatch(t: Task, B: number, rng: Rng): Batch {
   return { batch: B, length: T, letters, labels };
 }
 
+/** Largest number of words `exhaustiveBatches` enumerates (|Σ|^T ≤ 2^20). */
+export const MAX_EXHAUSTIVE_WORDS = 1 << 20;
+
+/**
+ * Every word of length T over the automaton's alphabet, in lexicographic order, labelled like
+ * sampleBatch (validPrefixes: only the words that stay out of the reject sink), cut into batches
+ * of at most B sequences. Refuses more than 2^20 words.
+ */
+export function exhaustiveBatches(t: Task, B: number): Batch[] {
+  validateTask(t);
+  const a = t.automaton;
+  const k = a.delta.length;
+  const T = t.length;
+  if (!Number.isInteger(B) || B < 1) throw new Error(`batch must be an integer ≥ 1, got ${B}`);
+  const words = Math.pow(k, T);
+  if (words > MAX_EXHAUSTIVE_WORDS) throw new Error(`exhaustive evaluation of ${a.name} at length ${T} needs |Σ|^T = ${k}^${T} words, more than the limit 2^20`);
+  const sink = t.validPrefixes ? rejectSink(a) : -1;
+  const labelOf = labelsOf(a);
+  const out: Batch[] = [];
+  let letters = new Int32Array(B * T);
+  let labels = new Int32Array(B * T);
+  let n = 0;
+  const word = new Int32Array(T);
+  for (let w = 0; w < words; w++) {
+    let x = w;
+    for (let i = T - 1; i >= 0; i--) {
+      word[i] = x % k;
+      x = Math.floor(x / k);
+    }
+    let q = a.start ?? 0;
+    let ok = true;
+    for (let i = 0; i < T; i++) {
+      q = a.delta[word[i]][q];
+      if (q === sink) ok = false;
+      letters[n * T + i] = word[i];
+      labels[n * T + i] = labelOf[q];
+    }
+    if (!ok) continue;
+    if (++n === B) {
+      out.push({ batch: B, length: T, letters, labels });
+      letters = new Int32Array(B * T);
+      labels = new Int32Array(B * T);
+      n = 0;
+    }
+  }
+  if (n > 0) out.push({ batch: n, length: T, letters: letters.slice(0, n * T), labels: labels.slice(0, n * T) });
+  return out;
+}
+
 /**
  * Flip-flop language modelling FFL(p_i) (shared/spec/zoo.md; Liu et al. 2023, "Exposing Attention
  * Glitches"): T tokens over {w, r, i, 0, 1} as instruction–bit pairs; the first instruction is w,

@@ -10,3 +10,4 @@ export * from './optim.js';
 export * from './checkpoint.js';
 export * from './train.js';
 export { serveTraining, type WorkerRequest } from './worker.js';
+export { compileShortcut, planShortcut, shortcutTrainer, CONSTRUCTIONS, ShortcutError, type Construction, type CompiledShortcut, type ShortcutOptions, type ShortcutRunInfo } from '../shortcuts/index.js';

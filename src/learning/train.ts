@@ -12,7 +12,7 @@ import { numLetters } from '../automata/types.js';
 import { Rng } from '../random/prng.js';
 import { CheckpointError, decodeCheckpoint, encodeCheckpoint, readCheckpointFile, writeCheckpointFile, type Checkpoint } from './checkpoint.js';
 import { dyckLmAutomaton, evalBatches, numClasses, trainBatch, validateDyckLm, validateFfl, validateTask, type AnyTask, type Batch } from './data.js';
-import { createModel, modelConfig, type ModelConfig, type ModelKind, type SequenceModel, type TransformerConfig } from './models/index.js';
+import { createModel, modelConfig, RNN_LAYOUT, type ModelConfig, type ModelKind, type SequenceModel, type TransformerConfig } from './models/index.js';
 import { oneHot } from './models/layers.js';
 import { AdamW, learningRate, optimConfig, type OptimConfig } from './optim.js';
 
@@ -141,6 +141,13 @@ export interface EvalResult {
   loss: number;
   /** Accuracy at each position t = 1..T. */
   byPosition: number[];
+  /**
+   * The smallest gap, over the scored positions, between the correct class's logit and the best
+   * wrong one. Positive iff every scored position is classified correctly with no tie, so an
+   * exact model shows its exactness (and by how much) instead of sampled luck. Infinity when
+   * there is only one class.
+   */
+  margin: number;
 }
 
 export interface StepInfo {
@@ -305,6 +312,10 @@ export class Trainer {
   static fromCheckpoint(ck: Checkpoint, where = 'checkpoint'): Trainer {
     const run = ck.header.run as RunConfig;
     if (!run || !run.automaton || !run.model || !run.optim) throw new CheckpointError(`${where} has no run configuration`);
+    if (run.model.kind !== 'transformer' && (run.model as { version?: number }).version !== RNN_LAYOUT) {
+      const v = (run.model as { version?: number }).version ?? 1;
+      throw new CheckpointError(`${where}: ${run.model.kind} checkpoint of RNN layout ${v}${v === 1 ? ' (one-hot input, written before the learned embedding)' : ''}; this build reads RNN layout ${RNN_LAYOUT} only (learned N(0, 1) embedding, PyTorch's init): retrain the run`);
+    }
     const t = new Trainer(run);
     const shapes = t.model.params.shapes();
     for (const [name, shape] of Object.entries(ck.header.shapes)) {
@@ -347,19 +358,21 @@ export function evaluateModel(model: SequenceModel, batches: Batch[]): EvalResul
   let seqCorrect = 0;
   let seqs = 0;
   let lossSum = 0;
+  let margin = Infinity;
   const T = batches[0]?.length ?? 0;
   const byPos = new Float64Array(T);
   const byPosN = new Float64Array(T);
   for (const b of batches) {
     if (b.length !== T) throw new Error('evaluation batches must share one length');
-    const [hits, loss] = tf.tidy(() => {
+    const [hits, loss, z] = tf.tidy(() => {
       const letters = tf.tensor2d(b.letters, [b.batch, b.length], 'int32');
       const labels = tf.tensor1d(b.labels, 'int32');
       const logits = tf.reshape(model.forward(letters), [-1, C]) as tf.Tensor2D;
       const nll = tf.neg(tf.sum(tf.mul(tf.logSoftmax(logits), oneHot(labels, C))));
-      return [tf.equal(tf.argMax(logits, 1), labels).dataSync() as Uint8Array, nll.dataSync()[0]] as const;
+      return [tf.equal(tf.argMax(logits, 1), labels).dataSync() as Uint8Array, nll.dataSync()[0], logits.dataSync() as Float32Array] as const;
     });
     lossSum += loss;
+    margin = Math.min(margin, logitMargin(z, b.labels, C));
     for (let i = 0; i < b.batch; i++) {
       let all = true;
       let last = -1;
@@ -386,7 +399,24 @@ export function evaluateModel(model: SequenceModel, batches: Batch[]): EvalResul
     loss: lossSum / total,
     // NaN (null in JSON) where no sequence scores position t.
     byPosition: Array.from(byPos, (x, t) => (byPosN[t] > 0 ? x / byPosN[t] : NaN)),
+    margin,
   };
+}
+
+/** min over scored rows i of logits[i, label_i] − max_{c ≠ label_i} logits[i, c] (a NaN logit gives NaN). */
+export function logitMargin(logits: Float32Array, labels: Int32Array, C: number): number {
+  let m = Infinity;
+  for (let i = 0; i < labels.length; i++) {
+    const y = labels[i];
+    if (y < 0) continue;
+    const row = i * C;
+    let best = -Infinity;
+    for (let c = 0; c < C; c++) if (c !== y && !(logits[row + c] <= best)) best = logits[row + c];
+    const g = logits[row + y] - best;
+    if (Number.isNaN(g)) return NaN;
+    if (g < m) m = g;
+  }
+  return m;
 }
 
 function countScored(labels: Int32Array): number {

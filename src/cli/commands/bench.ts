@@ -55,13 +55,19 @@ with the commands that made them: bench/results/README.md.
                   torch), in one run; then the memory of an L=8 d=128 T=100 model. --quick: fewer
                   timed steps; --no-cpu, --no-torch, --no-memory skip those rows; --docs FILE
                   rewrites the measured block between its markers (bench/results/train.md)
+  steps           [--out DIR] [--rows a,b] [--seeds 1,2,3] [--side both|ours|torch] [--same-init] [--quick] [--json]
+                  steps to 99% held-out accuracy, ours against PyTorch (bench/steps_torch.py) on
+                  the same batches, init family, AdamW, schedule and clipping; median over seeds
+                  (3 by default) per row. Writes OUT/results.jsonl (appended; a re-run skips what is
+                  there, so it is resumable) and OUT/table.md. --same-init: PyTorch starts from our
+                  weights; --side: run one side only
 
 Examples:
   testbeds bench simulate --quick
   testbeds bench train --quick --no-torch`;
 
 export const command: Command = {
-  summary: 'run a benchmark (simulate, semigroup, cp, hmm, train) and write JSON, a markdown table and a plot',
+  summary: 'run a benchmark (simulate, semigroup, cp, hmm, train, steps) and write JSON, a markdown table and a plot',
   usage,
   helpFor: (argv) => (argv[0] === undefined ? undefined : subcommandUsage(usage, 'testbeds bench', argv[0])),
   async run(argv) {

@@ -15,8 +15,10 @@ const usage = `usage: testbeds eval CHECKPOINT [options]
   --batches N        evaluation batches (default 16)
   --batch B          sequences per batch (default: the training batch)
   --seed S           seed of the evaluation batches (default: the run's seed + 1)
+  --exhaustive       evaluate every word of the length instead of sampled batches (|Σ|^T ≤ 2^20)
   --backend NAME     wasm (default) | cpu
-  --json             print one JSON object on stdout
+  --json             print one JSON object on stdout (with margin: the smallest correct-minus-best-
+                     wrong logit over the evaluated positions; > 0 iff all are right)
 
 example: testbeds eval runs/parity --ood p=0.9 --length 64`;
 
@@ -28,6 +30,7 @@ const options: OptionSpec = {
   seed: { type: 'string' },
   backend: { type: 'string' },
   json: { type: 'boolean' },
+  exhaustive: { type: 'boolean' },
 };
 
 export const command: Command = {
@@ -64,6 +67,21 @@ export const command: Command = {
         length = v;
       }
     }
+    // A compiled shortcut is exact up to its construction's bound, not beyond.
+    const bound = (c as { shortcut?: { maxLength: number; construction: string } }).shortcut;
+    if (bound && length > bound.maxLength) {
+      trainer.dispose();
+      throw new CliError(`--length ${length} is beyond the ${bound.construction} construction's bound maxLength ${bound.maxLength} for this checkpoint`);
+    }
+    const exhaustive = flag(p, 'exhaustive');
+    if (exhaustive && (c.ffl || c.dyck)) {
+      trainer.dispose();
+      throw new CliError('--exhaustive applies to automaton runs, not FFL or Dyck language modelling');
+    }
+    if (exhaustive && prob !== c.p) {
+      trainer.dispose();
+      throw new CliError('--exhaustive evaluates every word; --ood p does not apply');
+    }
     let task = L.taskOf(c, length);
     if (L.isFfl(task)) task = { ...task, pI: pI! };
     else if (prob !== undefined) {
@@ -73,7 +91,8 @@ export const command: Command = {
     let result;
     try {
       L.validateAnyTask(task);
-      const batches = L.evalBatches(task, int(p, 'batch', c.batch, 1, 1 << 16)!, int(p, 'batches', 16, 1, 1 << 16)!, int(p, 'seed', c.seed + 1)!);
+      const B = int(p, 'batch', c.batch, 1, 1 << 16)!;
+      const batches = exhaustive ? L.exhaustiveBatches(task as Parameters<typeof L.exhaustiveBatches>[0], Math.max(B, 256)) : L.evalBatches(task, B, int(p, 'batches', 16, 1, 1 << 16)!, int(p, 'seed', c.seed + 1)!);
       result = trainer.evaluate(batches);
     } catch (e) {
       throw new CliError((e as Error).message);
@@ -93,6 +112,8 @@ export const command: Command = {
       accuracyLast: result.accuracyLast,
       accuracySequence: result.accuracySequence,
       loss: result.loss,
+      margin: result.margin,
+      ...(exhaustive ? { exhaustive: true } : {}),
       byPosition: result.byPosition,
       backend: (await import('@tensorflow/tfjs-core')).getBackend(),
     };
@@ -101,7 +122,7 @@ export const command: Command = {
       // The letter distribution a run was trained / evaluated at: p_i for FFL, p for automata, none for Dyck LM.
       const at = (pi: number | undefined, pr: number | undefined, T: number) => `${c.ffl ? `p_i=${pi} ` : c.dyck ? '' : `p=${pr ?? 'default'} `}T=${T}`;
       console.log(`${c.model.kind} L=${c.model.layers} d=${c.model.width} on ${c.automaton.name}, step ${trainer.step}; trained at ${at(c.ffl?.pI, c.p, c.length)}, evaluated at ${at(pI, prob, length)}${c.dyck ? ' (Dyck LM: accuracy on the closing brackets)' : ''}`);
-      console.log(`accuracy ${(100 * result.accuracy).toFixed(2)}% per position, ${(100 * result.accuracyLast).toFixed(2)}% last position, ${(100 * result.accuracySequence).toFixed(2)}% whole sequence; loss ${result.loss.toFixed(4)}`);
+      console.log(`accuracy ${(100 * result.accuracy).toFixed(2)}% per position, ${(100 * result.accuracyLast).toFixed(2)}% last position, ${(100 * result.accuracySequence).toFixed(2)}% whole sequence; loss ${result.loss.toFixed(4)}; margin ${result.margin.toFixed(4)}${exhaustive ? ' (every word)' : ''}`);
     }
     return 0;
   },

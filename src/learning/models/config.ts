@@ -23,6 +23,14 @@ export interface TransformerConfig {
   readonly contextLength: number;
   /** Dropout on attention output, MLP output and embeddings while training. Default 0. */
   readonly dropout: number;
+  /**
+   * 'layernorm' (pre-LN GPT blocks, the default) or 'none' (x + Attn(x), x + MLP(x), head on x:
+   * no LayerNorm parameters). Compiled shortcuts (src/shortcuts) use 'none' so that the residual
+   * stream carries exact one-hot codes and counts. Absent = 'layernorm'.
+   */
+  readonly norm?: 'layernorm' | 'none';
+  /** MLP activation: 'gelu' (GPT-2's tanh approximation, the default) or 'relu' (exact piecewise-linear steps, used by compiled shortcuts). Absent = 'gelu'. */
+  readonly activation?: 'gelu' | 'relu';
 }
 
 export interface RnnConfig {
@@ -32,9 +40,15 @@ export interface RnnConfig {
   readonly classes: number;
   /** Stacked recurrent layers. Default 1. */
   readonly layers: number;
-  /** Hidden state size. Default 64. */
+  /** Hidden state size (and embedding width). Default 64. */
   readonly width: number;
+  /** Parameter layout (rnn.ts): 2 = learned N(0, 1) embedding and PyTorch's two biases. Checkpoints
+   *  without it are layout 1 (one-hot input), which this build refuses by name. */
+  readonly version: typeof RNN_LAYOUT;
 }
+
+/** The RNN parameter layout this build writes and reads. */
+export const RNN_LAYOUT = 2;
 
 export type ModelConfig = TransformerConfig | RnnConfig;
 export type ModelKind = ModelConfig['kind'];
@@ -42,6 +56,7 @@ export const MODEL_KINDS: readonly ModelKind[] = ['transformer', 'lstm', 'gru', 
 
 /** Fills defaults and validates; errors name the field and the value. */
 export function modelConfig(kind: ModelKind, o: Partial<Omit<TransformerConfig, 'kind'>> & { vocab: number; classes: number; length?: number }): ModelConfig {
+  // The defaults of norm and activation are left absent, so checkpoints of trained runs keep their exact config.
   const need = (name: string, v: number, min: number) => {
     if (!Number.isInteger(v) || v < min) throw new Error(`${name} must be an integer ≥ ${min}, got ${v}`);
   };
@@ -59,6 +74,8 @@ export function modelConfig(kind: ModelKind, o: Partial<Omit<TransformerConfig, 
       positions: o.positions ?? 'learned',
       contextLength: o.contextLength ?? 2 * (o.length ?? 128),
       dropout: o.dropout ?? 0,
+      ...(o.norm !== undefined && o.norm !== 'layernorm' ? { norm: o.norm } : {}),
+      ...(o.activation !== undefined && o.activation !== 'gelu' ? { activation: o.activation } : {}),
     };
     need('layers', c.layers, 1);
     need('width', c.width, 1);
@@ -68,10 +85,12 @@ export function modelConfig(kind: ModelKind, o: Partial<Omit<TransformerConfig, 
     if (!(c.mlpRatio > 0)) throw new Error(`mlpRatio must be > 0, got ${c.mlpRatio}`);
     if (!(c.dropout >= 0 && c.dropout < 1)) throw new Error(`dropout must be in [0, 1), got ${c.dropout}`);
     if (c.positions !== 'learned' && c.positions !== 'sinusoidal') throw new Error(`positions must be learned|sinusoidal, got ${c.positions}`);
+    if (o.norm !== undefined && o.norm !== 'layernorm' && o.norm !== 'none') throw new Error(`norm must be layernorm|none, got ${o.norm}`);
+    if (o.activation !== undefined && o.activation !== 'gelu' && o.activation !== 'relu') throw new Error(`activation must be gelu|relu, got ${o.activation}`);
     return c;
   }
   if (kind !== 'lstm' && kind !== 'gru' && kind !== 'rnn') throw new Error(`model must be one of ${MODEL_KINDS.join('|')}, got ${kind}`);
-  const c: RnnConfig = { kind, vocab: o.vocab, classes: o.classes, layers: o.layers ?? 1, width: o.width ?? 64 };
+  const c: RnnConfig = { kind, vocab: o.vocab, classes: o.classes, layers: o.layers ?? 1, width: o.width ?? 64, version: RNN_LAYOUT };
   need('layers', c.layers, 1);
   need('width', c.width, 1);
   return c;

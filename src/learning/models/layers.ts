@@ -37,6 +37,11 @@ export function gelu(x: tf.Tensor): tf.Tensor {
   return geluOp(x);
 }
 
+/** ReLU (the compiled shortcuts' activation: exact piecewise-linear steps). */
+export function relu(x: tf.Tensor): tf.Tensor {
+  return tf.relu(x);
+}
+
 /** Inverted dropout with a mask drawn from `rng` (identity when rate is 0 or rng is absent). */
 export function dropout(x: tf.Tensor, rate: number, rng: Rng | undefined): tf.Tensor {
   if (!(rate > 0) || !rng) return x;

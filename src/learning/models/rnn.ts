@@ -1,14 +1,27 @@
 /**
  * Recurrent baselines: LSTM (Hochreiter & Schmidhuber 1997), GRU (Cho et al. 2014) and the
- * vanilla tanh RNN (Elman 1990), stacked `layers` deep, with the same per-position head as the
- * Transformer. Gates follow PyTorch's equations and initialisation (U(±1/√h)), plus a forget-gate
- * bias of 1 for the LSTM. The input projection of all T steps is one matmul; the recurrence is
- * unrolled over time and differentiated by tfjs (backpropagation through time).
+ * vanilla tanh RNN (Elman 1990), stacked `layers` deep, as PyTorch users build them:
+ *
+ *   x_t = E[σ_t]   (nn.Embedding(|Σ|, h): N(0, 1) entries, learned)
+ *   h_t = Cell(x_t, h_{t-1})   per layer (nn.LSTM / nn.GRU / nn.RNN equations and gate order)
+ *   logits_t = h_t W + b   (nn.Linear(h, classes))
+ *
+ * Initialisation is PyTorch's throughout: every recurrent weight and both biases (b_ih, b_hh)
+ * U(±1/√h); the head's weight and bias U(±1/√h) (nn.Linear's kaiming_uniform(a=√5) bound is
+ * 1/√fan_in). The embedding matters: reading one-hot letters through a U(±1/√h) matrix gives the
+ * recurrent layer an input about √(3h) ≈ 14× weaker (h = 64) than an N(0, 1) embedding, and such
+ * a model learned parity (T = 32, AdamW 3e-3) several times slower than PyTorch's (issue #9).
+ * The input projection of all T steps is one matmul; the recurrence is unrolled over time and
+ * differentiated by tfjs (backpropagation through time).
+ *
+ * Layout version 2 (RnnConfig.version). Version 1 (before the embedding) fed one-hot letters to
+ * the first layer, had one LSTM bias with a forget-gate bias of 1 and a zero head bias; its
+ * checkpoints are refused by name in train.ts (their shapes cannot be mapped onto this model).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../../random/prng.js';
 import type { RnnConfig } from './config.js';
-import { linear, oneHot } from './layers.js';
+import { embed, linear } from './layers.js';
 import type { ForwardOptions, SequenceModel } from './model.js';
 import { Params } from './params.js';
 
@@ -23,25 +36,17 @@ export class RecurrentNet implements SequenceModel {
     const h = c.width;
     this.gates = c.kind === 'lstm' ? 4 : c.kind === 'gru' ? 3 : 1;
     const a = 1 / Math.sqrt(h);
+    p.normal('embed.weight', [c.vocab, h], 1, rng); // nn.Embedding: N(0, 1)
     for (let l = 0; l < c.layers; l++) {
-      const din = l === 0 ? c.vocab : h;
-      p.uniform(`rnn.${l}.weight_ih`, [din, this.gates * h], a, rng);
+      // Stored (in, G·h) so x·W is a plain matmul: PyTorch's weight_ih_l{l} transposed.
+      // Gate order: LSTM i, f, g, o; GRU r, z, n (PyTorch's).
+      p.uniform(`rnn.${l}.weight_ih`, [h, this.gates * h], a, rng);
       p.uniform(`rnn.${l}.weight_hh`, [h, this.gates * h], a, rng);
-      if (c.kind === 'lstm') {
-        // Gate order i, f, g, o; the forget gate starts open so early gradients flow through time.
-        const b = new Float32Array(4 * h);
-        for (let j = 0; j < 4 * h; j++) b[j] = j >= h && j < 2 * h ? 1 : (2 * rng.nextFloat() - 1) * a;
-        p.constant(`rnn.${l}.bias`, [4 * h], 0);
-        const t = tf.tensor1d(b);
-        p.get(`rnn.${l}.bias`).assign(t);
-        t.dispose();
-      } else {
-        p.uniform(`rnn.${l}.bias_ih`, [this.gates * h], a, rng);
-        if (c.kind === 'gru') p.uniform(`rnn.${l}.bias_hh`, [this.gates * h], a, rng);
-      }
+      p.uniform(`rnn.${l}.bias_ih`, [this.gates * h], a, rng);
+      p.uniform(`rnn.${l}.bias_hh`, [this.gates * h], a, rng);
     }
     p.uniform('head.weight', [h, c.classes], a, rng);
-    p.constant('head.bias', [c.classes], 0);
+    p.uniform('head.bias', [c.classes], a, rng);
   }
 
   forward(letters: tf.Tensor2D, _o: ForwardOptions = {}): tf.Tensor3D {
@@ -49,12 +54,15 @@ export class RecurrentNet implements SequenceModel {
     const c = this.config;
     const h = c.width;
     const p = this.params;
-    let x: tf.Tensor2D = oneHot(letters, c.vocab); // (B·T, V)
+    let x: tf.Tensor2D = embed(letters, p.get('embed.weight') as tf.Tensor2D); // (B·T, h)
     for (let l = 0; l < c.layers; l++) {
       const wih = p.get(`rnn.${l}.weight_ih`) as tf.Tensor2D;
       const whh = p.get(`rnn.${l}.weight_hh`) as tf.Tensor2D;
-      const bias = (c.kind === 'lstm' ? p.get(`rnn.${l}.bias`) : p.get(`rnn.${l}.bias_ih`)) as tf.Tensor1D;
-      const xp = tf.reshape(linear(x, wih, bias), [B, T, this.gates * h]); // (B, T, G·h)
+      const bih = p.get(`rnn.${l}.bias_ih`) as tf.Tensor1D;
+      const bhh = p.get(`rnn.${l}.bias_hh`) as tf.Tensor1D;
+      // The GRU's b_hn sits inside r ⊙ (W_hn h + b_hn), so it stays on the hidden side; for the
+      // LSTM and the tanh RNN both biases simply add, and go with the input projection.
+      const xp = tf.reshape(linear(x, wih, c.kind === 'gru' ? bih : (tf.add(bih, bhh) as tf.Tensor1D)), [B, T, this.gates * h]); // (B, T, G·h)
       const steps = tf.unstack(xp, 1) as tf.Tensor2D[]; // T × (B, G·h)
       let state = tf.zeros([B, h]) as tf.Tensor2D;
       let cell = tf.zeros([B, h]) as tf.Tensor2D;
@@ -66,7 +74,6 @@ export class RecurrentNet implements SequenceModel {
           cell = tf.add(tf.mul(tf.sigmoid(f), cell), tf.mul(tf.sigmoid(i), tf.tanh(g)));
           state = tf.mul(tf.sigmoid(o), tf.tanh(cell));
         } else if (c.kind === 'gru') {
-          const bhh = p.get(`rnn.${l}.bias_hh`) as tf.Tensor1D;
           const hh = linear(state, whh, bhh); // (B, 3h)
           const [xr, xz, xn] = tf.split(steps[t], 3, 1);
           const [hr, hz, hn] = tf.split(hh, 3, 1);

@@ -4,6 +4,10 @@
  *
  *   x = embed(σ) + pos;   x = x + Attention(LN(x));   x = x + MLP(LN(x));   logits = Head(LN(x))
  *
+ * Two config options serve the compiled shortcuts of src/shortcuts (defaults = the GPT block
+ * above, so trained checkpoints are unchanged): `norm: 'none'` drops every LayerNorm (LN = the
+ * identity, no parameters) and `activation: 'relu'` replaces GELU in the MLP.
+ *
  * Activations between blocks are (B·T, d) matrices so that every dense layer is one rank-2
  * matmul (the fast path on tfjs-wasm); attention reshapes to (B, nh, T, hs) and back.
  */
@@ -11,18 +15,20 @@ import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../../random/prng.js';
 import { causalSelfAttentionPacked } from '../ops/index.js';
 import type { TransformerConfig } from './config.js';
-import { dropout, embed, gelu, layerNorm, linear, sinusoidalPositions } from './layers.js';
+import { dropout, embed, gelu, layerNorm, linear, relu, sinusoidalPositions } from './layers.js';
 import { Params } from './params.js';
 import type { ForwardOptions, SequenceModel } from './model.js';
 
 class LayerNorm {
-  readonly gamma: tf.Variable;
-  readonly beta: tf.Variable;
-  constructor(p: Params, name: string, d: number) {
-    this.gamma = p.constant(`${name}.weight`, [d], 1);
-    this.beta = p.constant(`${name}.bias`, [d], 0);
+  readonly gamma: tf.Variable | undefined;
+  readonly beta: tf.Variable | undefined;
+  /** With norm 'none' this is the identity and owns no parameters. */
+  constructor(p: Params, name: string, d: number, enabled: boolean) {
+    this.gamma = enabled ? p.constant(`${name}.weight`, [d], 1) : undefined;
+    this.beta = enabled ? p.constant(`${name}.bias`, [d], 0) : undefined;
   }
   forward(x: tf.Tensor2D): tf.Tensor2D {
+    if (!this.gamma) return x;
     return layerNorm(x, this.gamma as tf.Tensor1D, this.beta as tf.Tensor1D);
   }
 }
@@ -67,7 +73,8 @@ class MLP {
     this.bProj = p.constant(`${name}.c_proj.bias`, [d], 0);
   }
   forward(x: tf.Tensor2D, o: ForwardOptions): tf.Tensor2D {
-    const h = gelu(linear(x, this.wFc as tf.Tensor2D, this.bFc as tf.Tensor1D)) as tf.Tensor2D; // (B·T, r·d)
+    const pre = linear(x, this.wFc as tf.Tensor2D, this.bFc as tf.Tensor1D); // (B·T, r·d)
+    const h = (this.c.activation === 'relu' ? relu(pre) : gelu(pre)) as tf.Tensor2D;
     return dropout(linear(h, this.wProj as tf.Tensor2D, this.bProj as tf.Tensor1D), this.c.dropout, o.dropoutRng) as tf.Tensor2D;
   }
 }
@@ -78,9 +85,10 @@ class Block {
   private readonly ln2: LayerNorm;
   private readonly mlp: MLP;
   constructor(p: Params, name: string, c: TransformerConfig, rng: Rng) {
-    this.ln1 = new LayerNorm(p, `${name}.ln_1`, c.width);
+    const ln = c.norm !== 'none';
+    this.ln1 = new LayerNorm(p, `${name}.ln_1`, c.width, ln);
     this.attn = new Attention(p, `${name}.attn`, c, rng);
-    this.ln2 = new LayerNorm(p, `${name}.ln_2`, c.width);
+    this.ln2 = new LayerNorm(p, `${name}.ln_2`, c.width, ln);
     this.mlp = new MLP(p, `${name}.mlp`, c, rng);
   }
   forward(x: tf.Tensor2D, B: number, T: number, o: ForwardOptions): tf.Tensor2D {
@@ -105,7 +113,7 @@ export class Transformer implements SequenceModel {
     this.wte = p.normal('wte', [c.vocab, c.width], 0.02, rng);
     this.wpe = c.positions === 'learned' ? p.normal('wpe', [c.contextLength, c.width], 0.02, rng) : undefined;
     for (let i = 0; i < c.layers; i++) this.blocks.push(new Block(p, `h.${i}`, c, rng));
-    this.lnF = new LayerNorm(p, 'ln_f', c.width);
+    this.lnF = new LayerNorm(p, 'ln_f', c.width, c.norm !== 'none');
     this.wHead = p.normal('head.weight', [c.width, c.classes], 0.02, rng);
     this.bHead = p.constant('head.bias', [c.classes], 0);
   }

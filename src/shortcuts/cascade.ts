@@ -1,0 +1,38 @@
+/**
+ * `cascade`: a solvable automaton in a depth independent of T, as a Krohn–Rhodes cascade of
+ * abelian counting levels (levels.ts). For a permutation automaton T(A) is a group G; its
+ * derived series G ▷ G' ▷ … ▷ 1 has abelian quotients exactly when G is solvable, each level
+ * counts in its quotient with weights that depend on the letter and the levels above at t − 1
+ * (dihedral:N: direction = parity of U-turns, then position = signed sum mod N). 2m − 1 layers
+ * for m levels (+1 when the label is not a product of per-coordinate labels).
+ *
+ * Not done: automata with resets (aperiodic or mixed holonomy levels of src/algebra/krohn-rhodes)
+ * are refused with the reason; `prefix` compiles them.
+ */
+import type { Automaton } from '../automata/types.js';
+import { algebraReport } from '../algebra/report.js';
+import { ShortcutError, type Plan } from './common.js';
+import { transformationGroup } from './groups.js';
+import { compileLevels, groupCascade } from './levels.js';
+import type { Network } from './network.js';
+
+export function cascadeRefusal(a: Automaton): string | undefined {
+  const G = transformationGroup(a);
+  if (!G) return `cascade: ${a.name} has letters that are not permutations (resets); cascades with reset levels are not implemented (use prefix)`;
+  const c = groupCascade(G);
+  if ('perfect' in c) {
+    const r = algebraReport(a);
+    const factors = [...new Set(r.subgroups.flatMap((s) => s.factors))].filter((f) => !/^C\d+$/.test(f));
+    return `cascade: the transformation group of ${a.name} (order ${G.size}) is not solvable: non-abelian composition factor ${factors.join(', ') || `in a perfect subgroup of order ${c.perfect.length}`} (use prefix)`;
+  }
+  return undefined;
+}
+
+export function compileCascade(a: Automaton, T: number, maxLength?: number): { net: Network; plan: Plan; levels: number[][] } {
+  const why = cascadeRefusal(a);
+  if (why) throw new ShortcutError(why);
+  const c = groupCascade(transformationGroup(a)!);
+  if ('perfect' in c) throw new Error('internal');
+  const r = compileLevels(c, a, T, { maxLength });
+  return { ...r, levels: c.levels.map((Q) => Q.orders) };
+}
