@@ -10,11 +10,11 @@
  */
 import Benchmark from 'benchmark';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import { Rng } from '../src/random/prng.js';
+import { checkFilesWritable, writeFilesAtomic } from '../src/io/atomic.js';
 import { AlsSweep, alsBufferLengths, alsBuffers } from '../src/cp/als.js';
 import { tsOps, type AlsOps } from '../src/cp/ops.js';
 import { wasmOps } from '../src/cp/kernel.js';
@@ -112,15 +112,17 @@ export async function run(argv: string[]): Promise<void> {
     options: {
       quick: { type: 'boolean', default: false },
       out: { type: 'string', default: 'bench-results' },
+      force: { type: 'boolean', default: false },
       'max-time': { type: 'string', default: '1' },
       rounds: { type: 'string', default: '2' },
       help: { type: 'boolean', default: false },
     },
   });
   if (values.help) {
-    console.log('usage: testbeds bench cp [--quick] [--out DIR] [--max-time SECONDS] [--rounds N]');
+    console.log('usage: testbeds bench cp [--quick] [--out DIR] [--force] [--max-time SECONDS] [--rounds N]');
     return;
   }
+  checkFilesWritable(values.out!, ['cp.json', 'cp.md'], { force: values.force }); // before the run, not after
   const maxTime = Number(values['max-time']);
   if (!(maxTime > 0)) throw new Error(`--max-time must be a positive number of seconds, got ${values['max-time']}`);
   const rounds = Number(values.rounds);
@@ -173,9 +175,7 @@ export async function run(argv: string[]): Promise<void> {
   }
   const md = lines.join('\n');
   console.log(md);
-  mkdirSync(values.out!, { recursive: true });
-  writeFileSync(join(values.out!, 'cp.json'), JSON.stringify({ machine: 'see bench/results/README.md (shared VM)', node: process.version, rows }, null, 2));
-  writeFileSync(join(values.out!, 'cp.md'), md + '\n');
+  writeFilesAtomic(values.out!, { 'cp.json': JSON.stringify({ machine: 'see bench/results/README.md (shared VM)', node: process.version, rows }, null, 2), 'cp.md': md + '\n' }, { force: values.force });
   log(`wrote ${join(values.out!, 'cp.json')} and cp.md`);
 }
 

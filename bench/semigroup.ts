@@ -11,12 +11,13 @@
  */
 import Benchmark from 'benchmark';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir, cpus } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { FroidurePin, referenceClosure } from '../src/algebra/index.js';
+import { checkFilesWritable, writeFilesAtomic } from '../src/io/atomic.js';
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 /** Generators of T_n: a transposition, the n-cycle, and [0, 0, 2, …, n-1]. */
@@ -102,11 +103,13 @@ function childRun(n: number): { size: number; seconds: number; cpuSeconds: numbe
 export async function run(argv: string[]): Promise<void> {
   const { values } = parseArgs({
     args: argv,
-    options: { quick: { type: 'boolean' }, 'no-gap': { type: 'boolean' }, 'no-t8': { type: 'boolean' }, out: { type: 'string' } },
+    options: { quick: { type: 'boolean' }, 'no-gap': { type: 'boolean' }, 'no-t8': { type: 'boolean' }, out: { type: 'string' }, force: { type: 'boolean' } },
     strict: true,
   });
   const quick = values.quick === true;
   const outDir = values.out ?? 'bench-results';
+  const force = values.force === true;
+  checkFilesWritable(outDir, ['semigroup.json', 'semigroup.md'], { force }); // before the run, not after
   const n = quick ? 5 : 7;
   const size = n ** n;
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version} (shared machine: other jobs may run)`;
@@ -172,9 +175,7 @@ export async function run(argv: string[]): Promise<void> {
       : 'T_8: skipped',
     '',
   ].join('\n');
-  mkdirSync(outDir, { recursive: true });
-  writeFileSync(join(outDir, 'semigroup.json'), JSON.stringify(result, null, 1) + '\n');
-  writeFileSync(join(outDir, 'semigroup.md'), md);
+  writeFilesAtomic(outDir, { 'semigroup.json': JSON.stringify(result, null, 1) + '\n', 'semigroup.md': md }, { force });
   process.stdout.write(md);
   log(`wrote ${join(outDir, 'semigroup.json')} and semigroup.md`);
 }

@@ -11,7 +11,7 @@
  */
 import Benchmark from 'benchmark';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -21,6 +21,7 @@ import {
   KernelBuffer, packDelta, simulate, simulateAsync, simulateBatch, startWorkers, stopWorkers, type Letters, type Method,
 } from '../src/simulate/index.js';
 import { logLogPanel, svgDocument, type Series } from './lib/plot.js';
+import { checkFilesWritable, OutputError, writeFilesAtomic } from '../src/io/atomic.js';
 
 /** One measured configuration. */
 export interface Row {
@@ -145,22 +146,40 @@ function plans(mode: 'default' | 'full' | 'quick'): Plan {
   };
 }
 
+const OUTPUTS = ['simulate.json', 'simulate.md', 'simulate.svg'];
+
+/** A simulate.json written by this benchmark; anything else is one line naming the file. */
+function readSaved(path: string): { rows: Row[]; targets: Target[] } {
+  let j: { rows?: unknown; targets?: unknown };
+  try {
+    j = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (e) {
+    throw new OutputError(`--from ${path}: cannot read it as JSON (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+  const rowOk = (r: unknown) => !!r && typeof (r as Row).automaton === 'string' && typeof (r as Row).method === 'string' && Number.isFinite((r as Row).T);
+  if (!j || !Array.isArray(j.rows) || !Array.isArray(j.targets) || !j.rows.every(rowOk)) {
+    throw new OutputError(`--from ${path}: not a simulate.json written by \`testbeds bench simulate\` (needs "rows" with automaton, method and T, and "targets")`);
+  }
+  return j as { rows: Row[]; targets: Target[] };
+}
+
 export async function run(argv: string[]): Promise<void> {
   const { values } = parseArgs({ args: argv, options: {
     full: { type: 'boolean' }, quick: { type: 'boolean' }, out: { type: 'string' }, 'no-memory': { type: 'boolean' },
-    automata: { type: 'string' }, lengths: { type: 'string' }, from: { type: 'string' },
+    automata: { type: 'string' }, lengths: { type: 'string' }, from: { type: 'string' }, force: { type: 'boolean' },
   }, strict: true });
   const mode = values.full ? 'full' : values.quick ? 'quick' : 'default';
   const outDir = values.out ?? 'bench-results';
+  const force = values.force === true;
   if (values.from) {
     // Re-render the table and the plot of a saved run.
-    const saved = JSON.parse(readFileSync(values.from, 'utf8')) as { rows: Row[]; targets: Target[] };
-    mkdirSync(outDir, { recursive: true });
-    writeFileSync(join(outDir, 'simulate.md'), markdown(saved.rows, saved.targets));
-    writeFileSync(join(outDir, 'simulate.svg'), plot(saved.rows));
+    const saved = readSaved(values.from);
+    writeFilesAtomic(outDir, { 'simulate.md': markdown(saved.rows, saved.targets), 'simulate.svg': plot(saved.rows) }, { force });
     log(`wrote ${join(outDir, 'simulate.md')} and simulate.svg from ${values.from}`);
     return;
   }
+  // Before the run (minutes): existing results are not replaced without --force.
+  checkFilesWritable(outDir, OUTPUTS, { force });
   const plan = plans(mode);
   // --automata a,b and --lengths 1e6,1e7 narrow the grid.
   if (values.automata) plan.automata = values.automata.split(',');
@@ -299,10 +318,7 @@ export async function run(argv: string[]): Promise<void> {
     targets,
     memory,
   };
-  mkdirSync(outDir, { recursive: true });
-  writeFileSync(join(outDir, 'simulate.json'), JSON.stringify(result, null, 1) + '\n');
-  writeFileSync(join(outDir, 'simulate.md'), markdown(rows, targets));
-  writeFileSync(join(outDir, 'simulate.svg'), plot(rows));
+  writeFilesAtomic(outDir, { 'simulate.json': JSON.stringify(result, null, 1) + '\n', 'simulate.md': markdown(rows, targets), 'simulate.svg': plot(rows) }, { force });
   log(`wrote ${join(outDir, 'simulate.json')}, simulate.md, simulate.svg (${result.wallSeconds.toFixed(0)} s)`);
   console.log(markdown(rows, targets));
 }

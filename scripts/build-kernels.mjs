@@ -1,6 +1,8 @@
 // Compiles every assembly/<name>/index.ts to build/kernels/<name>.wasm (asconfig.json options,
 // target release or $KERNEL_TARGET) and writes src/kernels/generated/<name>.ts holding the bytes
 // as base64, so one loader works in Node and in browsers without file-system or fetch paths.
+// assembly/<name>/features, when present, lists extra wasm features for that module only
+// (e.g. relaxed-simd), one per line.
 import { readdirSync, existsSync, mkdirSync, readFileSync, writeFileSync, statSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,12 +22,15 @@ const names = readdirSync(join(root, 'assembly'))
 const index = [];
 for (const name of names) {
   const wasmFile = join(outDir, `${name}.wasm`);
+  const featuresFile = join(root, 'assembly', name, 'features');
+  const features = existsSync(featuresFile) ? readFileSync(featuresFile, 'utf8').split('\n').map((l) => l.trim()).filter(Boolean) : [];
   const { error, stderr } = await asc.main([
     join('assembly', name, 'index.ts'),
     '--config', 'asconfig.json',
     '--target', target,
     '--outFile', wasmFile,
     '--textFile', join(outDir, `${name}.wat`),
+    ...features.flatMap((f) => ['--enable', f]),
   ], { stdout: process.stdout, stderr: process.stderr });
   if (error) {
     console.error(`kernel ${name}: ${error.message}`);

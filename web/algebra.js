@@ -2,6 +2,9 @@
 // `testbeds algebra --json`, plus the Krohn–Rhodes levels as `formatDecomposition` prints them).
 // `window.algebraOf(source)` returns the report object for a zoo name or a JSON string (tests).
 import { $, esc, later, options, setLine, yesNo, zooNames } from './ui.js';
+import { dClassDiagram } from './plot.js';
+
+const MAX_DRAWN_D_CLASSES = 60;
 
 /** The page's bound on |T(A)|: enumeration runs on the main thread, so stop well before it freezes. */
 const PAGE_MAX_SIZE = 2_000_000;
@@ -52,6 +55,10 @@ function show(a, { analysis, seconds }) {
     <ul class="text" id="a-shortcut">${r.shortcut.text.map((t) => `<li>${esc(t)}</li>`).join('')}</ul>
     <h2>Maximal subgroups (non-trivial, up to isomorphism)</h2>
     ${subgroups}
+    <h2>The D-order${r.dClasses > MAX_DRAWN_D_CLASSES ? ` (first ${MAX_DRAWN_D_CLASSES} of ${n(r.dClasses)} D-classes)` : ''}</h2>
+    <p class="caption">Each box is a D-class (an egg-box of R × L cells of |H| elements); a line joins a class to the classes just below it.
+    Solid boxes are regular and name their group H-class (the maximal subgroup); dashed grey boxes are not regular.</p>
+    <div class="scroll">${dClassDiagram(r.dClassList, { id: 'a-dorder', max: MAX_DRAWN_D_CLASSES })}</div>
     <h2>D-classes, top first${r.dClasses > MAX_LISTED_D_CLASSES ? ` (first ${MAX_LISTED_D_CLASSES} of ${n(r.dClasses)})` : ''}</h2>
     <table id="a-dclasses"><tr><th>D</th><th>rank</th><th>size</th><th>R × L</th><th>|H|</th><th>group</th><th>below</th></tr>${dRows}</table>
     <h2>Krohn–Rhodes</h2>

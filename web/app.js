@@ -7,6 +7,7 @@ import * as simulatePanel from './simulate.js';
 import * as algebraPanel from './algebra.js';
 import * as hmmPanel from './hmm.js';
 import * as learnPanel from './learn.js';
+import * as sweepPanel from './sweep.js';
 
 let lib;
 try {
@@ -19,6 +20,7 @@ try {
 }
 
 for (const panel of [simulatePanel, algebraPanel, hmmPanel, learnPanel]) panel.init(lib);
+await sweepPanel.init();
 
 const TABS = ['simulate', 'algebra', 'hmm', 'learn'];
 function showTab(name) {

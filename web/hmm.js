@@ -2,15 +2,19 @@
 // recoverHmm from the exact W or from N sampled triples (recovered T and O, errors, CP fit and
 // sweeps), and findPairwiseTwin (a different HMM with the same pairwise predictors). The CP options
 // are the CLI's defaults, so the numbers equal `testbeds hmm recover --json` for the same seed.
-// `window.hmmRecover(options)` returns the plain Recovery object (tests).
+// Recovery runs in a Web Worker (page-worker.js: HALS restarts and EM take seconds), with Stop.
+// `window.hmmRecover(options)` returns the plain Recovery object computed on the page's thread (tests).
 import { $, esc, later, matrixTable, setLine } from './ui.js';
+import { PageWorker } from './worker-client.js';
 
 let lib;
 
-const cpOptions = (seed) => ({ init: 'jennrich', restarts: 1, maxIter: 1000, linesearch: true, tol: 1e-14, seed });
+const cpOptions = (seed) => ({ init: 'jennrich', linesearch: true, tol: 1e-14, seed });
 
-function hmmFrom(text) {
-  return lib.parseHmm(text, 'HMM JSON', { forRecovery: true });
+const worker = new PageWorker();
+
+function hmmFrom(library, text) {
+  return library.parseHmm(text, 'HMM JSON', { forRecovery: true });
 }
 
 function seedFrom(v) {
@@ -19,17 +23,17 @@ function seedFrom(v) {
   return s;
 }
 
-/** recoverHmm with the CLI's defaults; `hmm` is JSON text (the form) or undefined (the example). */
-export function recover({ hmm, source = 'samples', samples = 1e5, seed = 0 }) {
-  const h = hmm === undefined ? lib.defaultExperimentHmm() : hmmFrom(hmm);
+/** recoverHmm with the CLI's defaults; `hmm` is JSON text (the form) or undefined (the example). Used by the worker too. */
+export function recoverWith(library, { hmm, source = 'samples', samples = 1e5, seed = 0 }) {
+  const h = hmm === undefined ? library.defaultExperimentHmm() : hmmFrom(library, hmm);
   if (source === 'samples' && (!Number.isInteger(samples) || samples < 1 || samples > 1e8)) throw new Error(`N (samples) must be an integer in [1, 1e8], got ${samples}`);
   const t0 = performance.now();
-  const rec = lib.recoverHmm(h, { source, samples, seed, cp: cpOptions(seed) });
+  const rec = library.recoverHmm(h, { source, samples, seed, cp: cpOptions(seed) });
   return { hmm: h, rec, seconds: (performance.now() - t0) / 1000 };
 }
 
 export function twin({ hmm, seed = 0 }) {
-  const h = hmm === undefined ? lib.defaultExperimentHmm() : hmmFrom(hmm);
+  const h = hmm === undefined ? lib.defaultExperimentHmm() : hmmFrom(lib, hmm);
   const t0 = performance.now();
   const r = lib.findPairwiseTwin(h, { seed });
   return { hmm: h, r, seconds: (performance.now() - t0) / 1000 };
@@ -43,7 +47,9 @@ function showRecovery({ hmm, rec, seconds }, source, samples, seed) {
   $('h-result').innerHTML = `
     <dl>
       <dt>recovered from</dt><dd>${esc(from)}</dd>
-      <dt>CP</dt><dd id="h-cp">rank ${rec.cp.rank}, ${rec.cp.iterations} sweeps, fit ${rec.cp.fit.toFixed(10)}, init ${esc(rec.cp.init)}${rec.cp.converged ? '' : ' — did not converge within 1000 sweeps'}</dd>
+      <dt>CP</dt><dd id="h-cp">rank ${rec.cp.rank}, ${rec.cp.iterations} sweeps, fit ${rec.cp.fit.toFixed(10)}, init ${esc(rec.cp.init)}, ${rec.cp.restarts} run(s)${rec.cp.converged ? '' : ` — did not converge within ${rec.cp.iterations} sweeps`}</dd>
+      ${rec.em ? `<dt>EM</dt><dd>log-likelihood per sample ${rec.em.startLogLikelihood.toFixed(8)} → ${rec.em.logLikelihood.toFixed(8)} in ${rec.em.iterations} iterations</dd>` : ''}
+      <dt>conditioning</dt><dd id="h-conditioning">spectral gap σ_k/σ_k+1 ${rec.conditioning.spectralGap.toPrecision(3)}, cond(O) ${rec.conditioning.emissionCondition.toPrecision(3)}, cond(T) ${rec.conditioning.transitionCondition.toPrecision(3)}${rec.conditioning.warnings.map((w) => `<br><strong class="warn">warning:</strong> ${esc(w)}`).join('')}</dd>
       <dt>errors (max |Δ|)</dt><dd id="h-errors">T ${rec.errors.transition.toExponential(3)}, O ${rec.errors.emission.toExponential(3)}</dd>
       <dt>state matching</dt><dd>true state → CP component [${rec.permutation.join(', ')}]; condition ratio ${rec.conditionRatio.toExponential(2)}</dd>
       <dt>time</dt><dd>${(seconds * 1000).toFixed(1)} ms</dd>
@@ -94,20 +100,33 @@ export function init(library) {
   sync();
   $('h-form').addEventListener('submit', async (ev) => {
     ev.preventDefault();
-    setLine('h-status', 'recovering…');
-    await later(() => {
-      try {
-        const source = $('h-source').value;
-        const samples = Number($('h-samples').value);
-        const seed = seedFrom($('h-seed').value);
-        showRecovery(recover({ hmm: $('h-json').value, source, samples, seed }), source, samples, seed);
-        setLine('h-status', 'done');
-      } catch (e) {
-        $('h-result').innerHTML = '';
-        setLine('h-status', e.message, true);
-      }
-    });
+    let job;
+    try {
+      const source = $('h-source').value;
+      const samples = Number($('h-samples').value);
+      const seed = seedFrom($('h-seed').value);
+      hmmFrom(lib, $('h-json').value); // a bad HMM is reported here, before a worker starts
+      job = { hmm: $('h-json').value, source, samples, seed };
+    } catch (e) {
+      $('h-result').innerHTML = '';
+      setLine('h-status', e.message, true);
+      return;
+    }
+    setLine('h-status', 'recovering in a worker…');
+    $('h-run').disabled = $('h-twin').disabled = true;
+    $('h-stop').disabled = false;
+    try {
+      showRecovery(await worker.run('recover', job), job.source, job.samples, job.seed);
+      setLine('h-status', 'done');
+    } catch (e) {
+      if (!worker.stopped) $('h-result').innerHTML = '';
+      setLine('h-status', worker.stopped ? 'stopped' : e.message, !worker.stopped);
+    } finally {
+      $('h-run').disabled = $('h-twin').disabled = false;
+      $('h-stop').disabled = true;
+    }
   });
+  $('h-stop').addEventListener('click', () => worker.stop());
   $('h-twin').addEventListener('click', async () => {
     setLine('h-status', 'searching…');
     await later(() => {
@@ -121,5 +140,5 @@ export function init(library) {
     });
   });
   $('h-run').disabled = $('h-twin').disabled = false;
-  window.hmmRecover = (o) => recover(o).rec;
+  window.hmmRecover = (o) => recoverWith(lib, o).rec;
 }

@@ -9,6 +9,7 @@
 // No data segment and no static writes: the module runs on tfjs-wasm's own memory
 // (src/learning/ops/tfjs_heap.ts) and touches only the pointers it is given.
 export { heapBase } from '../common/memory';
+export { gemm, gemmScratchBytes, simdPeakMulAdd, simdPeakAccumulate } from './gemm';
 import { exp4, splat } from '../common/f32x4-math';
 
 // @ts-ignore: decorator

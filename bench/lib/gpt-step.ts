@@ -9,6 +9,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { linear, embedding, oneHotFloat, layerNorm, layerNormReference, gelu, geluReference, causalSelfAttentionPacked } from '../../src/learning/ops/index.js';
 import { causalSelfAttentionReference } from '../../src/learning/ops/attention.js';
+import { customGrad } from '../../src/learning/ops/customgrad.js';
+import { columnSum } from '../../src/learning/ops/nn.js';
 import { Rng } from '../../src/random/prng.js';
 
 export interface GptConfig {
@@ -28,12 +30,32 @@ export type AttentionFn = (q: tf.Tensor, k: tf.Tensor, v: tf.Tensor) => tf.Tenso
  * - fused: LayerNorm, GELU and attention (packed: straight from the qkv projection) by our fused
  *   kernels (else plain tfjs ops);
  * - naive: what a first tfjs version looks like: tf.matMul with its default gradient (transpose
- *   flags), attention with transpose flags, tf.pow in GELU.
+ *   flags), attention with transpose flags, tf.pow in GELU;
+ * - xnnpack: dense layers by tf.matMul (XNNPACK) with explicit transposes in the gradient, as
+ *   src/learning did before it had its own gemm (to measure that kernel in the same run).
  */
 export interface OpSet {
   attention: AttentionFn;
   fused: boolean;
   naive?: boolean;
+  xnnpack?: boolean;
+}
+
+const xnnpackDense = customGrad((x2: tf.Tensor, w: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => {
+  save([x2, w]);
+  return {
+    value: tf.add(tf.matMul(x2, w), b),
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [tf.matMul(dy, tf.transpose(saved[1])), tf.matMul(tf.transpose(saved[0]), dy), columnSum(dy)],
+  };
+});
+
+function xnnpackLinear(x: tf.Tensor, w: tf.Tensor, b?: tf.Tensor): tf.Tensor {
+  const [nIn, nOut] = w.shape as [number, number];
+  return tf.tidy(() => {
+    const x2 = tf.reshape(x, [-1, nIn]);
+    const y2 = xnnpackDense(x2, w, b ?? tf.zeros([nOut]));
+    return tf.reshape(y2, [...x.shape.slice(0, -1), nOut]);
+  });
 }
 
 function naiveLinear(x: tf.Tensor, w: tf.Tensor, b?: tf.Tensor): tf.Tensor {
@@ -70,7 +92,7 @@ export class GptStep {
     this.layerNorm = ops.fused ? layerNorm : layerNormReference;
     this.gelu = ops.naive ? naiveGelu : ops.fused ? gelu : geluReference;
     this.attention = ops.naive ? naiveAttention : ops.attention;
-    this.linear = ops.naive ? naiveLinear : linear;
+    this.linear = ops.naive ? naiveLinear : ops.xnnpack ? xnnpackLinear : linear;
     this.rng = new Rng(seed);
     const { layers: L, width: d, vocab: V, length: T } = cfg;
     const normal = (shape: number[], std: number) => {

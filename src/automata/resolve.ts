@@ -14,7 +14,7 @@ export async function resolveAutomaton(nameOrPath: string): Promise<Automaton> {
   const text = await readText(nameOrPath);
   let raw: unknown;
   try {
-    raw = JSON.parse(text);
+    raw = JSON.parse(text.replace(/^\uFEFF/, '')); // a byte-order mark is not JSON
   } catch (e) {
     throw new AutomatonError(`${nameOrPath}: not valid JSON (${(e as Error).message})`);
   }

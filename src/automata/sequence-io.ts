@@ -39,7 +39,8 @@ export function parseLetterText(bytes: Uint8Array, max: number, path = 'text'): 
   const out = new Uint16Array((bytes.length >>> 1) + 1); // at most ⌈len/2⌉ tokens
   let count = 0;
   let line = 1;
-  let i = 0;
+  // A UTF-8 byte-order mark (Windows editors write one) is not a letter.
+  let i = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
   const len = bytes.length;
   while (i < len) {
     const c = bytes[i];
@@ -134,40 +135,47 @@ export async function writeStates(path: string, states: ArrayLike<number>, optio
       }
     }
   }
-  const fs = await fsp(path);
-  let fh: import('node:fs/promises').FileHandle;
-  try {
-    fh = await fs.open(path, options.force ? 'w' : 'wx');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST') throw new SequenceFileError(`${path}: file exists; not overwriting it (use --force / { force: true })`);
-    throw new SequenceFileError(`${path}: cannot write (${code ?? (e as Error).message})`);
-  }
-  try {
+  const io = await nodeIo(path);
+  function* chunks(): Generator<Uint8Array> {
     const CHUNK = 1 << 20;
-    for (let t0 = 0; t0 < T || (T === 0 && t0 === 0); t0 += CHUNK) {
+    for (let t0 = 0; t0 < T; t0 += CHUNK) {
       const t1 = Math.min(T, t0 + CHUNK);
-      if (t1 <= t0) break;
-      let bytes: Uint8Array;
       if (format === 'txt') {
         const parts = new Array<string>(t1 - t0);
         for (let t = t0; t < t1; t++) parts[t - t0] = String(states[t]);
-        bytes = new TextEncoder().encode(parts.join('\n') + '\n');
+        yield new TextEncoder().encode(parts.join('\n') + '\n');
       } else if (format === 'u16') {
         const u16 = new Uint16Array(t1 - t0);
         for (let t = t0; t < t1; t++) u16[t - t0] = states[t];
-        bytes = new Uint8Array(u16.buffer);
+        const bytes = new Uint8Array(u16.buffer);
         if (!LITTLE_ENDIAN) for (let i = 0; i < bytes.length; i += 2) [bytes[i], bytes[i + 1]] = [bytes[i + 1], bytes[i]];
+        yield bytes;
       } else if (states instanceof Uint8Array) {
-        bytes = states.subarray(t0, t1);
+        yield states.subarray(t0, t1);
       } else {
-        bytes = new Uint8Array(t1 - t0);
+        const bytes = new Uint8Array(t1 - t0);
         for (let t = t0; t < t1; t++) bytes[t - t0] = states[t];
+        yield bytes;
       }
-      await fh.write(bytes);
     }
-  } finally {
-    await fh.close();
+  }
+  // Atomic (src/io): a full disk or a kill mid-write never leaves a partial file, and with
+  // force the old file stays until the new one is complete.
+  try {
+    io.writeFileAtomic(path, chunks(), { force: options.force, hint: 'not overwriting it (use --force / { force: true })' });
+  } catch (e) {
+    const m = (e as Error).message.replace(`${path} exists; `, `${path}: file exists; `);
+    throw new SequenceFileError(m);
+  }
+}
+
+/** src/io (Node only), by a computed specifier so browser bundles do not hoist its node:fs imports. */
+async function nodeIo(path: string): Promise<typeof import('../io/atomic.js')> {
+  const specifier = '../io/atomic.js';
+  try {
+    return await import(/* @vite-ignore */ specifier);
+  } catch {
+    throw new SequenceFileError(`${path}: sequence files need a file system (Node)`);
   }
 }
 

@@ -287,7 +287,7 @@ function alsRun(t: Tensor3, R: number, init: Factors, normX: number, opts: RunOp
  * Unit-norm columns with the scale in `weights`, sorted by weight (descending); signs fixed so the
  * columns of the first two factors have non-negative sums (the sign goes into the third).
  */
-function finalize(F: Float64Array[], dims: [number, number, number], R: number): { weights: Float64Array; factors: Factors } {
+export function finalize(F: Float64Array[], dims: [number, number, number], R: number): { weights: Float64Array; factors: Factors } {
   const mats = F.map((f, n) => matrix(dims[n], R, f.slice(0, dims[n] * R)));
   const w = new Float64Array(R).fill(1);
   for (let n = 0; n < 3; n++) {

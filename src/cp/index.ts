@@ -5,6 +5,8 @@ export type { Tensor3 } from './tensor.js';
 export { tensor3, checkTensor, fromFactors, norm, contractMode, unfoldingGram } from './tensor.js';
 export type { CPOptions, CPResult, CPInit } from './cp.js';
 export { cp, maxRank } from './cp.js';
+export type { NonnegCPOptions } from './hals.js';
+export { cpNonneg } from './hals.js';
 export type { Congruence, CPFactors } from './congruence.js';
 export { congruence, factorMatchScore, hungarian } from './congruence.js';
 export { jennrichInit, svdInit, randomInit, mttkrpMode } from './init.js';

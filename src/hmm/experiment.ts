@@ -21,7 +21,7 @@ import { maxAbsDiff } from './linalg.js';
 import { MAX_RELABEL_K, relabelledDistance } from './match.js';
 import { logLogSvg, type Series } from './plot.js';
 import { exactJoint, pairwisePredictor, tripletTensor } from './predictors.js';
-import { recoverFromTensor } from './recover.js';
+import { recoverFromTensor, type RecoveryConstraint } from './recover.js';
 import { empiricalJoint } from './sample.js';
 import { createHmm, hmmToJSON, type HMM, type HMMSpec } from './types.js';
 
@@ -72,6 +72,8 @@ export interface ExperimentOptions {
   reps?: number;
   seed?: number;
   cp?: CPOptions;
+  /** Recovery method (recover.ts): 'simplex' (default, with EM on the sampled triples) or 'none'. */
+  constraint?: RecoveryConstraint;
   /** One line per finished step (for stderr). */
   onLog?: (line: string) => void;
   /** Sampling progress inside a step. */
@@ -104,7 +106,7 @@ export function runExperiment(options: ExperimentOptions = {}): ExperimentResult
   const { sizes = EXPERIMENT_SIZES, reps = 3, seed = 0, onLog, onProgress } = options;
   const hmm = options.hmm ?? defaultExperimentHmm();
   const exactW = tripletTensor(exactJoint(hmm, [1, 2, 3]));
-  const ex = recoverFromTensor(exactW, hmm.k, { truth: hmm, cp: options.cp });
+  const ex = recoverFromTensor(exactW, hmm.k, { truth: hmm, cp: options.cp, constraint: options.constraint });
   onLog?.(`exact W: max|ΔT| = ${ex.errors!.transition.toExponential(2)}, max|ΔO| = ${ex.errors!.emission.toExponential(2)}, CP fit ${ex.cp.fit.toFixed(12)}`);
   const tw = findPairwiseTwin(hmm, { seed });
   // The floor needs the exact distance up to relabelling (a minimum over k! permutations): k ≤ 10.
@@ -125,7 +127,7 @@ export function runExperiment(options: ExperimentOptions = {}): ExperimentResult
       const sampleSeed = rng.nextU32();
       const emp = empiricalJoint(hmm, [1, 2, 3], n, sampleSeed, onProgress ? (done, total) => onProgress(`N=${n} rep ${r + 1}/${reps}`, done, total) : undefined);
       try {
-        const rec = recoverFromTensor(tripletTensor(emp), hmm.k, { truth: hmm, cp: options.cp });
+        const rec = recoverFromTensor(tripletTensor(emp), hmm.k, { truth: hmm, cp: options.cp, constraint: options.constraint, joint: emp, samples: n });
         eT.push(rec.errors!.transition);
         eO.push(rec.errors!.emission);
         fit.push(rec.cp.fit);

@@ -7,5 +7,6 @@ export * from './sample.js';
 export * from './match.js';
 export * from './counterexample.js';
 export * from './recover.js';
+export * from './conditioning.js';
 export * from './experiment.js';
 export * from './data.js';

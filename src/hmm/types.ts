@@ -87,7 +87,7 @@ export function createHmm(spec: HMMSpec, options: { forRecovery?: boolean } = {}
 export function parseHmm(text: string, source = 'HMM', options: { forRecovery?: boolean } = {}): HMM {
   let obj: unknown;
   try {
-    obj = JSON.parse(text);
+    obj = JSON.parse(text.replace(/^\uFEFF/, '')); // a byte-order mark is not JSON
   } catch (e) {
     throw new HMMError(`${source}: not valid JSON (${(e as Error).message})`);
   }

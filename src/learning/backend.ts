@@ -20,6 +20,7 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { registerGradientsAndChainedOps } from './ops/tf_registrations.generated.js';
 import { registerFusedAttentionKernels } from './ops/attention_kernels.js';
 import { registerNnKernels } from './ops/nn.js';
+import { registerGemmKernel } from './ops/gemm.js';
 import { preloadOnTfjsHeap } from './ops/tfjs_heap.js';
 import { wasmBase64 as attentionWasm } from '../kernels/generated/attention.js';
 import { wasmBase64 as nnWasm } from '../kernels/generated/nn.js';
@@ -53,6 +54,7 @@ export function registerLearningOps(): void {
   }
   registerFusedAttentionKernels();
   registerNnKernels();
+  registerGemmKernel();
 }
 
 async function nodeWasmPrefix(): Promise<string> {

@@ -23,6 +23,11 @@ export interface OptimConfig {
   readonly weightDecay: number;
   /** Global gradient-norm clip; 0 disables. Default 1. */
   readonly clip: number;
+  /**
+   * Raised horizons (`train --resume DIR --steps N`), oldest first: at step `at` the run, then
+   * planned for `steps` steps, was extended (see learningRate and extendSchedule).
+   */
+  readonly extensions?: readonly { readonly at: number; readonly steps: number }[];
 }
 
 export function optimConfig(o: Partial<OptimConfig> & { steps: number }): OptimConfig {
@@ -43,8 +48,36 @@ export function optimConfig(o: Partial<OptimConfig> & { steps: number }): OptimC
   return c;
 }
 
+/**
+ * The schedule of a run planned for `c.steps` and, at step `at` (the steps done), extended to
+ * `steps`. What "continuing the schedule" means: steps before `at` keep their learning rates
+ * (so the extended run's history is the run that happened, and resuming stays bit-exact); from
+ * `at` on, the rate decays by a half cosine from the rate step `at` would have had, lr_old(at),
+ * to the same floor minLrRatio·lr, reached at the new `steps`. The curve is continuous and never
+ * rises: no second warmup. So a run interrupted half-way and extended decays more slowly from
+ * where it was; a finished run (at = old steps) is already at the floor and continues there.
+ * An extension during warmup (at ≤ warmup) just moves the horizon: no rate so far depended on it.
+ */
+export function extendSchedule(c: OptimConfig, at: number, steps: number): OptimConfig {
+  if (!Number.isInteger(steps) || steps < c.steps) throw new Error(`steps can only be raised: the run has ${c.steps}, got ${steps}`);
+  if (!Number.isInteger(at) || at < 0 || at > c.steps) throw new Error(`extension step must be an integer in [0, ${c.steps}], got ${at}`);
+  if (steps === c.steps) return c;
+  if (at <= c.warmup && !c.extensions?.length) return { ...c, steps };
+  return { ...c, steps, extensions: [...(c.extensions ?? []), { at, steps: c.steps }] };
+}
+
 /** Learning rate at step s (0-based). */
 export function learningRate(c: OptimConfig, s: number): number {
+  const ext = c.extensions;
+  if (ext && ext.length) {
+    const last = ext[ext.length - 1];
+    const before: OptimConfig = { ...c, steps: last.steps, extensions: ext.slice(0, -1) };
+    if (s < last.at) return learningRate(before, s);
+    const start = learningRate(before, last.at);
+    const floor = c.minLrRatio * c.lr;
+    const progress = Math.min(1, (s - last.at) / Math.max(1, c.steps - last.at));
+    return floor + 0.5 * (start - floor) * (1 + cosTurns(progress / 2));
+  }
   if (s < c.warmup) return (c.lr * (s + 1)) / c.warmup;
   const span = Math.max(1, c.steps - c.warmup);
   const progress = Math.min(1, (s - c.warmup) / span);

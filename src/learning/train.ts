@@ -10,11 +10,11 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Automaton } from '../automata/types.js';
 import { numLetters } from '../automata/types.js';
 import { Rng } from '../random/prng.js';
-import { CheckpointError, decodeCheckpoint, encodeCheckpoint, readCheckpointFile, writeCheckpointFile, type Checkpoint } from './checkpoint.js';
+import { CheckpointError, decodeCheckpoint, encodeCheckpoint, nodeIo, readCheckpointFile, writeCheckpointFile, type Checkpoint } from './checkpoint.js';
 import { dyckLmAutomaton, evalBatches, numClasses, trainBatch, validateDyckLm, validateFfl, validateTask, type AnyTask, type Batch } from './data.js';
 import { createModel, modelConfig, RNN_LAYOUT, type ModelConfig, type ModelKind, type SequenceModel, type TransformerConfig } from './models/index.js';
 import { oneHot } from './models/layers.js';
-import { AdamW, learningRate, optimConfig, type OptimConfig } from './optim.js';
+import { AdamW, extendSchedule, learningRate, optimConfig, type OptimConfig } from './optim.js';
 
 /** Everything that defines a run (stored in every checkpoint). */
 export interface RunConfig {
@@ -250,7 +250,17 @@ export class Trainer {
     const c = this.config;
     const end = Math.min(o.stopAt ?? c.optim.steps, c.optim.steps);
     const tokens = c.batch * c.length;
-    const log = o.out ? await openLog(o.out, this.step) : undefined;
+    // One writer per run directory (src/io/lock.ts); re-entrant, so the CLI may hold it already.
+    const lock = o.out ? (await nodeIo()).RunLock.acquire(o.out) : undefined;
+    try {
+      return await this.trainLoop(o, end, tokens, o.out ? await openLog(o.out, this.step) : undefined);
+    } finally {
+      lock?.release();
+    }
+  }
+
+  private async trainLoop(o: TrainOptions, end: number, tokens: number, log: { write(x: object): void } | undefined): Promise<TrainResult> {
+    const c = this.config;
     const t0 = now();
     const first = this.step;
     let trainSeconds = 0;
@@ -335,8 +345,14 @@ export class Trainer {
     return t;
   }
 
-  static async load(pathOrDir: string): Promise<Trainer> {
-    return Trainer.fromCheckpoint(await readCheckpointFile(pathOrDir), pathOrDir);
+  /**
+   * Loads a checkpoint; `steps` above the run's raises its horizon (extendSchedule: the learning
+   * rate continues from where it is to the floor at the new end).
+   */
+  static async load(pathOrDir: string, o: { steps?: number } = {}): Promise<Trainer> {
+    const ck = await readCheckpointFile(pathOrDir);
+    if (o.steps !== undefined) ck.header.run = extendRun(ck.header.run as RunConfig, ck.header.step, o.steps);
+    return Trainer.fromCheckpoint(ck, pathOrDir);
   }
 
   static decode(bytes: Uint8Array): Trainer {
@@ -347,6 +363,12 @@ export class Trainer {
     this.model.dispose();
     this.optimizer.dispose();
   }
+}
+
+/** The run `c`, `step` steps done, with its horizon raised to `steps` (extendSchedule). */
+export function extendRun(c: RunConfig, step: number, steps: number): RunConfig {
+  if (!c || !c.optim) throw new CheckpointError('checkpoint has no run configuration');
+  return { ...c, optim: extendSchedule(c.optim, step, steps) };
 }
 
 /** Per-position, last-position and whole-sequence accuracy of `model` on `batches`. */
@@ -438,7 +460,8 @@ function now(): number {
 async function openLog(dir: string, fromStep: number): Promise<{ write(x: object): void }> {
   const fs = await import('node:fs');
   const path = await import('node:path');
-  fs.mkdirSync(dir, { recursive: true });
+  const { appendText, makeDir, writeFileAtomic } = await nodeIo();
+  makeDir(dir);
   const file = path.join(dir, 'log.jsonl');
   if (fs.existsSync(file)) {
     const keep = fs.readFileSync(file, 'utf8').split('\n').filter((l) => {
@@ -449,7 +472,8 @@ async function openLog(dir: string, fromStep: number): Promise<{ write(x: object
         return false;
       }
     });
-    fs.writeFileSync(file, keep.map((l) => l + '\n').join(''));
+    // Replaced whole: a kill here leaves the old log, never a truncated one.
+    writeFileAtomic(file, keep.map((l) => l + '\n').join(''), { force: true });
   }
-  return { write: (x) => fs.appendFileSync(file, JSON.stringify(x) + '\n') };
+  return { write: (x) => appendText(file, JSON.stringify(x) + '\n') };
 }

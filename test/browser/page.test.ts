@@ -10,7 +10,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Server } from 'node:http';
 import { ROOT, serveRepository } from '../helpers/static-server.js';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
@@ -24,6 +24,8 @@ const CHROMIUM = '/usr/bin/chromium';
 const BUNDLE = join(ROOT, 'dist/browser/testbeds.js');
 const WORKER = join(ROOT, 'dist/browser/learn-worker.js');
 const hasChromium = existsSync(CHROMIUM);
+/** Screenshots of each tab land here (printed), for a reviewer to look at. */
+const SHOTS = join(ROOT, 'test-output', 'browser');
 if (!hasChromium) console.warn(`test/browser: skipped — ${CHROMIUM} not found (apt-get install chromium; .ci/run does)`);
 
 /** The Node side: the plain loop over the same seeded letters. */
@@ -61,9 +63,19 @@ describe.skipIf(!hasChromium)(`browser: web/index.html in headless Chromium (${C
     await new Promise((ok) => (server ? server.close(ok) : ok(undefined)));
   });
 
+  /** A full-page PNG of the current tab under test-output/browser/, path printed. */
+  async function screenshot(name: string): Promise<void> {
+    mkdirSync(SHOTS, { recursive: true });
+    const path = join(SHOTS, `${name}.png`);
+    await page.screenshot({ path, fullPage: true });
+    console.log(`screenshot: ${path}`);
+  }
+
   it('loads the bundle with WebAssembly SIMD and no page errors', async () => {
     expect(await page.evaluate(() => (window as any).testbeds.hasWasmSimd())).toBe(true);
-    expect(await page.textContent('#status')).toContain('ready');
+    // The status word stands on its own line, not glued to the intro sentence.
+    expect(await page.textContent('#status')).toBe('ready (WebAssembly SIMD available)');
+    expect(await page.textContent('p.lede')).not.toContain('ready');
     expect(await page.$$eval('#method option', (os) => os.map((o) => o.textContent))).toEqual([...METHODS]);
     expect(pageErrors).toEqual([]);
   });
@@ -119,7 +131,12 @@ describe.skipIf(!hasChromium)(`browser: web/index.html in headless Chromium (${C
     const expected = nodeStates(zoo('dihedral:4'), 12345, 9);
     expect(Number(await page.getAttribute('#r-final', 'data-state'))).toBe(expected[12344]);
     expect(await page.textContent('#r-time')).toMatch(/ms/);
-    const firstStates = await page.$$eval('#r-first tbody tr td:nth-child(3)', (tds) => tds.map((td) => td.textContent));
+    // The first positions are a compact grid of cells (t, letter, state), not one tall column.
+    expect(await page.$$eval('#r-first .pos', (cs) => cs.length)).toBe(32);
+    const box = (await page.$('#r-first'))!;
+    const { height } = (await box.boundingBox())!;
+    expect(height).toBeLessThan(32 * 20); // a one-column table of 32 rows is > 640 px tall
+    const firstStates = await page.$$eval('#r-first .pos .q', (tds) => tds.map((td) => td.textContent));
     const names = zoo('dihedral:4').states!;
     expect(firstStates).toEqual(expected.slice(0, 32).map((q) => names[q]));
   });
@@ -131,6 +148,66 @@ describe.skipIf(!hasChromium)(`browser: web/index.html in headless Chromium (${C
     expect(await page.textContent('#sim-status')).toContain('parameter 1 = 0 must be ≥ 1');
     await page.fill('#custom', '');
     expect(pageErrors).toEqual([]);
+  });
+
+  it('Simulate runs in a Web Worker: the same numbers as Node, through the worker', async () => {
+    const r = await page.evaluate(() => (window as any).runInWorker({ name: 'symmetric:5', T: 40_000, seed: 2, method: 'hillis-steele', first: 40_000 }));
+    const a = zoo('symmetric:5');
+    const node = simulate(a, sampleLetters(a, 40_000, { seed: 2 }), { method: 'hillis-steele' });
+    expect(r.final).toBe(node.final);
+    expect(r.depth).toBe(node.depth);
+    expect(r.states.join(',')).toBe(Array.from(node.states).join(','));
+  });
+
+  it('Stop cancels a long run (symmetric:5, Hillis–Steele, T = 5e6) and the page stays responsive meanwhile', async () => {
+    await page.click('nav [data-tab=simulate]');
+    await page.fill('#custom', 'symmetric:5');
+    await page.fill('#length', '5000000');
+    await page.fill('#seed', '1');
+    await page.selectOption('#method', 'hillis-steele');
+    await page.click('#run');
+    await page.waitForFunction(() => /running hillis-steele/.test(document.getElementById('sim-status')?.textContent ?? ''));
+    expect(await page.isDisabled('#sim-stop')).toBe(false);
+    // The main thread answers while the worker computes.
+    const t0 = Date.now();
+    expect(await page.evaluate(() => 6 * 7)).toBe(42);
+    expect(Date.now() - t0).toBeLessThan(2000);
+    await page.waitForTimeout(300);
+    await page.click('#sim-stop');
+    await page.waitForFunction(() => document.getElementById('sim-status')?.textContent === 'stopped', undefined, { timeout: 3000 });
+    expect(await page.isDisabled('#run')).toBe(false);
+    expect(await page.isDisabled('#sim-stop')).toBe(true);
+    await page.fill('#custom', '');
+    await page.fill('#length', '1000000');
+    await page.selectOption('#method', 'scan');
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('Measure scaling: depth against T is T for the loop and ⌈log₂T⌉ for Hillis–Steele (as Node), plotted', async () => {
+    const points = await page.evaluate(() => (window as any).scalingInWorker({ name: 'dihedral:4', seed: 1, maxT: 1 << 14 }));
+    const a = zoo('dihedral:4');
+    expect(points.map((p: { T: number }) => p.T)).toEqual([1024, 1024, 1024, 1024, 4096, 4096, 4096, 4096, 16384, 16384, 16384, 16384]);
+    for (const p of points) {
+      const node = simulate(a, sampleLetters(a, p.T, { seed: 1 }), { method: p.method });
+      expect(p.depth, `${p.method} T=${p.T}`).toBe(node.depth);
+      expect(p.seconds).toBeGreaterThan(0);
+    }
+    expect(points.filter((p: { method: string }) => p.method === 'sequential').map((p: { depth: number }) => p.depth)).toEqual([1024, 4096, 16384]);
+    expect(points.filter((p: { method: string }) => p.method === 'hillis-steele').map((p: { depth: number }) => p.depth)).toEqual([10, 12, 14]);
+    // The button draws both charts, one line per method.
+    await page.click('nav [data-tab=simulate]');
+    await page.selectOption('#automaton', 'dihedral:4');
+    await page.fill('#length', '262144'); // the scaling runs up to the T field: 2^10 … 2^18
+    await page.click('#scale');
+    await page.waitForFunction(() => document.getElementById('sim-status')?.textContent === 'done', undefined, { timeout: 120_000 });
+    expect(await page.$$eval('#scaling-depth polyline', (ls) => ls.length)).toBe(4);
+    expect(await page.$$eval('#scaling-time polyline', (ls) => ls.length)).toBe(4);
+    expect(await page.$$eval('#scaling-depth polyline', (ls) => ls.map((l) => l.getAttribute('points')!.split(' ').length))).toEqual([5, 5, 5, 5]);
+    await page.selectOption('#automaton', 'dihedral:4');
+    await page.fill('#length', '100000');
+    await page.click('#run');
+    await page.waitForFunction(() => document.getElementById('sim-status')?.textContent === 'done');
+    await screenshot('simulate');
   });
 
   /** Submits a panel's form and waits for its status line to leave the "working" state. */
@@ -169,6 +246,34 @@ describe.skipIf(!hasChromium)(`browser: web/index.html in headless Chromium (${C
     });
   }
 
+  it('Algebra panel: the D-order is drawn, one box per D-class, regular ones solid with their group H-class named', async () => {
+    await page.click('nav [data-tab=algebra]');
+    await page.fill('#a-json-in', '');
+    for (const name of ['flipflop:3', 'symmetric:3', 'dyck:2,4']) {
+      await page.fill('#a-custom', name);
+      expect(await submit('#a-run', 'a-status')).toBe('done');
+      const node = algebraReport(zoo(name));
+      const drawn = Math.min(node.dClasses, 60);
+      expect(await page.$$eval('#a-dorder g.dclass', (gs) => gs.length)).toBe(drawn);
+      const regular = node.dClassList.slice(0, drawn).filter((D) => D.regular).length;
+      expect(await page.$$eval('#a-dorder g.dclass.regular', (gs) => gs.length)).toBe(regular);
+      const edges = node.dClassList.slice(0, drawn).reduce((s, D) => s + (D.below ?? []).filter((b) => b < drawn).length, 0);
+      expect(await page.$$eval('#a-dorder line.edge', (ls) => ls.length)).toBe(edges);
+      const groups = node.dClassList.slice(0, drawn).filter((D) => D.regular && D.group !== '1').map((D) => `H ≅ ${D.group}`);
+      expect(await page.$$eval('#a-dorder text.group', (ts) => ts.map((t) => t.textContent))).toEqual(groups);
+    }
+    // A semigroup with a group H-class (C3) and non-regular D-classes (dashed), for the screenshot.
+    const mixed = { name: 'shift-and-rotate', delta: [[1, 2, 3, 4, 4], [1, 2, 0, 3, 4]], start: 0 };
+    await page.fill('#a-json-in', JSON.stringify(mixed));
+    expect(await submit('#a-run', 'a-status')).toBe('done');
+    const node = algebraReport(mixed);
+    expect(await page.$$eval('#a-dorder g.dclass.nonregular', (gs) => gs.length)).toBe(node.dClassList.filter((D) => !D.regular).length);
+    expect(node.dClassList.some((D) => !D.regular)).toBe(true);
+    expect(await page.$$eval('#a-dorder text.group', (ts) => ts.map((t) => t.textContent))).toEqual(['H ≅ C3']);
+    await screenshot('algebra');
+    await page.fill('#a-json-in', '');
+  });
+
   it('Algebra panel: pasted automaton JSON is analysed; a bad one shows the validation error', async () => {
     await page.click('nav [data-tab=algebra]');
     const a = { name: 'mine', delta: [[1, 2, 0], [0, 0, 2]], start: 0 };
@@ -190,7 +295,7 @@ describe.skipIf(!hasChromium)(`browser: web/index.html in headless Chromium (${C
     await page.fill('#h-samples', '50000');
     await page.fill('#h-seed', '7');
     expect(await submit('#h-run', 'h-status')).toBe('done');
-    const cp = { init: 'jennrich' as const, restarts: 1, maxIter: 1000, linesearch: true, tol: 1e-14, seed: 7 };
+    const cp = { init: 'jennrich' as const, linesearch: true, tol: 1e-14, seed: 7 };
     const hmm = defaultExperimentHmm();
     const node = recoverHmm(hmm, { source: 'samples', samples: 50000, seed: 7, cp });
     // The sampled W is the same bit for bit (integer PRNG, counts).
@@ -205,12 +310,31 @@ describe.skipIf(!hasChromium)(`browser: web/index.html in headless Chromium (${C
     expect(got.errors).toEqual(node.errors);
     expect(got.cp.fit).toBe(node.cp.fit);
     expect(got.cp.iterations).toBe(node.cp.iterations);
-    expect(got.cp.converged).toBe(true);
+    expect(got.cp.converged).toBe(node.cp.converged);
+    expect(got.em).toEqual(node.em);
+    expect(got.conditioning).toEqual(node.conditioning);
     // What the panel shows: the same digits.
     expect(await page.textContent('#h-errors')).toBe(`T ${node.errors!.transition.toExponential(3)}, O ${node.errors!.emission.toExponential(3)}`);
     expect(await page.textContent('#h-cp')).toContain(`fit ${node.cp.fit.toFixed(10)}`);
     expect(await page.$$eval('#h-T td', (tds) => tds.map((td) => td.textContent))).toEqual(node.transition.flat().map((x) => x.toFixed(4)));
     expect(await page.$$eval('#h-O td', (tds) => tds.map((td) => td.textContent))).toEqual(node.emission.flat().map((x) => x.toFixed(4)));
+    expect(await page.textContent('#h-conditioning')).toContain(`spectral gap σ_k/σ_k+1 ${node.conditioning.spectralGap.toPrecision(3)}`);
+    await screenshot('identifiability');
+  });
+
+  it('Identifiability panel: recovery runs in a worker; Stop ends it', async () => {
+    await page.click('nav [data-tab=hmm]');
+    await page.click('#h-example');
+    await page.selectOption('#h-source', 'samples');
+    await page.fill('#h-samples', '100000000');
+    await page.click('#h-run');
+    await page.waitForFunction(() => document.getElementById('h-status')?.textContent === 'recovering in a worker…');
+    expect(await page.evaluate(() => 6 * 7)).toBe(42); // the page answers meanwhile
+    await page.click('#h-stop');
+    await page.waitForFunction(() => document.getElementById('h-status')?.textContent === 'stopped', undefined, { timeout: 3000 });
+    expect(await page.isDisabled('#h-run')).toBe(false);
+    expect(await page.isDisabled('#h-stop')).toBe(true);
+    await page.fill('#h-samples', '100000');
   });
 
   it('Identifiability panel: the pairwise counterexample equals Node; bad HMM JSON names the field', async () => {
@@ -268,6 +392,22 @@ describe.skipIf(!hasChromium)(`browser: web/index.html in headless Chromium (${C
     expect(pageErrors).toEqual([]);
   });
 
+  it("Learn tab: the sweep heatmap beside the paper's, drawn from the repository's own tables", async () => {
+    await page.click('nav [data-tab=learn]');
+    await page.waitForSelector('#sweep-paper', { timeout: 10_000 });
+    const ours = JSON.parse(readFileSync(join(ROOT, 'bench/results/sweep-quick/table.json'), 'utf8'));
+    const paper = JSON.parse(readFileSync(join(ROOT, 'web/data/paper-depth-table.json'), 'utf8'));
+    const rows = Object.keys(paper.rows);
+    expect(await page.$$eval('#sweep-ours rect', (rs) => rs.length)).toBe(rows.length * ours.settings.depths.length);
+    expect(await page.$$eval('#sweep-paper rect', (rs) => rs.length)).toBe(rows.length * paper.depths.length);
+    // Cell titles carry the numbers: symmetric:5 at L = 1 in ours and in the paper.
+    const s5 = ours.cells.find((c: { automaton: string; depth: number }) => c.automaton === 'symmetric:5' && c.depth === 1);
+    const titles = await page.$$eval('#sweep-ours rect title', (ts) => ts.map((t) => t.textContent));
+    expect(titles).toContain(`symmetric:5, L=1: ${(100 * s5.accuracy).toFixed(1)}%`);
+    const ptitles = await page.$$eval('#sweep-paper rect title', (ts) => ts.map((t) => t.textContent));
+    expect(ptitles).toContain(`symmetric:5, L=16: ${paper.rows['symmetric:5'][9].toFixed(1)}%`);
+  });
+
   it('Learn panel: Stop ends a long run early and still shows the final evaluation', async () => {
     await page.click('nav [data-tab=learn]');
     await page.fill('#l-steps', '5000');
@@ -281,5 +421,6 @@ describe.skipIf(!hasChromium)(`browser: web/index.html in headless Chromium (${C
     expect(await page.textContent('#l-final')).toContain(`(${done} steps,`);
     expect(await page.isDisabled('#l-stop')).toBe(true);
     expect(pageErrors).toEqual([]);
+    await screenshot('learn'); // the stopped run's progress and loss curve, and the sweep heatmaps
   });
 });

@@ -63,10 +63,12 @@ describe('testbeds hmm', () => {
     expect(ja.errors.transition).toBeGreaterThan(0);
   });
 
-  it('recover says when CP-ALS stopped at --max-iter without converging', async () => {
+  it('recover says when CP stopped at --max-iter without converging', async () => {
     const r = await run('recover', '--hmm', denseFile, '--source', 'samples', '--samples', '20000', '--seed', '1', '--init', 'random', '--max-iter', '2');
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/note: CP-ALS did not converge within 2 sweeps/);
+    expect(r.stdout).toMatch(/note: non-negative CP \(HALS\) did not converge within 2 sweeps/);
+    const plain = await run('recover', '--hmm', denseFile, '--source', 'samples', '--samples', '20000', '--seed', '1', '--init', 'random', '--max-iter', '2', '--constraint', 'none');
+    expect(plain.stdout).toMatch(/note: CP-ALS did not converge within 2 sweeps/);
     expect((await run('recover', '--hmm', denseFile)).stdout).not.toMatch(/did not converge/);
   });
 

@@ -2,7 +2,8 @@
  * initBackend and the fused kernels in a browser: src/learning backend + ops bundled by esbuild,
  * run on the main thread of headless Debian Chromium (where synchronous wasm compiles over 4 KB
  * are refused, so the async preload in initBackend matters). The fused attention, LayerNorm and
- * GELU forward and gradients must equal the same computation in Node. Skipped, saying so, where
+ * GELU forward and gradients must equal the same computation in Node, and our gemm (a dense layer,
+ * forward and both gradients, K across its 256-block) must give Node's exact bits. Skipped, saying so, where
  * /usr/bin/chromium is absent.
  */
 import { createServer, type Server } from 'node:http';
@@ -14,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serveTfjsPage } from '../helpers/tfjs-page-server.js';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../../src/learning/backend.js';
-import { causalSelfAttentionPacked, layerNorm, gelu } from '../../src/learning/ops/index.js';
+import { causalSelfAttentionPacked, layerNorm, gelu, linear } from '../../src/learning/ops/index.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -30,7 +31,13 @@ const PROBE = `
   const f = (x, gg) => gelu(layerNorm(causalSelfAttentionPacked(x, 2), gg, b));
   const w = tf.cos(tf.range(0, 2 * 7 * 16).reshape([2, 7, 16]));
   const [dqkv, dg] = tf.grads((x, gg) => tf.sum(tf.mul(f(x, gg), w)))([qkv, g]);
-  return [Array.from(f(qkv, g).dataSync()), Array.from(dqkv.dataSync()), Array.from(dg.dataSync())];
+  const exact = (n, m) => Float32Array.from({ length: n }, (_, i) => ((i * 7919) % m) / m - 0.5);
+  const xa = tf.tensor2d(exact(5 * 300, 1000), [5, 300]);
+  const wa = tf.tensor2d(exact(300 * 9, 997), [300, 9]);
+  const lw = tf.tensor2d(exact(45, 89), [5, 9]);
+  const [dx, dwa] = tf.grads((x, ww) => tf.sum(tf.mul(linear(x, ww), lw)))([xa, wa]);
+  return [Array.from(f(qkv, g).dataSync()), Array.from(dqkv.dataSync()), Array.from(dg.dataSync()),
+    Array.from(linear(xa, wa).dataSync()), Array.from(dx.dataSync()), Array.from(dwa.dataSync())];
 `;
 
 describe.skipIf(!hasChromium)('initBackend and fused kernels in headless Chromium (main thread)', () => {
@@ -42,7 +49,7 @@ describe.skipIf(!hasChromium)('initBackend and fused kernels in headless Chromiu
     const entry = `
       import * as tf from '@tensorflow/tfjs-core';
       import { initBackend, setWasmBinaryLocation } from './src/learning/backend.ts';
-      import { causalSelfAttentionPacked, layerNorm, gelu } from './src/learning/ops/index.ts';
+      import { causalSelfAttentionPacked, layerNorm, gelu, linear } from './src/learning/ops/index.ts';
       window.probe = async () => {
         setWasmBinaryLocation('/wasm/');
         const backend = await initBackend('wasm');
@@ -59,7 +66,7 @@ describe.skipIf(!hasChromium)('initBackend and fused kernels in headless Chromiu
     await new Promise((ok) => (server ? server.close(ok) : ok(undefined)));
   });
 
-  it('runs packed attention + LayerNorm + GELU forward and gradients on wasm, equal to Node', async () => {
+  it('runs packed attention + LayerNorm + GELU forward and gradients on wasm, equal to Node; gemm bit-identical', async () => {
     const { chromium } = await import('playwright-core');
     const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
     try {
@@ -74,11 +81,13 @@ describe.skipIf(!hasChromium)('initBackend and fused kernels in headless Chromiu
       expect(got.backend).toBe('wasm');
       await initBackend('wasm');
       // eslint-disable-next-line @typescript-eslint/no-implied-eval
-      const node = tf.tidy(() => new Function('tf', 'causalSelfAttentionPacked', 'layerNorm', 'gelu', PROBE)(tf, causalSelfAttentionPacked, layerNorm, gelu)) as number[][];
+      const node = tf.tidy(() => new Function('tf', 'causalSelfAttentionPacked', 'layerNorm', 'gelu', 'linear', PROBE)(tf, causalSelfAttentionPacked, layerNorm, gelu, linear)) as number[][];
       expect(got.out.map((a) => a.length)).toEqual(node.map((a) => a.length));
-      for (let k = 0; k < node.length; k++) {
+      for (let k = 0; k < 3; k++) {
         for (let i = 0; i < node[k].length; i++) expect(Math.abs(got.out[k][i] - node[k][i])).toBeLessThan(1e-5);
       }
+      // gemm: the same bits in Chromium and Node (dense layer forward, dx, dw).
+      for (let k = 3; k < node.length; k++) expect(got.out[k]).toEqual(node[k]);
     } finally {
       await browser.close();
     }

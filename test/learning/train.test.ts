@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { zoo } from '../../src/automata/index.js';
 import { Rng } from '../../src/random/prng.js';
-import { CHECKPOINT_FILE, decodeCheckpoint, evalBatches, FFL_TOKENS, initBackend, sampleFflBatch, learningRate, optimConfig, runConfig, trainBatch, Trainer, type RunOptions } from '../../src/learning/index.js';
+import { CHECKPOINT_FILE, CheckpointError, decodeCheckpoint, extendSchedule, evalBatches, FFL_TOKENS, initBackend, sampleFflBatch, learningRate, optimConfig, runConfig, trainBatch, Trainer, type RunOptions } from '../../src/learning/index.js';
 
 beforeAll(async () => {
   await initBackend('wasm');
@@ -152,14 +152,67 @@ describe('trainer', () => {
     back.dispose();
   });
 
+  it('raising steps continues the schedule: continuous, non-increasing, floor at the new end; no change during warmup', () => {
+    const c = optimConfig({ steps: 100, lr: 1e-2, warmup: 10 });
+    const floor = c.minLrRatio * c.lr;
+    // Interrupted at step 40 of 100 and extended to 300.
+    const e = extendSchedule(c, 40, 300);
+    expect(e.extensions).toEqual([{ at: 40, steps: 100 }]);
+    for (let s = 0; s < 40; s++) expect(learningRate(e, s)).toBe(learningRate(c, s)); // history unchanged
+    expect(learningRate(e, 40)).toBe(learningRate(c, 40)); // continuous at the join
+    for (let s = 41; s <= 300; s++) expect(learningRate(e, s)).toBeLessThanOrEqual(learningRate(e, s - 1));
+    expect(learningRate(e, 300)).toBeCloseTo(floor, 15);
+    expect(learningRate(e, 170)).toBeGreaterThan(learningRate(c, 70)); // decays more slowly than the old plan
+    // A finished run is at the floor and continues there; extensions chain.
+    const f = extendSchedule(c, 100, 200);
+    for (const s of [100, 150, 200]) expect(learningRate(f, s)).toBeCloseTo(floor, 15);
+    const g = extendSchedule(e, 120, 400);
+    expect(g.extensions).toHaveLength(2);
+    for (let s = 0; s <= 120; s++) expect(learningRate(g, s)).toBe(learningRate(e, s));
+    expect(learningRate(g, 400)).toBeCloseTo(floor, 15);
+    // During warmup no rate depended on the horizon: only steps moves.
+    expect(extendSchedule(c, 5, 200)).toEqual({ ...c, steps: 200 });
+    expect(() => extendSchedule(c, 40, 99)).toThrow(/steps can only be raised: the run has 100, got 99/);
+  });
+
+  it('extending a finished run with more steps stays bit-exact across a kill and resume', async () => {
+    const dirA = mkdtempSync(join(tmpdir(), 'tb-learn-'));
+    const dirB = mkdtempSync(join(tmpdir(), 'tb-learn-'));
+    // Both runs: 6 steps (finished, checkpointed), then raised to 10 and continued; run B is
+    // "killed" after its step-8 checkpoint and resumed from disk.
+    for (const dir of [dirA, dirB]) {
+      const t = new Trainer(runConfig(tiny({ dropout: 0.1, checkpointEvery: 2 })));
+      await t.train({ out: dir });
+      t.dispose();
+    }
+    const a = await Trainer.load(dirA, { steps: 10 });
+    expect([a.step, a.config.optim.steps]).toEqual([6, 10]);
+    await a.train({ out: dirA });
+    const b = await Trainer.load(dirB, { steps: 10 });
+    await b.train({ out: dirB, stopAt: 8 });
+    b.dispose();
+    const b2 = await Trainer.load(dirB); // the extension is in the checkpoint
+    expect([b2.step, b2.config.optim.steps, b2.config.optim.extensions]).toEqual([8, 10, [{ at: 6, steps: 6 }]]);
+    await b2.train({ out: dirB });
+    expect(b2.step).toBe(10);
+    expect(b2.model.params.flatten()).toEqual(a.model.params.flatten());
+    expect(b2.optimizer.flatten()).toEqual(a.optimizer.flatten());
+    const log = readFileSync(join(dirB, 'log.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(log.map((l) => l.step)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    // The extra steps ran at the floor the finished run had reached.
+    for (const l of log.slice(6)) expect(l.lr).toBeCloseTo(0.1 * a.config.optim.lr, 12);
+    a.dispose();
+    b2.dispose();
+  });
+
   it('a corrupt, truncated or mismatched checkpoint is a clear error', async () => {
     const t = new Trainer(runConfig(tiny()));
     const bytes = t.encode();
     t.dispose();
     const flipped = bytes.slice();
     flipped[flipped.length - 5] ^= 0x40;
-    expect(() => Trainer.decode(flipped)).toThrow(/checkpoint is corrupt: checksum/);
-    expect(() => Trainer.decode(bytes.slice(0, bytes.length - 8))).toThrow(/truncated or corrupt/);
+    expect(() => Trainer.decode(flipped)).toThrow(/checkpoint is corrupt \(its header or data changed since it was written\): checksum/);
+    expect(() => Trainer.decode(bytes.slice(0, bytes.length - 8))).toThrow(/checkpoint is truncated: \d+ data bytes, header says \d+/);
     expect(() => Trainer.decode(new TextEncoder().encode('hello world, not a checkpoint'))).toThrow(/not a testbeds checkpoint/);
     // A header whose shapes disagree with the model its config builds.
     const ck = decodeCheckpoint(bytes);
@@ -169,6 +222,30 @@ describe('trainer', () => {
     await expect(Trainer.load(dir)).rejects.toThrow(new RegExp(`no ${CHECKPOINT_FILE.replace('.', '\\.')} in`));
     writeFileSync(join(dir, CHECKPOINT_FILE), bytes.subarray(0, 100));
     await expect(Trainer.load(dir)).rejects.toThrow(/truncated/);
+  });
+
+  it('the checksum covers the header: any one flipped bit in it is refused with a clear message', () => {
+    const t = new Trainer(runConfig(tiny({ lr: 0.001 })));
+    const bytes = t.encode();
+    t.dispose();
+    const hl = new DataView(bytes.buffer, bytes.byteOffset).getUint32(8, true);
+    // The edit of the issue: lr 0.001 → 0.000 still parses, and was resumed silently by version 1.
+    const text = new TextDecoder().decode(bytes.subarray(12, 12 + hl));
+    const at = 12 + text.indexOf('"lr":0.001') + '"lr":0.00'.length;
+    const edited = bytes.slice();
+    edited[at] ^= 0x01; // '1' → '0'
+    expect(new TextDecoder().decode(edited.subarray(12, 12 + hl))).toContain('"lr":0.000');
+    expect(() => Trainer.decode(edited)).toThrow(/checkpoint is corrupt \(its header or data changed since it was written\): checksum [0-9a-f]{8}, the file says [0-9a-f]{8}/);
+    // Every byte of magic, length and header, one bit each (bit chosen by position).
+    for (let i = 0; i < 12 + hl; i++) {
+      const b = bytes.slice();
+      b[i] ^= 1 << i % 8;
+      expect(() => Trainer.decode(b), `byte ${i}`).toThrow(CheckpointError);
+    }
+    // A version-1 file cannot be verified: refused, saying why.
+    const v1 = bytes.slice();
+    v1.set(new TextEncoder().encode('TBCKPT1\n'), 0);
+    expect(() => Trainer.decode(v1)).toThrow(/version-1 checkpoint, whose checksum does not cover its header/);
   });
 
   it('leaks no tensors across steps and evaluations', async () => {

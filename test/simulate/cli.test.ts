@@ -103,10 +103,10 @@ describe('testbeds simulate', () => {
     const r = await cli(['bench', '--help']);
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/^ {2}simulate +\[--out DIR\][\s\S]*--no-memory/m);
-    expect(r.out).toMatch(/^ {2}semigroup +\[--out DIR\] \[--quick\] \[--no-gap\] \[--no-t8\]/m);
+    expect(r.out).toMatch(/^ {2}semigroup +\[--out DIR\] \[--force\] \[--quick\] \[--no-gap\] \[--no-t8\]/m);
     const s = await cli(['bench', 'semigroup', '--help']);
     expect(s.code).toBe(0);
-    expect(s.out).toMatch(/^usage: testbeds bench semigroup \[--out DIR\] \[--quick\] \[--no-gap\] \[--no-t8\]/);
+    expect(s.out).toMatch(/^usage: testbeds bench semigroup \[--out DIR\] \[--force\] \[--quick\] \[--no-gap\] \[--no-t8\]/);
     expect(s.out).not.toMatch(/^ {2}simulate /m);
   });
 

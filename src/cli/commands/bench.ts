@@ -28,23 +28,24 @@ and writes its results; progress goes to stderr. \`testbeds bench\` alone lists 
 are built (a clone builds them with npm ci; the npm package does not ship them). Committed results,
 with the commands that made them: bench/results/README.md.
 
-  simulate        [--out DIR] [--quick | --full | --automata a,b --lengths 1e6,1e7] [--no-memory] [--from FILE]
+  simulate        [--out DIR] [--force] [--quick | --full | --automata a,b --lengths 1e6,1e7] [--no-memory] [--from FILE]
                   throughput and depth of every simulation method against T and |Q|, with the
                   TypeScript loop and a memory copy as baselines (a few minutes); writes
                   DIR/simulate.{json,md,svg} (default DIR bench-results). --quick: a tiny grid
                   (seconds); --full: every |Q| over every T = 1e2 … 1e8 (long); --no-memory: skip
                   the T = 1e8 peak-memory run of the CLI; --from FILE: re-render the markdown and
-                  SVG from a saved simulate.json
-  semigroup       [--out DIR] [--quick] [--no-gap] [--no-t8]
+                  SVG from a saved simulate.json; --force: replace results already in DIR (refused
+                  otherwise, before the run)
+  semigroup       [--out DIR] [--force] [--quick] [--no-gap] [--no-t8]
                   Froidure–Pin on T_7 (823,543 elements) against the TypeScript reference closure
                   and GAP (when \`gap\` is installed), then T_8 in a child process; writes
-                  DIR/semigroup.{json,md}. --quick: T_5 only, no GAP, no T_8 (seconds)
-  cp              [--out DIR] [--quick] [--max-time SECONDS] [--rounds N]
+                  DIR/semigroup.{json,md}. --quick: T_5 only, no GAP, no T_8 (seconds); --force as above
+  cp              [--out DIR] [--force] [--quick] [--max-time SECONDS] [--rounds N]
                   one CP-ALS sweep on n×n×n tensors (n = 20, 50, 100; R = 5, 10, 20): the WASM
                   kernel against the TypeScript reference and the same sweep in numpy (when python3
                   has numpy), in GFLOP/s; writes DIR/cp.{json,md}. --quick: 20³ only; --max-time:
                   seconds per measurement (default 1); --rounds: each cell keeps its fastest of N
-                  (default 2)
+                  (default 2); --force as above
   hmm             [--quick] [--n N] [--json]
                   sampling N triple counts (default 10^6, --quick 10^5): the joint sampler against
                   the chain sampler and a bare Rng loop; recovery from the exact triplet tensor for

@@ -3,8 +3,9 @@
  * Reads and writes the HMM file of the spec (emission k×d, rows = hidden states); never
  * overwrites an existing output without --force; --json prints one object on stdout.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, realpathSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { checkWritable, writeFileAtomic } from '../../io/atomic.js';
 import { sequenceFormat } from '../../automata/sequence-io.js';
 import { CliError, flag, int, num, oneOf, parse, str, type OptionSpec } from '../args.js';
 import type { Command } from '../command.js';
@@ -51,9 +52,15 @@ HMM) or random:K,D[,SEED] (Dirichlet(1) rows, stationary start).
                   E[x_j ⊗ x_l | x_i] for the first three; with --samples, also the estimates
                   from N sampled sequences and their max error
   recover         --hmm H [--source exact|samples] [--samples N] [--seed S]
-                  [--init jennrich|svd|random] [--restarts R] [--max-iter M] [--out FILE] [--json]
+                  [--constraint simplex|none] [--refine em|none] [--init jennrich|svd|random]
+                  [--restarts R] [--max-iter M] [--out FILE] [--json]
                   builds W = Σ e_x1 ⊗ E[x2 ⊗ x3 | x1], decomposes it with CP rank k and reads off
-                  (T, O); errors are max|Δ| against H after matching hidden states
+                  (T, O); errors are max|Δ| against H after matching hidden states.
+                  simplex (default): CP-ALS, then non-negative CP (HALS) from it and R random
+                  starts (default 8), T by simplex least squares, then EM on the sampled
+                  triples (--refine none skips it); none: unconstrained CP-ALS only.
+                  Prints the conditioning (spectral gap of W, cond(O), cond(T)) and a warning
+                  when the data cannot determine (O, T)
                   --data FILE --k K [--d D] [--length L] [--hmm H]: W from every window of 3
                   consecutive observations in FILE (a sequences file as written by sample; assumes
                   a stationary HMM); a binary FILE is one sequence unless --length L splits it
@@ -104,18 +111,29 @@ function readInput(option: string, path: string): Buffer {
  */
 function checkOutput(option: string, path: string | undefined, force: boolean): void {
   if (path === undefined) return;
-  if (existsSync(path) && !force) throw new CliError(`${path} exists; pass --force to overwrite it`);
   const dir = dirname(path);
   if (!existsSync(dir)) throw new CliError(`${option} ${path}: directory "${dir}" does not exist`);
+  try {
+    checkWritable(path, { force, hint: 'pass --force to overwrite it' });
+  } catch (e) {
+    throw new CliError((e as Error).message);
+  }
 }
 
+/** Atomic (src/io): never a partial file, and the old file stays until the new one is complete. */
 function writeNew(path: string, data: string | Uint8Array, force: boolean): void {
-  if (existsSync(path) && !force) throw new CliError(`${path} exists; pass --force to overwrite it`);
   try {
-    writeFileSync(path, data);
+    writeFileAtomic(path, data, { force, hint: 'pass --force to overwrite it' });
   } catch (e) {
-    throw new CliError(`${path}: cannot write (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    throw new CliError((e as Error).message);
   }
+}
+
+/** Two outputs of one command must be two files: the second would overwrite the first. */
+function checkDistinct(a: [string, string | undefined], b: [string, string | undefined]): void {
+  if (a[1] === undefined || b[1] === undefined) return;
+  const real = (p: string) => (existsSync(p) ? realpathSync(p) : resolve(p));
+  if (real(a[1]) === real(b[1])) throw new CliError(`${a[0]} ${a[1]} and ${b[0]} ${b[1]} are the same file; give two different paths`);
 }
 
 const round = (x: number, digits = 12) => Number(x.toPrecision(digits));
@@ -205,6 +223,7 @@ async function sample(argv: string[]): Promise<number> {
   const count = int(p, 'count', 1, 1, 2 ** 28)!;
   const out = str(p, 'out'), statesPath = str(p, 'states');
   const force = flag(p, 'force');
+  checkDistinct(['--out', out], ['--states', statesPath]);
   checkOutput('--out', out, force);
   checkOutput('--states', statesPath, force);
   // Both widths are checked before sampling, so a bad --states never leaves a lone --out file.
@@ -290,7 +309,7 @@ function decodeSequences(path: string, length?: number): number[][] | Uint8Array
   const format = sequenceFormat(path);
   if (format === 'txt') {
     if (length !== undefined) throw new CliError(`--length applies to binary data files; ${path} is text, one sequence per line`);
-    return readInput('--data', path).toString('utf8').split('\n').filter((l) => l.trim() !== '').map((l, i) =>
+    return readInput('--data', path).toString('utf8').replace(/^\uFEFF/, '').split('\n').filter((l) => l.trim() !== '').map((l, i) =>
       l.trim().split(/\s+/).map((w, t) => {
         const x = Number(w);
         if (!Number.isInteger(x) || x < 0) throw new CliError(`${path}: line ${i + 1}, item ${t + 1}: "${w}" is not a non-negative integer`);
@@ -312,7 +331,7 @@ function decodeSequences(path: string, length?: number): number[][] | Uint8Array
 }
 
 async function recover(argv: string[]): Promise<number> {
-  const p = parse(argv, { ...COMMON, source: { type: 'string' }, samples: { type: 'string' }, init: { type: 'string' }, restarts: { type: 'string' }, 'max-iter': { type: 'string' }, data: { type: 'string' }, k: { type: 'string' }, d: { type: 'string' }, length: { type: 'string' } }, false);
+  const p = parse(argv, { ...COMMON, source: { type: 'string' }, samples: { type: 'string' }, init: { type: 'string' }, restarts: { type: 'string' }, constraint: { type: 'string' }, refine: { type: 'string' }, 'max-iter': { type: 'string' }, data: { type: 'string' }, k: { type: 'string' }, d: { type: 'string' }, length: { type: 'string' } }, false);
   const dataPath = str(p, 'data');
   const hmm = dataPath && str(p, 'hmm') === undefined ? undefined : loadHmm(str(p, 'hmm'), true);
   const source = dataPath ? 'data' : oneOf(p, 'source', ['exact', 'samples'] as const, 'exact');
@@ -321,9 +340,12 @@ async function recover(argv: string[]): Promise<number> {
   if (source !== 'samples' && str(p, 'samples') !== undefined) throw new CliError('--samples needs --source samples');
   if (!dataPath && str(p, 'length') !== undefined) throw new CliError('--length needs --data (it splits a binary data file into sequences)');
   const init = oneOf(p, 'init', ['jennrich', 'svd', 'random'] as const, 'jennrich');
-  const restarts = int(p, 'restarts', 1, 1, 1000)!;
-  const maxIter = int(p, 'max-iter', 1000, 1, 1e6)!;
-  const cpOptions = { init, restarts, maxIter, linesearch: true, tol: 1e-14, seed: seedOf(p) };
+  const constraint = oneOf(p, 'constraint', ['simplex', 'none'] as const, 'simplex');
+  const refine = oneOf(p, 'refine', ['em', 'none'] as const, 'em');
+  if (constraint === 'none' && str(p, 'refine') === 'em') throw new CliError('--refine em needs --constraint simplex');
+  const restarts = int(p, 'restarts', undefined, 1, 1000);
+  const maxIter = int(p, 'max-iter', undefined, 1, 1e6);
+  const cpOptions = { init, ...(restarts !== undefined ? { restarts } : {}), ...(maxIter !== undefined ? { maxIter } : {}), linesearch: true, tol: 1e-14, seed: seedOf(p) };
   checkOutput('--out', str(p, 'out'), flag(p, 'force'));
   const prog = progressReporter();
   const t0 = performance.now();
@@ -337,9 +359,9 @@ async function recover(argv: string[]): Promise<number> {
     const joint = tripleJointFromSequences(decodeSequences(dataPath, int(p, 'length', undefined, 3, 2 ** 31)), d);
     windows = joint.samples;
     if (joint.d < k) throw new CliError(`recovery needs d ≥ k, but the data have d = ${joint.d} symbols and k = ${k} (pass --d if some symbols never occur)`);
-    rec = recoverFromTensor(tripletTensor(joint), k, { truth: hmm, cp: cpOptions });
+    rec = recoverFromTensor(tripletTensor(joint), k, { truth: hmm, cp: cpOptions, constraint, refine, joint, samples: joint.samples });
   } else {
-    rec = recoverHmm(hmm!, { source: source as 'exact' | 'samples', samples, seed: seedOf(p), cp: cpOptions, onProgress: (done, total) => prog.onProgress('sampling triples', done, total) });
+    rec = recoverHmm(hmm!, { source: source as 'exact' | 'samples', samples, seed: seedOf(p), cp: cpOptions, constraint, refine, onProgress: (done, total) => prog.onProgress('sampling triples', done, total) });
   }
   prog.done();
   const seconds = (performance.now() - t0) / 1000;
@@ -357,14 +379,21 @@ async function recover(argv: string[]): Promise<number> {
       ...(dataPath ? { data: dataPath, windows } : {}),
       conditionRatio: rec.conditionRatio,
       projection: rec.projection,
+      constraint: rec.constraint,
+      ...(rec.em ? { em: rec.em } : {}),
+      conditioning: rec.conditioning,
       seconds,
     }));
     return 0;
   }
   const from = source === 'exact' ? 'the exact W' : source === 'data' ? `W estimated from ${windows} windows (x_t, x_t+1, x_t+2) of ${dataPath}` : `W estimated from ${samples} sampled triples (seed ${seedOf(p)})`;
-  console.log(`recovered from ${from}; CP rank ${rec.cp.rank}, ${rec.cp.iterations} sweeps, fit ${rec.cp.fit.toFixed(10)} (init ${rec.cp.init})`);
-  // ALS that stops at --max-iter is not at a stationary point: say so rather than let it pass as converged.
-  if (!rec.cp.converged) console.log(`note: CP-ALS did not converge within ${maxIter} sweeps (raise --max-iter, or try --restarts)`);
+  console.log(`recovered from ${from}; CP rank ${rec.cp.rank}, ${rec.cp.iterations} sweeps, fit ${rec.cp.fit.toFixed(10)} (init ${rec.cp.init}, ${rec.cp.restarts} run${rec.cp.restarts > 1 ? 's' : ''})`);
+  // A run that stops at --max-iter is not at a stationary point: say so rather than let it pass as converged.
+  if (!rec.cp.converged) console.log(`note: ${rec.constraint === 'none' ? 'CP-ALS' : 'non-negative CP (HALS)'} did not converge within ${rec.cp.iterations} sweeps (raise --max-iter, or try --restarts)`);
+  if (rec.em) console.log(`EM on the sampled triples: log-likelihood per sample ${rec.em.startLogLikelihood.toFixed(8)} → ${rec.em.logLikelihood.toFixed(8)} in ${rec.em.iterations} iterations${rec.em.converged ? '' : ' (iteration limit)'}`);
+  const c = rec.conditioning;
+  console.log(`conditioning: spectral gap σ_k/σ_k+1 of W's unfoldings ${c.spectralGap.toPrecision(3)}, cond(O) = ${c.emissionCondition.toPrecision(3)}, cond(T) = ${c.transitionCondition.toPrecision(3)}`);
+  for (const w of c.warnings) console.log(`warning: ${w}`);
   printMatrix(`transition (rows: from-state${hmm ? ', in the true labelling' : ''})`, rec.transition);
   printMatrix('emission (rows: hidden states)', rec.emission);
   if (hmm) console.log(`permutation (true state → CP component): [${rec.permutation.join(', ')}]`);

@@ -5,11 +5,12 @@
  * heatmap.svg with the paper's table and the algebraic verdicts beside ours.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CliError, flag, int, num, oneOf, parse, str, type OptionSpec } from '../args.js';
 import type { Command } from '../command.js';
+import { makeDir, OutputError, RunLock, writeFileAtomic } from '../../io/index.js';
 import { buildReport, PRESETS, reportCsv, reportMarkdown, reportSvg, splitAutomata, trainArgs, type SweepCell, type SweepSettings } from '../../learning/sweep.js';
 
 const usage = `usage: testbeds sweep [--preset quick|paper] [options]
@@ -22,7 +23,11 @@ const usage = `usage: testbeds sweep [--preset quick|paper] [options]
   --length T, --width D, --heads H, --batch B, --steps N, --lr LR, --warmup N, --seed S
                      override the preset
   --jobs N           parallel training processes (default 1)
-  --out DIR          results directory (default sweep-PRESET); finished cells are reused
+  --out DIR          results directory (default sweep-PRESET); finished cells are reused.
+                     DIR/settings.json records the training settings: a sweep with other
+                     settings (length, width, steps, lr, ...) is refused unless --force (then
+                     cells are retrained under the new ones); --automata/--depths may change
+  --force            replace the results of a sweep with other settings in --out
   --json             print the report as one JSON object on stdout
 
 example: testbeds sweep --preset quick --automata parity,cyclic:3,symmetric:5 --depths 1,2,4 --jobs 2`;
@@ -41,6 +46,7 @@ const options: OptionSpec = {
   seed: { type: 'string' },
   jobs: { type: 'string' },
   out: { type: 'string' },
+  force: { type: 'boolean' },
   json: { type: 'boolean' },
 };
 
@@ -99,8 +105,42 @@ export const command: Command = {
     }
     const jobs = int(p, 'jobs', 1, 1, 64)!;
     const out = str(p, 'out') ?? `sweep-${preset}`;
-    mkdirSync(join(out, 'runs'), { recursive: true });
-    writeFileSync(join(out, 'settings.json'), JSON.stringify({ preset, ...s }, null, 1) + '\n');
+    let lock: RunLock;
+    try {
+      lock = RunLock.acquire(out, 'sweep directory');
+      checkSweepSettings(out, { preset, ...s }, flag(p, 'force'));
+      makeDir(join(out, 'runs'));
+      writeFileAtomic(join(out, 'settings.json'), JSON.stringify({ preset, ...s }, null, 1) + '\n', { force: true });
+    } catch (e) {
+      throw new CliError(`--out ${out}: ${(e as Error).message}`);
+    }
+    try {
+      return await runSweep(p, s, preset, automata, depths, jobs, out);
+    } finally {
+      lock.release();
+    }
+  },
+};
+
+/** Settings that change what a cell trains; --automata and --depths only choose which cells. */
+function checkSweepSettings(out: string, now: Record<string, unknown>, force: boolean): void {
+  const file = join(out, 'settings.json');
+  if (!existsSync(file)) return;
+  let before: Record<string, unknown>;
+  try {
+    before = JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    if (force) return;
+    throw new OutputError(`${file} is not readable JSON; pass --force to start this sweep directory over`);
+  }
+  const differ = Object.keys({ ...before, ...now }).filter((k) => k !== 'automata' && k !== 'depths' && JSON.stringify(before[k]) !== JSON.stringify(now[k]));
+  if (differ.length && !force) {
+    const list = differ.map((k) => `${k} ${JSON.stringify(before[k]) ?? 'unset'} there, ${JSON.stringify(now[k]) ?? 'unset'} here`).join('; ');
+    throw new OutputError(`holds a sweep with other settings (${list}); pass --force to replace its results, or choose another --out`);
+  }
+}
+
+async function runSweep(p: ReturnType<typeof parse>, s: SweepSettings, preset: string, automata: string[], depths: number[], jobs: number, out: string): Promise<number> {
 
     const cells: SweepCell[] = [];
     const queue: { automaton: string; depth: number; dir: string }[] = [];
@@ -109,8 +149,13 @@ export const command: Command = {
         const dir = join(out, 'runs', `${slug(a)}-L${d}`);
         const resFile = join(dir, 'result.json');
         if (existsSync(resFile)) {
-          const prev = JSON.parse(readFileSync(resFile, 'utf8'));
-          if (JSON.stringify(prev.args) === JSON.stringify(trainArgs(s, a, d, dir))) {
+          let prev: { args?: unknown; cell?: SweepCell } = {};
+          try {
+            prev = JSON.parse(readFileSync(resFile, 'utf8'));
+          } catch {
+            /* unreadable: the cell is trained again */
+          }
+          if (prev.cell && JSON.stringify(prev.args) === JSON.stringify(trainArgs(s, a, d, dir))) {
             cells.push(prev.cell);
             continue;
           }
@@ -121,10 +166,10 @@ export const command: Command = {
     const total = automata.length * depths.length;
     const write = () => {
       const r = buildReport(s, cells);
-      writeFileSync(join(out, 'table.md'), reportMarkdown(r));
-      writeFileSync(join(out, 'table.csv'), reportCsv(r));
-      writeFileSync(join(out, 'table.json'), JSON.stringify(r, null, 1) + '\n');
-      writeFileSync(join(out, 'heatmap.svg'), reportSvg(r));
+      writeFileAtomic(join(out, 'table.md'), reportMarkdown(r), { force: true });
+      writeFileAtomic(join(out, 'table.csv'), reportCsv(r), { force: true });
+      writeFileAtomic(join(out, 'table.json'), JSON.stringify(r, null, 1) + '\n', { force: true });
+      writeFileAtomic(join(out, 'heatmap.svg'), reportSvg(r), { force: true });
       return r;
     };
     write();
@@ -135,7 +180,8 @@ export const command: Command = {
     const runOne = (job: { automaton: string; depth: number; dir: string }) =>
       new Promise<void>((resolveRun) => {
         const args = trainArgs(s, job.automaton, job.depth, job.dir);
-        const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+        // --force: an unfinished cell (a killed sweep) is trained again from the start.
+        const child = spawn(process.execPath, [bin, ...args, '--force'], { stdio: ['ignore', 'pipe', 'pipe'] });
         let stdout = '';
         let stderr = '';
         child.stdout.on('data', (b) => (stdout += b));
@@ -146,8 +192,8 @@ export const command: Command = {
             if (code !== 0) throw new Error(stderr.trim().split('\n').pop() || `exit code ${code}`);
             const j = JSON.parse(stdout.trim().split('\n').pop()!);
             cell = { automaton: job.automaton, depth: job.depth, accuracy: j.accuracy, accuracyLast: j.accuracyLast, accuracySequence: j.accuracySequence, seconds: j.seconds, tokensPerSecond: j.tokensPerSecond };
-            mkdirSync(job.dir, { recursive: true });
-            writeFileSync(join(job.dir, 'result.json'), JSON.stringify({ args, cell, result: j }, null, 1) + '\n');
+            makeDir(job.dir);
+            writeFileAtomic(join(job.dir, 'result.json'), JSON.stringify({ args, cell, result: j }, null, 1) + '\n', { force: true });
           } catch (e) {
             cell = { automaton: job.automaton, depth: job.depth, accuracy: null, accuracyLast: null, accuracySequence: null, seconds: null, tokensPerSecond: null, error: (e as Error).message };
           }
@@ -167,5 +213,4 @@ export const command: Command = {
     if (flag(p, 'json')) console.log(JSON.stringify(r));
     else console.log(reportMarkdown(r));
     return cells.some((c) => c.accuracy === null) ? 1 : 0;
-  },
-};
+}

@@ -3,7 +3,11 @@
  * state (or a coarser label) at every position, on the tfjs WASM backend; progress on stderr, a
  * JSONL log and atomic checkpoints in --out, --resume DIR to continue, --json for one result object.
  */
+import { existsSync, rmSync, statSync, type Stats } from 'node:fs';
+import { dirname, join, resolve as resolvePath } from 'node:path';
 import { CliError, flag, int, num, oneOf, parse, str, type OptionSpec } from '../args.js';
+import { RunLock } from '../../io/lock.js';
+import { CHECKPOINT_FILE } from '../../learning/checkpoint.js';
 import type { Command } from '../command.js';
 
 const usage = `usage: testbeds train --automaton NAME|FILE [options]
@@ -36,8 +40,13 @@ const usage = `usage: testbeds train --automaton NAME|FILE [options]
   --eval-every N         evaluate on held-out batches every N steps (default 100)
   --eval-batches N       held-out batches per evaluation (default 8)
   --checkpoint-every N   checkpoint every N steps (default 500) when --out is set
-  --out DIR              write DIR/log.jsonl and DIR/checkpoint.tbck
-  --resume DIR           continue the run checkpointed in DIR (options must match it)
+  --out DIR              write DIR/log.jsonl and DIR/checkpoint.tbck; a DIR that holds a run
+                         is refused unless --resume DIR (continue) or --force (start over);
+                         DIR/run.lock keeps a second writer out
+  --force                start over in an --out DIR that holds a run (its checkpoint and log go)
+  --resume DIR           continue the run checkpointed in DIR (options must match it, except
+                         --steps, which may be raised: the learning rate then decays from its
+                         current value to the floor at the new end, with no second warmup)
   --backend NAME         wasm (default) | cpu
   --json                 print {accuracy, accuracyLast, accuracySequence, steps, seconds,
                          tokensPerSecond, backend} on stdout
@@ -71,6 +80,7 @@ const options: OptionSpec = {
   'eval-batches': { type: 'string' },
   'checkpoint-every': { type: 'string' },
   out: { type: 'string' },
+  force: { type: 'boolean' },
   resume: { type: 'string' },
   backend: { type: 'string' },
   json: { type: 'boolean' },
@@ -87,14 +97,26 @@ export const command: Command = {
     const resume = str(p, 'resume');
     const out = str(p, 'out') ?? resume;
     const model = oneOf(p, 'model', ['transformer', 'lstm', 'gru', 'rnn'] as const, 'transformer');
+    // Before anything slow: a second writer, a run directory in the way or a bad path fail at once.
+    const lock = out ? claimRunDirectory(out, resume, flag(p, 'force'), str(p, 'out') !== undefined) : undefined;
+    try {
+      return await train(p, backend, json, resume, out, model);
+    } finally {
+      lock?.release();
+    }
+  },
+};
+
+async function train(p: ReturnType<typeof parse>, backend: 'wasm' | 'cpu', json: boolean, resume: string | undefined, out: string | undefined, model: 'transformer' | 'lstm' | 'gru' | 'rnn'): Promise<number> {
     const L = await import('../../learning/index.js');
     const { resolveAutomaton, withLabels } = await import('../../automata/index.js');
 
     let trainer: InstanceType<typeof L.Trainer>;
     await L.initBackend(backend);
     if (resume) {
-      trainer = await L.Trainer.load(resume).catch((e: Error) => {
-        throw new CliError(e.message);
+      const steps = int(p, 'steps', undefined, 1, 1e9);
+      trainer = await L.Trainer.load(resume, { steps }).catch((e: Error) => {
+        throw new CliError(`--resume ${resume}: ${e.message}`);
       });
       checkResumeMatches(p, trainer.config);
     } else {
@@ -191,8 +213,45 @@ export const command: Command = {
       console.log(`${r.steps} steps in ${r.seconds.toFixed(1)} s, ${Math.round(r.tokensPerSecond)} tokens/s (${r.backend})${out ? `; checkpoint and log in ${out}` : ''}`);
     }
     return interrupted ? 130 : 0;
-  },
-};
+}
+
+/**
+ * Takes the run directory's lock and checks what is in it: a file is not a run directory; a
+ * directory holding a run (checkpoint or log) is continued only with --resume and replaced only
+ * with --force (which removes the old checkpoint and log: "start over").
+ */
+function claimRunDirectory(out: string, resume: string | undefined, force: boolean, outGiven: boolean): RunLock {
+  const opt = outGiven ? '--out' : '--resume';
+  if (resume !== undefined && force && (!outGiven || resolvePath(resume) === resolvePath(out))) throw new CliError('--force starts a run over and --resume continues one: give one of them');
+  if (resume !== undefined) {
+    let st: Stats | undefined;
+    try {
+      st = statSync(resume);
+    } catch {
+      throw new CliError(`--resume ${resume}: no such run directory`);
+    }
+    if (!st.isDirectory() && !outGiven) {
+      throw new CliError(`--resume ${resume} is a file: give the run directory that holds the checkpoint (--resume ${dirname(resume)}), or --out DIR to continue it elsewhere`);
+    }
+  }
+  if (existsSync(out) && !statSync(out).isDirectory()) throw new CliError(`${opt} ${out} is a file, not a run directory`);
+  let lock: RunLock;
+  try {
+    lock = RunLock.acquire(out);
+  } catch (e) {
+    throw new CliError(`${opt} ${out}: ${(e as Error).message}`);
+  }
+  const continuing = resume !== undefined && existsSync(resume) && statSync(resume).isDirectory() && resolvePath(resume) === resolvePath(out);
+  if (!continuing) {
+    const held = [CHECKPOINT_FILE, 'log.jsonl'].filter((f) => existsSync(join(out, f)));
+    if (held.length && !force) {
+      lock.release();
+      throw new CliError(`${opt} ${out} already holds a run (${held.join(', ')}): --resume ${out} continues it, --force starts over (deleting it), or choose another directory`);
+    }
+    for (const f of held) rmSync(join(out, f), { force: true });
+  }
+  return lock;
+}
 
 /** With --resume, any model/training option given must agree with the checkpoint's run. */
 function checkResumeMatches(p: ReturnType<typeof parse>, c: import('../../learning/train.js').RunConfig): void {
@@ -205,7 +264,6 @@ function checkResumeMatches(p: ReturnType<typeof parse>, c: import('../../learni
     ['heads', m.heads],
     ['length', c.length],
     ['batch', c.batch],
-    ['steps', c.optim.steps],
     ['seed', c.seed],
     ['lr', c.optim.lr],
   ];

@@ -4,3 +4,4 @@ export { linear, matmul, embedding, oneHotFloat } from './linear.js';
 export { causalSelfAttention, causalSelfAttentionReference, causalSelfAttentionPacked, causalSelfAttentionPackedReference } from './attention.js';
 export { causalSelfAttentionFused, causalSelfAttentionPackedFused, fusedAttentionSupports } from './attention_kernels.js';
 export { layerNorm, layerNormReference, gelu, geluReference, columnSum } from './nn.js';
+export { matMulT, gemmReference, gemmShape, useRelaxedSimd, relaxedSimdSupported, gemmMode } from './gemm.js';

@@ -3,12 +3,14 @@
  *
  * tfjs-wasm's BatchMatMul calls XNNPACK only for rank-2 operands without transpose flags; anything
  * else is a naive loop (1–2.5 GFLOP/s). The default matMul gradient uses transpose flags, so here
- * every product is rank 2 with explicit transposes (2.7–6x faster training, measured in issue #5).
+ * every product is rank 2 with explicit transposes (2.7–6x faster training, measured in issue #5);
+ * dense layers now use our own gemm (ops/gemm.ts), which takes the transposes as strides.
  * The bias gradient is a column sum (a kernel on wasm: tf.sum over axis 0 transposes first).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { customGrad } from './customgrad.js';
 import { columnSum } from './nn.js';
+import { matMulT } from './gemm.js';
 
 /** a·b for rank-2 or batched operands, with a gradient built from explicit transposes (no flags). */
 export function matmul(a: tf.Tensor, b: tf.Tensor): tf.Tensor {
@@ -34,13 +36,15 @@ const matmulGrad = customGrad((a: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc
   };
 }) as (a: tf.Tensor, b: tf.Tensor) => tf.Tensor;
 
+// Dense layers: our gemm on wasm reads the transposed operands through strides (no transpose
+// copies); elsewhere matMulT is tf.matMul with transpose flags.
 const linearNoBias = customGrad((x2: tf.Tensor, w: tf.Tensor, save: tf.GradSaveFunc) => {
   save([x2, w]);
   return {
-    value: tf.matMul(x2, w),
+    value: matMulT(x2, w),
     gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
       const [sx, sw] = saved;
-      return [tf.matMul(dy, tf.transpose(sw)), tf.matMul(tf.transpose(sx), dy)];
+      return [matMulT(dy, sw, false, true), matMulT(sx, dy, true, false)];
     },
   };
 }) as (x2: tf.Tensor, w: tf.Tensor) => tf.Tensor;
@@ -48,10 +52,10 @@ const linearNoBias = customGrad((x2: tf.Tensor, w: tf.Tensor, save: tf.GradSaveF
 const linearBias = customGrad((x2: tf.Tensor, w: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => {
   save([x2, w]);
   return {
-    value: tf.add(tf.matMul(x2, w), b),
+    value: tf.add(matMulT(x2, w), b),
     gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
       const [sx, sw] = saved;
-      return [tf.matMul(dy, tf.transpose(sw)), tf.matMul(tf.transpose(sx), dy), columnSum(dy)];
+      return [matMulT(dy, sw, false, true), matMulT(sx, dy, true, false), columnSum(dy)];
     },
   };
 }) as (x2: tf.Tensor, w: tf.Tensor, b: tf.Tensor) => tf.Tensor;

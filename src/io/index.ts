@@ -1,0 +1,3 @@
+/** Safe outputs (Node only): atomic writes, errors that name the file, one writer per run directory. */
+export * from './atomic.js';
+export * from './lock.js';

@@ -1,0 +1,145 @@
+/**
+ * Our own dense matrix product on tfjs-wasm (assembly/nn/gemm.ts, run on tfjs' heap), with the
+ * transposes a dense layer's gradient needs folded into the strides: C = op(A)·op(B).
+ *
+ * Why: tfjs-wasm's BatchMatMul hands rank-2, flag-free products to XNNPACK and loops naively
+ * otherwise, so a dense layer's backward pass used explicit tf.transpose copies (each a pass over
+ * memory and a kernel launch). Our kernel reads either layout through strides, packs B's K-blocks
+ * into 8-column panels, and runs a 4×8 register block; on this model's shapes it measures ~1.4× XNNPACK
+ * (bench/results/train-speed/).
+ *
+ * Determinism: the summation order depends on the shapes only (k ascending in blocks of 256, block
+ * sums added in order), with separately rounded mul and add, so Node and browsers give the same
+ * bits. `gemmReference` is the same order in plain scalar code (Math.fround per step): the tests
+ * compare the two bit for bit.
+ *
+ * Opt-in, not bit-identical: `useRelaxedSimd(true)` switches to the same kernel built with relaxed
+ * SIMD (assembly/gemm-relaxed), one fused multiply-add per step where the CPU has FMA. Rounding then
+ * depends on the engine and CPU, so seeds no longer reproduce across machines or against the
+ * deterministic mode. Runtimes without relaxed SIMD (Node 20 without
+ * --experimental-wasm-relaxed-simd) keep the deterministic kernel: the call returns false.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { wasmBase64 } from '../../kernels/generated/nn.js';
+import { wasmBase64 as relaxedWasmBase64 } from '../../kernels/generated/gemm-relaxed.js';
+import { decodeBase64 } from '../../kernels/loader.js';
+import type { WasmBackendInternals } from '../backend.js';
+import { onTfjsHeap } from './tfjs_heap.js';
+
+interface GemmExports {
+  gemm(a: number, sai: number, sak: number, b: number, sbk: number, sbj: number, c: number, M: number, N: number, K: number, pack: number): void;
+  gemmScratchBytes(N: number, K: number): number;
+}
+
+/** The K-block of assembly/nn/gemm.ts (partial sums are added to C once per block). */
+export const GEMM_KC = 256;
+
+/** Shapes of C = op(A)·op(B): A is [M, K] ([K, M] if transposeA), B is [K, N] ([N, K] if transposeB). */
+export function gemmShape(aShape: readonly number[], bShape: readonly number[], transposeA: boolean, transposeB: boolean): { M: number; N: number; K: number } {
+  if (aShape.length !== 2) throw new Error(`gemm: a has rank ${aShape.length}, expected 2`);
+  if (bShape.length !== 2) throw new Error(`gemm: b has rank ${bShape.length}, expected 2`);
+  const [M, K] = transposeA ? [aShape[1], aShape[0]] : [aShape[0], aShape[1]];
+  const [K2, N] = transposeB ? [bShape[1], bShape[0]] : [bShape[0], bShape[1]];
+  if (K !== K2) throw new Error(`gemm: inner dimensions differ: op(a) is [${M}, ${K}], op(b) is [${K2}, ${N}]`);
+  return { M, N, K };
+}
+
+/**
+ * Plain scalar C = op(A)·op(B) in the kernel's exact order and rounding: for each C[i, j], per
+ * K-block s = Σ_k fl(a·b) accumulated left to right in f32, then C = s (first block) or fl(C + s).
+ */
+export function gemmReference(a: Float32Array, b: Float32Array, M: number, N: number, K: number, transposeA = false, transposeB = false): Float32Array {
+  const [sai, sak] = transposeA ? [1, M] : [K, 1];
+  const [sbk, sbj] = transposeB ? [1, K] : [N, 1];
+  const c = new Float32Array(M * N);
+  const f = Math.fround;
+  for (let i = 0; i < M; i++) {
+    for (let j = 0; j < N; j++) {
+      let acc = 0;
+      for (let k0 = 0; k0 < K; k0 += GEMM_KC) {
+        let s = 0;
+        for (let k = k0; k < Math.min(K, k0 + GEMM_KC); k++) s = f(s + f(a[i * sai + k * sak] * b[k * sbk + j * sbj]));
+        acc = k0 === 0 ? s : f(acc + s);
+      }
+      c[i * N + j] = acc;
+    }
+  }
+  return c;
+}
+
+let relaxed = false;
+let relaxedSupported: boolean | null = null;
+
+/** Whether this runtime validates the relaxed-SIMD gemm module (feature detection, cached). */
+export function relaxedSimdSupported(): boolean {
+  if (relaxedSupported === null) {
+    try {
+      relaxedSupported = WebAssembly.validate(decodeBase64(relaxedWasmBase64) as BufferSource);
+    } catch {
+      relaxedSupported = false;
+    }
+  }
+  return relaxedSupported;
+}
+
+/**
+ * Opts in to (true) or out of (false, the default) the relaxed-SIMD gemm: faster where FMA exists,
+ * NOT bit-identical across engines, CPUs or with the default. Returns whether it is now in use
+ * (false when the runtime lacks relaxed SIMD; the deterministic kernel stays).
+ */
+export function useRelaxedSimd(on: boolean): boolean {
+  if (typeof on !== 'boolean') throw new Error(`useRelaxedSimd: on must be a boolean, got ${JSON.stringify(on)}`);
+  relaxed = on && relaxedSimdSupported();
+  return relaxed;
+}
+
+/** 'relaxed-simd' (opt-in FMA) or 'deterministic' (mul then add, the default). */
+export function gemmMode(): 'relaxed-simd' | 'deterministic' {
+  return relaxed ? 'relaxed-simd' : 'deterministic';
+}
+
+type KernelArgs = { inputs: Record<string, tf.TensorInfo>; backend: unknown; attrs?: Record<string, unknown> };
+
+function ptr(backend: WasmBackendInternals, t: tf.TensorInfo): number {
+  const data = backend.dataIdMap.get(t.dataId);
+  if (!data) throw new Error('gemm kernel: tensor data not found on the wasm backend');
+  return data.memoryOffset;
+}
+
+function testbedsMatMul({ inputs: { a, b }, backend, attrs }: KernelArgs): tf.TensorInfo {
+  const be = backend as WasmBackendInternals;
+  const transposeA = attrs!.transposeA as boolean;
+  const transposeB = attrs!.transposeB as boolean;
+  const { M, N, K } = gemmShape(a.shape, b.shape, transposeA, transposeB);
+  const kernel = relaxed ? onTfjsHeap<GemmExports>(be, 'gemm-relaxed', relaxedWasmBase64) : onTfjsHeap<GemmExports>(be, 'nn', wasmBase64);
+  const c = be.makeOutput([M, N], 'float32');
+  const pack = kernel.malloc(Math.max(16, kernel.exports.gemmScratchBytes(N, K)));
+  try {
+    kernel.exports.gemm(ptr(be, a), transposeA ? 1 : K, transposeA ? M : 1, ptr(be, b), transposeB ? 1 : N, transposeB ? K : 1, ptr(be, c), M, N, K, pack);
+  } finally {
+    kernel.free(pack);
+  }
+  return c;
+}
+
+let registered = false;
+
+/** Registers TestbedsMatMul for the 'wasm' backend (idempotent; initBackend calls it). */
+export function registerGemmKernel(): void {
+  if (registered) return;
+  registered = true;
+  if (tf.getKernel('TestbedsMatMul', 'wasm') == null) {
+    tf.registerKernel({ kernelName: 'TestbedsMatMul', backendName: 'wasm', kernelFunc: testbedsMatMul as unknown as tf.KernelFunc });
+  }
+}
+
+/**
+ * op(a)·op(b) for rank-2 float32 tensors, no gradient (the dense layers in ops/linear.ts define
+ * theirs from it). Our kernel on wasm; tf.matMul with transpose flags elsewhere.
+ */
+export function matMulT(a: tf.Tensor, b: tf.Tensor, transposeA = false, transposeB = false): tf.Tensor {
+  gemmShape(a.shape, b.shape, transposeA, transposeB);
+  if (a.dtype !== 'float32' || b.dtype !== 'float32') throw new Error(`gemm: dtypes ${a.dtype} and ${b.dtype}, expected float32`);
+  if (tf.getBackend() !== 'wasm') return tf.matMul(a, b, transposeA, transposeB);
+  return tf.engine().runKernel('TestbedsMatMul', { a, b } as unknown as tf.NamedTensorMap, { transposeA, transposeB } as unknown as tf.NamedAttrMap) as tf.Tensor;
+}
