@@ -38,18 +38,42 @@ const F = {
 const STATE_BYTES = 128;
 const PRODUCTS_BYTE = 96;
 
-/** Default element limit: enough for T_8 (16,777,216 elements, about 0.9 GB). */
+/** Largest default element limit: enough for T_8 (16,777,216 elements, about 0.9 GB). */
 export const DEFAULT_MAX_SIZE = 20_000_000;
+/**
+ * Memory the default limit allows an enumeration (2 GiB of its wasm32 memory, at most 4 GiB):
+ * the default maxSize is the most elements whose arrays fit in it, so a large semigroup is
+ * refused when it reaches that size, not after filling the machine (a random 200-state
+ * automaton used to be refused only at 15 M elements and 3.9 GB).
+ */
+export const DEFAULT_MEMORY_BUDGET = 2 ** 31;
 const INITIAL_CAPACITY = 1024;
 /** Elements processed per kernel call: between progress reports and budget checks (small, so V8 tiers the kernel up early). */
 const CHUNK = 1 << 14;
 
 /** Thrown when the semigroup has more elements than `maxSize` allows. */
 export class SemigroupSizeError extends Error {
-  constructor(readonly maxSize: number) {
-    super(`semigroup has more than ${maxSize} elements; raise --max-size (option maxSize)`);
+  constructor(readonly maxSize: number, why = '') {
+    super(`semigroup has more than ${maxSize} elements${why}; raise --max-size (option maxSize)`);
     this.name = 'SemigroupSizeError';
   }
+}
+
+/** Bytes of wasm memory the arrays of `size` elements take (degree n, k generators). */
+export function enumerationBytes(size: number, degree: number, k: number): number {
+  return regionLayout(size, k, layoutOf(degree).stride).total;
+}
+
+/** The default maxSize: the most elements (≤ DEFAULT_MAX_SIZE) whose arrays fit in `budget` bytes. */
+export function defaultMaxSize(degree: number, k: number, budget = DEFAULT_MEMORY_BUDGET): number {
+  if (enumerationBytes(DEFAULT_MAX_SIZE, degree, k) <= budget) return DEFAULT_MAX_SIZE;
+  let lo = 1, hi = DEFAULT_MAX_SIZE;
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (enumerationBytes(mid, degree, k) <= budget) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
 }
 
 export interface EnumerationProgress {
@@ -142,12 +166,14 @@ export class FroidurePin {
   private readonly region: number;
   private readonly onProgress?: (p: EnumerationProgress) => void;
   private capacity: number;
+  private readonly sizeNote: string;
   private done = false;
   private result?: EnumerationResult;
 
   constructor(source: GeneratorSource, options: FroidurePinOptions = {}) {
     const { generators, degree } = checkGenerators(source);
-    const maxSize = options.maxSize ?? DEFAULT_MAX_SIZE;
+    const maxSize = options.maxSize ?? defaultMaxSize(degree, generators.length);
+    this.sizeNote = options.maxSize === undefined && maxSize < DEFAULT_MAX_SIZE ? ` (the default limit for degree ${degree} with ${generators.length} generators: ${(enumerationBytes(maxSize, degree, generators.length) / 2 ** 30).toFixed(2)} GiB of the ${DEFAULT_MEMORY_BUDGET / 2 ** 30} GiB budget)` : '';
     if (!Number.isInteger(maxSize) || maxSize < 1 || maxSize > 0x7fffffff) {
       throw new RangeError(`maxSize must be an integer in [1, 2^31 - 1], got ${maxSize}`);
     }
@@ -189,7 +215,7 @@ export class FroidurePin {
     s[F.SCRATCH] = scratch;
     s[F.MULTIPLY_ALL] = (options.multiplyAll ?? false) ? 1 : 0;
     this.setRegion(lay);
-    if (this.exports.fpInit(this.st) === LIMIT) throw new SemigroupSizeError(maxSize);
+    if (this.exports.fpInit(this.st) === LIMIT) throw new SemigroupSizeError(maxSize, this.sizeNote);
   }
 
   /** Elements found so far. */
@@ -239,7 +265,7 @@ export class FroidurePin {
         this.grow();
         continue;
       }
-      if (status === LIMIT) throw new SemigroupSizeError(this.maxSize);
+      if (status === LIMIT) throw new SemigroupSizeError(this.maxSize, this.sizeNote);
       const s = this.state();
       this.onProgress?.({ elements: s[F.COUNT], processed: s[F.POS], wordLength: s[F.MAXLEN] });
       if (status === DONE) this.complete();

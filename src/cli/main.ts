@@ -17,6 +17,7 @@ const commands: Record<string, () => Promise<{ command: Command }>> = {
   eval: () => import('./commands/eval.js'),
   compile: () => import('./commands/compile.js'),
   sweep: () => import('./commands/sweep.js'),
+  worker: () => import('./commands/worker.js'),
   bench: () => import('./commands/bench.js'),
 };
 

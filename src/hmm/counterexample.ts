@@ -24,10 +24,10 @@
  */
 import { identity, inverse, matmul, maxAbsDiff, rankRatio, transpose, type Mat } from './linalg.js';
 import { matchStates, permuteHmm } from './match.js';
-import { exactJoint, maxTensorDiff, pairwisePredictor, tripletPredictor } from './predictors.js';
+import { checkJointSize, exactJoint, maxTensorDiff, pairwisePredictor, tripletPredictor } from './predictors.js';
 import { Rng } from '../random/prng.js';
 import { cos, hypot, sin } from '../random/detmath.js';
-import { createHmm, type HMM } from './types.js';
+import { createHmm, HMMError, type HMM } from './types.js';
 
 export interface PairwiseTwinOptions {
   /** Seed for the random rotation planes tried besides the coordinate planes (default 0). */
@@ -38,7 +38,16 @@ export interface PairwiseTwinOptions {
   angleFraction?: number;
   /** Only rotations fixing √π_1, so the twin keeps the initial distribution (for a uniform start: U fixes 1, Õ = Uᵀ O, T̃ = Uᵀ T U). Needs a group of ≥ 3 mixable states. */
   keepInitial?: boolean;
+  /**
+   * Work bound in floating-point operations (default 2e9, a few seconds): each plane costs about
+   * 274 twins of 2k²d + 4k³ operations (edge search in both directions); when the planes exceed
+   * the bound, a seeded sample of them is searched and the reason says how many.
+   */
+  maxWork?: number;
 }
+
+/** Largest k the search accepts: C(k, 2) coordinate planes at O(k²d + k³) each (k = d = 300 ran > 400 s unbounded). */
+export const COUNTEREXAMPLE_MAX_STATES = 64;
 
 export interface PairwiseTwin {
   found: boolean;
@@ -69,6 +78,8 @@ export interface PairwiseTwin {
   groups: number[][];
   /** T invertible and rank(O) = k, so that "no twin" is a proof. */
   generic: boolean;
+  /** Planes searched and planes there were (fewer searched when maxWork bound the search). */
+  planes?: { searched: number; total: number };
 }
 
 const POSITIONS = [1, 2, 3];
@@ -167,8 +178,13 @@ function feasibleEdge(hmm: HMM, u: number[], v: number[], sign: 1 | -1): number 
  * mixable states, plus planes ⟂ √π_1 that keep π_1) for the twin farthest from `hmm`.
  */
 export function findPairwiseTwin(hmm: HMM, options: PairwiseTwinOptions = {}): PairwiseTwin {
-  const { seed = 0, randomPlanes = 12, angleFraction = 0.9, keepInitial = false } = options;
+  const { seed = 0, randomPlanes = 12, angleFraction = 0.9, keepInitial = false, maxWork = 2e9 } = options;
   const k = hmm.k;
+  if (k > COUNTEREXAMPLE_MAX_STATES) {
+    throw new HMMError(`counterexample: k = ${k} hidden states is above the search's limit ${COUNTEREXAMPLE_MAX_STATES} (it tries up to k(k−1)/2 rotation planes at O(k²d + k³) each)`);
+  }
+  if (!(maxWork > 0)) throw new HMMError(`maxWork must be a positive number of operations, got ${maxWork}`);
+  checkJointSize(hmm.d, 3, k); // the predictors compared at the end, refused before the search
   const generic = inverse(hmm.transition) !== undefined && hmm.d >= k && rankRatio(hmm.emission) > 1e-10;
   const genericNote = generic
     ? 'T is invertible and rank(O) = k, so by the characterisation (docs/hmm.md) no other HMM, up to relabelling, has these pairwise predictors'
@@ -208,6 +224,18 @@ export function findPairwiseTwin(hmm: HMM, options: PairwiseTwinOptions = {}): P
   if (planes.length === 0) {
     return { found: false, reason: `no twin keeping the initial distribution: that needs ≥ 3 mixable states (a plane ⟂ √π_1), but the groups are ${groups.map((g) => `{${g.join(',')}}`).join(' ')}`, groups, generic };
   }
+  // The work bound: a seeded sample of the planes when there are more than it allows.
+  const perPlane = 2 * 137 * (2 * k * k * hmm.d + 4 * k * k * k);
+  const allowed = Math.max(2, Math.floor(maxWork / perPlane));
+  const total = planes.length;
+  if (total > allowed) {
+    for (let i = total - 1; i > 0; i--) {
+      const j = Math.floor(rng.nextFloat() * (i + 1));
+      [planes[i], planes[j]] = [planes[j], planes[i]];
+    }
+    planes.length = allowed;
+  }
+  const bounded = total > allowed ? ` (work bound: ${allowed} of ${total} planes searched, a seeded sample)` : '';
   let best: { u: number[]; v: number[]; theta: number; edge: number; dist: number } | undefined;
   let spread = 0;
   let farthest: PairwiseTwin['farthest'];
@@ -236,9 +264,10 @@ export function findPairwiseTwin(hmm: HMM, options: PairwiseTwinOptions = {}): P
       found: false,
       // Not a proof: every twin has the form of the construction, but the search tries rotations in
       // chosen planes stepping out from the identity, not every orthogonal U.
-      reason: `no twin found: states ${mixable.map((g) => `{${g.join(',')}}`).join(' ')} could be mixed, but every rotation tried makes some entry of T̃, Õ or π̃ negative (zeros in T or O block it); the search tries rotations in ${planes.length} planes, not every orthogonal U, so this is evidence, not a proof`,
+      reason: `no twin found: states ${mixable.map((g) => `{${g.join(',')}}`).join(' ')} could be mixed, but every rotation tried makes some entry of T̃, Õ or π̃ negative (zeros in T or O block it); the search tries rotations in ${planes.length} planes${bounded}, not every orthogonal U, so this is evidence, not a proof`,
       groups,
       generic,
+      planes: { searched: planes.length, total },
       spread,
       farthest,
     };
@@ -250,9 +279,10 @@ export function findPairwiseTwin(hmm: HMM, options: PairwiseTwinOptions = {}): P
   const diffs = predictorDiffs(hmm, twin);
   return {
     found: true,
-    reason: hmm.initialIsStationary || groups.length === 1
+    reason: (hmm.initialIsStationary || groups.length === 1
       ? `the start is stationary, so any rotation U with nonnegative results gives a twin; rotated by ${best.theta.toFixed(4)} rad (feasible up to ${best.edge.toFixed(4)})`
-      : `states ${mixable.map((g) => `{${g.join(',')}}`).join(' ')} have equal P(h_2)/P(h_1) and can be mixed; rotated by ${best.theta.toFixed(4)} rad`,
+      : `states ${mixable.map((g) => `{${g.join(',')}}`).join(' ')} have equal P(h_2)/P(h_1) and can be mixed; rotated by ${best.theta.toFixed(4)} rad`) + bounded,
+    planes: { searched: planes.length, total },
     twin,
     rotation,
     angle: best.theta,

@@ -5,7 +5,7 @@
  * stationary distribution unless asked for.
  */
 import { Rng } from '../random/prng.js';
-import { createHmm, HMMError, type HMM } from './types.js';
+import { checkHmmSize, createHmm, HMMError, type HMM } from './types.js';
 
 export interface RandomHmmOptions {
   seed?: number;
@@ -34,6 +34,7 @@ export function dirichlet(rng: Rng, alpha: readonly number[]): number[] {
 export function randomHmm(k: number, d: number, options: RandomHmmOptions = {}): HMM {
   if (!Number.isInteger(k) || k < 1) throw new HMMError(`k (hidden states) must be a positive integer, got ${k}`);
   if (!Number.isInteger(d) || d < 1) throw new HMMError(`d (observations) must be a positive integer, got ${d}`);
+  checkHmmSize(k, d, 'randomHmm'); // before any allocation
   const { seed = 0, transitionAlpha = 1, stickiness = 0, emissionAlpha = 1, initial = 'stationary' } = options;
   for (const [name, v] of [['transitionAlpha', transitionAlpha], ['emissionAlpha', emissionAlpha]] as const) {
     if (!(v > 0)) throw new HMMError(`${name} must be > 0, got ${v}`);

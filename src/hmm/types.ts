@@ -31,6 +31,23 @@ export interface HMM {
 /** Row sums must be 1 within this tolerance. */
 export const HMM_ROW_SUM_TOLERANCE = 1e-9;
 
+/**
+ * Size limits of an HMM, the same for files, `random:K,D`, randomHmm and `hmm random`, checked
+ * before anything is allocated: k ≤ 1024 hidden states (the stationary distribution is an O(k³)
+ * solve: about a second at k = 1024 in plain TypeScript), d ≤ 65,536 observations (what .u16
+ * sequence files hold), and k·(k + d) ≤ 2^24 parameters (16.8 M doubles as nested arrays: about
+ * 150 MB, where `random:100000,100000` asked for 10^10).
+ */
+export const HMM_LIMITS = { states: 1024, observations: 65536, parameters: 2 ** 24 } as const;
+
+/** Throws an HMMError naming `where` when k, d exceed HMM_LIMITS. */
+export function checkHmmSize(k: number, d: number, where = 'HMM'): void {
+  const L = HMM_LIMITS;
+  if (k > L.states) throw new HMMError(`${where}: k = ${k} hidden states is above the limit ${L.states}`);
+  if (d > L.observations) throw new HMMError(`${where}: d = ${d} observations is above the limit ${L.observations}`);
+  if (k * (k + d) > L.parameters) throw new HMMError(`${where}: k·(k + d) = ${k * (k + d)} parameters (k = ${k}, d = ${d}) is above the limit 2^24 = ${L.parameters} (about 150 MB)`);
+}
+
 export class HMMError extends Error {
   constructor(message: string) {
     super(message);
@@ -68,6 +85,8 @@ export function createHmm(spec: HMMSpec, options: { forRecovery?: boolean } = {}
   if (spec === null || typeof spec !== 'object') throw new HMMError(`an HMM must be an object with "transition" and "emission", got ${JSON.stringify(spec)}`);
   if (spec.transition === undefined) throw new HMMError('HMM is missing "transition" (k×k)');
   if (spec.emission === undefined) throw new HMMError('HMM is missing "emission" (k×d)');
+  // Sizes first: a huge file is refused before its rows are validated or solved.
+  if (Array.isArray(spec.transition) && Array.isArray(spec.emission)) checkHmmSize(spec.transition.length, Array.isArray(spec.emission[0]) ? spec.emission[0].length : 0);
   const transition = checkStochastic('transition', spec.transition, undefined, undefined);
   const k = transition.length;
   if (transition[0].length !== k) throw new HMMError(`transition is ${k}×${transition[0].length}, expected square (k×k)`);

@@ -9,5 +9,6 @@ export * from './models/index.js';
 export * from './optim.js';
 export * from './checkpoint.js';
 export * from './train.js';
+export * from './memory.js';
 export { serveTraining, type WorkerRequest } from './worker.js';
 export { compileShortcut, planShortcut, shortcutTrainer, CONSTRUCTIONS, ShortcutError, type Construction, type CompiledShortcut, type ShortcutOptions, type ShortcutRunInfo } from '../shortcuts/index.js';

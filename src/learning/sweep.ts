@@ -106,6 +106,11 @@ export interface SweepCell {
   error?: string;
 }
 
+/** A finished cell from the `testbeds train --json` result (the local pool and the queue alike). */
+export function cellFromResult(automaton: string, depth: number, j: { accuracy: number; accuracyLast: number; accuracySequence: number; seconds: number; tokensPerSecond: number }): SweepCell {
+  return { automaton, depth, accuracy: j.accuracy, accuracyLast: j.accuracyLast, accuracySequence: j.accuracySequence, seconds: j.seconds, tokensPerSecond: j.tokensPerSecond };
+}
+
 /** Arguments of `testbeds train` for one cell. */
 export function trainArgs(s: SweepSettings, automaton: string, depth: number, out: string): string[] {
   return [

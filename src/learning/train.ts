@@ -14,6 +14,7 @@ import { CheckpointError, decodeCheckpoint, encodeCheckpoint, nodeIo, readCheckp
 import { dyckLmAutomaton, evalBatches, numClasses, trainBatch, validateDyckLm, validateFfl, validateTask, type AnyTask, type Batch } from './data.js';
 import { createModel, modelConfig, RNN_LAYOUT, type ModelConfig, type ModelKind, type SequenceModel, type TransformerConfig } from './models/index.js';
 import { oneHot } from './models/layers.js';
+import { checkMemory, estimateMemory } from './memory.js';
 import { AdamW, extendSchedule, learningRate, optimConfig, type OptimConfig } from './optim.js';
 
 /** Everything that defines a run (stored in every checkpoint). */
@@ -202,6 +203,8 @@ export class Trainer {
   private lastEvalStep = -1;
 
   constructor(readonly config: RunConfig) {
+    // Before anything is built: what cannot fit in the wasm heap is refused, naming the estimate.
+    if (tf.getBackend() === 'wasm') checkMemory(estimateMemory(config));
     this.task = taskOf(config, config.length);
     this.model = createModel(config.model, config.seed);
     this.optimizer = new AdamW(config.optim, this.model.params.list);
@@ -238,11 +241,11 @@ export class Trainer {
     return { loss, accuracy, gradNorm, lr };
   }
 
-  /** Accuracy on `batches` (default: the run's held-out evaluation set). */
-  evaluate(batches?: Batch[]): EvalResult {
+  /** Accuracy on `batches` (default: the run's held-out evaluation set); `onBatch(done, total)` reports progress. */
+  evaluate(batches?: Batch[], onBatch?: (done: number, total: number) => void): EvalResult {
     const c = this.config;
     if (!batches) batches = this.evalSet ??= evalBatches(this.task, c.batch, c.evalBatches, c.seed);
-    return evaluateModel(this.model, batches);
+    return evaluateModel(this.model, batches, onBatch);
   }
 
   /** Runs until optim.steps (or stopAt / shouldStop), evaluating, logging and checkpointing. */
@@ -372,7 +375,7 @@ export function extendRun(c: RunConfig, step: number, steps: number): RunConfig 
 }
 
 /** Per-position, last-position and whole-sequence accuracy of `model` on `batches`. */
-export function evaluateModel(model: SequenceModel, batches: Batch[]): EvalResult {
+export function evaluateModel(model: SequenceModel, batches: Batch[], onBatch?: (done: number, total: number) => void): EvalResult {
   const C = model.config.classes;
   let correct = 0;
   let total = 0;
@@ -384,6 +387,7 @@ export function evaluateModel(model: SequenceModel, batches: Batch[]): EvalResul
   const T = batches[0]?.length ?? 0;
   const byPos = new Float64Array(T);
   const byPosN = new Float64Array(T);
+  let done = 0;
   for (const b of batches) {
     if (b.length !== T) throw new Error('evaluation batches must share one length');
     const [hits, loss, z] = tf.tidy(() => {
@@ -413,6 +417,7 @@ export function evaluateModel(model: SequenceModel, batches: Batch[]): EvalResul
       if (all) seqCorrect++;
       seqs++;
     }
+    onBatch?.(++done, batches.length);
   }
   return {
     accuracy: correct / total,

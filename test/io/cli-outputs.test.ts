@@ -50,6 +50,16 @@ describe('CLI outputs', () => {
     const r = await cli(['simulate', '--automaton', 'parity', '--input', f, '--json']);
     expect(r.code, r.err).toBe(0);
     expect(JSON.parse(r.out)).toMatchObject({ length: 4, final: 0 });
+    // Automaton and HMM JSON files with a BOM read too.
+    const bom = (text: string) => Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)]);
+    const a = join(dir, 'bom-automaton.json');
+    writeFileSync(a, bom(JSON.stringify({ name: 'flip', delta: [[0, 1], [1, 0]] })));
+    const r2 = await cli(['simulate', '--automaton', a, '--input', f, '--json']);
+    expect(r2.code, r2.err).toBe(0);
+    const h = join(dir, 'bom-hmm.json');
+    writeFileSync(h, bom(JSON.stringify({ transition: [[0.9, 0.1], [0.2, 0.8]], emission: [[0.5, 0.5], [0.1, 0.9]] })));
+    const r3 = await cli(['hmm', 'sample', '--hmm', h, '--length', '3', '--json']);
+    expect(r3.code, r3.err).toBe(0);
   });
 
   it('bench simulate: --out with results is refused at once without --force; --from a non-result file is one line', () => {

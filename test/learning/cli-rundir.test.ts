@@ -45,6 +45,14 @@ describe('train --out over an existing run', () => {
     r = await cli(['train', '--resume', dir, '--steps', '9', '--lr', '0.5']);
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/--lr 0\.5 does not match the checkpoint being resumed/);
+    // Options that used to be silently ignored on resume are refused too; repeating a value is fine.
+    for (const [opt, v] of [['--warmup', '7'], ['--clip', '0.5'], ['--dropout', '0.1'], ['--eval-every', '9'], ['--task', 'ffl:0.5']]) {
+      r = await cli(['train', '--resume', dir, '--steps', '9', opt, v]);
+      expect(r.code, `${opt} ${v}`).toBe(2);
+      expect(r.err).toMatch(/only --steps may change/);
+    }
+    r = await cli(['train', '--resume', dir, '--steps', '5', '--eval-every', '2', '--quiet', '--json']);
+    expect(r.code, r.err).toBe(0);
   });
 
   it('--out FILE and --resume DIR/checkpoint.tbck are one clear line, not EEXIST / ENOTDIR', async () => {

@@ -7,7 +7,7 @@
 import { flag, int, parse, CliError } from '../args.js';
 import type { Command } from '../command.js';
 import { resolveAutomaton } from '../../automata/index.js';
-import { analyzeSemigroup, DEFAULT_MAX_SIZE, formatDecomposition, type EnumerationProgress, type AlgebraReport } from '../../algebra/index.js';
+import { analyzeSemigroup, DEFAULT_MAX_SIZE, DEFAULT_MEMORY_BUDGET, defaultMaxSize, formatDecomposition, type EnumerationProgress, type AlgebraReport } from '../../algebra/index.js';
 
 const usage = `usage: testbeds algebra NAME|FILE [--json] [--decompose] [--max-size N]
 
@@ -19,7 +19,9 @@ options:
   --json         one JSON object on stdout: size, idempotents, dClasses, isGroup, aperiodic,
                  solvable, subgroups [{order, solvable, factors}], shortcut, ...
   --decompose    print the Krohn–Rhodes (holonomy) decomposition, level by level
-  --max-size N   stop past N elements (default ${DEFAULT_MAX_SIZE})`;
+  --max-size N   stop past N elements (default: as many as fit in ${DEFAULT_MEMORY_BUDGET / 2 ** 30} GiB for the
+                 automaton's degree, at most ${DEFAULT_MAX_SIZE}; e.g. ${defaultMaxSize(200, 2)} for 200 states
+                 and 2 letters), so memory is bounded from the start`;
 
 const MAX_LISTED_D_CLASSES = 20;
 
@@ -89,7 +91,7 @@ export const command: Command = {
   async run(argv) {
     const p = parse(argv, { json: { type: 'boolean' }, decompose: { type: 'boolean' }, 'max-size': { type: 'string' } });
     if (p.positionals.length !== 1) throw new CliError(`expected one automaton NAME or FILE, got ${p.positionals.length ? p.positionals.join(' ') : 'none'}`);
-    const maxSize = int(p, 'max-size', DEFAULT_MAX_SIZE, 1, 0x7fffffff)!;
+    const maxSize = int(p, 'max-size', undefined, 1, 0x7fffffff);
     const decompose = flag(p, 'decompose');
     const a = await resolveAutomaton(p.positionals[0]);
     const progress = progressPrinter();

@@ -33,6 +33,7 @@ import {
   defaultExperimentHmm,
   type HMM,
 } from '../../hmm/index.js';
+import { checkHmmSize, HMM_LIMITS } from '../../hmm/types.js';
 import { maxAbsDiff } from '../../hmm/linalg.js';
 
 const USAGE = `usage: testbeds hmm SUBCOMMAND [options]   (testbeds hmm SUBCOMMAND --help for one)
@@ -40,7 +41,8 @@ const USAGE = `usage: testbeds hmm SUBCOMMAND [options]   (testbeds hmm SUBCOMMA
 Hidden Markov models (k hidden states, d observations) and the identifiability of their
 parameters from masked-prediction tasks. --hmm takes an HMM file (JSON: "transition" k×k,
 "emission" k×d, optional "initial"; rows = hidden states), "example" (docs/hmm.md's 3-state
-HMM) or random:K,D[,SEED] (Dirichlet(1) rows, stationary start).
+HMM) or random:K,D[,SEED] (Dirichlet(1) rows, stationary start). Every HMM has k ≤ 1024,
+d ≤ 65536 and k·(k + d) ≤ 2^24 parameters.
 
   random          --k K --d D [--seed S] [--stickiness X] [--initial stationary|random] [--out FILE]
                   a random HMM (Dirichlet rows), as JSON on stdout or in FILE
@@ -69,6 +71,8 @@ HMM) or random:K,D[,SEED] (Dirichlet(1) rows, stationary start).
                   a different valid HMM with the same pairwise predictors among positions 1, 2, 3
                   (exit 1 and says why when there is none); shows the triplet predictors differ.
                   --keep-initial: only rotations fixing √π (uniform start: Õ = UᵀO, T̃ = UᵀTU)
+                  k ≤ 64; the search is bounded to about 2·10^9 operations (seconds) and says
+                  when it searched a seeded sample of the rotation planes
   experiment      [--hmm H] [--sizes 1e3,1e4,...] [--reps R] [--seed S] [--out DIR] [--json]
                   recovery error vs sample size for the triplet and pairwise tasks: a table on
                   stdout; with --out, DIR/hmm-experiment.{json,md,svg}. Default: docs/hmm.md's
@@ -88,6 +92,11 @@ function loadHmm(spec: string | undefined, forRecovery = false): HMM {
   if (spec === 'example') return defaultExperimentHmm();
   const m = /^random:(\d+),(\d+)(?:,(\d+))?$/.exec(spec);
   if (m) {
+    try {
+      checkHmmSize(Number(m[1]), Number(m[2]), `--hmm ${spec}`); // the limits of every HMM, before allocating
+    } catch (e) {
+      throw new CliError((e as Error).message);
+    }
     const h = randomHmm(Number(m[1]), Number(m[2]), { seed: m[3] ? Number(m[3]) : 0 });
     if (forRecovery && h.d < h.k) throw new CliError(`--hmm ${spec}: recovery needs d ≥ k`);
     return h;
@@ -183,9 +192,14 @@ export function progressReporter(
 
 async function random(argv: string[]): Promise<number> {
   const p = parse(argv, { ...COMMON, k: { type: 'string' }, d: { type: 'string' }, stickiness: { type: 'string' }, initial: { type: 'string' } }, false);
-  const k = int(p, 'k', undefined, 1, 64);
-  const d = int(p, 'd', undefined, 1, 65536);
+  const k = int(p, 'k', undefined, 1, HMM_LIMITS.states);
+  const d = int(p, 'd', undefined, 1, HMM_LIMITS.observations);
   if (k === undefined || d === undefined) throw new CliError('--k and --d are required');
+  try {
+    checkHmmSize(k, d, `--k ${k} --d ${d}`);
+  } catch (e) {
+    throw new CliError((e as Error).message);
+  }
   checkOutput('--out', str(p, 'out'), flag(p, 'force'));
   const hmm = randomHmm(k, d, { seed: seedOf(p), stickiness: num(p, 'stickiness', 0, 0), initial: oneOf(p, 'initial', ['stationary', 'random'] as const, 'stationary') });
   const text = JSON.stringify(hmmToJSON(hmm)) + '\n';

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { CliError, flag, int, num, oneOf, parse, str, type OptionSpec } from '../args.js';
 import type { Command } from '../command.js';
 import { makeDir, OutputError, RunLock, writeFileAtomic } from '../../io/index.js';
-import { buildReport, PRESETS, reportCsv, reportMarkdown, reportSvg, splitAutomata, trainArgs, type SweepCell, type SweepSettings } from '../../learning/sweep.js';
+import { buildReport, cellFromResult, PRESETS, reportCsv, reportMarkdown, reportSvg, splitAutomata, trainArgs, type SweepCell, type SweepSettings } from '../../learning/sweep.js';
 
 const usage = `usage: testbeds sweep [--preset quick|paper] [options]
 
@@ -29,6 +29,14 @@ const usage = `usage: testbeds sweep [--preset quick|paper] [options]
                      cells are retrained under the new ones); --automata/--depths may change
   --force            replace the results of a sweep with other settings in --out
   --json             print the report as one JSON object on stdout
+
+  more than one machine (docs/queue.md):
+  --queue URL        redis://[USER:PASSWORD@]HOST:PORT[/DB] or rediss://…: enqueue the missing
+                     cells as BullMQ jobs for \`testbeds worker\`s, then follow them and write the
+                     tables as results arrive (Ctrl-C stops following; the jobs keep running)
+  --status           with --queue: print each cell's state and exit
+  --estimate         measure step times here and print the grid's cost in core-hours; no training
+  --store DIR        shared directory the workers keep large checkpoints in (their --store)
 
 example: testbeds sweep --preset quick --automata parity,cyclic:3,symmetric:5 --depths 1,2,4 --jobs 2`;
 
@@ -48,9 +56,14 @@ const options: OptionSpec = {
   out: { type: 'string' },
   force: { type: 'boolean' },
   json: { type: 'boolean' },
+  queue: { type: 'string' },
+  status: { type: 'boolean' },
+  estimate: { type: 'boolean' },
+  store: { type: 'string' },
+  'poll-ms': { type: 'string' },
 };
 
-function binPath(): string {
+export function binPath(): string {
   const here = dirname(fileURLToPath(import.meta.url));
   for (const rel of ['../../../bin/testbeds.js', '../../../../bin/testbeds.js']) {
     const p = resolve(here, rel);
@@ -173,6 +186,11 @@ async function runSweep(p: ReturnType<typeof parse>, s: SweepSettings, preset: s
       return r;
     };
     write();
+    if (str(p, 'queue') !== undefined || flag(p, 'estimate') || flag(p, 'status')) {
+      if (flag(p, 'status') && str(p, 'queue') === undefined) throw new CliError('--status needs --queue URL');
+      const { runQueuedSweep } = await import('../sweep-queue.js');
+      return runQueuedSweep({ url: str(p, 'queue'), status: flag(p, 'status'), estimate: flag(p, 'estimate'), store: str(p, 'store'), pollMs: int(p, 'poll-ms', 1000, 50, 60_000)!, json: flag(p, 'json'), settings: s, out, pending: queue, cells, write, cli: [process.execPath, binPath()] });
+    }
     process.stderr.write(`sweep ${preset}: ${total} cells (${cells.length} already done), ${jobs} job(s), results in ${out}\n`);
     const bin = binPath();
     const t0 = Date.now();
@@ -191,7 +209,7 @@ async function runSweep(p: ReturnType<typeof parse>, s: SweepSettings, preset: s
           try {
             if (code !== 0) throw new Error(stderr.trim().split('\n').pop() || `exit code ${code}`);
             const j = JSON.parse(stdout.trim().split('\n').pop()!);
-            cell = { automaton: job.automaton, depth: job.depth, accuracy: j.accuracy, accuracyLast: j.accuracyLast, accuracySequence: j.accuracySequence, seconds: j.seconds, tokensPerSecond: j.tokensPerSecond };
+            cell = cellFromResult(job.automaton, job.depth, j);
             makeDir(job.dir);
             writeFileAtomic(join(job.dir, 'result.json'), JSON.stringify({ args, cell, result: j }, null, 1) + '\n', { force: true });
           } catch (e) {

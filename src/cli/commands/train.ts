@@ -169,6 +169,15 @@ async function train(p: ReturnType<typeof parse>, backend: 'wasm' | 'cpu', json:
       } catch (e) {
         throw new CliError((e as Error).message);
       }
+      if (backend === 'cpu') {
+        // The wasm heap limit is checked by Trainer; the cpu backend is bounded by the machine.
+        const { totalmem } = await import('node:os');
+        try {
+          L.checkMemory(L.estimateMemory(cfg), 0.8 * totalmem(), 'training', "80% of this machine's memory");
+        } catch (e) {
+          throw new CliError((e as Error).message);
+        }
+      }
       trainer = new L.Trainer(cfg);
     }
     const c = trainer.config;
@@ -266,11 +275,28 @@ function checkResumeMatches(p: ReturnType<typeof parse>, c: import('../../learni
     ['batch', c.batch],
     ['seed', c.seed],
     ['lr', c.optim.lr],
+    ['mlp-ratio', m.mlpRatio],
+    ['positions', m.positions],
+    ['context', m.contextLength],
+    ['dropout', m.dropout],
+    ['p', c.p],
+    ['warmup', c.optim.warmup],
+    ['weight-decay', c.optim.weightDecay],
+    ['clip', c.optim.clip],
+    ['eval-every', c.evalEvery],
+    ['eval-batches', c.evalBatches],
+    ['checkpoint-every', c.checkpointEvery],
   ];
+  // Only --steps may change on resume (raised: Trainer.load extends the schedule); every other
+  // option must repeat the checkpoint's value, or it would be silently ignored.
   for (const [name, have] of checks) {
     const v = str(p, name);
     if (v === undefined) continue;
     const same = typeof have === 'number' ? Number(v) === have : v === have;
-    if (!same) throw new CliError(`--${name} ${v} does not match the checkpoint being resumed (${name} = ${have}); drop the option or start a new run`);
+    if (!same) throw new CliError(`--${name} ${v} does not match the checkpoint being resumed (${name} = ${have ?? 'unset'}); only --steps may change on --resume: drop the option or start a new run`);
+  }
+  if (flag(p, 'valid-prefixes') && !c.validPrefixes) throw new CliError('--valid-prefixes does not match the checkpoint being resumed (trained without it); only --steps may change on --resume');
+  for (const name of ['task', 'label']) {
+    if (str(p, name) !== undefined) throw new CliError(`--${name} cannot be given with --resume: the checkpoint fixes the task and its labels; only --steps may change`);
   }
 }

@@ -1,0 +1,58 @@
+// Size limits of HMMs (the same for files, random:K,D, randomHmm and hmm random, checked before
+// allocating) and the bounded counterexample search (k = d = 300 ran > 400 s unbounded).
+import { describe, expect, it } from 'vitest';
+import { COUNTEREXAMPLE_MAX_STATES, createHmm, findPairwiseTwin, HMM_LIMITS, HMMError, parseHmm, randomHmm } from '../../src/hmm/index.js';
+import { cli } from '../helpers/cli.js';
+
+const uniform = (k: number, d: number) => ({ transition: Array.from({ length: k }, () => new Array(k).fill(1 / k)), emission: Array.from({ length: k }, () => new Array(d).fill(1 / d)) });
+
+describe('HMM size limits', () => {
+  it('randomHmm and createHmm refuse sizes above the limits at once, naming them', () => {
+    const t0 = performance.now();
+    expect(() => randomHmm(20000, 20000)).toThrow(new HMMError(`randomHmm: k = 20000 hidden states is above the limit ${HMM_LIMITS.states}`));
+    expect(() => randomHmm(64, 70000)).toThrow(/d = 70000 observations is above the limit 65536/);
+    expect(() => randomHmm(1000, 16000)).toThrow(/k·\(k \+ d\) = 17000000 parameters \(k = 1000, d = 16000\) is above the limit 2\^24/);
+    expect(() => createHmm(uniform(1100, 2))).toThrow(/HMM: k = 1100 hidden states is above the limit 1024/);
+    expect(() => parseHmm(JSON.stringify(uniform(1025, 1)), 'big.json')).toThrow(/k = 1025/);
+    expect(performance.now() - t0).toBeLessThan(2000);
+    expect(randomHmm(2, 65536).d).toBe(65536);
+  });
+
+  it('the CLI: random:K,D and hmm random share the limits; one line, exit 2, at once', async () => {
+    const t0 = performance.now();
+    let r = await cli(['hmm', 'sample', '--hmm', 'random:100000,100000', '--length', '5']);
+    expect(r.code).toBe(2);
+    expect(r.err).toBe('testbeds hmm: --hmm random:100000,100000: k = 100000 hidden states is above the limit 1024');
+    r = await cli(['hmm', 'random', '--k', '2000', '--d', '3']);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/--k: expected an integer in \[1, 1024\], got "2000"/);
+    r = await cli(['hmm', 'random', '--k', '1000', '--d', '65536']);
+    expect(r.err).toMatch(/k·\(k \+ d\) = 66536000 parameters .* above the limit 2\^24/);
+    expect(performance.now() - t0).toBeLessThan(3000);
+  });
+});
+
+describe('counterexample search bounds', () => {
+  it('k = d = 300 (uniform) is refused at once with the stated limit', async () => {
+    expect(() => findPairwiseTwin(createHmm(uniform(300, 300)))).toThrow(`counterexample: k = 300 hidden states is above the search's limit ${COUNTEREXAMPLE_MAX_STATES} (it tries up to k(k−1)/2 rotation planes at O(k²d + k³) each)`);
+    const r = await cli(['hmm', 'counterexample', '--hmm', 'random:300,300']);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/^testbeds hmm: counterexample: k = 300 hidden states is above the search's limit 64/);
+  });
+
+  it('a large k within the limit searches a seeded sample of the planes within the work bound, and says so', () => {
+    const hmm = randomHmm(40, 40, { seed: 1 });
+    const t0 = performance.now();
+    const r = findPairwiseTwin(hmm, { maxWork: 5e8 });
+    const seconds = (performance.now() - t0) / 1000;
+    expect(r.planes!.total).toBeGreaterThan(r.planes!.searched);
+    expect(r.planes!.searched).toBe(Math.max(2, Math.floor(5e8 / (2 * 137 * (2 * 40 * 40 * 40 + 4 * 40 ** 3)))));
+    expect(r.reason).toMatch(new RegExp(`work bound: ${r.planes!.searched} of ${r.planes!.total} planes searched, a seeded sample`));
+    expect(r.found).toBe(true); // a stationary start: any small rotation gives a twin
+    expect(seconds).toBeLessThan(30); // unbounded: C(40,2) + 24 = 804 planes
+    // Small HMMs are not bounded: every plane is searched.
+    const small = findPairwiseTwin(randomHmm(3, 6, { seed: 2 }));
+    expect(small.planes!.searched).toBe(small.planes!.total);
+    expect(small.reason).not.toMatch(/work bound/);
+  });
+});
