@@ -16,7 +16,7 @@
  * re-run skips what is there, so the benchmark is resumable) and OUT/table.md (rewritten).
  *
  * Usage: testbeds bench steps [--out DIR] [--rows a,b] [--seeds 1,2,3] [--side both|ours|torch]
- *        [--same-init] [--quick] [--json]
+ *        [--same-init] [--backend wasm|cpu] [--quick] [--json]
  */
 import { spawnSync } from 'node:child_process';
 import { appendFileSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
@@ -66,6 +66,8 @@ export interface StepsResult {
   seed: number;
   side: 'ours' | 'torch';
   sameInit: boolean;
+  /** Our side on tfjs-cpu instead of wasm (a control: same maths, another summation order). */
+  backend?: 'cpu';
   /** First evaluated step with held-out per-position accuracy ≥ target; null: not within `budget`. */
   reached: number | null;
   budget: number;
@@ -194,11 +196,11 @@ export function stepsTable(results: StepsResult[], rows: StepsRow[], seeds: numb
   const lines = [
     `Steps to ${TARGET * 100}% held-out per-position accuracy (evaluated every k steps on ${EVAL_BATCHES * BATCH} sequences), batch ${BATCH}, AdamW (β = 0.9, 0.99, ε = 1e-8, decay 0.01 on matrices), clip 1, linear warmup + cosine to 10% over the budget; seeds ${seeds.join(', ')}. "> N": not reached within the budget N (counted as ∞ in the median).`,
     '',
-    '| row | model | T | budget | k | ours (per seed) | PyTorch (per seed) | ours median | PyTorch median | ratio |',
-    '|---|---|---:|---:|---:|---|---|---:|---:|---:|',
+    '| row | model | T | budget | k | ours (per seed) | PyTorch (per seed) | ours median | PyTorch median | ratio | PyTorch from our init (--same-init) |',
+    '|---|---|---:|---:|---:|---|---|---:|---:|---:|---|',
   ];
   for (const r of rows) {
-    const get = (side: 'ours' | 'torch') => seeds.map((s) => results.find((x) => x.row === r.id && x.seed === s && x.side === side && !x.sameInit)?.reached);
+    const get = (side: 'ours' | 'torch', sameInit = false) => seeds.map((s) => results.find((x) => x.row === r.id && x.seed === s && x.side === side && x.sameInit === sameInit && !x.backend)?.reached);
     const a = get('ours');
     const b = get('torch');
     const med = (v: (number | null | undefined)[]) => (v.some((x) => x === undefined) ? undefined : median(v.map((x) => (x === null ? Infinity : x!))));
@@ -207,9 +209,15 @@ export function stepsTable(results: StepsResult[], rows: StepsRow[], seeds: numb
     const ratio = ma === undefined || mb === undefined ? '–' : !isFinite(ma) && !isFinite(mb) ? '–' : (ma / mb).toFixed(2);
     const model = r.model === 'transformer' ? `Transformer L=${r.layers} d=${r.width}` : `${r.model.toUpperCase()} d=${r.width}`;
     const m = (x: number | undefined) => (x === undefined ? '–' : isFinite(x) ? String(x) : `> ${r.steps}`);
-    lines.push(`| ${r.automaton} | ${model} | ${r.length} | ${r.steps} | ${r.evalEvery} | ${a.map((x) => fmt(x, r.steps)).join(', ')} | ${b.map((x) => fmt(x, r.steps)).join(', ')} | ${m(ma)} | ${m(mb)} | ${ratio} |`);
+    lines.push(`| ${r.automaton} | ${model} | ${r.length} | ${r.steps} | ${r.evalEvery} | ${a.map((x) => fmt(x, r.steps)).join(', ')} | ${b.map((x) => fmt(x, r.steps)).join(', ')} | ${m(ma)} | ${m(mb)} | ${ratio} | ${get('torch', true).map((x) => fmt(x, r.steps)).join(', ')} |`);
   }
   return lines.join('\n') + '\n';
+}
+
+/** OUT/table.md, written to a temporary file and renamed. */
+function writeTable(out: string, md: string): void {
+  writeFileSync(join(out, 'table.md.tmp'), md);
+  renameSync(join(out, 'table.md.tmp'), join(out, 'table.md'));
 }
 
 function readResults(file: string): StepsResult[] {
@@ -242,6 +250,7 @@ export async function run(argv: string[]): Promise<void> {
       seeds: { type: 'string' },
       side: { type: 'string' },
       'same-init': { type: 'boolean' },
+      backend: { type: 'string' },
       quick: { type: 'boolean' },
       json: { type: 'boolean' },
     },
@@ -263,10 +272,13 @@ export async function run(argv: string[]): Promise<void> {
   const side = v.side ?? 'both';
   if (!['both', 'ours', 'torch'].includes(side)) throw new Error(`--side must be both|ours|torch, got ${side}`);
   const sameInit = !!v['same-init'];
+  const backend = v.backend ?? 'wasm';
+  if (backend !== 'wasm' && backend !== 'cpu') throw new Error(`--backend must be wasm|cpu, got ${backend}`);
+  if (backend === 'cpu' && side !== 'ours') throw new Error('--backend cpu applies to --side ours only');
   mkdirSync(out, { recursive: true });
   const release = lock(out);
   try {
-    await initBackend('wasm');
+    await initBackend(backend);
     const file = join(out, 'results.jsonl');
     const scratch = mkdtempSync(join(tmpdir(), 'testbeds-steps-')); // the batches handed to PyTorch
     process.once('exit', () => rmSync(scratch, { recursive: true, force: true }));
@@ -275,22 +287,21 @@ export async function run(argv: string[]): Promise<void> {
     for (const r of rows) {
       for (const seed of seeds) {
         for (const s of sides) {
-          if (results.some((x) => x.row === r.id && x.seed === seed && x.side === s && x.sameInit === sameInit && x.budget === r.steps)) continue;
+          if (results.some((x) => x.row === r.id && x.seed === seed && x.side === s && x.sameInit === sameInit && x.budget === r.steps && (x.backend ?? 'wasm') === backend)) continue;
           const c = configOf(r, seed);
           const held = evalBatches({ automaton: c.automaton, length: c.length }, BATCH, EVAL_BATCHES, seed);
           log(`steps: ${r.id} seed ${seed} ${s}${sameInit ? ' (same init)' : ''} …`);
           const res = s === 'ours' ? runOurs(r, c, held) : runTorch(r, c, held, scratch, sameInit);
-          const line: StepsResult = { row: r.id, seed, side: s, sameInit, ...res };
+          const line: StepsResult = { row: r.id, seed, side: s, sameInit, ...(backend === 'cpu' ? { backend } : {}), ...res };
           log(`steps: ${r.id} seed ${seed} ${s}: ${res.reached ?? `> ${r.steps}`} steps (${res.seconds.toFixed(1)} s)`);
           appendFileSync(file, JSON.stringify(line) + '\n');
           results.push(line);
-          const md = stepsTable(results, rows.length === ROWS.length || v.quick ? rows : ROWS, seeds);
-          writeFileSync(join(out, 'table.md.tmp'), md);
-          renameSync(join(out, 'table.md.tmp'), join(out, 'table.md'));
+          writeTable(out, stepsTable(results, v.quick ? rows : ROWS, seeds));
         }
       }
     }
     const md = stepsTable(results, v.quick ? rows : ROWS, seeds);
+    writeTable(out, md);
     if (v.json) console.log(JSON.stringify({ rows: v.quick ? rows : ROWS, seeds, results }));
     else process.stdout.write(md);
   } finally {

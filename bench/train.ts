@@ -9,7 +9,7 @@
  * this machine and our gemm's GFLOP/s against it and XNNPACK (bench/lib/gemm-speed.ts), and a
  * check that L=8, d=128, T=100, B=32 trains within 2 GB.
  *
- * Usage: testbeds bench train (or node dist/bench/train.js) [--quick] [--no-cpu] [--no-naive] [--no-torch] [--no-gemm] [--no-memory] [--docs bench/results/train.md] [--json]
+ * Usage: testbeds bench train (or node dist/bench/train.js) [--quick] [--rounds N] [--torch-threads 1,2] [--no-cpu] [--no-naive] [--no-torch] [--no-gemm] [--no-memory] [--docs bench/results/train.md] [--json]
  */
 import * as tf from '@tensorflow/tfjs-core';
 import Benchmark from 'benchmark';
@@ -36,6 +36,8 @@ const parseOpts = (args: string[]) =>
     'no-torch': { type: 'boolean' },
     'no-memory': { type: 'boolean' },
     'no-gemm': { type: 'boolean' },
+    rounds: { type: 'string' },
+    'torch-threads': { type: 'string' },
     'memory-only': { type: 'boolean' },
     docs: { type: 'string' },
     json: { type: 'boolean' },
@@ -165,7 +167,10 @@ const fmt = (x: number, d = 1) => (Number.isFinite(x) ? x.toFixed(d) : '—');
 
 async function main(): Promise<void> {
   const samples = opts.quick ? 2 : 6;
-  const rounds = opts.quick ? 1 : 2;
+  const rounds = opts.rounds != null ? Number(opts.rounds) : opts.quick ? 1 : 2;
+  if (!Number.isInteger(rounds) || rounds < 1 || rounds > 20) throw new Error(`--rounds must be an integer in 1..20, got ${JSON.stringify(opts.rounds)}`);
+  const torchThreads = (opts['torch-threads'] ?? '1,2').split(',').map(Number);
+  if (torchThreads.some((t) => !Number.isInteger(t) || t < 1 || t > 64)) throw new Error(`--torch-threads must be a list of thread counts like 1,2, got ${JSON.stringify(opts['torch-threads'])}`);
   const VARIANTS = variants(samples);
   const started = new Date().toISOString();
   const load0 = loadavg()[0];
@@ -186,7 +191,7 @@ async function main(): Promise<void> {
         log(`  ${fmt(r.tokensPerSecond, 0)} tokens/s mean, ${fmt(r.bestTokensPerSecond, 0)} best (${fmt(r.stepsPerSecond, 2)} steps/s, ${r.samples} samples)`);
       }
       if (opts['no-torch']) continue;
-      for (const threads of [1, 2]) {
+      for (const threads of torchThreads) {
         log(`${c.name}: PyTorch peer, ${threads} thread(s) (round ${round + 1}) ...`);
         const t = runTorchPeer(c.cfg, samples, threads);
         (torch[c.name] ??= []).push(t);

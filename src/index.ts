@@ -9,3 +9,4 @@ export * from './simulate/index.js';
 export * from './algebra/index.js';
 export * from './cp/index.js';
 export * from './hmm/index.js';
+export * from './nce/index.js';

@@ -1,18 +1,22 @@
 // The Algebra panel: a zoo automaton or a pasted automaton JSON → analyzeSemigroup (the report of
 // `testbeds algebra --json`, plus the Krohn–Rhodes levels as `formatDecomposition` prints them).
-// `window.algebraOf(source)` returns the report object for a zoo name or a JSON string (tests).
-import { $, esc, later, options, setLine, yesNo, zooNames } from './ui.js';
+// The analysis runs in the page's Web Worker (page-worker.js), with Stop: enumerating up to 2·10^6
+// elements takes seconds. `window.algebraOf(source)` returns the report object for a zoo name or a
+// JSON string, computed on the page's thread (tests).
+import { $, esc, options, setLine, yesNo, zooNames } from './ui.js';
 import { dClassDiagram } from './plot.js';
+import { PageWorker } from './worker-client.js';
 
 const MAX_DRAWN_D_CLASSES = 60;
 
-/** The page's bound on |T(A)|: enumeration runs on the main thread, so stop well before it freezes. */
+/** The page's bound on |T(A)|: the worker's memory, and patience. */
 const PAGE_MAX_SIZE = 2_000_000;
 const MAX_LISTED_D_CLASSES = 20;
 let lib;
+const worker = new PageWorker();
 
 /** The automaton the form describes: pasted JSON (validated as the file format) wins over the name. */
-function automatonFrom(name, json) {
+function automatonFrom(lib, name, json) {
   if (json.trim() === '') return lib.zoo(name);
   let raw;
   try {
@@ -23,16 +27,20 @@ function automatonFrom(name, json) {
   return lib.validateAutomaton(raw, 'automaton JSON');
 }
 
-function analyse(a) {
+/** analyzeSemigroup as the panel shows it (plain data, so a worker can send it): { name, report, kr, seconds }. */
+export function analyseWith(library, { name = '', json = '' }) {
+  const a = automatonFrom(library, name, json);
   const t0 = performance.now();
-  const analysis = lib.analyzeSemigroup(a, { maxSize: PAGE_MAX_SIZE, decompose: 'auto' });
-  return { analysis, seconds: (performance.now() - t0) / 1000 };
+  const analysis = library.analyzeSemigroup(a, { maxSize: PAGE_MAX_SIZE, decompose: 'auto' });
+  const seconds = (performance.now() - t0) / 1000;
+  const r = analysis.report;
+  const kr = analysis.decomposition ? library.formatDecomposition(analysis.decomposition) : `not computed (the page decomposes automata with at most 128 states; this one has ${r.degree})`;
+  return { name: a.name, report: r, kr, seconds };
 }
 
 const n = (x) => x.toLocaleString('en-US');
 
-function show(a, { analysis, seconds }) {
-  const r = analysis.report;
+function show({ name, report: r, kr, seconds }) {
   const kind = r.isGroup ? 'group' : r.aperiodic ? 'aperiodic' : 'neither group nor aperiodic';
   const subgroups = r.subgroups.length
     ? `<table id="a-subgroups"><tr><th>group</th><th>order</th><th>degree</th><th>composition factors</th><th>solvable</th><th>D-classes</th></tr>${r.subgroups
@@ -42,10 +50,9 @@ function show(a, { analysis, seconds }) {
   const dRows = r.dClassList.slice(0, MAX_LISTED_D_CLASSES).map((D, c) =>
     `<tr><td>D${c}</td><td>${D.rank}</td><td>${n(D.size)}</td><td>${D.rClasses} × ${D.lClasses}</td><td>${D.hSize}</td><td>${D.regular ? esc(D.group) : '—'}</td><td>${D.below ? (D.below.length ? D.below.map((b) => 'D' + b).join(' ') : '—') : ''}</td></tr>`,
   ).join('');
-  const kr = analysis.decomposition ? lib.formatDecomposition(analysis.decomposition) : `not computed (the page decomposes automata with at most 128 states; this one has ${r.degree})`;
   $('a-result').innerHTML = `
     <dl>
-      <dt>automaton</dt><dd id="a-name">${esc(a.name)}: ${n(r.generators)} maps of ${n(r.degree)} states</dd>
+      <dt>automaton</dt><dd id="a-name">${esc(name)}: ${n(r.generators)} maps of ${n(r.degree)} states</dd>
       <dt>|T(A)|</dt><dd id="a-size">${n(r.size)} elements, ${n(r.idempotents)} idempotents, longest shortest word ${r.maxWordLength}</dd>
       <dt>Green's classes</dt><dd id="a-green">${n(r.dClasses)} D (${r.regularDClasses} regular), ${n(r.rClasses)} R, ${n(r.lClasses)} L, ${n(r.hClasses)} H</dd>
       <dt>kind</dt><dd id="a-kind">${yesNo(r.isGroup || r.aperiodic, kind, kind)} ${yesNo(r.solvable, 'solvable', 'not solvable')} ${r.permutations ? '<span class="tag">permutation automaton</span>' : ''}</dd>
@@ -71,19 +78,29 @@ export function init(library) {
   $('a-zoo').innerHTML = options(zooNames(lib, ['symmetric:4', 'alternating:4', 'dihedral:8', 'flipflop:3', 'cyclic:16']), 'symmetric:4');
   $('a-form').addEventListener('submit', async (ev) => {
     ev.preventDefault();
-    setLine('a-status', 'analysing…');
-    await later(() => {
-      try {
-        const a = automatonFrom($('a-custom').value.trim() || $('a-zoo').value, $('a-json-in').value);
-        const r = analyse(a);
-        show(a, r);
-        setLine('a-status', 'done');
-      } catch (e) {
-        $('a-result').innerHTML = '';
-        setLine('a-status', e.message, true);
-      }
-    });
+    const job = { name: $('a-custom').value.trim() || $('a-zoo').value, json: $('a-json-in').value };
+    try {
+      automatonFrom(lib, job.name, job.json); // a bad name or JSON is reported here, before a worker starts
+    } catch (e) {
+      $('a-result').innerHTML = '';
+      setLine('a-status', e.message, true);
+      return;
+    }
+    setLine('a-status', 'analysing in a worker…');
+    $('a-run').disabled = true;
+    $('a-stop').disabled = false;
+    try {
+      show(await worker.run('algebra', job));
+      setLine('a-status', 'done');
+    } catch (e) {
+      if (!worker.stopped) $('a-result').innerHTML = '';
+      setLine('a-status', worker.stopped ? 'stopped' : e.message, !worker.stopped);
+    } finally {
+      $('a-run').disabled = false;
+      $('a-stop').disabled = true;
+    }
   });
+  $('a-stop').addEventListener('click', () => worker.stop());
   $('a-run').disabled = false;
-  window.algebraOf = (source) => analyse(source.trim().startsWith('{') ? automatonFrom('', source) : lib.zoo(source)).analysis.report;
+  window.algebraOf = (source) => analyseWith(lib, source.trim().startsWith('{') ? { json: source } : { name: source }).report;
 }

@@ -19,6 +19,7 @@ const commands: Record<string, () => Promise<{ command: Command }>> = {
   sweep: () => import('./commands/sweep.js'),
   worker: () => import('./commands/worker.js'),
   bench: () => import('./commands/bench.js'),
+  nce: () => import('./commands/nce.js'),
 };
 
 async function help(): Promise<string> {

@@ -19,7 +19,7 @@ import { Rng } from '../random/prng.js';
 import { findPairwiseTwin } from './counterexample.js';
 import { maxAbsDiff } from './linalg.js';
 import { MAX_RELABEL_K, relabelledDistance } from './match.js';
-import { logLogSvg, type Series } from './plot.js';
+import { logLogSvg, type Series } from '../plot/svg.js';
 import { exactJoint, pairwisePredictor, tripletTensor } from './predictors.js';
 import { recoverFromTensor, type RecoveryConstraint } from './recover.js';
 import { empiricalJoint } from './sample.js';

@@ -1,8 +1,9 @@
 /**
  * One writer per run directory (Node): DIR/run.lock holds the holder's pid, hostname, start
  * time and command. A second writer fails at once with a message naming the holder. A lock
- * whose holder is gone (same host, pid no longer alive: a SIGKILL, a crash) is stale and taken
- * over; a lock from another host cannot be checked and is refused, with what to do.
+ * whose holder is gone (same host, pid no longer alive: a SIGKILL, a crash; or, on Linux, the pid
+ * now belongs to a process started after the lock was taken: reused) is stale and taken over; a
+ * lock from another host cannot be checked and is refused, with what to do.
  *
  * The lock file is created with link(2) from a complete temporary file, so it is never seen
  * half-written, and two processes creating it at once cannot both succeed. Locks are re-entrant
@@ -55,6 +56,30 @@ export function pidAlive(pid: number): boolean {
   }
 }
 
+/**
+ * When the process `pid` started (ms since the epoch), on Linux (/proc); undefined elsewhere.
+ * A lock older than its pid's process was left by an earlier process whose pid was reused (after
+ * a reboot, typically), so it is stale although the pid is alive.
+ */
+function processStart(pid: number): number | undefined {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const ticks = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]); // field 22: starttime
+    const btime = Number(/^btime (\d+)$/m.exec(fs.readFileSync('/proc/stat', 'utf8'))?.[1]);
+    return Number.isFinite(ticks) && Number.isFinite(btime) ? 1000 * btime + (ticks * 1000) / 100 : undefined; // USER_HZ = 100 on Linux
+  } catch {
+    return undefined;
+  }
+}
+
+/** The holder is gone: its pid is dead, or it is alive but started after the lock was taken (reused). */
+function holderGone(i: LockInfo): boolean {
+  if (!pidAlive(i.pid)) return true;
+  const taken = Date.parse(i.started);
+  const start = processStart(i.pid);
+  return Number.isFinite(taken) && start !== undefined && start > taken + 2000;
+}
+
 function describe(i: LockInfo): string {
   return `pid ${i.pid} on ${i.hostname}, since ${i.started}${i.command ? `: ${i.command}` : ''}`;
 }
@@ -93,7 +118,7 @@ export class RunLock {
         }
         const info = readInfo(file);
         if (info && info.pid === process.pid && info.hostname === me.hostname) break; // ours (re-acquired after a fork of state)
-        const stale = info !== undefined && info.hostname === me.hostname && !pidAlive(info.pid);
+        const stale = info !== undefined && info.hostname === me.hostname && holderGone(info);
         if (!stale || attempt > 2) {
           const holder = info ? describe(info) : 'an unreadable lock file';
           const remedy = info && info.hostname !== me.hostname ? `; if that process is gone, delete ${file}` : info ? '' : `; delete ${file} if no other process writes to ${dir}`;

@@ -165,18 +165,7 @@ describe.skipIf(!hasChromium)(`browser: web/index.html in headless Chromium (${C
     await page.fill('#length', '5000000');
     await page.fill('#seed', '1');
     await page.selectOption('#method', 'hillis-steele');
-    await page.click('#run');
-    await page.waitForFunction(() => /running hillis-steele/.test(document.getElementById('sim-status')?.textContent ?? ''));
-    expect(await page.isDisabled('#sim-stop')).toBe(false);
-    // The main thread answers while the worker computes.
-    const t0 = Date.now();
-    expect(await page.evaluate(() => 6 * 7)).toBe(42);
-    expect(Date.now() - t0).toBeLessThan(2000);
-    await page.waitForTimeout(300);
-    await page.click('#sim-stop');
-    await page.waitForFunction(() => document.getElementById('sim-status')?.textContent === 'stopped', undefined, { timeout: 3000 });
-    expect(await page.isDisabled('#run')).toBe(false);
-    expect(await page.isDisabled('#sim-stop')).toBe(true);
+    await runThenStop('#run', '#sim-stop', 'sim-status', /running hillis-steele/);
     await page.fill('#custom', '');
     await page.fill('#length', '1000000');
     await page.selectOption('#method', 'scan');
@@ -218,6 +207,23 @@ describe.skipIf(!hasChromium)(`browser: web/index.html in headless Chromium (${C
       return el.textContent === 'done' || el.classList.contains('error');
     }, status, { timeout: 20_000 });
     return (await page.textContent(`#${status}`))!;
+  }
+
+  /**
+   * Clicks `run`, waits for the status line to match `running`, checks the page answers while the
+   * worker computes, clicks `stop` and expects "stopped" within 3 s with the buttons reset.
+   */
+  async function runThenStop(run: string, stop: string, status: string, running: RegExp): Promise<void> {
+    await page.click(run);
+    await page.waitForFunction(({ id, re }) => new RegExp(re).test(document.getElementById(id)?.textContent ?? ''), { id: status, re: running.source });
+    expect(await page.isDisabled(stop)).toBe(false);
+    const t0 = Date.now();
+    expect(await page.evaluate(() => 6 * 7)).toBe(42); // the main thread answers meanwhile
+    expect(Date.now() - t0).toBeLessThan(2000);
+    await page.click(stop);
+    await page.waitForFunction((id) => document.getElementById(id)?.textContent === 'stopped', status, { timeout: 3000 });
+    expect(await page.isDisabled(run)).toBe(false);
+    expect(await page.isDisabled(stop)).toBe(true);
   }
 
   it('tabs: the hash picks the panel', async () => {
@@ -274,6 +280,14 @@ describe.skipIf(!hasChromium)(`browser: web/index.html in headless Chromium (${C
     await page.fill('#a-json-in', '');
   });
 
+  it('Algebra panel: the analysis runs in a worker; Stop ends a long one (T_7, 823,543 elements)', async () => {
+    await page.click('nav [data-tab=algebra]');
+    const t7 = { name: 'T7', delta: [[1, 2, 3, 4, 5, 6, 0], [1, 0, 2, 3, 4, 5, 6], [1, 1, 2, 3, 4, 5, 6]], start: 0 };
+    await page.fill('#a-json-in', JSON.stringify(t7));
+    await runThenStop('#a-run', '#a-stop', 'a-status', /^analysing in a worker…$/);
+    await page.fill('#a-json-in', '');
+  });
+
   it('Algebra panel: pasted automaton JSON is analysed; a bad one shows the validation error', async () => {
     await page.click('nav [data-tab=algebra]');
     const a = { name: 'mine', delta: [[1, 2, 0], [0, 0, 2]], start: 0 };
@@ -327,13 +341,7 @@ describe.skipIf(!hasChromium)(`browser: web/index.html in headless Chromium (${C
     await page.click('#h-example');
     await page.selectOption('#h-source', 'samples');
     await page.fill('#h-samples', '100000000');
-    await page.click('#h-run');
-    await page.waitForFunction(() => document.getElementById('h-status')?.textContent === 'recovering in a worker…');
-    expect(await page.evaluate(() => 6 * 7)).toBe(42); // the page answers meanwhile
-    await page.click('#h-stop');
-    await page.waitForFunction(() => document.getElementById('h-status')?.textContent === 'stopped', undefined, { timeout: 3000 });
-    expect(await page.isDisabled('#h-run')).toBe(false);
-    expect(await page.isDisabled('#h-stop')).toBe(true);
+    await runThenStop('#h-run', '#h-stop', 'h-status', /^recovering in a worker…$/);
     await page.fill('#h-samples', '100000');
   });
 

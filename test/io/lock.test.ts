@@ -57,6 +57,21 @@ describe('RunLock', () => {
     l.release();
   });
 
+  it.skipIf(process.platform !== 'linux')('a lock whose pid was reused (the process started after the lock) is stale (Linux only: reads /proc)', () => {
+    const dir = join(root, 'reused');
+    RunLock.acquire(dir).release();
+    // pid 1 is alive, but started long after 2000-01-01: the lock's holder is gone.
+    writeFileSync(join(dir, LOCK_FILE), JSON.stringify({ pid: 1, hostname: hostname(), started: '2000-01-01T00:00:00Z', command: 'train' }));
+    const note = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    const l = RunLock.acquire(dir);
+    expect(String(note.mock.calls[0]?.[0])).toMatch(/removed a stale lock .*pid 1 .*that process is gone/);
+    note.mockRestore();
+    l.release();
+    // A live holder that started before its lock is respected.
+    writeFileSync(join(dir, LOCK_FILE), JSON.stringify({ pid: process.ppid, hostname: hostname(), started: new Date().toISOString(), command: 'train' }));
+    expect(() => RunLock.acquire(dir)).toThrow(LockError);
+  });
+
   it('a lock from another host is refused with what to do; an unreadable lock is refused', () => {
     const dir = join(root, 'c');
     RunLock.acquire(dir).release();

@@ -16,7 +16,7 @@ describe('bench/steps', () => {
     expect(median([1, 2, 3, 4])).toBe(2.5);
     const r = (side: 'ours' | 'torch', seed: number, reached: number | null): StepsResult => ({ row: 'lstm-parity', seed, side, sameInit: false, reached, budget: 1000, evals: [], losses: [], seconds: 1 });
     const md = stepsTable([r('ours', 1, 70), r('ours', 2, 90), r('ours', 3, null), r('torch', 1, 60), r('torch', 2, 60), r('torch', 3, 40)], [ROWS[0]], [1, 2, 3]);
-    expect(md).toContain('| parity | LSTM d=64 | 32 | 1000 | 10 | 70, 90, > 1000 | 60, 60, 40 | 90 | 60 | 1.50 |');
+    expect(md).toContain('| parity | LSTM d=64 | 32 | 1000 | 10 | 70, 90, > 1000 | 60, 60, 40 | 90 | 60 | 1.50 | –, –, – |');
   });
 
   it.skipIf(!hasTorch)('PyTorch started from our weights retraces our loss curve on our batches', async () => {

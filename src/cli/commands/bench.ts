@@ -56,12 +56,12 @@ with the commands that made them: bench/results/README.md.
                   torch), in one run; then the memory of an L=8 d=128 T=100 model. --quick: fewer
                   timed steps; --no-cpu, --no-torch, --no-memory skip those rows; --docs FILE
                   rewrites the measured block between its markers (bench/results/train.md)
-  steps           [--out DIR] [--rows a,b] [--seeds 1,2,3] [--side both|ours|torch] [--same-init] [--quick] [--json]
+  steps           [--out DIR] [--rows a,b] [--seeds 1,2,3] [--side both|ours|torch] [--same-init] [--backend wasm|cpu] [--quick] [--json]
                   steps to 99% held-out accuracy, ours against PyTorch (bench/steps_torch.py) on
                   the same batches, init family, AdamW, schedule and clipping; median over seeds
                   (3 by default) per row. Writes OUT/results.jsonl (appended; a re-run skips what is
                   there, so it is resumable) and OUT/table.md. --same-init: PyTorch starts from our
-                  weights; --side: run one side only
+                  weights; --side: run one side only; --backend: our side on tfjs-wasm (default) or tfjs-cpu
 
 Examples:
   testbeds bench simulate --quick

@@ -9,7 +9,7 @@
  * Initialisation is PyTorch's throughout: every recurrent weight and both biases (b_ih, b_hh)
  * U(±1/√h); the head's weight and bias U(±1/√h) (nn.Linear's kaiming_uniform(a=√5) bound is
  * 1/√fan_in). The embedding matters: reading one-hot letters through a U(±1/√h) matrix gives the
- * recurrent layer an input about √(3h) ≈ 14× weaker (h = 64) than an N(0, 1) embedding, and such
+ * recurrent layer pre-activations √h = 8× smaller (h = 64) than an N(0, 1) embedding does, and such
  * a model learned parity (T = 32, AdamW 3e-3) several times slower than PyTorch's (issue #9).
  * The input projection of all T steps is one matmul; the recurrence is unrolled over time and
  * differentiated by tfjs (backpropagation through time).

@@ -1,6 +1,7 @@
 /**
- * A dependency-free log–log line plot as an SVG string (for `testbeds hmm experiment`): series of
- * points with optional min–max bars, dashed or solid, and a legend.
+ * A dependency-free line plot as an SVG string (`testbeds hmm experiment`, `testbeds nce`): series
+ * of points with optional min–max bars, dashed or solid, hollow markers for capped points, and a
+ * legend. The y axis is logarithmic; the x axis logarithmic (default) or linear.
  */
 export interface Series {
   name: string;
@@ -8,6 +9,8 @@ export interface Series {
   color: string;
   dashed?: boolean;
   markers?: boolean;
+  /** Indices of points drawn hollow (e.g. runs stopped at a step cap: a lower bound, not a value). */
+  hollow?: ReadonlySet<number>;
 }
 
 export interface PlotOptions {
@@ -16,6 +19,8 @@ export interface PlotOptions {
   yLabel: string;
   width?: number;
   height?: number;
+  /** 'log' (default) or 'linear' x axis. */
+  xScale?: 'log' | 'linear';
 }
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -26,21 +31,33 @@ export function logLogSvg(series: Series[], opts: PlotOptions): string {
   const xs: number[] = [], ys: number[] = [];
   for (const s of series)
     for (const p of s.points) {
-      if (p.x > 0) xs.push(p.x);
+      if (p.x > 0 || opts.xScale === 'linear') xs.push(p.x);
       for (const y of [p.y, p.lo, p.hi]) if (y !== undefined && y > 0 && Number.isFinite(y)) ys.push(y);
     }
-  const lx0 = Math.floor(Math.log10(Math.min(...xs))), lx1 = Math.ceil(Math.log10(Math.max(...xs)));
+  const linX = opts.xScale === 'linear';
+  const fx = linX ? (x: number) => x : Math.log10;
+  const lx0 = linX ? Math.min(...xs) : Math.floor(Math.log10(Math.min(...xs)));
+  const lx1 = linX ? Math.max(...xs) : Math.ceil(Math.log10(Math.max(...xs)));
   const ly0 = Math.floor(Math.log10(Math.min(...ys))), ly1 = Math.ceil(Math.log10(Math.max(...ys)));
-  const px = (x: number) => m.left + ((Math.log10(x) - lx0) / Math.max(lx1 - lx0, 1)) * (W - m.left - m.right);
+  const px = (x: number) => m.left + ((fx(x) - lx0) / (lx1 - lx0 || 1)) * (W - m.left - m.right);
   const py = (y: number) => H - m.bottom - ((Math.log10(y) - ly0) / Math.max(ly1 - ly0, 1)) * (H - m.top - m.bottom);
   const out: string[] = [];
   out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">`);
   out.push(`<rect width="${W}" height="${H}" fill="white"/>`);
   out.push(`<text x="${W / 2 - m.right / 2 + m.left / 2}" y="22" text-anchor="middle" font-size="14">${esc(opts.title)}</text>`);
-  for (let e = lx0; e <= lx1; e++) {
-    const x = px(10 ** e);
-    out.push(`<line x1="${x}" y1="${m.top}" x2="${x}" y2="${H - m.bottom}" stroke="#ddd"/>`);
-    out.push(`<text x="${x}" y="${H - m.bottom + 16}" text-anchor="middle">10<tspan dy="-6" font-size="9">${e}</tspan></text>`);
+  if (linX) {
+    const ticks = linearTicks(lx0, lx1);
+    for (const t of ticks) {
+      const x = px(t);
+      out.push(`<line x1="${x}" y1="${m.top}" x2="${x}" y2="${H - m.bottom}" stroke="#ddd"/>`);
+      out.push(`<text x="${x}" y="${H - m.bottom + 16}" text-anchor="middle">${t}</text>`);
+    }
+  } else {
+    for (let e = lx0; e <= lx1; e++) {
+      const x = px(10 ** e);
+      out.push(`<line x1="${x}" y1="${m.top}" x2="${x}" y2="${H - m.bottom}" stroke="#ddd"/>`);
+      out.push(`<text x="${x}" y="${H - m.bottom + 16}" text-anchor="middle">10<tspan dy="-6" font-size="9">${e}</tspan></text>`);
+    }
   }
   for (let e = ly0; e <= ly1; e++) {
     const y = py(10 ** e);
@@ -51,12 +68,14 @@ export function logLogSvg(series: Series[], opts: PlotOptions): string {
   out.push(`<text x="${(m.left + W - m.right) / 2}" y="${H - 15}" text-anchor="middle">${esc(opts.xLabel)}</text>`);
   out.push(`<text transform="translate(18 ${(m.top + H - m.bottom) / 2}) rotate(-90)" text-anchor="middle">${esc(opts.yLabel)}</text>`);
   series.forEach((s, i) => {
-    const pts = s.points.filter((p) => p.x > 0 && p.y > 0 && Number.isFinite(p.y));
+    const keep = s.points.map((p, j) => ({ p, j })).filter(({ p }) => (linX || p.x > 0) && p.y > 0 && Number.isFinite(p.y));
+    const pts = keep.map(({ p }) => p);
     const dash = s.dashed ? ' stroke-dasharray="6 4"' : '';
     if (pts.length > 1) out.push(`<polyline fill="none" stroke="${s.color}" stroke-width="2"${dash} points="${pts.map((p) => `${px(p.x).toFixed(1)},${py(p.y).toFixed(1)}`).join(' ')}"/>`);
-    for (const p of pts) {
+    for (const { p, j } of keep) {
       if (p.lo !== undefined && p.hi !== undefined && p.lo > 0) out.push(`<line x1="${px(p.x)}" y1="${py(p.lo)}" x2="${px(p.x)}" y2="${py(p.hi)}" stroke="${s.color}"/>`);
-      if (s.markers !== false) out.push(`<circle cx="${px(p.x).toFixed(1)}" cy="${py(p.y).toFixed(1)}" r="3" fill="${s.color}"/>`);
+      const fill = s.hollow?.has(j) ? `fill="white" stroke="${s.color}"` : `fill="${s.color}"`;
+      if (s.markers !== false) out.push(`<circle cx="${px(p.x).toFixed(1)}" cy="${py(p.y).toFixed(1)}" r="3" ${fill}/>`);
     }
     const ly = m.top + 10 + i * 20;
     out.push(`<line x1="${W - m.right + 12}" y1="${ly}" x2="${W - m.right + 40}" y2="${ly}" stroke="${s.color}" stroke-width="2"${dash}/>`);
@@ -64,4 +83,15 @@ export function logLogSvg(series: Series[], opts: PlotOptions): string {
   });
   out.push('</svg>');
   return out.join('\n') + '\n';
+}
+
+/** About six round ticks covering [lo, hi] (1, 2 or 5 times a power of ten apart). */
+function linearTicks(lo: number, hi: number): number[] {
+  const span = hi - lo || 1;
+  const raw = span / 6;
+  const p = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 5, 10].map((k) => k * p).find((s) => s >= raw) ?? 10 * p;
+  const out: number[] = [];
+  for (let t = Math.ceil(lo / step) * step; t <= hi + 1e-9 * span; t += step) out.push(Number(t.toPrecision(12)));
+  return out;
 }
