@@ -26,6 +26,8 @@ const port = await new Promise((res) => {
 });
 const redisDir = tmp('redis');
 const redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', redisDir, '--appendonly', 'yes', '--save', '', '--loglevel', 'warning'], { stdio: 'ignore' });
+// Never leave the server behind, even when a sweep fails and the script throws.
+process.on('exit', () => redis.kill('SIGKILL'));
 for (let i = 0; spawnSync('redis-cli', ['-p', String(port), 'ping'], { encoding: 'utf8' }).stdout?.trim() !== 'PONG'; i++) {
   if (i > 100) throw new Error('redis-server did not start');
   await new Promise((r) => setTimeout(r, 100));

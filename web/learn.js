@@ -1,7 +1,8 @@
 // The Learn panel: trains a Transformer or an LSTM on a zoo automaton in a Web Worker
 // (dist/browser/learn-worker.js, built from src/learning/worker.ts) on the tfjs WASM backend, whose
 // binaries the build copies to dist/browser/tfjs/. Live progress per step; the final evaluation.
-// `window.learnRun(run)` trains without the form and resolves to { steps, evals, result } (tests).
+// `window.learnRun(run)` trains without the form and resolves to { steps, evals, result } (tests);
+// `window.learnEvaluate(bytes, { exhaustive })` evaluates checkpoint bytes, trained or compiled.
 import { $, esc, options, setLine, zooNames } from './ui.js';
 
 const WORKER_URL = new URL('../dist/browser/learn-worker.js', import.meta.url);
@@ -33,6 +34,23 @@ export function train(run, on = {}) {
       else if (m.type === 'done') end(ok, { steps, evals, result: m.result });
     };
     worker.postMessage({ type: 'train', wasmPath: WASM_URL, run });
+  });
+}
+
+/** Evaluates checkpoint bytes in a worker; resolves to { result, run } (result has accuracy and margin). */
+export function evaluateCheckpoint(bytes, o = {}) {
+  const worker = new Worker(WORKER_URL, { type: 'module' });
+  return new Promise((ok, fail) => {
+    const end = (f, v) => {
+      worker.terminate();
+      f(v);
+    };
+    worker.onerror = (e) => end(fail, new Error(`evaluation worker: ${e.message ?? 'failed to load'}`));
+    worker.onmessage = ({ data: m }) => {
+      if (m.type === 'error') end(fail, new Error(m.message));
+      else if (m.type === 'evaluated') end(ok, { result: m.result, run: m.run });
+    };
+    worker.postMessage({ type: 'evaluate', wasmPath: WASM_URL, checkpoint: bytes, exhaustive: !!o.exhaustive });
   });
 }
 
@@ -122,6 +140,20 @@ export function init(lib) {
     }
   });
   $('l-stop').addEventListener('click', () => current?.postMessage({ type: 'stop' }));
+  $('l-ckpt').addEventListener('change', async () => {
+    const file = $('l-ckpt').files[0];
+    if (!file) return;
+    setLine('l-ckpt-result', `evaluating ${file.name}…`);
+    try {
+      const { result: r, run } = await evaluateCheckpoint(new Uint8Array(await file.arrayBuffer()), { exhaustive: $('l-every').checked });
+      const s = run.shortcut;
+      const what = s ? `compiled ${s.construction} shortcut (${s.layers} layers, width ${s.width}, ${s.parameters.toLocaleString('en-US')} parameters)` : `${run.model.kind} L=${run.model.layers} d=${run.model.width}`;
+      setLine('l-ckpt-result', `${run.automaton.name}, ${what}, T=${run.length}: accuracy ${(100 * r.accuracy).toFixed(2)}% per position, margin ${r.margin.toFixed(4)}`);
+    } catch (e) {
+      setLine('l-ckpt-result', e.message, true);
+    }
+  });
   $('l-run').disabled = false;
   window.learnRun = (run) => train(run);
+  window.learnEvaluate = (bytes, o) => evaluateCheckpoint(Uint8Array.from(bytes), o);
 }

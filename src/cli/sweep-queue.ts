@@ -240,11 +240,14 @@ async function estimate(o: QueuedSweep): Promise<number> {
   const points: (StepTime & { steps: number })[] = [];
   for (const d of depths) points.push({ depth: d, ...(await measureStep(o, d, budget, 5)) });
   const model = stepTimeModel(points)!;
+  // A deeper model cannot step faster: if it did, other load changed between the measurements.
+  const warning = points.length === 2 && points[1].secondsPerStep <= points[0].secondsPerStep ? `step time fell with depth (${points.map((p) => `${p.secondsPerStep.toFixed(3)} s at L=${p.depth}`).join(', ')}): other load on this machine changed while measuring, and the per-layer cost is unknown (taken as 0); measure again on an idle machine` : undefined;
+  if (warning) process.stderr.write(`estimate: WARNING ${warning}\n`);
   const cost = gridCost(model, s.depths, s.automata.length, s.steps);
   const longest = Math.max(...cost.perCell.map((c) => c.seconds));
   const fleets = [1, 10, 30, 100].map((n) => ({ processes: n, wallSeconds: Math.max((cost.coreHours * 3600) / n, longest) }));
   if (o.json) {
-    console.log(JSON.stringify({ measured: points, perCell: cost.perCell, rows: s.automata.length, steps: s.steps, coreHours: cost.coreHours, longestCellSeconds: longest, fleets }));
+    console.log(JSON.stringify({ ...(warning ? { warning } : {}), measured: points, perCell: cost.perCell, rows: s.automata.length, steps: s.steps, coreHours: cost.coreHours, longestCellSeconds: longest, fleets }));
     return 0;
   }
   console.log(`measured here (median of ${points.map((p) => p.steps).join(' and ')} steps): ${points.map((p) => `${p.secondsPerStep.toFixed(4)} s/step at L=${p.depth}`).join(', ')}; other depths from a + b·L`);

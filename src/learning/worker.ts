@@ -9,14 +9,20 @@
  *
  * `run` takes RunOptions with `automaton` as a zoo name or an automaton object; `wasmPath` is
  * where the page serves tfjs-backend-wasm*.wasm (not needed in Node).
+ *
+ * A checkpoint (trained, or compiled by `testbeds compile`) is evaluated the same way:
+ *   worker.postMessage({ type: 'evaluate', checkpoint: bytes, exhaustive: true })   // or length, batches
+ *   ← { type: 'ready', backend }   ← { type: 'evaluated', result, run }   (result has accuracy, margin, ...)
  */
 import { zoo } from '../automata/zoo.js';
 import type { Automaton } from '../automata/types.js';
 import { initBackend, setWasmBinaryLocation } from './backend.js';
-import { runConfig, Trainer, type RunOptions } from './train.js';
+import { runConfig, taskOf, Trainer, type RunOptions } from './train.js';
+import { evalBatches, exhaustiveBatches } from './data.js';
 
 export type WorkerRequest =
   | { type: 'train'; run: Omit<RunOptions, 'automaton'> & { automaton: string | Automaton }; wasmPath?: string; backend?: 'wasm' | 'cpu' }
+  | { type: 'evaluate'; checkpoint: Uint8Array; length?: number; exhaustive?: boolean; batches?: number; wasmPath?: string; backend?: 'wasm' | 'cpu' }
   | { type: 'stop' };
 
 interface Port {
@@ -32,7 +38,7 @@ export function serveTraining(port: Port, onMessage: (h: (req: WorkerRequest) =>
       stop = true;
       return;
     }
-    if (req.type !== 'train') return;
+    if (req.type !== 'train' && req.type !== 'evaluate') return;
     stop = false;
     let trainer: Trainer | undefined;
     try {
@@ -42,6 +48,14 @@ export function serveTraining(port: Port, onMessage: (h: (req: WorkerRequest) =>
       }
       const backend = await initBackend(req.backend ?? 'wasm');
       port.postMessage({ type: 'ready', backend });
+      if (req.type === 'evaluate') {
+        trainer = Trainer.decode(req.checkpoint);
+        const c = trainer.config;
+        const task = taskOf(c, req.length ?? c.length);
+        const batches = req.exhaustive && 'automaton' in task ? exhaustiveBatches(task, 256) : evalBatches(task, c.batch, req.batches ?? 16, c.seed + 1);
+        port.postMessage({ type: 'evaluated', result: trainer.evaluate(batches), run: c });
+        return;
+      }
       const automaton = typeof req.run.automaton === 'string' ? zoo(req.run.automaton) : req.run.automaton;
       trainer = new Trainer(runConfig({ ...req.run, automaton }));
       const result = await trainer.train({

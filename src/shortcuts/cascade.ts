@@ -6,19 +6,24 @@
  * (dihedral:N: direction = parity of U-turns, then position = signed sum mod N). 2m − 1 layers
  * for m levels (+1 when the label is not a product of per-coordinate labels).
  *
- * Not done: automata with resets (aperiodic or mixed holonomy levels of src/algebra/krohn-rhodes)
- * are refused with the reason; `prefix` compiles them.
+ * Automata with resets go through their holonomy decomposition (src/algebra/krohn-rhodes) when
+ * every component is a reset component (resets.ts: gridworld:N, dyck:K,M): 2L − 1 layers for L
+ * levels. Not done: holonomy levels mixing resets with a group; they are refused with the reason.
  */
 import type { Automaton } from '../automata/types.js';
 import { algebraReport } from '../algebra/report.js';
 import { ShortcutError, type Plan } from './common.js';
 import { transformationGroup } from './groups.js';
 import { compileLevels, groupCascade } from './levels.js';
+import { compileResets, resetCascade } from './resets.js';
 import type { Network } from './network.js';
 
 export function cascadeRefusal(a: Automaton): string | undefined {
   const G = transformationGroup(a);
-  if (!G) return `cascade: ${a.name} has letters that are not permutations (resets); cascades with reset levels are not implemented (use prefix)`;
+  if (!G) {
+    const r = resetCascade(a);
+    return typeof r === 'string' ? `cascade: ${r} (use prefix)` : undefined;
+  }
   const c = groupCascade(G);
   if ('perfect' in c) {
     const r = algebraReport(a);
@@ -28,11 +33,13 @@ export function cascadeRefusal(a: Automaton): string | undefined {
   return undefined;
 }
 
-export function compileCascade(a: Automaton, T: number, maxLength?: number): { net: Network; plan: Plan; levels: number[][] } {
+export function compileCascade(a: Automaton, T: number, maxLength?: number): { net: Network; plan: Plan; levels: number[][] | number[]; kind: 'groups' | 'resets' } {
   const why = cascadeRefusal(a);
   if (why) throw new ShortcutError(why);
-  const c = groupCascade(transformationGroup(a)!);
+  const G = transformationGroup(a);
+  if (!G) return { ...compileResets(a, T, maxLength), kind: 'resets' };
+  const c = groupCascade(G);
   if ('perfect' in c) throw new Error('internal');
   const r = compileLevels(c, a, T, { maxLength });
-  return { ...r, levels: c.levels.map((Q) => Q.orders) };
+  return { ...r, levels: c.levels.map((Q) => Q.orders), kind: 'groups' };
 }

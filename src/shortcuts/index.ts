@@ -4,7 +4,8 @@
  * One file per construction:
  *   prefix.ts    any semiautomaton, ⌈log2 T⌉ layers (parallel prefix over T(A))
  *   counting.ts  commutative groups, 1 layer (modular counting)
- *   cascade.ts   solvable groups, 2m − 1 layers for a derived series of length m (levels.ts)
+ *   cascade.ts   solvable groups, 2m − 1 layers for a derived series of length m (levels.ts);
+ *                group-free holonomy cascades (resets.ts), 2L − 1 layers for L levels
  * The result is the trainer's own `Transformer` (norm 'none', activation 'relu'), so compiled and
  * trained models are evaluated, saved and loaded by the same code.
  */
@@ -68,7 +69,7 @@ function build(c: Construction, a: Automaton, T: number, o: ShortcutOptions): Bu
     }
     case 'cascade': {
       const r = compileCascade(a, T, o.maxLength);
-      return { net: r.net, plan: r.plan, details: { levels: r.levels } };
+      return { net: r.net, plan: r.plan, details: { kind: r.kind, levels: r.levels } };
     }
   }
 }

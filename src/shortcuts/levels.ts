@@ -26,7 +26,7 @@
  */
 import type { Automaton } from '../automata/types.js';
 import { labelsOf, numClasses } from '../automata/labels.js';
-import { Network, averageHead, shiftHead, shiftLeakBound, type Terms } from './network.js';
+import { Network, averageHead, positionFeatures, shiftHead, shiftLeakBound, type Terms } from './network.js';
 import { HEAD_SCALE, MAX_PARAMETERS, ShortcutError, type Plan } from './common.js';
 import { abelianQuotient, commutatorSubgroup, isAbelian, type AbelianQuotient, type FiniteGroup } from './groups.js';
 
@@ -121,12 +121,8 @@ export function compileLevels(c: GroupCascade, a: Automaton, T: number, o: Level
   const boxes = isBoxLabelling(tuples.map(coordsOf), tuples.map(labelOf), C);
   const layers = 2 * m - 1 + (boxes ? 0 : 1);
   const net = new Network(k, C, layers, ctx);
-  const one = net.slot('one', 1).offset;
-  const pos = net.slot('t', 1).offset;
-  const sq = net.slot('t²', 1).offset;
+  const { one, pos, sq, first, later } = positionFeatures(net);
   const inv = net.slot('1/(t+1)', 1).offset;
-  const first = net.slot('[t=0]', 1).offset;
-  const later = net.slot('[t>0]', 1).offset;
   const letter = net.slot('letter', k);
   // X: every level's coordinates, one-hot, contiguous so that a prefix of levels is one slot.
   const orders = levels.flatMap((Q) => Q.orders);
@@ -138,11 +134,7 @@ export function compileLevels(c: GroupCascade, a: Automaton, T: number, o: Level
   const Y = levels.map((Q, l) => net.slot(`Y${l}`, Q.orders.length));
   const F = levels.map((_, l) => (l === 0 ? undefined : net.slot(`F${l}`, orders.slice(0, coordBase[l]).reduce((s, n) => s + n, 0))));
   for (let t = 0; t < ctx; t++) {
-    net.setPosition(t, one, 1);
-    net.setPosition(t, pos, t);
-    net.setPosition(t, sq, t * t);
     net.setPosition(t, inv, 1 / (t + 1));
-    net.setPosition(t, t === 0 ? first : later, 1);
     for (const off of xOffsets) net.setPosition(t, off, 1); // e_0: the count's residue before any step
   }
   for (let x = 0; x < k; x++) {

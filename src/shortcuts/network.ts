@@ -216,6 +216,29 @@ export interface Head {
   readonly o: Map<number, Terms>;
 }
 
+/** Offsets of the position-table features every construction shares. */
+export interface PositionFeatures {
+  one: number;
+  /** t (0-based) and t², for selecting heads. */
+  pos: number;
+  sq: number;
+  /** [t = 0] and [t > 0], for the context of the first letter. */
+  first: number;
+  later: number;
+}
+
+/** Allocates and fills 1, t, t², [t = 0], [t > 0] for positions 0..contextLength−1. */
+export function positionFeatures(net: Network): PositionFeatures {
+  const f = { one: net.slot('one', 1).offset, pos: net.slot('t', 1).offset, sq: net.slot('t²', 1).offset, first: net.slot('[t=0]', 1).offset, later: net.slot('[t>0]', 1).offset };
+  for (let t = 0; t < net.contextLength; t++) {
+    net.setPosition(t, f.one, 1);
+    net.setPosition(t, f.pos, t);
+    net.setPosition(t, f.sq, t * t);
+    net.setPosition(t, t === 0 ? f.first : f.later, 1);
+  }
+  return f;
+}
+
 /** A head that averages `from` slot uniformly over positions j ≤ t into `to` (all scores 0). */
 export function averageHead(from: Slot, to: Slot): Head {
   const v = new Map<number, Terms>();

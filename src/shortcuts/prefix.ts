@@ -14,6 +14,12 @@
  *                hidden 2|S|², width 2|S|.
  *   'maps'     — the n × n 0/1 matrix of the map q ↦ q·e; (a·b)[q] = b[a[q]] is an AND over
  *                (q, p, r): hidden 2n³ + 4n², width 2n². Any element, so no enumeration needed.
+ *   'cosets'   — for a permutation automaton whose group G has a faithful action on fewer points
+ *                than |Q| (G on the cosets of a core-free subgroup, groups.ts): the 'maps' code on
+ *                those n' points (symmetric:5: 5 points instead of 120 states). The head reads the
+ *                element g with logit H·Σ_x M[x][x·g] (n'·H for the right g, ≤ (n'−2)·H for any
+ *                other: distinct permutations differ on ≥ 2 points), or, when several elements
+ *                share a label, one more layer looks the label up (an AND over the n' entries).
  * Exactness: every unit is a ramp (network.ts) whose inputs are one-hot codes read by a head
  * whose leak is below shiftLeakBound(T) ≤ 1e-3 (checked), so all codes stay within 1e-3 of 0/1
  * at every layer and the head's correct logit exceeds every other by ≈ HEAD_SCALE.
@@ -23,10 +29,11 @@ import { numStates } from '../automata/types.js';
 import { labelsOf, numClasses } from '../automata/labels.js';
 import { transformationSemigroup } from '../algebra/semigroup.js';
 import { SemigroupSizeError } from '../algebra/froidure-pin.js';
-import { Network, shiftHead, shiftLeakBound } from './network.js';
+import { Network, positionFeatures, shiftHead, shiftLeakBound } from './network.js';
 import { HEAD_SCALE, ShortcutError, MAX_PARAMETERS, type Plan } from './common.js';
+import { cayleyTable, MAX_COSET_SEARCH, smallFaithfulAction, transformationGroup } from './groups.js';
 
-export type Representation = 'elements' | 'maps';
+export type Representation = 'elements' | 'maps' | 'cosets';
 
 /** Longest length the selecting heads are proven exact at (shiftLeakBound ≤ 1e-3). */
 export const PREFIX_MAX_LENGTH = 512;
@@ -39,18 +46,21 @@ export function prefixLayers(T: number): number {
 }
 
 /** Sizes of the two codes without building anything (|S| only when known). */
-export function prefixPlan(n: number, size: number | undefined, T: number, letters: number, classes: number): Record<Representation, Plan | undefined> {
+export function prefixPlan(n: number, size: number | undefined, T: number, letters: number, classes: number, cosetDegree?: number, readout = false): Record<Representation, Plan | undefined> {
   const L = prefixLayers(T);
   const ctx = 2 ** L;
-  const plan = (m: number, hidden: number): Plan => {
-    const used = 3 + L + 2 * m;
+  const plan = (m: number, hidden: number, extra = 0, extraWidth = 0): Plan => {
+    const used = 5 + L + 2 * m + extraWidth;
     const d = 4 * Math.ceil(Math.max(used, 2) / 4);
-    const parameters = letters * d + ctx * d + L * (4 * d * d + 4 * d + 2 * d * hidden + hidden) + d * classes + classes;
-    return { layers: L, width: d, heads: 1, mlpWidth: hidden, parameters, maxLength: ctx };
+    const layers = L + extra;
+    const parameters = letters * d + ctx * d + layers * (4 * d * d + 4 * d + 2 * d * hidden + hidden) + d * classes + classes;
+    return { layers, width: d, heads: 1, mlpWidth: hidden, parameters, maxLength: ctx };
   };
+  const c = cosetDegree;
   return {
     elements: size === undefined ? undefined : plan(size, 2 * size + 2 * size * size),
     maps: plan(n * n, 4 * n * n + 2 * n * n * n),
+    cosets: c === undefined ? undefined : plan(c * c, Math.max(4 * c * c + 2 * c * c * c, readout ? 2 * size! : 0), readout ? 1 : 0, readout ? classes : 0),
   };
 }
 
@@ -63,6 +73,7 @@ export function compilePrefix(a: Automaton, T: number, o: PrefixOptions = {}): {
   const k = a.delta.length;
   const labels = labelsOf(a);
   const C = numClasses(labels);
+  const q0 = a.start ?? 0;
   const L = prefixLayers(T);
   const ctx = 2 ** L;
   if (ctx > PREFIX_MAX_LENGTH) throw new ShortcutError(`prefix: ${a.name} at length ${T} needs ${L} layers covering ${ctx} positions, beyond the proven bound ${PREFIX_MAX_LENGTH} (the selecting heads' float32 leak bound)`);
@@ -77,24 +88,22 @@ export function compilePrefix(a: Automaton, T: number, o: PrefixOptions = {}): {
       if (want === 'elements') throw new ShortcutError(`prefix: ${a.name} has a transformation semigroup of more than ${PREFIX_MAX_ELEMENTS} elements, the limit of the 'elements' code (use the 'maps' code)`);
     }
   }
-  const plans = prefixPlan(n, S?.size, T, k, C);
-  let rep: Representation = want === 'auto' ? (plans.elements && plans.elements.parameters <= plans.maps!.parameters ? 'elements' : 'maps') : want;
+  // A permutation automaton may have a faithful action on fewer points than its states.
+  const G = want === 'auto' || want === 'cosets' ? transformationGroupOrUndefined(a) : undefined;
+  const action = G ? smallFaithfulAction(G, n) : undefined;
+  const elementLabels = G ? G.maps.map((mp) => labels[mp[q0]]) : [];
+  const readout = new Set(elementLabels).size < elementLabels.length;
+  const plans = prefixPlan(n, S?.size ?? G?.size, T, k, C, action?.degree, readout);
+  if (want === 'cosets' && !plans.cosets) throw new ShortcutError(`prefix: ${a.name} has no faithful group action on fewer than its ${n} states (the 'cosets' code needs a permutation automaton whose group of at most ${MAX_COSET_SEARCH} elements has one)`);
+  const rep: Representation = want === 'auto' ? (['elements', 'maps', 'cosets'] as const).filter((r) => plans[r]).sort((x, y) => plans[x]!.parameters - plans[y]!.parameters)[0] : want;
   const plan = plans[rep]!;
   if (plan.parameters > MAX_PARAMETERS) {
     throw new ShortcutError(`prefix: ${a.name} at length ${T} needs ${plan.parameters.toLocaleString('en-US')} parameters (${rep} code: |Q| = ${n}${S ? `, |T(A)| = ${S.size}` : ''}), more than the limit ${MAX_PARAMETERS.toLocaleString('en-US')}`);
   }
-  const net = new Network(k, C, L, ctx);
-  const one = net.slot('one', 1).offset;
-  const pos = net.slot('t', 1).offset;
-  const sq = net.slot('t²', 1).offset;
+  const net = new Network(k, C, plan.layers, ctx);
+  const { one, pos, sq } = positionFeatures(net);
   const gates = net.slot('gates', L);
-  const q0 = a.start ?? 0;
-  for (let t = 0; t < ctx; t++) {
-    net.setPosition(t, one, 1);
-    net.setPosition(t, pos, t);
-    net.setPosition(t, sq, t * t);
-    for (let l = 0; l < L; l++) if (t >= 2 ** l) net.setPosition(t, gates.offset + l, 1);
-  }
+  for (let t = 0; t < ctx; t++) for (let l = 0; l < L; l++) if (t >= 2 ** l) net.setPosition(t, gates.offset + l, 1);
   if (rep === 'elements') {
     const m = S!.size;
     const E = net.slot('E', m);
@@ -114,45 +123,45 @@ export function compilePrefix(a: Automaton, T: number, o: PrefixOptions = {}): {
     }
     for (let s = 0; s < m; s++) net.setHead(labels[S!.element(s)[q0]], E.offset + s, HEAD_SCALE);
   } else {
-    const E = net.slot('E', n * n);
-    const R = net.slot('R', n * n);
-    for (let x = 0; x < k; x++) for (let q = 0; q < n; q++) net.setEmbed(x, E.offset + q * n + a.delta[x][q], 1);
+    // The maps code on Q, or on the cosets of a core-free subgroup.
+    const deg = rep === 'maps' ? n : action!.degree;
+    const letterMap = (x: number) => (rep === 'maps' ? a.delta[x] : action!.perm[G!.letters[x]]);
+    const E = net.slot('E', deg * deg);
+    const R = net.slot('R', deg * deg);
+    for (let x = 0; x < k; x++) for (let q = 0; q < deg; q++) net.setEmbed(x, E.offset + q * deg + letterMap(x)[q], 1);
     for (let l = 0; l < L; l++) {
       const g: [number, number] = [gates.offset + l, 1];
       net.attention(l, shiftHead(2 ** l, one, pos, sq, E, R));
-      for (let i = 0; i < n * n; i++) {
+      for (let i = 0; i < deg * deg; i++) {
         net.copy(l, R.offset + i, R.offset + i, -1);
         net.and(l, [[E.offset + i, 1], g], 2, [[E.offset + i, -1]]);
       }
-      for (let q = 0; q < n; q++) {
-        for (let p = 0; p < n; p++) {
-          for (let r = 0; r < n; r++) net.and(l, [[R.offset + q * n + p, 1], [E.offset + p * n + r, 1], g], 3, [[E.offset + q * n + r, 1]]);
+      for (let q = 0; q < deg; q++) {
+        for (let p = 0; p < deg; p++) {
+          for (let r = 0; r < deg; r++) net.and(l, [[R.offset + q * deg + p, 1], [E.offset + p * deg + r, 1], g], 3, [[E.offset + q * deg + r, 1]]);
         }
       }
     }
-    for (let r = 0; r < n; r++) net.setHead(labels[r], E.offset + q0 * n + r, HEAD_SCALE);
+    if (rep === 'maps') for (let r = 0; r < n; r++) net.setHead(labels[r], E.offset + q0 * n + r, HEAD_SCALE);
+    else if (!readout) {
+      action!.perm.forEach((pm, el) => pm.forEach((y, x) => net.setHead(elementLabels[el], E.offset + x * deg + y, HEAD_SCALE / 2)));
+    } else {
+      const lab = net.slot('label', C);
+      action!.perm.forEach((pm, el) => net.and(L, pm.map((y, x) => [E.offset + x * deg + y, 1] as [number, number]), deg, [[lab.offset + elementLabels[el], 1]]));
+      for (let c = 0; c < C; c++) net.setHead(c, lab.offset + c, HEAD_SCALE);
+    }
   }
   // The elements code skips units with x·y = y, so report the model actually built.
   const built = net.plan();
   return { net, plan: { ...plan, width: built.width, mlpWidth: built.mlpWidth, parameters: built.parameters }, representation: rep, ...(S ? { semigroupSize: S.size } : {}) };
 }
 
-/** mul[x·m + y] = index of x·y (apply x first), from the elements' maps. */
-export function cayleyTable(S: ReturnType<typeof transformationSemigroup>): Int32Array {
-  const m = S.size;
-  const n = S.degree;
-  const maps = Array.from({ length: m }, (_, i) => S.element(i));
-  const index = new Map<string, number>();
-  maps.forEach((e, i) => index.set(e.join(','), i));
-  const mul = new Int32Array(m * m);
-  const buf = new Array<number>(n);
-  for (let x = 0; x < m; x++) {
-    for (let y = 0; y < m; y++) {
-      for (let q = 0; q < n; q++) buf[q] = maps[y][maps[x][q]];
-      const i = index.get(buf.join(','));
-      if (i === undefined) throw new Error('internal: the semigroup is not closed under products');
-      mul[x * m + y] = i;
-    }
+/** T(A) as a group when it is a small one (the 'cosets' code), else undefined. */
+function transformationGroupOrUndefined(a: Automaton) {
+  try {
+    return transformationGroup(a);
+  } catch (e) {
+    if (e instanceof ShortcutError) return undefined;
+    throw e;
   }
-  return mul;
 }

@@ -14,6 +14,20 @@ beforeAll(async () => {
   await initBackend('wasm');
 });
 
+/** 100% and margin ≈ HEAD_SCALE on `batches` sampled words of length L (beyond the exhaustive sizes). */
+function exactSampled(a: Automaton, o: Parameters<typeof compileShortcut>[1], L: number, batches: number, layers?: number) {
+  const c = compileShortcut(a, o);
+  try {
+    if (layers !== undefined) expect(c.plan.layers).toBe(layers);
+    const r = evaluateModel(c.model, evalBatches({ automaton: c.automaton, length: L }, 8, batches, 5));
+    expect(r.accuracy).toBe(1);
+    expect(r.margin).toBeGreaterThan(0.99 * HEAD_SCALE);
+    return c.plan;
+  } finally {
+    c.model.dispose();
+  }
+}
+
 function exact(a: Automaton, T: number, construction: Construction, extra: Record<string, unknown> = {}) {
   const c = compileShortcut(a, { length: T, construction, ...extra });
   try {
@@ -41,10 +55,22 @@ describe('prefix: ⌈log2 T⌉ layers, any semiautomaton', () => {
     ['gridworld:4', 8, 'maps'],
     ['flipflop:2', 6, 'maps'],
     ['dyck:1,2', 7, 'auto'],
+    ['symmetric:4', 5, 'cosets'],
+    ['symmetric:5', 6, 'cosets'],
+    ['alternating:5', 5, 'cosets'],
   ] as const)('%s at T=%i (%s code) is exact on every word', (name, T, representation) => {
-    const { plan } = exact(zoo(name), T, 'prefix', { representation });
+    const { plan, details } = exact(zoo(name), T, 'prefix', { representation });
     expect(plan.layers).toBe(Math.ceil(Math.log2(T)));
     expect(plan.maxLength).toBe(2 ** plan.layers);
+    if (representation !== 'auto') expect(details.representation).toBe(representation);
+  });
+
+  it('the cosets code acts on 5 points for symmetric:5 (not its 120 states) and reads a coarse label with one more layer', () => {
+    const { plan } = exact(zoo('symmetric:5'), 4, 'prefix');
+    expect(plan.width).toBeLessThanOrEqual(64); // 2·5² + position features
+    const first = exact(withLabels(zoo('symmetric:5'), 'first'), 4, 'prefix', { representation: 'cosets' });
+    expect(first.plan.layers).toBe(3);
+    expect(() => compileShortcut(zoo('gridworld:4'), { length: 4, construction: 'prefix', representation: 'cosets' })).toThrow(/no faithful group action on fewer than its 4 states/);
   });
 
   it('classifies a coarser label (gridworld boundary)', () => {
@@ -52,14 +78,7 @@ describe('prefix: ⌈log2 T⌉ layers, any semiautomaton', () => {
   });
 
   it('stays exact at its longest proven length (sampled words)', () => {
-    const c = compileShortcut(zoo('cyclic:3'), { length: PREFIX_MAX_LENGTH, construction: 'prefix' });
-    try {
-      const r = evaluateModel(c.model, evalBatches({ automaton: c.automaton, length: PREFIX_MAX_LENGTH }, 4, 1, 7));
-      expect(r.accuracy).toBe(1);
-      expect(r.margin).toBeGreaterThan(0.99 * HEAD_SCALE);
-    } finally {
-      c.model.dispose();
-    }
+    exactSampled(zoo('cyclic:3'), { length: PREFIX_MAX_LENGTH, construction: 'prefix' }, PREFIX_MAX_LENGTH, 1, 9);
   });
 });
 
@@ -76,15 +95,7 @@ describe('counting: one layer for commutative groups', () => {
   });
 
   it('is exact at lengths beyond the compile length up to maxLength', () => {
-    const c = compileShortcut(zoo('cyclic:3'), { length: 8, construction: 'counting', maxLength: 200 });
-    try {
-      expect(c.plan.maxLength).toBe(200);
-      const r = evaluateModel(c.model, evalBatches({ automaton: c.automaton, length: 200 }, 8, 2, 3));
-      expect(r.accuracy).toBe(1);
-      expect(r.margin).toBeGreaterThan(0.99 * HEAD_SCALE);
-    } finally {
-      c.model.dispose();
-    }
+    expect(exactSampled(zoo('cyclic:3'), { length: 8, construction: 'counting', maxLength: 200 }, 200, 2, 1).maxLength).toBe(200);
   });
 });
 
@@ -124,9 +135,26 @@ describe('cascade: solvable groups by their derived series', () => {
     }
   });
 
-  it('refuses a non-solvable group naming the factor, and automata with resets', () => {
+  it.each([
+    ['gridworld:4', 8, 'default', 5],
+    ['gridworld:5', 7, 'boundary', 7],
+    ['gridworld:9', 8, 'default', 15],
+    ['flipflop:2', 6, 'default', 1],
+    ['dyck:1,2', 7, 'default', 5],
+    ['dyck:2,2', 6, 'depth', 5],
+  ] as const)('%s at T=%i (label %s): reset levels of the holonomy decomposition, exact on every word', (name, T, label, layers) => {
+    const { plan, details } = exact(withLabels(zoo(name), label), T, 'cascade');
+    expect(details.kind).toBe('resets');
+    expect(plan.layers).toBe(layers); // 2L − 1 for L levels, whatever T is
+  });
+
+  it('a reset cascade is exact far beyond small T (gridworld:5 at 300, sampled)', () => {
+    exactSampled(zoo('gridworld:5'), { length: 300, construction: 'cascade' }, 300, 1, 7);
+  });
+
+  it('refuses a non-solvable group naming the factor, and a non-commutative one for counting', () => {
     expect(() => compileShortcut(zoo('symmetric:5'), { length: 8, construction: 'cascade' })).toThrow(/not solvable: non-abelian composition factor A5/);
-    expect(() => compileShortcut(zoo('gridworld:5'), { length: 8, construction: 'cascade' })).toThrow(ShortcutError);
+    expect(() => compileShortcut(zoo('gridworld:5'), { length: 8, construction: 'counting' })).toThrow(ShortcutError);
     expect(() => compileShortcut(zoo('dihedral:4'), { length: 8, construction: 'counting' })).toThrow(/not commutative/);
   });
 });

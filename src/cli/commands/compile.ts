@@ -13,11 +13,12 @@ const usage = `usage: testbeds compile AUTOMATON --length T --out DIR [options]
   AUTOMATON            a zoo name (parity, cyclic:3, dihedral:4, symmetric:5, ...) or an automaton file
   --length T           sequence length the model must be exact on
   --construction NAME  prefix (any automaton, ceil(log2 T) layers) | counting (commutative groups,
-                       1 layer) | cascade (solvable groups, 2m-1 layers); default: the shallowest
-                       that applies, and the output says why
+                       1 layer) | cascade (solvable groups: 2m-1 layers for a derived series of
+                       length m; group-free holonomy cascades such as gridworld and dyck: 2L-1
+                       layers for L levels); default: the shallowest that applies, and why
+  --representation R   prefix only: elements | maps | cosets | auto (default: fewest parameters)
   --max-length M      counting/cascade: exact up to length M ≥ T (for eval --length); default T
   --label KIND         label to classify: state | default | one of the automaton's labelings
-  --representation R   prefix only: elements | maps | auto (default: fewer parameters)
   --out DIR            write DIR/checkpoint.tbck (refused if it exists, unless --force)
   --force              replace an existing checkpoint in DIR
   --backend NAME       wasm (default) | cpu, for measuring the margin
@@ -51,7 +52,7 @@ export const command: Command = {
     const backend = str(p, 'backend') ?? 'wasm';
     if (backend !== 'wasm' && backend !== 'cpu') throw new CliError(`--backend: expected one of wasm|cpu, got "${backend}"`);
     const rep = str(p, 'representation');
-    if (rep !== undefined && rep !== 'elements' && rep !== 'maps' && rep !== 'auto') throw new CliError(`--representation: expected elements|maps|auto, got "${rep}"`);
+    if (rep !== undefined && rep !== 'elements' && rep !== 'maps' && rep !== 'cosets' && rep !== 'auto') throw new CliError(`--representation: expected elements|maps|cosets|auto, got "${rep}"`);
     const fs = await import('node:fs');
     const path = await import('node:path');
     const L = await import('../../learning/index.js');

@@ -12,7 +12,8 @@ import { binPath } from './sweep.js';
 const usage = `usage: testbeds worker --queue URL [--concurrency N] [--store DIR]
 
   --queue URL        redis://[USER:PASSWORD@]HOST:PORT[/DB] or rediss://… (TLS); the password is
-                     never printed or stored in jobs or results
+                     never printed or stored in jobs or results. env:NAME reads the URL from
+                     environment variable NAME (keeps the password out of \`ps\`)
   --concurrency N    cells trained at once, one process each (default 1; one per core at most)
   --store DIR        keep checkpoints and logs in this directory, which every machine (and the
                      sweep, with the same --store) mounts (NFS, …); needed for checkpoints over

@@ -17,7 +17,17 @@ export interface QueueAddress {
 /** The BullMQ queue every sweep and worker uses (different settings never share a job id). */
 export const QUEUE_NAME = 'testbeds-sweep';
 
+/**
+ * `env:NAME` reads the URL from environment variable NAME, which keeps a password out of the
+ * process list (`ps` shows command lines to every user of a machine).
+ */
 export function parseQueueUrl(text: string): QueueAddress {
+  const env = typeof text === 'string' ? /^env:([A-Za-z_][A-Za-z0-9_]*)$/.exec(text) : null;
+  if (env) {
+    const v = process.env[env[1]];
+    if (!v) throw new Error(`--queue ${text}: environment variable ${env[1]} is not set`);
+    text = v;
+  }
   if (typeof text !== 'string' || text === '') throw new Error('--queue: expected redis://HOST:PORT[/DB] or rediss://…, got an empty value');
   let u: URL;
   try {

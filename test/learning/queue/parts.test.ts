@@ -19,6 +19,13 @@ describe('queue URL', () => {
     expect(t.redacted).toBe('rediss://:***@10.0.0.5/0');
   });
 
+  it('env:NAME reads the URL from the environment (no password in the process list)', () => {
+    process.env.TB_PARTS_URL = 'redis://u:envsecret@h:7/1';
+    expect(parseQueueUrl('env:TB_PARTS_URL').options).toMatchObject({ host: 'h', port: 7, db: 1, username: 'u', password: 'envsecret' });
+    delete process.env.TB_PARTS_URL;
+    expect(() => parseQueueUrl('env:TB_PARTS_URL')).toThrow('--queue env:TB_PARTS_URL: environment variable TB_PARTS_URL is not set');
+  });
+
   it('refuses what is not a Redis URL with one line naming the part, never echoing a password', () => {
     expect(() => parseQueueUrl('http://h:1')).toThrow('--queue: scheme "http:" is not redis: or rediss:');
     expect(() => parseQueueUrl('redis://h:1/16')).toThrow('--queue: database "16" is not an integer in [0, 15]');

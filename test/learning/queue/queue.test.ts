@@ -49,7 +49,8 @@ describe.skipIf(missing !== null)('sweep over a Redis queue', () => {
 
   const startWorker = (extra: string[] = []): WorkerProc => {
     const work = tmp('work');
-    const proc = spawn(process.execPath, [BIN, 'worker', '--queue', url, '--work', work, '--lock-seconds', '2', '--poll-ms', '100', ...extra], { stdio: ['ignore', 'ignore', 'pipe'] });
+    // env:NAME keeps the password out of the process list.
+    const proc = spawn(process.execPath, [BIN, 'worker', '--queue', 'env:TB_QUEUE_URL', '--work', work, '--lock-seconds', '2', '--poll-ms', '100', ...extra], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, TB_QUEUE_URL: url } });
     let err = '';
     proc.stderr!.on('data', (b) => (err += b));
     const w = { proc, work, log: () => err };
