@@ -92,8 +92,10 @@ export class AdamW {
   t = 0;
 
   constructor(readonly config: OptimConfig, private readonly vars: tf.Variable[]) {
-    this.m = vars.map((x) => tf.variable(tf.zerosLike(x), false));
-    this.v = vars.map((x) => tf.variable(tf.zerosLike(x), false));
+    // The variable shares the zeros' data; dispose the temporary so that no tensor outlives dispose().
+    const zeros = (x: tf.Variable) => tf.tidy(() => tf.variable(tf.zerosLike(x), false));
+    this.m = vars.map(zeros);
+    this.v = vars.map(zeros);
   }
 
   /** Clips, then applies one update; returns the pre-clip global gradient norm (a scalar tensor the caller disposes). */

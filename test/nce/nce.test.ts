@@ -180,7 +180,7 @@ describe('testbeds nce', () => {
     expect(readFileSync(join(dir, 'nce.md'), 'utf8')).toContain('| ence-ngd |');
     const again = await cli(args);
     expect(again.code).toBe(2);
-    expect(again.err).toMatch(/nce\.json exists; pass --force/);
+    expect(again.err).toMatch(/already holds nce\.json, nce\.md, nce\.svg; pass --force/);
     expect((await cli([...args, '--force'])).code).toBe(0);
   });
 

@@ -9,6 +9,7 @@ import { checkWritable, writeFileAtomic } from '../../io/atomic.js';
 import { sequenceFormat } from '../../automata/sequence-io.js';
 import { CliError, flag, int, num, oneOf, parse, str, type OptionSpec } from '../args.js';
 import type { Command } from '../command.js';
+import { subcommandUsage } from '../usage.js';
 import {
   empiricalJoint,
   exactJoint,
@@ -35,7 +36,7 @@ import {
 import { checkHmmSize, HMM_LIMITS } from '../../hmm/types.js';
 import { maxAbsDiff } from '../../hmm/linalg.js';
 
-const USAGE = `testbeds hmm SUBCOMMAND [options]
+const USAGE = `usage: testbeds hmm SUBCOMMAND [options]   (testbeds hmm SUBCOMMAND --help for one)
 
 Hidden Markov models (k hidden states, d observations) and the identifiability of their
 parameters from masked-prediction tasks. --hmm takes an HMM file (JSON: "transition" k×k,
@@ -66,6 +67,15 @@ d ≤ 65536 and k·(k + d) ≤ 2^24 parameters.
                   consecutive observations in FILE (a sequences file as written by sample; assumes
                   a stationary HMM); a binary FILE is one sequence unless --length L splits it
                   (as sample --count writes them); errors only when --hmm gives the truth
+                  --predictor DIR [--hmm H]: from a predictor trained by "hmm learn": (O, T) by CP
+                  for a triplet task; for a pairwise task, its twin (an HMM at which the learned
+                  predictor has the same loss). H defaults to the HMM the predictor was trained on
+  learn           --hmm H --task T --samples N [--model mlp|transformer] [--width W] [--layers L]
+                  [--steps S] [--batch B] [--lr X] [--loss squared|ce] [--seed S] [--out DIR] [--json]
+                  trains a masked predictor (tfjs, wasm) on N sequences sampled from H with the
+                  squared loss on one-hot targets; T = TARGETS|GIVEN: 2|1 (x₂ from x₁), 2,3|1
+                  (x₂ ⊗ x₃ from x₁), 1,3|2, …; writes DIR/predictor.json and reports what it
+                  identifies (defaults: mlp, width 64, 1000 steps, batch 1024, lr 1e-2)
   counterexample  --hmm H [--keep-initial] [--seed S] [--out FILE] [--json]
                   a different valid HMM with the same pairwise predictors among positions 1, 2, 3
                   (exit 1 and says why when there is none); shows the triplet predictors differ.
@@ -76,6 +86,9 @@ d ≤ 65536 and k·(k + d) ≤ 2^24 parameters.
                   recovery error vs sample size for the triplet and pairwise tasks: a table on
                   stdout; with --out, DIR/hmm-experiment.{json,md,svg}. Default: docs/hmm.md's
                   3-state, 6-symbol HMM, N = 10^3 … 10^7, 5 runs each (about 5–30 s)
+                  --learned: the same from trained predictors (every triplet task, beside the
+                  counted predictor on the same data; the pairwise twin floor), N = 10^3 … 10^5,
+                  3 runs, DIR/hmm-learned.{json,md,svg}; takes the learn options (minutes)
 
 Common: --force overwrites existing output files. --json prints one JSON object on stdout.
 Examples:
@@ -344,6 +357,7 @@ function decodeSequences(path: string, length?: number): number[][] | Uint8Array
 }
 
 async function recover(argv: string[]): Promise<number> {
+  if (argv.some((a) => a === '--predictor' || a.startsWith('--predictor='))) return (await import('./hmm-learned.js')).recoverPredictor(argv);
   const p = parse(argv, { ...COMMON, source: { type: 'string' }, samples: { type: 'string' }, init: { type: 'string' }, restarts: { type: 'string' }, constraint: { type: 'string' }, refine: { type: 'string' }, 'max-iter': { type: 'string' }, data: { type: 'string' }, k: { type: 'string' }, d: { type: 'string' }, length: { type: 'string' } }, false);
   const dataPath = str(p, 'data');
   const hmm = dataPath && str(p, 'hmm') === undefined ? undefined : loadHmm(str(p, 'hmm'), true);
@@ -461,6 +475,7 @@ async function counterexample(argv: string[]): Promise<number> {
 }
 
 async function experiment(argv: string[]): Promise<number> {
+  if (argv.includes('--learned')) return (await import('./hmm-learned.js')).learnedExperiment(argv);
   const p = parse(argv, { ...COMMON, sizes: { type: 'string' }, reps: { type: 'string' } }, false);
   const hmm = str(p, 'hmm') !== undefined ? loadHmm(str(p, 'hmm'), true) : undefined;
   const sizesText = str(p, 'sizes');
@@ -506,11 +521,13 @@ async function experiment(argv: string[]): Promise<number> {
   return 0;
 }
 
-const SUBCOMMANDS: Record<string, (argv: string[]) => Promise<number>> = { random, sample, predictors, recover, counterexample, experiment };
+const learn = async (argv: string[]) => (await import('./hmm-learned.js')).learn(argv);
+const SUBCOMMANDS: Record<string, (argv: string[]) => Promise<number>> = { random, sample, predictors, recover, learn, counterexample, experiment };
 
 export const command: Command = {
   summary: 'hidden Markov models: sample, predictors, recover (O, T) by CP, pairwise counterexample, experiment',
   usage: USAGE,
+  helpFor: (argv) => (argv[0] === undefined ? undefined : subcommandUsage(USAGE, 'testbeds hmm', argv[0])),
   async run(argv) {
     const [sub, ...rest] = argv;
     if (sub === undefined) {

@@ -3,8 +3,7 @@
  * the mean and log-partition of a Gaussian N(R·e₁, I) by NCE against the noise N(0, I), for each
  * distance R and method, and reports the steps to a fixed parameter error and how they grow.
  */
-import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { checkFilesWritable, writeFilesAtomic } from '../../io/atomic.js';
 import { CliError, flag, int, num, parse, str } from '../args.js';
 import type { Command } from '../command.js';
 import { MAX_DIMS, MAX_DISTANCE, NCE_MAX_SAMPLES, NCE_MAX_STEPS, NCE_METHODS, nceMarkdown, nceSvg, runNceExperiment, type NceMethod } from '../../nce/index.js';
@@ -43,18 +42,6 @@ function list(p: ReturnType<typeof parse>, name: string): string[] | undefined {
   const items = v.split(',').map((s) => s.trim());
   if (items.some((s) => s === '')) throw new CliError(`--${name}: expected a comma-separated list, got "${v}"`);
   return items;
-}
-
-/** Temp file in the same directory, then rename: a reader never sees a partial file. */
-function writeAtomic(path: string, data: string): void {
-  const tmp = `${path}.tmp-${process.pid}`;
-  try {
-    writeFileSync(tmp, data);
-    renameSync(tmp, path);
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    throw new CliError(`${path}: cannot write (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-  }
 }
 
 export const command: Command = {
@@ -102,15 +89,8 @@ export const command: Command = {
     if (samples !== undefined && samples * dims > 1e8) throw new CliError(`--samples ${samples} × --dims ${dims} = ${samples * dims} draws per step; at most 1e8`);
     const force = flag(p, 'force');
     const outDir = str(p, 'out');
-    const files = outDir === undefined ? [] : ['nce.json', 'nce.md', 'nce.svg'].map((f) => join(outDir, f));
-    for (const f of files) if (existsSync(f) && !force) throw new CliError(`${f} exists; pass --force to replace it`);
-    if (outDir !== undefined) {
-      try {
-        mkdirSync(outDir, { recursive: true });
-      } catch (e) {
-        throw new CliError(`--out ${outDir}: cannot create the directory (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-      }
-    }
+    const names = ['nce.json', 'nce.md', 'nce.svg'];
+    if (outDir !== undefined) checkFilesWritable(outDir, names, { force }); // before the run: a bad --out fails at once
     const t0 = Date.now();
     const e = runNceExperiment({
       dims,
@@ -129,10 +109,8 @@ export const command: Command = {
     });
     const md = nceMarkdown(e);
     if (outDir !== undefined) {
-      writeAtomic(files[0], JSON.stringify(e, null, 1) + '\n');
-      writeAtomic(files[1], md);
-      writeAtomic(files[2], nceSvg(e));
-      console.error(`wrote ${files.join(', ')}`);
+      const written = writeFilesAtomic(outDir, { [names[0]]: JSON.stringify(e, null, 1) + '\n', [names[1]]: md, [names[2]]: nceSvg(e) }, { force });
+      console.error(`wrote ${written.join(', ')}`);
     }
     if (flag(p, 'json')) console.log(JSON.stringify(e));
     else process.stdout.write(md);
