@@ -9,6 +9,7 @@ import { checkWritable, writeFileAtomic } from '../../io/atomic.js';
 import { sequenceFormat } from '../../automata/sequence-io.js';
 import { CliError, flag, int, intList, num, oneOf, parse, str, type OptionRules, type OptionSpec } from '../args.js';
 import type { Command } from '../command.js';
+import { subcommandUsage } from '../usage.js';
 import {
   empiricalJoint,
   exactJoint,
@@ -35,7 +36,7 @@ import {
 import { checkHmmSize, HMM_LIMITS } from '../../hmm/types.js';
 import { maxAbsDiff } from '../../hmm/linalg.js';
 
-const USAGE = `testbeds hmm SUBCOMMAND [options]
+const USAGE = `usage: testbeds hmm SUBCOMMAND [options]   (testbeds hmm SUBCOMMAND --help for one)
 
 Hidden Markov models (k hidden states, d observations) and the identifiability of their
 parameters from masked-prediction tasks. --hmm takes an HMM file (JSON: "transition" k×k,
@@ -540,6 +541,7 @@ const SUBCOMMANDS: Record<string, (argv: string[]) => Promise<number>> = { rando
 export const command: Command = {
   summary: 'hidden Markov models: sample, predictors, recover (O, T) by CP, pairwise counterexample, experiment',
   usage: USAGE,
+  helpFor: (argv) => (argv[0] === undefined ? undefined : subcommandUsage(USAGE, 'testbeds hmm', argv[0])),
   async run(argv) {
     const [sub, ...rest] = argv;
     if (sub === undefined) {
