@@ -12,6 +12,7 @@ import { Rng } from '../../random/prng.js';
 import { sampleFflBatch, validateFfl } from '../data.js';
 import { MODEL_KINDS, type ModelKind, type SequenceModel } from '../models/index.js';
 import { runConfig, Trainer, type RunOptions } from '../train.js';
+import { checkArray, checkOptions } from '../../validate/index.js';
 import { countGlitches, emptyCounts, wilson, type GlitchCounts, type Proportion } from './glitches.js';
 
 /** The paper's test sets: name and p_i. */
@@ -122,6 +123,7 @@ const TEST_STREAM = 0xf11f;
 
 /** Validates the options (errors name the field and the value) and fills the preset. */
 export function flipflopPlan(o: FlipflopOptions): { preset: FlipflopPreset; models: ModelKind[]; tests: { name: string; pI: number }[]; trainPI: number; seed: number } {
+  o = checkOptions('flipflopPlan', o) as FlipflopOptions; // undefined = all defaults
   const name = o.preset ?? 'quick';
   const base = FLIPFLOP_PRESETS[name];
   if (!base) throw new Error(`preset must be quick or paper, got ${JSON.stringify(name)}`);
@@ -216,8 +218,16 @@ function fmtRate(p: Proportion): string {
   return `${f(p.rate)} [${f(p.lo)}, ${f(p.hi)}]`;
 }
 
+/** A FlipflopResult as runFlipflop returns it: an object with cells and models. */
+function checkResult(where: string, r: unknown): void {
+  const o = checkOptions(where, r, 'result');
+  checkArray(where, 'result.cells', o.cells);
+  checkArray(where, 'result.models', o.models);
+}
+
 /** The result as a Markdown table (one row per model and test set). */
 export function flipflopMarkdown(r: FlipflopResult): string {
+  checkResult('flipflopMarkdown', r);
   const lines = [
     `# Flip-flop glitches: trained on FFL(${r.trainPI}), T = ${r.length}, preset ${r.preset}, seed ${r.seed}, backend ${r.backend}`,
     '',
@@ -236,6 +246,7 @@ export function flipflopMarkdown(r: FlipflopResult): string {
 
 /** The cells as CSV. */
 export function flipflopCsv(r: FlipflopResult): string {
+  checkResult('flipflopCsv', r);
   const head = 'model,test,p_i,reads,errors,read_error,read_error_lo,read_error_hi,sequences,sequences_with_error,sequence_error,sequence_error_lo,sequence_error_hi,reads_per_second';
   const rows = r.cells.map((c) =>
     [c.model, c.test, c.pI, c.counts.reads, c.counts.errors, c.readError.rate, c.readError.lo, c.readError.hi, c.counts.sequences, c.counts.sequencesWithError, c.sequenceError.rate, c.sequenceError.lo, c.sequenceError.hi, c.readsPerSecond.toFixed(1)].join(','),
