@@ -10,7 +10,7 @@
  * Prints a markdown table; --json prints one JSON object instead.
  */
 import Benchmark from 'benchmark';
-import { parseArgs } from 'node:util';
+import { flag, int, parse } from '../src/cli/args.js';
 import { pathToFileURL } from 'node:url';
 import { Rng } from '../src/random/prng.js';
 import { hmmTripletTensor, randomHmm, recoverFromTensor, sampleCounts, defaultExperimentHmm } from '../src/hmm/index.js';
@@ -31,8 +31,9 @@ function measure(fn: () => unknown, maxTime: number): { seconds: number; rme: nu
 
 /** Entry point of `testbeds bench hmm [--quick] [--n N] [--json]`. */
 export async function run(argv: string[]): Promise<void> {
-  const { values } = parseArgs({ args: argv, options: { json: { type: 'boolean' }, quick: { type: 'boolean' }, n: { type: 'string' } } });
-  const n = Number(values.n ?? (values.quick ? 1e5 : 1e6));
+  const p = parse(argv, { json: { type: 'boolean' }, quick: { type: 'boolean' }, n: { type: 'string' } }, false);
+  const values = { json: flag(p, 'json'), quick: flag(p, 'quick') };
+  const n = int(p, 'n', values.quick ? 1e5 : 1e6, 1, 1e9)!;
   const maxTime = values.quick ? 0.5 : 2;
   const rows: Row[] = [];
   const log = (s: string) => process.stderr.write(s + '\n');

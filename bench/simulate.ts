@@ -14,7 +14,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import { intList, list, parse, str } from '../src/cli/args.js';
 import { numLetters, numStates, sampleLetters, zoo } from '../src/automata/index.js';
 import type { Automaton } from '../src/automata/index.js';
 import {
@@ -164,10 +164,17 @@ function readSaved(path: string): { rows: Row[]; targets: Target[] } {
 }
 
 export async function run(argv: string[]): Promise<void> {
-  const { values } = parseArgs({ args: argv, options: {
+  const p = parse(argv, {
     full: { type: 'boolean' }, quick: { type: 'boolean' }, out: { type: 'string' }, 'no-memory': { type: 'boolean' },
     automata: { type: 'string' }, lengths: { type: 'string' }, from: { type: 'string' }, force: { type: 'boolean' },
-  }, strict: true });
+  }, false, {
+    // --from only re-renders a saved run: every grid option would be ignored.
+    exclusive: [['quick', 'full'], ['from', 'quick'], ['from', 'full'], ['from', 'automata'], ['from', 'lengths'], ['from', 'no-memory']],
+  });
+  // T = 0 has no throughput (0 letters / 0 s): every length is at least 1.
+  const lengths = intList(p, 'lengths', 1, 2 ** 32 - 1);
+  const automataList = list(p, 'automata', (x) => x);
+  const values = { full: p.values.full === true, quick: p.values.quick === true, 'no-memory': p.values['no-memory'] === true, out: str(p, 'out'), from: str(p, 'from'), force: p.values.force === true };
   const mode = values.full ? 'full' : values.quick ? 'quick' : 'default';
   const outDir = values.out ?? 'bench-results';
   const force = values.force === true;
@@ -182,11 +189,11 @@ export async function run(argv: string[]): Promise<void> {
   checkFilesWritable(outDir, OUTPUTS, { force });
   const plan = plans(mode);
   // --automata a,b and --lengths 1e6,1e7 narrow the grid.
-  if (values.automata) plan.automata = values.automata.split(',');
-  if (values.lengths) {
-    plan.lengths = values.lengths.split(',').map(Number);
+  if (automataList) plan.automata = automataList;
+  if (lengths) {
+    plan.lengths = lengths;
     const inc = plan.include;
-    plan.include = (name, T) => inc(name, T) || values.automata !== undefined;
+    plan.include = (name, T) => inc(name, T) || automataList !== undefined;
   }
   const rows: Row[] = [];
   const started = Date.now();

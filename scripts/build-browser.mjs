@@ -12,10 +12,25 @@ const common = {
   format: 'esm',
   platform: 'browser',
   target: 'es2022',
-  // Node-only modules are imported dynamically behind runtime checks; keep them out of the bundle.
-  external: ['node:*'],
+  // Node-only modules are imported dynamically behind runtime checks. In the browser bundles each
+  // `node:` import becomes a module that throws when loaded, so the bundles contain no `node:`
+  // specifier at all and a consumer's bundler (esbuild, Vite/Rollup, webpack) has nothing to resolve.
+  plugins: [nodeOnly()],
   logLevel: 'warning',
 };
+
+function nodeOnly() {
+  return {
+    name: 'node-only',
+    setup(b) {
+      b.onResolve({ filter: /^node:/ }, (args) => ({ path: args.path, namespace: 'node-only' }));
+      b.onLoad({ filter: /.*/, namespace: 'node-only' }, (args) => ({
+        contents: `throw new Error(${JSON.stringify(`${args.path} is available in Node only (testbeds' browser build)`)});`,
+        loader: 'js',
+      }));
+    },
+  };
+}
 await build({ ...common, entryPoints: ['src/browser.ts'], outfile: 'dist/browser/testbeds.js' });
 console.error('browser bundle: dist/browser/testbeds.js');
 if (existsSync('src/learning/worker.ts')) {

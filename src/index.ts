@@ -2,6 +2,7 @@
  * testbeds: the simple testbeds of ML theory, real and fast.
  * One module per capability; each is documented in docs/<capability>.md.
  */
+export { ArgumentError } from './validate/index.js';
 export * from './random/prng.js';
 export * from './kernels/loader.js';
 export * from './automata/index.js';

@@ -8,8 +8,9 @@
  * by reachability, are the D-class order (the ideals). A D-class is regular iff it holds an
  * idempotent; all its H-classes then have the size of its maximal subgroup.
  */
-import type { TransformationSemigroup } from './semigroup.js';
+import { TransformationSemigroup } from './semigroup.js';
 import { stronglyConnectedComponents, type Components } from './scc.js';
+import { checkInstance, checkInteger, checkNumbers, checkObject, checkOptions, fail } from '../validate/index.js';
 
 export interface DClass {
   /** Position in `dClasses`: 0 is a maximal D-class; edges of the order go to larger numbers. */
@@ -47,6 +48,7 @@ export interface GreenStructure {
 
 /** Marks idempotents e·e = e: e[e[q]] = e[q] for every point q. */
 export function idempotentFlags(S: TransformationSemigroup): Uint8Array {
+  checkInstance('idempotentFlags', 'S', S, TransformationSemigroup, 'transformationSemigroup(automaton)');
   const { size, degree, stride, elementBytes: el } = S;
   const out = new Uint8Array(size);
   for (let i = 0; i < size; i++) {
@@ -85,6 +87,8 @@ export interface GreenOptions {
 }
 
 export function greenStructure(S: TransformationSemigroup, options: GreenOptions = {}): GreenStructure {
+  checkInstance('greenStructure', 'S', S, TransformationSemigroup, 'transformationSemigroup(automaton)');
+  checkOptions('greenStructure', options);
   const N = S.size;
   const k = S.numGenerators;
   const isIdempotent = idempotentFlags(S);

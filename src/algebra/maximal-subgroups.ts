@@ -7,7 +7,8 @@
  */
 import { Rng } from '../random/prng.js';
 import { analyzeStabChain, permutationGroup, type GroupReport } from './groups/index.js';
-import type { TransformationSemigroup } from './semigroup.js';
+import { TransformationSemigroup } from './semigroup.js';
+import { checkInstance, checkInteger, checkNumbers, checkObject, checkOptions, fail } from '../validate/index.js';
 
 export interface MaximalSubgroup {
   /** The idempotent e. */
@@ -21,6 +22,9 @@ export interface MaximalSubgroup {
 
 /** H_e as a permutation group on im(e); `members` are the elements of the H-class of e. */
 export function maximalSubgroup(S: TransformationSemigroup, e: number, members: ArrayLike<number>, seed = 1): MaximalSubgroup {
+  checkInstance('maximalSubgroup', 'S', S, TransformationSemigroup, 'transformationSemigroup(automaton)');
+  checkInteger('maximalSubgroup', 'e', e, 0, S.size - 1);
+  checkNumbers('maximalSubgroup', 'members', members, { minLength: 1, integer: true, min: 0, max: S.size - 1 });
   const image = [...new Set(S.element(e))].sort((a, b) => a - b);
   const m = image.length;
   const pos = new Map(image.map((x, p) => [x, p]));

@@ -6,6 +6,7 @@
  */
 import { checkGenerators, type GeneratorSource } from './generators.js';
 import { DEFAULT_MAX_SIZE, SemigroupSizeError } from './froidure-pin.js';
+import { checkNumbers, fail } from '../validate/index.js';
 
 export interface ReferenceClosure {
   elements: number[][];
@@ -18,6 +19,9 @@ export interface ReferenceClosure {
 
 /** (u·v)[q] = v[u[q]]: apply u, then v. */
 export function composeTransformations(u: readonly number[], v: readonly number[]): number[] {
+  const n = checkNumbers('composeTransformations', 'u', u, { minLength: 1, integer: true, min: 0 }).length;
+  checkNumbers('composeTransformations', 'v', v, { length: n, integer: true, min: 0, max: n - 1 });
+  if (Math.max(...u) >= n) fail('composeTransformations', `u maps into 0..${Math.max(...u)}, outside 0..${n - 1}`);
   return u.map((x) => v[x]);
 }
 

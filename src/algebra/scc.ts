@@ -8,6 +8,7 @@
  * Components are numbered in completion order, a reverse topological order: every edge goes from
  * a component to one with a smaller or equal number.
  */
+import { checkInstance, checkInteger, checkNumbers, checkObject, checkOptions, fail } from '../validate/index.js';
 export interface Components {
   /** Component of each node. */
   readonly of: Int32Array;
@@ -15,6 +16,12 @@ export interface Components {
 }
 
 export function stronglyConnectedComponents(nodes: number, k: number, graphs: readonly Uint32Array[]): Components {
+  checkInteger('stronglyConnectedComponents', 'nodes', nodes, 0, 2 ** 31);
+  checkInteger('stronglyConnectedComponents', 'k', k, 1, 65536);
+  if (!Array.isArray(graphs)) fail('stronglyConnectedComponents', `graphs must be an array of 1 or 2 Uint32Array adjacency tables, got ${typeof graphs}`);
+  graphs.forEach((g, i) => {
+    if (!(g instanceof Uint32Array) || g.length !== nodes * k) fail('stronglyConnectedComponents', `graphs[${i}] must be a Uint32Array of nodes·k = ${nodes * k} successors`);
+  });
   if (graphs.length < 1 || graphs.length > 2) throw new RangeError(`stronglyConnectedComponents: expected 1 or 2 graphs, got ${graphs.length}`);
   const degree = k * graphs.length;
   const g0 = graphs[0];

@@ -9,6 +9,7 @@
  *   - Non-solvable (a composition factor like A5): simulating A is NC1-complete, so no constant-depth
  *     shortcut unless TC0 = NC1; the depth must grow with T (the scan's ⌈log2 T⌉ is the known bound).
  */
+import { checkArray, checkBoolean, checkInteger, checkObject } from '../validate/index.js';
 export type ShortcutClass = 'aperiodic' | 'solvable' | 'non-solvable';
 
 export interface ShortcutReport {
@@ -36,6 +37,16 @@ export interface ShortcutInput {
 }
 
 export function shortcutReport(x: ShortcutInput): ShortcutReport {
+  const o = checkObject('shortcutReport', 'x', x);
+  checkBoolean('shortcutReport', 'x.aperiodic', o.aperiodic);
+  checkBoolean('shortcutReport', 'x.solvable', o.solvable);
+  checkInteger('shortcutReport', 'x.stateCount', o.stateCount, 1);
+  if (o.krLevels !== undefined) checkInteger('shortcutReport', 'x.krLevels', o.krLevels, 0);
+  checkArray('shortcutReport', 'x.subgroups', o.subgroups).forEach((g, i) => {
+    const s = checkObject('shortcutReport', `x.subgroups[${i}]`, g);
+    checkInteger('shortcutReport', `x.subgroups[${i}].order`, s.order, 1);
+    checkArray('shortcutReport', `x.subgroups[${i}].factors`, s.factors);
+  });
   const cls: ShortcutClass = x.aperiodic ? 'aperiodic' : x.solvable ? 'solvable' : 'non-solvable';
   const groups = x.subgroups.map((g) => g.structure ?? `a group of order ${g.order}`).join(', ');
   const factors = [...new Set(x.subgroups.flatMap((g) => g.factors))].sort();

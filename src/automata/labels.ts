@@ -10,37 +10,52 @@
  *                  (the lexicographic pairs (2m, 2m+1) differ by one swap, so one of each is even)
  */
 import type { Automaton } from './types.js';
-import { numStates } from './types.js';
-import { AutomatonError } from './validate.js';
+import { checkAutomatonShape, numStates } from './types.js';
+import { AutomatonError, MAX_STATES } from './validate.js';
+import { checkArray, checkInteger, checkNumbers, checkObject, checkString, fail } from '../validate/index.js';
 
 /** The default label: each state is its own class. */
 export function stateLabels(n: number): number[] {
+  checkInteger('stateLabels', 'n', n, 1, MAX_STATES);
   return Array.from({ length: n }, (_, q) => q);
 }
 
 /** dihedral:N — the direction bit (number of U-turns mod 2). */
 export function dihedralDirectionLabels(N: number): number[] {
+  checkInteger('dihedralDirectionLabels', 'N', N, 1, MAX_STATES / 2);
   return Array.from({ length: 2 * N }, (_, q) => (q >= N ? 1 : 0));
 }
 
 /** dihedral:N — the position on the circle, 0..N-1. */
 export function dihedralPositionLabels(N: number): number[] {
+  checkInteger('dihedralPositionLabels', 'N', N, 1, MAX_STATES / 2);
   return Array.from({ length: 2 * N }, (_, q) => q % N);
 }
 
 /** Number of states of dyck:K,M: the stacks of depth ≤ M plus the reject sink. */
 export function dyckStateCount(K: number, M: number): number {
+  checkInteger('dyckStateCount', 'K', K, 1, MAX_STATES);
+  checkInteger('dyckStateCount', 'M', M, 0, MAX_STATES);
   let total = 0;
   let block = 1;
-  for (let d = 0; d <= M; d++) {
+  // Stops once past MAX_STATES: the count is only needed up to the limit (and K^M overflows).
+  for (let d = 0; d <= M && total <= MAX_STATES; d++) {
     total += block;
     block *= K;
   }
   return total + 1;
 }
 
+/** dyck:K,M's state count, refused above MAX_STATES before anything is allocated. */
+function dyckStates(where: string, K: number, M: number): number {
+  const n = dyckStateCount(K, M);
+  if (n > MAX_STATES) fail(where, `dyck:${K},${M} has more than ${MAX_STATES} states (the limit)`);
+  return n;
+}
+
 /** dyck:K,M — the stack depth (0..M); the reject sink gets M+1. */
 export function dyckDepthLabels(K: number, M: number): number[] {
+  dyckStates('dyckDepthLabels', K, M);
   const out: number[] = [];
   let block = 1;
   for (let d = 0; d <= M; d++) {
@@ -53,12 +68,13 @@ export function dyckDepthLabels(K: number, M: number): number[] {
 
 /** dyck:K,M — 1 when the prefix is a balanced word (the empty stack), else 0. */
 export function dyckAcceptLabels(K: number, M: number): number[] {
-  const n = dyckStateCount(K, M);
+  const n = dyckStates('dyckAcceptLabels', K, M);
   return Array.from({ length: n }, (_, q) => (q === 0 ? 1 : 0));
 }
 
 /** gridworld:N — 1 at a wall (q = 0 or q = N-1), else 0. */
 export function gridworldBoundaryLabels(N: number): number[] {
+  checkInteger('gridworldBoundaryLabels', 'N', N, 1, MAX_STATES);
   return Array.from({ length: N }, (_, q) => (q === 0 || q === N - 1 ? 1 : 0));
 }
 
@@ -70,12 +86,14 @@ function factorial(n: number): number {
 
 /** symmetric:N — the first element p[0] of the permutation tuple. */
 export function symmetricFirstLabels(N: number): number[] {
+  checkInteger('symmetricFirstLabels', 'N', N, 1, 8); // 8! = 40320 ≤ MAX_STATES < 9!
   const f = factorial(N - 1);
   return Array.from({ length: factorial(N) }, (_, r) => Math.floor(r / f));
 }
 
 /** alternating:N (N ≥ 3) — the first element p[0] of the even permutation tuple. */
 export function alternatingFirstLabels(N: number): number[] {
+  checkInteger('alternatingFirstLabels', 'N', N, 3, 8); // 8!/2 ≤ MAX_STATES < 9!/2
   const f = factorial(N - 1);
   return Array.from({ length: factorial(N) / 2 }, (_, e) => Math.floor((2 * e) / f));
 }
@@ -87,6 +105,7 @@ export function quaternionSignLabels(): number[] {
 
 /** The label names an automaton offers: 'state', 'default' (its `labels`), and its `labelings`. */
 export function labelKinds(a: Automaton): string[] {
+  checkObject('labelKinds', 'a', a);
   return ['state', 'default', ...Object.keys(a.labelings ?? {})];
 }
 
@@ -95,20 +114,25 @@ export function labelKinds(a: Automaton): string[] {
  * named coarser labelling the automaton carries (`dihedral:4` has 'direction' and 'position').
  */
 export function labelsOf(a: Automaton, kind = 'default'): readonly number[] {
+  checkAutomatonShape('labelsOf', a, 'a');
+  checkString('labelsOf', 'kind', kind);
   if (kind === 'state') return stateLabels(numStates(a));
   if (kind === 'default') return a.labels ?? stateLabels(numStates(a));
   const l = a.labelings?.[kind];
+  if (l) checkNumbers('labelsOf', `a.labelings.${kind}`, l, { integer: true, min: 0 });
   if (!l) throw new AutomatonError(`${a.name}: unknown label "${kind}" (available: ${labelKinds(a).join(', ')})`);
   return l;
 }
 
 /** A copy of `a` whose default `labels` are the labelling `kind`. */
 export function withLabels(a: Automaton, kind: string): Automaton {
+  checkString('withLabels', 'kind', kind);
   return { ...a, labels: [...labelsOf(a, kind)] };
 }
 
 /** Number of classes (max label + 1) of a labelling. */
 export function numClasses(labels: readonly number[]): number {
+  checkNumbers('numClasses', 'labels', labels, { integer: true, min: 0 });
   let m = -1;
   for (const l of labels) if (l > m) m = l;
   return m + 1;
@@ -119,6 +143,8 @@ export function numClasses(labels: readonly number[]): number {
  * Uint8Array when every label is < 256, a Uint16Array when < 65,536, else a Uint32Array.
  */
 export function applyLabels(states: ArrayLike<number>, labels: readonly number[]): Uint8Array | Uint16Array | Uint32Array {
+  checkNumbers('applyLabels', 'labels', labels, { integer: true, min: 0, max: 0xffffffff });
+  if (!Array.isArray(states) && !ArrayBuffer.isView(states)) fail('applyLabels', `states must be an array of states, got ${typeof states}`);
   const n = labels.length;
   const c = numClasses(labels);
   const table = c <= 256 ? Uint8Array.from(labels) : c <= 65536 ? Uint16Array.from(labels) : Uint32Array.from(labels);

@@ -12,7 +12,7 @@
  */
 import type { Automaton } from './types.js';
 import { numLetters, numStates } from './types.js';
-import { AutomatonError, MAX_LETTERS, MAX_STATES } from './validate.js';
+import { AutomatonError, MAX_LETTERS, MAX_STATES, show, validateAutomaton } from './validate.js';
 import { numClasses } from './labels.js';
 import { MAX_ZOO_TABLE } from './zoo.js';
 
@@ -32,12 +32,17 @@ function isAutomaton(x: unknown): x is Automaton {
 /** The direct product of the automata given; a trailing options object selects the letters. */
 export function directProduct(...args: (Automaton | ProductOptions)[]): Automaton {
   const last = args[args.length - 1];
-  const options: ProductOptions = last !== undefined && !isAutomaton(last) ? (args.pop() as ProductOptions) : {};
+  // Only a plain object can be the options: directProduct(p, "x") is a mistake, not p alone.
+  const isOptions = typeof last === 'object' && last !== null && !Array.isArray(last) && !isAutomaton(last);
+  const options: ProductOptions = isOptions ? (args.pop() as ProductOptions) : {};
   const factors = args as Automaton[];
   if (factors.length === 0) throw new AutomatonError('directProduct: needs at least one automaton');
   factors.forEach((f, i) => {
-    if (!isAutomaton(f)) throw new AutomatonError(`directProduct: argument ${i} is not an automaton`);
+    if (!isAutomaton(f)) throw new AutomatonError(`directProduct: argument ${i} = ${show(f)} is not an automaton (nor, as the last argument, an options object)`);
+    validateAutomaton(f, `directProduct: argument ${i}`);
   });
+  if (options.name !== undefined && typeof options.name !== 'string') throw new AutomatonError(`directProduct: options.name = ${show(options.name)} is not a string`);
+  if (options.dedupe !== undefined && typeof options.dedupe !== 'boolean') throw new AutomatonError(`directProduct: options.dedupe = ${show(options.dedupe)} is not true or false`);
   const mode = options.letters ?? 'union';
   if (mode !== 'union' && mode !== 'pairs') throw new AutomatonError(`directProduct: letters = ${JSON.stringify(mode)}, expected "union" or "pairs"`);
   const name = options.name ?? factors.map((f) => f.name).join(' × ');

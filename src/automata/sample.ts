@@ -14,8 +14,9 @@
  */
 import { Rng } from '../random/prng.js';
 import type { Automaton } from './types.js';
-import { numLetters } from './types.js';
+import { checkAutomatonShape, numLetters } from './types.js';
 import { AutomatonError } from './validate.js';
+import { checkInteger, checkOptions } from '../validate/index.js';
 
 export interface SampleOptions {
   /** Seed of the Rng (any finite number). */
@@ -51,6 +52,8 @@ function family(a: Automaton): string {
 
 /** Which distribution sampleLetters uses for `a` under `opts` (validating the options). */
 export function samplingRule(a: Automaton, opts: Omit<SampleOptions, 'seed'> = {}): SamplingRule {
+  checkAutomatonShape('samplingRule', a, 'a');
+  checkOptions('samplingRule', opts, 'opts');
   const k = numLetters(a);
   const given = (['p', 'writeRate', 'distribution'] as const).filter((x) => opts[x] !== undefined);
   if (given.length > 1) throw new AutomatonError(`sampleLetters: give at most one of p, writeRate, distribution (got ${given.join(', ')})`);
@@ -87,6 +90,8 @@ function threshold(p: number): number {
 
 /** A letter array for |Σ| = k: uint8 when k ≤ 256, else uint16. */
 export function letterArray(k: number, T: number): Uint8Array | Uint16Array {
+  checkInteger('letterArray', 'k', k, 1, 65536);
+  checkInteger('letterArray', 'T', T, 0, MAX_SAMPLE_LENGTH);
   return k <= 256 ? new Uint8Array(T) : new Uint16Array(T);
 }
 

@@ -6,6 +6,7 @@
  * Node only: the file system is imported on demand (see resolve.ts).
  */
 import { AutomatonError } from './validate.js';
+import { checkInteger, checkString, fail } from '../validate/index.js';
 
 export class SequenceFileError extends AutomatonError {
   constructor(message: string) {
@@ -18,6 +19,7 @@ export type SequenceFormat = 'txt' | 'u16' | 'u8';
 
 /** The format a path's extension selects. */
 export function sequenceFormat(path: string): SequenceFormat {
+  checkString('sequenceFormat', 'path', path);
   const lower = path.toLowerCase();
   if (lower.endsWith('.txt')) return 'txt';
   if (lower.endsWith('.u16')) return 'u16';
@@ -36,6 +38,9 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /** Parses whitespace-separated non-negative integers ≤ `max`; positions are 0-based letter indices. */
 export function parseLetterText(bytes: Uint8Array, max: number, path = 'text'): Uint16Array {
+  if (!(bytes instanceof Uint8Array)) fail('parseLetterText', `bytes must be a Uint8Array (the file's bytes), got ${bytes === null ? 'null' : typeof bytes}`);
+  checkInteger('parseLetterText', 'max', max, 0, 65535);
+  checkString('parseLetterText', 'path', path);
   const out = new Uint16Array((bytes.length >>> 1) + 1); // at most ⌈len/2⌉ tokens
   let count = 0;
   let line = 1;

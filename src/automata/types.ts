@@ -3,6 +3,8 @@
  * next state (the file format of shared/spec/formats.md). Simulating A maps σ_1..σ_T to
  * q_1..q_T with q_t = δ(q_{t-1}, σ_t), starting from `start`.
  */
+import { checkObject, fail, show } from '../validate/index.js';
+
 export interface Automaton {
   /** Zoo name (`dihedral:4`) or the file's name. */
   readonly name: string;
@@ -25,10 +27,23 @@ export interface Automaton {
 
 /** |Q| */
 export function numStates(a: Automaton): number {
-  return a.delta[0]?.length ?? 0;
+  return checkAutomatonShape('numStates', a).delta[0].length;
 }
 
 /** |Σ| */
 export function numLetters(a: Automaton): number {
-  return a.delta.length;
+  return checkAutomatonShape('numLetters', a).delta.length;
+}
+
+/**
+ * O(1) check that `a` looks like an Automaton (an object whose delta is a non-empty array of
+ * rows), for functions that read |Q| or |Σ| before any full validation (validateAutomaton).
+ */
+export function checkAutomatonShape(where: string, a: unknown, name = 'automaton'): Automaton {
+  const o = checkObject(where, name, a);
+  if (!Array.isArray(o.delta) || o.delta.length === 0 || !Array.isArray(o.delta[0])) {
+    fail(where, `${name}.delta must be a non-empty array of rows (delta[letter][state]), got ${show(o.delta)}`);
+  }
+  if (typeof o.name !== 'string') fail(where, `${name}.name must be a string, got ${show(o.name)}`);
+  return a as Automaton;
 }

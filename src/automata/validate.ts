@@ -16,20 +16,9 @@ export class AutomatonError extends Error {
   }
 }
 
-/** A short, bounded rendering of a bad value for error messages. */
-export function show(v: unknown): string {
-  let s: string;
-  if (typeof v === 'string') s = JSON.stringify(v);
-  else if (typeof v === 'number' || typeof v === 'boolean' || v === null || v === undefined) s = String(v);
-  else {
-    try {
-      s = JSON.stringify(v) ?? String(v);
-    } catch {
-      s = String(v);
-    }
-  }
-  return s.length > 60 ? s.slice(0, 57) + '...' : s;
-}
+/** A short, bounded rendering of a bad value for error messages (shared with every checker). */
+export { show } from '../validate/index.js';
+import { show } from '../validate/index.js';
 
 function isIndex(v: unknown, bound: number): v is number {
   return typeof v === 'number' && Number.isInteger(v) && v >= 0 && v < bound;
@@ -133,6 +122,7 @@ export function validateAutomaton(raw: unknown, source = 'automaton'): Automaton
 
 /** The file-format JSON object of an automaton (what `testbeds zoo NAME --json` prints). */
 export function automatonToJson(a: Automaton): Record<string, unknown> {
+  validateAutomaton(a, 'automatonToJson: a');
   const o: Record<string, unknown> = { name: a.name, delta: a.delta, start: a.start };
   if (a.states) o.states = a.states;
   if (a.alphabet) o.alphabet = a.alphabet;

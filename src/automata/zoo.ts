@@ -412,6 +412,7 @@ export function zooEntries(): ZooEntry[] {
 
 /** True when `name` names a zoo family (its parameters may still be invalid). */
 export function isZooName(name: string): boolean {
+  if (typeof name !== 'string') return false;
   return BY_FAMILY.has(name.split(':')[0]);
 }
 

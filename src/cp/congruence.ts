@@ -5,14 +5,18 @@
  * score is the product of the three congruences (Tomasi & Bro 2006; TensorLy's `congruence_coefficient`).
  */
 import { checkMatrix, type Matrix } from './matrix.js';
+import { checkArray, checkMatrix as checkMatrixRows, checkObject, checkOptions } from '../validate/index.js';
 
 /**
  * Hungarian algorithm (Kuhn–Munkres, O(n²m) with potentials) minimising Σ cost[i][assign[i]] over
  * injective assignments of n rows to m ≥ n columns. Returns assign (row → column).
  */
 export function hungarian(cost: number[][]): number[] {
+  checkArray('hungarian', 'cost', cost);
   const n = cost.length;
   if (n === 0) return [];
+  // Ragged rows or a NaN would make the potentials NaN and the assignment arbitrary.
+  checkMatrixRows('hungarian', 'cost', cost);
   const m = cost[0].length;
   if (m < n) throw new RangeError(`hungarian: ${n} rows need at least as many columns, got ${m}`);
   const INF = Number.POSITIVE_INFINITY;
@@ -107,6 +111,11 @@ export interface CPFactors {
  * (the weights-penalised FMS).
  */
 export function factorMatchScore(x: CPFactors, y: CPFactors, opts: { weights?: boolean } = {}): Congruence {
+  for (const [name, v] of [['x', x], ['y', y]] as const) {
+    const o = checkObject('factorMatchScore', name, v);
+    checkArray('factorMatchScore', `${name}.factors`, o.factors, { exactly: 3 });
+  }
+  checkOptions('factorMatchScore', opts, 'opts');
   for (let n = 0; n < 3; n++) {
     checkMatrix(x.factors[n], `first.factors[${n}]`);
     checkMatrix(y.factors[n], `second.factors[${n}]`);

@@ -21,6 +21,7 @@ import { tsOps, type AlsOps } from './ops.js';
 import { unfoldingGramWasm, wasmOps } from './kernel.js';
 import { unfoldingGram } from './tensor.js';
 import { AlsSweep, alsBufferLengths, alsBuffers } from './als.js';
+import { checkNumbers, checkOptions } from '../validate/index.js';
 
 export type CPInit = 'random' | 'svd' | 'jennrich';
 
@@ -71,6 +72,7 @@ export interface CPResult {
 
 /** The largest rank we accept: a 3-way tensor's CP rank never exceeds min(IJ, IK, JK). */
 export function maxRank(dims: [number, number, number]): number {
+  checkNumbers('maxRank', 'dims', dims, { length: 3, integer: true, min: 1 });
   const [I, J, K] = dims;
   return Math.min(I * J, I * K, J * K);
 }
@@ -79,6 +81,7 @@ const INITS: CPInit[] = ['random', 'svd', 'jennrich'];
 
 export function cp(tensor: Tensor3, rank: number, options: CPOptions = {}): CPResult {
   checkTensor(tensor);
+  checkOptions('cp', options);
   const bound = maxRank(tensor.dims);
   if (!Number.isInteger(rank) || rank < 1) throw new RangeError(`rank must be a positive integer, got ${rank}`);
   if (rank > bound) {

@@ -11,17 +11,19 @@
  *   Ã_p⁻¹ M̃_1 = D_1 Ã_qᵀ, and get the third factor by one least-squares (ALS) step. Exact on
  *   noiseless tensors of rank R ≤ two of the dimensions with generic factors.
  */
-import type { Rng } from '../random/prng.js';
-import { matrix, randomMatrix, type Matrix } from './matrix.js';
-import { contractMode, unfoldingGram, type Tensor3 } from './tensor.js';
+import { Rng } from '../random/prng.js';
+import { checkMatrix, matrix, randomMatrix, type Matrix } from './matrix.js';
+import { checkTensor, contractMode, unfoldingGram, type Tensor3 } from './tensor.js';
 import { cholesky, choleskySolveRows, inverse, realEigen, symmetricEigen } from './linalg.js';
 import { tsOps, type AlsOps } from './ops.js';
+import { checkFunction, checkInteger, checkObject, checkOneOf, fail } from '../validate/index.js';
 
 export type Factors = [Matrix, Matrix, Matrix];
 /** X_(n) X_(n)ᵀ: `unfoldingGram` (plain TS) or `unfoldingGramWasm` (kernel). */
 export type GramOf = (t: Tensor3, mode: 0 | 1 | 2) => Matrix;
 
 export function randomInit(t: Tensor3, R: number, rng: Rng): Factors {
+  checkInitArgs('randomInit', t, R, rng);
   return [randomMatrix(t.dims[0], R, rng), randomMatrix(t.dims[1], R, rng), randomMatrix(t.dims[2], R, rng)];
 }
 
@@ -37,6 +39,8 @@ export function leadingSingularVectors(t: Tensor3, mode: 0 | 1 | 2, R: number, r
 }
 
 export function svdInit(t: Tensor3, R: number, rng: Rng, gramOf: GramOf = unfoldingGram): Factors {
+  checkInitArgs('svdInit', t, R, rng);
+  checkFunction('svdInit', 'gramOf', gramOf);
   return [leadingSingularVectors(t, 0, R, rng, gramOf), leadingSingularVectors(t, 1, R, rng, gramOf), leadingSingularVectors(t, 2, R, rng, gramOf)];
 }
 
@@ -45,6 +49,16 @@ export function svdInit(t: Tensor3, R: number, rng: Rng, gramOf: GramOf = unfold
  * (kernel or reference) through the ALS building blocks: modes 1 and 2 via T = X ×₃ C, mode 3 directly.
  */
 export function mttkrpMode(t: Tensor3, mode: 0 | 1 | 2, factors: [Matrix | null, Matrix | null, Matrix | null], R: number, ops: AlsOps = tsOps): Matrix {
+  checkTensor(t, 't');
+  checkOneOf('mttkrpMode', 'mode', mode, [0, 1, 2] as unknown as readonly string[]);
+  checkInteger('mttkrpMode', 'R', R, 1, 4096);
+  if (!Array.isArray(factors) || factors.length !== 3) fail('mttkrpMode', `factors must be [A | null, B | null, C | null], got ${typeof factors}`);
+  factors.forEach((f, n) => {
+    if (n === mode || f === null) return;
+    checkMatrix(f, `factors[${n}]`);
+    if (f.rows !== t.dims[n] || f.cols !== R) fail('mttkrpMode', `factors[${n}] is ${f.rows}×${f.cols}, expected ${t.dims[n]}×${R}`);
+  });
+  checkObject('mttkrpMode', 'ops', ops);
   const [I, J, K] = t.dims;
   const n = t.dims[mode];
   const [X, A, B, C, T, M] = ops.workspace([I * J * K, I * R, J * R, K * R, I * J * R, n * R]);
@@ -99,6 +113,10 @@ export interface JennrichResult {
 }
 
 export function jennrichInit(t: Tensor3, R: number, rng: Rng, gramOf: GramOf = unfoldingGram, ops: AlsOps = tsOps, attempts = 3): JennrichResult {
+  checkInitArgs('jennrichInit', t, R, rng);
+  checkFunction('jennrichInit', 'gramOf', gramOf);
+  checkObject('jennrichInit', 'ops', ops);
+  checkInteger('jennrichInit', 'attempts', attempts, 1, 100);
   const dims = t.dims;
   // The two largest modes (ties: lower index first) must have at least R entries each.
   const order = ([0, 1, 2] as const).slice().sort((a, b) => dims[b] - dims[a] || a - b);
@@ -178,4 +196,12 @@ export function jennrichInit(t: Tensor3, R: number, rng: Rng, gramOf: GramOf = u
     return { factors: partial as Factors };
   }
   return { factors: null, reason };
+}
+
+/** The arguments every init shares: a valid tensor, a rank within the CP bound, an Rng. */
+function checkInitArgs(where: string, t: Tensor3, R: number, rng: Rng): void {
+  checkTensor(t, 't');
+  const [I, J, K] = t.dims;
+  checkInteger(where, 'R', R, 1, Math.min(I * J, I * K, J * K));
+  if (!(rng instanceof Rng)) fail(where, `rng must be an Rng (new Rng(seed)), got ${rng === null ? 'null' : typeof rng}`);
 }

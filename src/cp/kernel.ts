@@ -9,7 +9,8 @@ import type { KernelExports } from '../kernels/arena.js';
 import { wasmBase64 } from '../kernels/generated/cp.js';
 import type { AlsOps } from './ops.js';
 import type { Matrix } from './matrix.js';
-import type { Tensor3 } from './tensor.js';
+import { checkTensor, type Tensor3 } from './tensor.js';
+import { checkOneOf } from '../validate/index.js';
 
 export interface CPExports extends KernelExports {
   ttm3(x: number, IJ: number, K: number, c: number, R: number, t: number): void;
@@ -69,6 +70,8 @@ export const wasmOps: AlsOps = {
 
 /** X_(n) X_(n)ᵀ (I_n × I_n) by the kernel: same result as `unfoldingGram` (tensor.ts), ~10x faster. */
 export function unfoldingGramWasm(t: Tensor3, mode: 0 | 1 | 2): Matrix {
+  checkTensor(t, 't');
+  checkOneOf('unfoldingGramWasm', 'mode', mode, [0, 1, 2] as unknown as readonly string[]);
   const [I, J, K] = t.dims;
   const n = t.dims[mode];
   const mark = arena.mark();

@@ -2,7 +2,8 @@
  * Small dense matrices for CP factors and the linear algebra around them: `Matrix` is row-major,
  * `data[i * cols + j]`. A CP factor for mode n is an I_n × R matrix (one column per component).
  */
-import type { Rng } from '../random/prng.js';
+import { Rng } from '../random/prng.js';
+import { checkArray, checkInteger, checkNumbers, checkOneOf, fail, show } from '../validate/index.js';
 
 export interface Matrix {
   rows: number;
@@ -12,15 +13,20 @@ export interface Matrix {
 
 /** A rows × cols matrix (zeros, or wrapping `data` without copying after checking its length). */
 export function matrix(rows: number, cols: number, data?: ArrayLike<number>): Matrix {
-  if (!Number.isInteger(rows) || rows < 1) throw new RangeError(`matrix: rows must be a positive integer, got ${rows}`);
-  if (!Number.isInteger(cols) || cols < 1) throw new RangeError(`matrix: cols must be a positive integer, got ${cols}`);
+  if (!Number.isInteger(rows) || rows < 1) throw new RangeError(`matrix: rows must be a positive integer, got ${show(rows)}`);
+  if (!Number.isInteger(cols) || cols < 1) throw new RangeError(`matrix: cols must be a positive integer, got ${show(cols)}`);
+  // 2^27 doubles = 1 GiB: a larger factor is a mistake, not a CP problem this library can run.
+  if (rows * cols > MAX_MATRIX_ENTRIES) throw new RangeError(`matrix: ${rows}×${cols} = ${rows * cols} entries is above the limit of ${MAX_MATRIX_ENTRIES} (2^27, 1 GiB)`);
   if (data === undefined) return { rows, cols, data: new Float64Array(rows * cols) };
+  checkNumbers('matrix', 'data', data);
   if (data.length !== rows * cols) throw new RangeError(`matrix: data has length ${data.length}, expected ${rows}*${cols} = ${rows * cols}`);
   return { rows, cols, data: data instanceof Float64Array ? data : Float64Array.from(data) };
 }
 
 /** A matrix from an array of rows (as in JSON), checking that the rows have equal lengths. */
 export function matrixFromRows(rows: ArrayLike<ArrayLike<number>>, name = 'matrix'): Matrix {
+  checkArray('matrixFromRows', 'rows', rows);
+  Array.from(rows).forEach((r, i) => void checkNumbers('matrixFromRows', `rows[${i}]`, r));
   const m = rows.length;
   if (m === 0) throw new RangeError(`${name} has no rows`);
   const n = rows[0].length;
@@ -35,6 +41,7 @@ export function matrixFromRows(rows: ArrayLike<ArrayLike<number>>, name = 'matri
 
 /** The rows of a matrix as plain arrays (for JSON). */
 export function matrixToRows(a: Matrix): number[][] {
+  checkShape('matrixToRows', 'a', a);
   const out: number[][] = [];
   for (let i = 0; i < a.rows; i++) out.push(Array.from(a.data.subarray(i * a.cols, (i + 1) * a.cols)));
   return out;
@@ -65,6 +72,8 @@ export function cloneMatrix(a: Matrix): Matrix {
 
 /** Entries i.i.d. uniform on [0, 1) (TensorLy's random init) or standard normal. */
 export function randomMatrix(rows: number, cols: number, rng: Rng, dist: 'uniform' | 'normal' = 'uniform'): Matrix {
+  if (!(rng instanceof Rng)) fail('randomMatrix', `rng must be an Rng (new Rng(seed)), got ${show(rng)}`);
+  checkOneOf('randomMatrix', 'dist', dist, ['uniform', 'normal'] as const);
   const m = matrix(rows, cols);
   for (let p = 0; p < m.data.length; p++) m.data[p] = dist === 'uniform' ? rng.nextFloat() : rng.nextNormal();
   return m;
@@ -72,6 +81,8 @@ export function randomMatrix(rows: number, cols: number, rng: Rng, dist: 'unifor
 
 /** C = A B. */
 export function matmul(a: Matrix, b: Matrix): Matrix {
+  checkShape('matmul', 'a', a);
+  checkShape('matmul', 'b', b);
   if (a.cols !== b.rows) throw new RangeError(`matmul: ${a.rows}x${a.cols} times ${b.rows}x${b.cols}`);
   const c = matrix(a.rows, b.cols);
   const n = b.cols;
@@ -86,6 +97,7 @@ export function matmul(a: Matrix, b: Matrix): Matrix {
 }
 
 export function transpose(a: Matrix): Matrix {
+  checkShape('transpose', 'a', a);
   const t = matrix(a.cols, a.rows);
   for (let i = 0; i < a.rows; i++) for (let j = 0; j < a.cols; j++) t.data[j * a.rows + i] = a.data[i * a.cols + j];
   return t;
@@ -93,6 +105,7 @@ export function transpose(a: Matrix): Matrix {
 
 /** Euclidean norms of the columns. */
 export function columnNorms(a: Matrix): Float64Array {
+  checkShape('columnNorms', 'a', a);
   const out = new Float64Array(a.cols);
   for (let i = 0; i < a.rows; i++) for (let r = 0; r < a.cols; r++) out[r] += a.data[i * a.cols + r] ** 2;
   for (let r = 0; r < a.cols; r++) out[r] = Math.sqrt(out[r]);
@@ -101,7 +114,24 @@ export function columnNorms(a: Matrix): Float64Array {
 
 /** Column j of a as a new array. */
 export function column(a: Matrix, j: number): Float64Array {
+  checkShape('column', 'a', a);
+  checkInteger('column', 'j', j, 0, a.cols - 1);
   const out = new Float64Array(a.rows);
   for (let i = 0; i < a.rows; i++) out[i] = a.data[i * a.cols + j];
   return out;
+}
+
+/** Largest matrix built (entries): 2^27 doubles, 1 GiB. */
+export const MAX_MATRIX_ENTRIES = 2 ** 27;
+
+/** O(1): `a` is a Matrix (positive integer rows and cols, a Float64Array of rows·cols entries). */
+export function checkShape(where: string, name: string, a: unknown): Matrix {
+  const m = a as Matrix;
+  if (typeof a !== 'object' || a === null || !Number.isInteger(m.rows) || m.rows < 1 || !Number.isInteger(m.cols) || m.cols < 1) {
+    fail(where, `${name} must be a Matrix {rows, cols, data} with positive integer rows and cols, got ${show(a)}`);
+  }
+  if (!(m.data instanceof Float64Array) || m.data.length !== m.rows * m.cols) {
+    fail(where, `${name}.data must be a Float64Array of rows·cols = ${m.rows * m.cols} entries, got ${show(m.data)}`);
+  }
+  return m;
 }

@@ -4,6 +4,7 @@
  * the row-major (IJ) × K matrix that MTTKRP streams through.
  */
 import { checkMatrix, type Matrix } from './matrix.js';
+import { checkArray, checkNumbers, checkOneOf, fail } from '../validate/index.js';
 
 export interface Tensor3 {
   dims: [number, number, number];
@@ -37,6 +38,8 @@ export function tensor3(dims: [number, number, number], data?: ArrayLike<number>
     if (!Number.isInteger(d) || d < 1) throw new RangeError(`tensor dims[${m}] must be a positive integer, got ${d}`);
   });
   const n = dims[0] * dims[1] * dims[2];
+  if (n > MAX_TENSOR_ENTRIES) throw new RangeError(`tensor dims ${dims.join('×')} = ${n} entries is above the limit of ${MAX_TENSOR_ENTRIES} (2^27, 1 GiB)`);
+  if (data !== undefined && !Array.isArray(data) && !ArrayBuffer.isView(data)) fail('tensor3', `data must be an array of I·J·K numbers, got ${typeof data}`);
   const arr = data === undefined ? new Float64Array(n) : data instanceof Float64Array ? data : Float64Array.from(data);
   const t: Tensor3 = { dims: [dims[0], dims[1], dims[2]], data: arr };
   checkTensor(t);
@@ -45,6 +48,8 @@ export function tensor3(dims: [number, number, number], data?: ArrayLike<number>
 
 /** The Kruskal tensor [[w; A, B, C]]: X[i,j,k] = Σ_r w_r A[i,r] B[j,r] C[k,r]. */
 export function fromFactors(weights: ArrayLike<number> | null, factors: [Matrix, Matrix, Matrix]): Tensor3 {
+  checkArray('fromFactors', 'factors', factors, { exactly: 3 });
+  if (weights !== null && weights !== undefined) checkNumbers('fromFactors', 'weights', weights);
   const [A, B, C] = factors;
   checkMatrix(A, 'factors[0]');
   checkMatrix(B, 'factors[1]');
@@ -54,6 +59,7 @@ export function fromFactors(weights: ArrayLike<number> | null, factors: [Matrix,
   if (C.cols !== R) throw new RangeError(`factors[2] has ${C.cols} columns, expected ${R} (as factors[0])`);
   if (weights && weights.length !== R) throw new RangeError(`weights has length ${weights.length}, expected ${R}`);
   const I = A.rows, J = B.rows, K = C.rows;
+  if (I * J * K > MAX_TENSOR_ENTRIES) fail('fromFactors', `the tensor would have ${I}×${J}×${K} = ${I * J * K} entries, above the limit of ${MAX_TENSOR_ENTRIES}`);
   const out = new Float64Array(I * J * K);
   const ab = new Float64Array(R);
   for (let i = 0; i < I; i++) {
@@ -72,6 +78,7 @@ export function fromFactors(weights: ArrayLike<number> | null, factors: [Matrix,
 
 /** Frobenius norm ‖X‖ (scaled sum of squares, safe from overflow). */
 export function norm(t: Tensor3): number {
+  checkTensor(t, 't');
   const d = t.data;
   let scale = 0;
   for (let p = 0; p < d.length; p++) scale = Math.max(scale, Math.abs(d[p]));
@@ -89,6 +96,9 @@ export function norm(t: Tensor3): number {
  * order) Σ_m w[m] X[..m..]. Used by Jennrich's algorithm (random combinations of slices).
  */
 export function contractMode(t: Tensor3, mode: 0 | 1 | 2, w: ArrayLike<number>): Matrix {
+  checkTensor(t, 't');
+  checkOneOf('contractMode', 'mode', mode, [0, 1, 2] as unknown as readonly string[]);
+  checkNumbers('contractMode', 'w', w);
   const [I, J, K] = t.dims;
   const d = t.data;
   if (w.length !== t.dims[mode]) throw new RangeError(`contractMode: w has length ${w.length}, expected ${t.dims[mode]}`);
@@ -124,6 +134,8 @@ export function contractMode(t: Tensor3, mode: 0 | 1 | 2, w: ArrayLike<number>):
  * leading left singular vectors used by the HOSVD init.
  */
 export function unfoldingGram(t: Tensor3, mode: 0 | 1 | 2): Matrix {
+  checkTensor(t, 't');
+  checkOneOf('unfoldingGram', 'mode', mode, [0, 1, 2] as unknown as readonly string[]);
   const [I, J, K] = t.dims;
   const d = t.data;
   const n = t.dims[mode];
@@ -158,3 +170,6 @@ export function unfoldingGram(t: Tensor3, mode: 0 | 1 | 2): Matrix {
   }
   return { rows: n, cols: n, data: g };
 }
+
+/** Largest tensor built (entries): 2^27 doubles, 1 GiB. */
+export const MAX_TENSOR_ENTRIES = 2 ** 27;

@@ -14,7 +14,8 @@
  * cond(O)·δ in T: cond(O) = σ_1(O)/σ_k(O) of the recovered emission matrix is the amplification.
  */
 import { symmetricEigen } from '../cp/linalg.js';
-import { unfoldingGram, type Tensor3 } from '../cp/tensor.js';
+import { checkTensor, unfoldingGram, type Tensor3 } from '../cp/tensor.js';
+import { checkInteger, checkMatrix, checkNumber } from '../validate/index.js';
 import type { Mat } from './linalg.js';
 
 /**
@@ -47,6 +48,7 @@ export interface Conditioning {
 
 /** Singular values (descending) of a matrix given as rows, via the eigenvalues of A Aᵀ or AᵀA. */
 export function singularValues(a: Mat): number[] {
+  checkMatrix('singularValues', 'a', a);
   const m = a.length, n = a[0].length;
   const small = Math.min(m, n);
   const g = new Float64Array(small * small);
@@ -68,6 +70,8 @@ const GAP_CAP = 1e12;
 
 /** σ_1 … σ_{k+1} of each unfolding of W / ‖W‖. */
 export function unfoldingSpectra(w: Tensor3, k: number): number[][] {
+  checkTensor(w, 'w');
+  checkInteger('unfoldingSpectra', 'k', k, 1);
   let n2 = 0;
   for (const x of w.data) n2 += x * x;
   const out: number[][] = [];
@@ -81,6 +85,11 @@ export function unfoldingSpectra(w: Tensor3, k: number): number[][] {
 }
 
 export function assessConditioning(w: Tensor3, k: number, emission: Mat, transition: Mat, samples?: number): Conditioning {
+  checkTensor(w, 'w');
+  checkInteger('assessConditioning', 'k', k, 1);
+  checkMatrix('assessConditioning', 'emission', emission, { rows: k });
+  checkMatrix('assessConditioning', 'transition', transition, { rows: k, cols: k });
+  if (samples !== undefined) checkNumber('assessConditioning', 'samples', samples, 1);
   const spectra = unfoldingSpectra(w, k);
   let gap = GAP_CAP;
   for (const sv of spectra) {

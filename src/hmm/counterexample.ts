@@ -27,7 +27,8 @@ import { matchStates, permuteHmm } from './match.js';
 import { checkJointSize, exactJoint, maxTensorDiff, pairwisePredictor, tripletPredictor } from './predictors.js';
 import { Rng } from '../random/prng.js';
 import { cos, hypot, sin } from '../random/detmath.js';
-import { createHmm, HMMError, type HMM } from './types.js';
+import { checkHmm, createHmm, HMMError, type HMM } from './types.js';
+import { checkBoolean, checkInteger, checkMatrix, checkNumber, checkNumbers, checkObject, checkOptions, fail } from '../validate/index.js';
 
 export interface PairwiseTwinOptions {
   /** Seed for the random rotation planes tried besides the coordinate planes (default 0). */
@@ -86,6 +87,9 @@ const POSITIONS = [1, 2, 3];
 
 /** The twin for an orthogonal U, or undefined when some entry would be negative. */
 export function twinFor(hmm: HMM, u: Mat, strict = 0): { initial: number[]; transition: Mat; emission: Mat } | undefined {
+  checkHmm('twinFor', hmm);
+  checkMatrix('twinFor', 'u', u, { rows: hmm.k, cols: hmm.k });
+  checkNumber('twinFor', 'strict', strict, 0);
   const k = hmm.k;
   const sq = hmm.initial.map(Math.sqrt);
   const ut = transpose(u);
@@ -102,7 +106,10 @@ export function twinFor(hmm: HMM, u: Mat, strict = 0): { initial: number[]; tran
 
 /** Rotation by θ in the plane of orthonormal u, v (identity on its complement). */
 export function planeRotation(u: readonly number[], v: readonly number[], theta: number): Mat {
-  const k = u.length, c = cos(theta), s = sin(theta);
+  const k = checkNumbers('planeRotation', 'u', u, { minLength: 1 }).length;
+  checkNumbers('planeRotation', 'v', v, { length: k });
+  checkNumber('planeRotation', 'theta', theta);
+  const c = cos(theta), s = sin(theta);
   const r = identity(k);
   for (let i = 0; i < k; i++)
     for (let j = 0; j < k; j++) r[i][j] += (c - 1) * (u[i] * u[j] + v[i] * v[j]) + s * (v[i] * u[j] - u[i] * v[j]);
@@ -111,6 +118,7 @@ export function planeRotation(u: readonly number[], v: readonly number[], theta:
 
 /** Groups of hidden states with equal π_2(h)/π_1(h) (relative tolerance 1e-9). */
 export function ratioGroups(hmm: HMM): number[][] {
+  checkHmm('ratioGroups', hmm);
   const p1 = hmm.initial;
   const p2 = p1.map((_, j) => p1.reduce((acc, x, i) => acc + x * hmm.transition[i][j], 0));
   const ratio = p1.map((x, h) => p2[h] / x);
@@ -125,6 +133,9 @@ export function ratioGroups(hmm: HMM): number[][] {
 
 /** Pairwise and triplet predictor differences between two HMMs, over positions 1, 2, 3. */
 export function predictorDiffs(a: HMM, b: HMM): { pairwise: number; triplet: number; tensor: number } {
+  checkHmm('predictorDiffs', a, 'a');
+  checkHmm('predictorDiffs', b, 'b');
+  if (a.d !== b.d) fail('predictorDiffs', `a has d = ${a.d} observations but b has d = ${b.d}`);
   const ja = exactJoint(a, POSITIONS), jb = exactJoint(b, POSITIONS);
   let pairwise = 0, triplet = 0;
   for (const i of POSITIONS)
@@ -137,6 +148,11 @@ export function predictorDiffs(a: HMM, b: HMM): { pairwise: number; triplet: num
 
 /** Distance between two HMMs up to relabelling of hidden states. */
 export function parameterDistance(truth: HMM, other: { initial: number[]; transition: Mat; emission: Mat }): { transition: number; emission: number; initial: number; permutation: number[] } {
+  checkHmm('parameterDistance', truth, 'truth');
+  const o = checkObject('parameterDistance', 'other', other);
+  checkMatrix('parameterDistance', 'other.transition', o.transition, { rows: truth.k, cols: truth.k });
+  checkMatrix('parameterDistance', 'other.emission', o.emission, { rows: truth.k, cols: truth.d });
+  checkNumbers('parameterDistance', 'other.initial', o.initial, { length: truth.k });
   const permutation = matchStates(truth.emission, other.emission);
   const p = permuteHmm(other, permutation);
   return {
@@ -178,6 +194,11 @@ function feasibleEdge(hmm: HMM, u: number[], v: number[], sign: 1 | -1): number 
  * mixable states, plus planes ⟂ √π_1 that keep π_1) for the twin farthest from `hmm`.
  */
 export function findPairwiseTwin(hmm: HMM, options: PairwiseTwinOptions = {}): PairwiseTwin {
+  checkHmm('findPairwiseTwin', hmm);
+  const opt = checkOptions('findPairwiseTwin', options);
+  if (opt.keepInitial !== undefined) checkBoolean('findPairwiseTwin', 'options.keepInitial', opt.keepInitial);
+  if (opt.randomPlanes !== undefined) checkInteger('findPairwiseTwin', 'options.randomPlanes', opt.randomPlanes, 0, 1e4);
+  if (opt.angleFraction !== undefined) checkNumber('findPairwiseTwin', 'options.angleFraction', opt.angleFraction, 0, 1);
   const { seed = 0, randomPlanes = 12, angleFraction = 0.9, keepInitial = false, maxWork = 2e9 } = options;
   const k = hmm.k;
   if (k > COUNTEREXAMPLE_MAX_STATES) {

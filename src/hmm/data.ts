@@ -6,9 +6,14 @@
  */
 import { checkJointSize, type Joint } from './predictors.js';
 import { HMMError } from './types.js';
+import { checkArray, fail, show } from '../validate/index.js';
 
 export function tripleJointFromSequences(sequences: readonly ArrayLike<number>[], d?: number): Joint {
   if (d !== undefined && !(Number.isInteger(d) && d >= 1)) throw new HMMError(`d must be a positive integer, got ${d}`);
+  checkArray('tripleJointFromSequences', 'sequences', sequences);
+  sequences.forEach((s, q) => {
+    if (!Array.isArray(s) && !ArrayBuffer.isView(s)) fail('tripleJointFromSequences', `sequences[${q}] must be an array of observations, got ${show(s)}`);
+  });
   let max = -1;
   sequences.forEach((s, q) => {
     for (let t = 0; t < s.length; t++) {

@@ -23,7 +23,8 @@ import { logLogSvg, type Series } from '../plot/svg.js';
 import { exactJoint, pairwisePredictor, tripletTensor } from './predictors.js';
 import { recoverFromTensor, type RecoveryConstraint } from './recover.js';
 import { empiricalJoint } from './sample.js';
-import { createHmm, hmmToJSON, type HMM, type HMMSpec } from './types.js';
+import { checkHmm, createHmm, hmmToJSON, type HMM, type HMMSpec } from './types.js';
+import { checkFunction, checkInteger, checkNumbers, checkObject, checkOptions, fail } from '../validate/index.js';
 
 export interface ErrorStat {
   median: number;
@@ -103,8 +104,15 @@ function stat(xs: number[]): ErrorStat {
 
 export function runExperiment(options: ExperimentOptions = {}): ExperimentResult {
   const t0 = performance.now();
+  checkOptions('runExperiment', options);
   const { sizes = EXPERIMENT_SIZES, reps = 3, seed = 0, onLog, onProgress } = options;
+  checkNumbers('runExperiment', 'options.sizes', sizes, { minLength: 1, integer: true, min: 1, max: 1e9 });
+  checkInteger('runExperiment', 'options.reps', reps, 1, 1000);
+  if (onLog !== undefined) checkFunction('runExperiment', 'options.onLog', onLog);
+  if (onProgress !== undefined) checkFunction('runExperiment', 'options.onProgress', onProgress);
+  if (options.hmm !== undefined) checkHmm('runExperiment', options.hmm, 'options.hmm');
   const hmm = options.hmm ?? defaultExperimentHmm();
+  if (hmm.d < hmm.k) fail('runExperiment', `recovery needs d ≥ k, but options.hmm has k = ${hmm.k}, d = ${hmm.d}`);
   const exactW = tripletTensor(exactJoint(hmm, [1, 2, 3]));
   const ex = recoverFromTensor(exactW, hmm.k, { truth: hmm, cp: options.cp, constraint: options.constraint });
   onLog?.(`exact W: max|ΔT| = ${ex.errors!.transition.toExponential(2)}, max|ΔO| = ${ex.errors!.emission.toExponential(2)}, CP fit ${ex.cp.fit.toFixed(12)}`);
@@ -179,6 +187,7 @@ const fmtStat = (s: ErrorStat) => `${fmt(s.median)} [${fmt(s.min)}, ${fmt(s.max)
 
 /** The result as a markdown report (table and explanation). */
 export function experimentMarkdown(r: ExperimentResult): string {
+  checkExperimentResult('experimentMarkdown', r);
   const lines: string[] = [];
   lines.push(`# HMM identifiability: recovery error vs sample size`, '');
   lines.push(`HMM: k = ${r.k} hidden states, d = ${r.d} observations; ${r.reps} runs per N (seed ${r.seed}); entries are median [min, max] of max|Δ| after matching hidden states.`, '');
@@ -204,6 +213,7 @@ export function experimentMarkdown(r: ExperimentResult): string {
 
 /** The result as an SVG log–log plot. */
 export function experimentSvg(r: ExperimentResult): string {
+  checkExperimentResult('experimentSvg', r);
   const series: Series[] = [
     { name: 'triplet: max|ΔT|', color: '#d62728', points: r.rows.map((row) => ({ x: row.n, y: row.triplet.transition.median, lo: row.triplet.transition.min, hi: row.triplet.transition.max })) },
     { name: 'triplet: max|ΔO|', color: '#1f77b4', points: r.rows.map((row) => ({ x: row.n, y: row.triplet.emission.median, lo: row.triplet.emission.min, hi: row.triplet.emission.max })) },
@@ -216,4 +226,17 @@ export function experimentSvg(r: ExperimentResult): string {
     series.push({ name: 'slope N^(-1/2)', color: '#999999', dashed: true, points: r.rows.map((row) => ({ x: row.n, y: c / Math.sqrt(row.n) })) });
   }
   return logLogSvg(series.map((s, i) => ({ ...s, markers: i < 3 })), { title: `HMM recovery (k = ${r.k}, d = ${r.d}): triplet vs pairwise`, xLabel: 'samples N (triples)', yLabel: 'max |Δ| (median over runs)' });
+}
+
+/** A result of runExperiment (as returned, or read back from its JSON file). */
+function checkExperimentResult(where: string, r: unknown): void {
+  const o = checkObject(where, 'r', r);
+  if (!Array.isArray(o.rows)) fail(where, `r.rows must be the rows of a runExperiment result, got ${typeof o.rows}`);
+  (o.rows as unknown[]).forEach((row, i) => {
+    const x = checkObject(where, `r.rows[${i}]`, row);
+    checkObject(where, `r.rows[${i}].triplet`, x.triplet);
+    checkObject(where, `r.rows[${i}].pairwise`, x.pairwise);
+  });
+  checkObject(where, 'r.twin', o.twin);
+  checkObject(where, 'r.exact', o.exact);
 }

@@ -4,18 +4,26 @@
  */
 import { hungarian } from '../cp/congruence.js';
 import type { Mat } from './linalg.js';
+import { checkMatrix, checkObject, checkPermutation, checkNumbers } from '../validate/index.js';
 
 /**
  * permutation[h] = the state of `other` matched to state h of `reference`, minimising
  * Σ_h ‖reference[h] − other[permutation[h]]‖² over permutations.
  */
 export function matchStates(reference: Mat, other: Mat): number[] {
+  const r = checkMatrix('matchStates', 'reference', reference);
+  checkMatrix('matchStates', 'other', other, { rows: r.length, cols: r[0].length });
   const cost = reference.map((r) => other.map((o) => r.reduce((acc, x, j) => acc + (x - o[j]) ** 2, 0)));
   return hungarian(cost);
 }
 
 /** Reorders states so that new state h is old state permutation[h]. */
 export function permuteHmm<T extends { initial?: number[]; transition: Mat; emission: Mat }>(hmm: T, permutation: readonly number[]): { initial: number[]; transition: Mat; emission: Mat } {
+  const o = checkObject('permuteHmm', 'hmm', hmm);
+  const t = checkMatrix('permuteHmm', 'hmm.transition', o.transition, { square: true });
+  checkMatrix('permuteHmm', 'hmm.emission', o.emission, { rows: t.length });
+  if (o.initial !== undefined) checkNumbers('permuteHmm', 'hmm.initial', o.initial, { length: t.length });
+  checkPermutation('permuteHmm', 'permutation', permutation, t.length);
   return {
     initial: permutation.map((p) => (hmm.initial ? hmm.initial[p] : NaN)),
     transition: permutation.map((p) => permutation.map((q) => hmm.transition[p][q])),
@@ -32,6 +40,13 @@ export function permuteHmm<T extends { initial?: number[]; transition: Mat; emis
 export const MAX_RELABEL_K = 10;
 
 export function relabelledDistance(a: { transition: Mat; emission: Mat }, b: { transition: Mat; emission: Mat }): { distance: number; permutation: number[] } {
+  const shapes = (x: unknown, name: string, k?: number, d?: number) => {
+    const o = checkObject('relabelledDistance', name, x);
+    const t = checkMatrix('relabelledDistance', `${name}.transition`, o.transition, { square: true, rows: k });
+    return [t.length, checkMatrix('relabelledDistance', `${name}.emission`, o.emission, { rows: t.length, cols: d })[0].length];
+  };
+  const [ka, da] = shapes(a, 'a');
+  shapes(b, 'b', ka, da);
   const k = a.transition.length;
   if (k > MAX_RELABEL_K) throw new RangeError(`relabelledDistance enumerates permutations: k = ${k} > ${MAX_RELABEL_K}`);
   const perm = Array.from({ length: k }, (_, i) => i);

@@ -11,7 +11,8 @@
  */
 import { matpow, type Mat } from './linalg.js';
 import type { Tensor3 } from './tensor.js';
-import { hiddenMarginal, HMMError, type HMM } from './types.js';
+import { checkHmm, hiddenMarginal, HMMError, type HMM } from './types.js';
+import { checkArray, checkInteger, checkNumbers, checkObject, fail } from '../validate/index.js';
 
 /** Joint law of (x_p for p in positions); positions strictly increasing, 1-based. */
 export interface Joint {
@@ -38,6 +39,7 @@ export function checkJointSize(d: number, m: number, k = 1): void {
 
 /** Checks 1-based integer positions and returns them sorted without repeats. */
 export function distinctPositions(positions: readonly number[]): number[] {
+  checkArray('distinctPositions', 'positions', positions);
   if (positions.length === 0) throw new HMMError('positions is empty');
   positions.forEach((p, i) => {
     if (!Number.isInteger(p) || p < 1) throw new HMMError(`positions[${i}] = ${p}: positions are 1-based integers ≥ 1`);
@@ -50,6 +52,7 @@ export function distinctPositions(positions: readonly number[]): number[] {
  * α(x_{p_1..p_r}, h_{p_r}) carried from one position to the next by T^(gap).
  */
 export function exactJoint(hmm: HMM, positions: readonly number[]): Joint {
+  checkHmm('exactJoint', hmm);
   const ps = distinctPositions(positions);
   const { k, d, emission } = hmm;
   checkJointSize(d, ps.length, k);
@@ -123,6 +126,7 @@ function regroup(joint: Joint, slots: readonly number[]): Float64Array {
 
 /** The joint restricted (marginalised) to a subset of its positions. */
 export function marginalJoint(joint: Joint, keep: readonly number[]): Joint {
+  checkJoint('marginalJoint', joint);
   const ks = distinctPositions(keep);
   return { positions: ks, d: joint.d, probs: regroup(joint, ks.map((p) => slotOf(joint, p))), samples: joint.samples };
 }
@@ -133,6 +137,8 @@ export function marginalJoint(joint: Joint, keep: readonly number[]): Joint {
  * event has probability 0 (never observed, in a sample) are all zeros.
  */
 export function conditionalMoment(joint: Joint, given: number, targets: readonly number[]): Float64Array {
+  checkJoint('conditionalMoment', joint);
+  checkArray('conditionalMoment', 'targets', targets);
   const order = [given, ...targets];
   distinctPositions(order); // validates the positions
   const { d } = joint;
@@ -150,6 +156,7 @@ export function conditionalMoment(joint: Joint, given: number, targets: readonly
 
 /** E[x_j | x_i] as a d×d matrix (row a = P(x_j = · | x_i = a)). */
 export function pairwisePredictor(joint: Joint, i: number, j: number): Mat {
+  checkJoint('pairwisePredictor', joint);
   const flat = conditionalMoment(joint, i, [j]);
   const d = joint.d;
   return Array.from({ length: d }, (_, a) => Array.from(flat.subarray(a * d, (a + 1) * d)));
@@ -157,27 +164,33 @@ export function pairwisePredictor(joint: Joint, i: number, j: number): Mat {
 
 /** E[x_j ⊗ x_l | x_i] as a d×d×d tensor ([a, b, c] = P(x_j = b, x_l = c | x_i = a)). */
 export function tripletPredictor(joint: Joint, i: number, j: number, l: number): Tensor3 {
+  checkJoint('tripletPredictor', joint);
   const d = joint.d;
   return { dims: [d, d, d], data: conditionalMoment(joint, i, [j, l]) };
 }
 
 /** Exact E[x_j | x_i] for any positions (1-based). */
 export function exactPairwise(hmm: HMM, i: number, j: number): Mat {
+  checkHmm('exactPairwise', hmm);
   return pairwisePredictor(exactJoint(hmm, [i, j]), i, j);
 }
 
 /** Exact E[x_j ⊗ x_l | x_i] for any positions. */
 export function exactTriplet(hmm: HMM, i: number, j: number, l: number): Tensor3 {
+  checkHmm('exactTriplet', hmm);
   return tripletPredictor(exactJoint(hmm, [i, j, l]), i, j, l);
 }
 
 /** W = Σ_{x1} e_{x1} ⊗ E[x_2 ⊗ x_3 | x_1] from a joint over positions including 1, 2, 3. */
 export function tripletTensor(joint: Joint): Tensor3 {
+  checkJoint('tripletTensor', joint);
   return tripletPredictor(joint, 1, 2, 3);
 }
 
 /** All ordered pairs (i, j), i ≠ j, among `positions`, with their predictors from one joint. */
-export function allPairwise(joint: Joint, positions: readonly number[] = joint.positions): { i: number; j: number; predictor: Mat }[] {
+export function allPairwise(joint: Joint, positions: readonly number[] = joint?.positions): { i: number; j: number; predictor: Mat }[] {
+  checkJoint('allPairwise', joint);
+  checkArray('allPairwise', 'positions', positions);
   const out: { i: number; j: number; predictor: Mat }[] = [];
   for (const i of positions) for (const j of positions) if (i !== j) out.push({ i, j, predictor: pairwisePredictor(joint, i, j) });
   return out;
@@ -185,8 +198,22 @@ export function allPairwise(joint: Joint, positions: readonly number[] = joint.p
 
 /** max |a − b| over two equally shaped flat arrays (predictor tensors). */
 export function maxTensorDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  checkNumbers('maxTensorDiff', 'a', a);
+  checkNumbers('maxTensorDiff', 'b', b);
   if (a.length !== b.length) throw new HMMError(`cannot compare tensors of ${a.length} and ${b.length} entries`);
   let m = 0;
   for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
   return m;
+}
+
+/** Checks a Joint handed to an exported function: positions, d and a probs table of d^m entries. */
+export function checkJoint(where: string, joint: unknown): Joint {
+  const o = checkObject(where, 'joint', joint);
+  const positions = checkNumbers(where, 'joint.positions', o.positions, { minLength: 1, integer: true, min: 1 });
+  for (let r = 1; r < positions.length; r++) if (positions[r] <= positions[r - 1]) fail(where, `joint.positions must be strictly increasing, got [${Array.from(positions).join(', ')}]`);
+  const d = checkInteger(where, 'joint.d', o.d, 1);
+  if (!(o.probs instanceof Float64Array)) fail(where, `joint.probs must be a Float64Array, got ${o.probs === undefined ? 'undefined' : typeof o.probs}`);
+  const want = Math.pow(d, positions.length);
+  if ((o.probs as Float64Array).length !== want) fail(where, `joint.probs has ${(o.probs as Float64Array).length} entries, expected d^m = ${d}^${positions.length} = ${want}`);
+  return joint as Joint;
 }

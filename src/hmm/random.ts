@@ -6,6 +6,7 @@
  */
 import { Rng } from '../random/prng.js';
 import { checkHmmSize, createHmm, HMMError, type HMM } from './types.js';
+import { checkNumbers, checkOneOf, checkOptions, fail } from '../validate/index.js';
 
 export interface RandomHmmOptions {
   seed?: number;
@@ -21,6 +22,9 @@ export interface RandomHmmOptions {
 
 /** One Dirichlet(alpha) draw. */
 export function dirichlet(rng: Rng, alpha: readonly number[]): number[] {
+  if (!(rng instanceof Rng)) fail('dirichlet', `rng must be an Rng (new Rng(seed)), got ${typeof rng}`);
+  checkNumbers('dirichlet', 'alpha', alpha, { minLength: 1 });
+  Array.from(alpha).forEach((a, i) => void (a > 0 || fail('dirichlet', `alpha[${i}] = ${a} is not > 0 (a Dirichlet concentration)`)));
   const g = alpha.map((a) => rng.nextGamma(a));
   const s = g.reduce((x, y) => x + y, 0);
   // s = 0 only when every gamma underflowed (tiny alphas); fall back to the mean.
@@ -35,7 +39,9 @@ export function randomHmm(k: number, d: number, options: RandomHmmOptions = {}):
   if (!Number.isInteger(k) || k < 1) throw new HMMError(`k (hidden states) must be a positive integer, got ${k}`);
   if (!Number.isInteger(d) || d < 1) throw new HMMError(`d (observations) must be a positive integer, got ${d}`);
   checkHmmSize(k, d, 'randomHmm'); // before any allocation
+  checkOptions('randomHmm', options);
   const { seed = 0, transitionAlpha = 1, stickiness = 0, emissionAlpha = 1, initial = 'stationary' } = options;
+  checkOneOf('randomHmm', 'options.initial', initial, ['stationary', 'random'] as const);
   for (const [name, v] of [['transitionAlpha', transitionAlpha], ['emissionAlpha', emissionAlpha]] as const) {
     if (!(v > 0)) throw new HMMError(`${name} must be > 0, got ${v}`);
   }

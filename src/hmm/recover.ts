@@ -29,7 +29,7 @@
  */
 import { cp, type CPOptions } from '../cp/cp.js';
 import type { Matrix } from '../cp/matrix.js';
-import type { Tensor3 } from '../cp/tensor.js';
+import { checkTensor, type Tensor3 } from '../cp/tensor.js';
 import { cpNonneg } from '../cp/hals.js';
 import { assessConditioning, type Conditioning } from './conditioning.js';
 import { leastSquares, maxAbsDiff, projectSimplex, transpose, type Mat } from './linalg.js';
@@ -37,7 +37,8 @@ import { matchStates, permuteHmm } from './match.js';
 import { emOnTriples } from './em.js';
 import { exactJoint, tripletTensor, type Joint } from './predictors.js';
 import { empiricalJoint } from './sample.js';
-import { HMMError, stationaryDistribution, type HMM } from './types.js';
+import { checkHmm, HMMError, stationaryDistribution, type HMM } from './types.js';
+import { checkInteger, checkMatrix, checkNumbers, checkObject, checkOptions, fail } from '../validate/index.js';
 
 export interface Recovery {
   /** k×k, rows on the simplex; in the true labelling when `truth` was given. */
@@ -83,6 +84,9 @@ export interface RecoverOptions {
   truth?: HMM;
 }
 
+/** Smallest min|R_ii|/max|R_ii| of the recovered Oᵀ accepted as rank k (exact W of a generic HMM: ≈ 0.2–0.9). */
+const DEGENERATE_RATIO = 1e-6;
+
 export const RECOVERY_CP_OPTIONS: CPOptions = { init: 'jennrich', linesearch: true, tol: 1e-14, maxIter: 1000, restarts: 1, seed: 0 };
 /** Random HALS starts besides the one from CP-ALS (constraint 'simplex'). */
 export const RECOVERY_NONNEG_RESTARTS = 8;
@@ -94,6 +98,9 @@ const NONNEG_MAX_ITER = 3000;
  * accelerated projected gradient (FISTA with adaptive restart) on ½xᵀGx − hᵀx, G = AᵀA, h = Aᵀb.
  */
 export function simplexLeastSquares(a: Mat, b: readonly number[]): number[] {
+  checkMatrix('simplexLeastSquares', 'a', a);
+  checkNumbers('simplexLeastSquares', 'b', b, { length: a.length });
+  if (a.length < a[0].length) fail('simplexLeastSquares', `a is ${a.length}×${a[0].length}: needs at least as many rows as columns`);
   const m = a.length, n = a[0].length;
   const { x: ls } = leastSquares(a, b.map((v) => [v]));
   const free = ls.map((r) => r[0]);
@@ -156,6 +163,11 @@ function toDistribution(v: number[], name: string): { p: number[]; moved: number
 
 /** Decomposes W (d×d×d) with rank k and reads off (O, T). */
 export function recoverFromTensor(w: Tensor3, k: number, options: RecoverOptions = {}): Recovery {
+  checkTensor(w, 'w');
+  checkInteger('recoverFromTensor', 'k', k, 1);
+  checkOptions('recoverFromTensor', options);
+  if (options.truth !== undefined) checkHmm('recoverFromTensor', options.truth, 'options.truth');
+  if (options.cp !== undefined) checkObject('recoverFromTensor', 'options.cp', options.cp);
   const [d1, d2, d3] = w.dims;
   if (d1 !== d2 || d2 !== d3) throw new HMMError(`W must be d×d×d, got ${d1}×${d2}×${d3}`);
   const d = d1;
@@ -193,6 +205,12 @@ export function recoverFromTensor(w: Tensor3, k: number, options: RecoverOptions
   // C = Oᵀ Tᵀ  ⇒  Tᵀ = argmin ‖Oᵀ X − C‖ (d×k least squares).
   const ot = transpose(emission);
   const { x, conditionRatio } = leastSquares(ot, transpose(next));
+  // Identifiability needs rank(O) = k (Liu et al. 2022). Recovered emission rows that are
+  // linearly dependent (a constant or rank-deficient W: several components share one profile)
+  // are not k hidden states, however good the CP fit: refuse rather than return them.
+  if (!(conditionRatio > DEGENERATE_RATIO)) {
+    throw new HMMError(`W is degenerate at rank k = ${k}: the recovered emission rows are linearly dependent (rank ratio ${conditionRatio.toExponential(2)} ≤ ${DEGENERATE_RATIO}), so W does not determine ${k} distinct hidden states (a constant or rank-deficient W; try a smaller k)`);
+  }
   const transition: Mat = [];
   for (const [h, row] of transpose(x).entries()) {
     const p = constraint === 'simplex' ? simplexLeastSquares(ot, next[h]) : projectSimplex(row);
@@ -245,6 +263,7 @@ export interface RecoverHmmOptions extends RecoverOptions {
 
 /** The law of (x_1, x_2, x_3) for an HMM: exact, or estimated from `samples` sampled triples. */
 export function tripletJoint(hmm: HMM, source: 'exact' | 'samples' = 'exact', samples = 1e6, seed = 0, onProgress?: (done: number, total: number) => void): Joint {
+  checkHmm('tripletJoint', hmm);
   // Anything else (a typo such as 'sample') would otherwise silently fall into the sampled branch.
   if (source !== 'exact' && source !== 'samples') throw new HMMError(`source must be 'exact' or 'samples', got ${JSON.stringify(source)}`);
   return source === 'exact' ? exactJoint(hmm, [1, 2, 3]) : empiricalJoint(hmm, [1, 2, 3], samples, seed, onProgress);
@@ -252,11 +271,14 @@ export function tripletJoint(hmm: HMM, source: 'exact' | 'samples' = 'exact', sa
 
 /** W for an HMM: exact, or estimated from `samples` sampled triples. */
 export function hmmTripletTensor(hmm: HMM, source: 'exact' | 'samples' = 'exact', samples = 1e6, seed = 0, onProgress?: (done: number, total: number) => void): Tensor3 {
+  checkHmm('hmmTripletTensor', hmm);
   return tripletTensor(tripletJoint(hmm, source, samples, seed, onProgress));
 }
 
 /** Builds W from `hmm` (exact or sampled), recovers (O, T) and scores them against `hmm`. */
 export function recoverHmm(hmm: HMM, options: RecoverHmmOptions = {}): Recovery {
+  checkHmm('recoverHmm', hmm);
+  checkOptions('recoverHmm', options);
   if (hmm.d < hmm.k) throw new HMMError(`recovery needs d ≥ k, but emission is ${hmm.k}×${hmm.d} (k = ${hmm.k} hidden states, d = ${hmm.d} observations)`);
   const joint = tripletJoint(hmm, options.source, options.samples, options.seed, options.onProgress);
   const sampled = options.source === 'samples';

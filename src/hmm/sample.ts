@@ -9,7 +9,8 @@
 import { Rng } from '../random/prng.js';
 import type { Mat } from './linalg.js';
 import { checkJointSize, distinctPositions, exactJoint, type Joint } from './predictors.js';
-import { HMMError, type HMM } from './types.js';
+import { checkHmm, HMMError, type HMM } from './types.js';
+import { checkFunction, checkOneOf } from '../validate/index.js';
 
 /** Alias tables for the rows of a row-stochastic matrix (Vose's method). */
 export class AliasTable {
@@ -73,6 +74,7 @@ function checkCount(name: string, n: number, max = 2 ** 31): void {
 
 /** `count` independent sequences of `length` steps (h_1 ~ initial). */
 export function sampleSequences(hmm: HMM, length: number, count: number, seed = 0): HMMSequences {
+  checkHmm('sampleSequences', hmm);
   checkCount('length', length);
   checkCount('count', count);
   if (length * count > 2 ** 28) throw new HMMError(`length × count = ${length * count} is too many observations to hold (max 2^28)`);
@@ -103,6 +105,7 @@ export function sampleSequences(hmm: HMM, length: number, count: number, seed = 
 export type CountMethod = 'joint' | 'chain';
 
 export function sampleCounts(hmm: HMM, positions: readonly number[], n: number, seed = 0, onProgress?: (done: number, total: number) => void, method?: CountMethod): Float64Array {
+  checkSamplingArgs('sampleCounts', hmm, onProgress, method);
   const ps = distinctPositions(positions);
   checkCount('samples', n, 2 ** 40);
   const { d } = hmm;
@@ -164,7 +167,14 @@ export function sampleCounts(hmm: HMM, positions: readonly number[], n: number, 
 
 /** The empirical joint law at `positions` from n sampled sequences. */
 export function empiricalJoint(hmm: HMM, positions: readonly number[], n: number, seed = 0, onProgress?: (done: number, total: number) => void, method?: CountMethod): Joint {
+  checkSamplingArgs('empiricalJoint', hmm, onProgress, method);
   const counts = sampleCounts(hmm, positions, n, seed, onProgress, method);
   for (let i = 0; i < counts.length; i++) counts[i] /= n;
   return { positions: distinctPositions(positions), d: hmm.d, probs: counts, samples: n };
+}
+
+function checkSamplingArgs(where: string, hmm: HMM, onProgress: unknown, method: unknown): void {
+  checkHmm(where, hmm);
+  if (onProgress !== undefined) checkFunction(where, 'onProgress', onProgress);
+  if (method !== undefined) checkOneOf(where, 'method', method, ['joint', 'chain'] as const);
 }

@@ -6,6 +6,7 @@
  * `initial` is optional in the file and defaults to the stationary distribution of `transition`.
  */
 import { matpow, solve, vecmat, type Mat } from './linalg.js';
+import { checkBoolean, checkInteger, checkMatrix, checkNumbers, checkObject, checkOptions, checkString, fail, show } from '../validate/index.js';
 
 /** What a user writes (the HMM file). */
 export interface HMMSpec {
@@ -82,6 +83,7 @@ function checkStochastic(name: string, m: unknown, rows: number | undefined, col
  * (`transition[1] sums to 0.9, expected 1`). `forRecovery` also requires d ≥ k.
  */
 export function createHmm(spec: HMMSpec, options: { forRecovery?: boolean } = {}): HMM {
+  checkOptions('createHmm', options);
   if (spec === null || typeof spec !== 'object') throw new HMMError(`an HMM must be an object with "transition" and "emission", got ${JSON.stringify(spec)}`);
   if (spec.transition === undefined) throw new HMMError('HMM is missing "transition" (k×k)');
   if (spec.emission === undefined) throw new HMMError('HMM is missing "emission" (k×d)');
@@ -104,6 +106,8 @@ export function createHmm(spec: HMMSpec, options: { forRecovery?: boolean } = {}
 
 /** Parses and validates HMM JSON text; `source` (a file name) prefixes JSON syntax errors. */
 export function parseHmm(text: string, source = 'HMM', options: { forRecovery?: boolean } = {}): HMM {
+  checkString('parseHmm', 'text', text);
+  checkString('parseHmm', 'source', source);
   let obj: unknown;
   try {
     obj = JSON.parse(text.replace(/^\uFEFF/, '')); // a byte-order mark is not JSON
@@ -119,7 +123,9 @@ export function parseHmm(text: string, source = 'HMM', options: { forRecovery?: 
 }
 
 /** The file form; `initial` is written only when it was given (or `withInitial`). */
-export function hmmToJSON(hmm: HMM, withInitial = !hmm.initialIsStationary): HMMSpec {
+export function hmmToJSON(hmm: HMM, withInitial = !hmm?.initialIsStationary): HMMSpec {
+  checkHmm('hmmToJSON', hmm);
+  checkBoolean('hmmToJSON', 'withInitial', withInitial);
   return withInitial
     ? { initial: hmm.initial, transition: hmm.transition, emission: hmm.emission }
     : { transition: hmm.transition, emission: hmm.emission };
@@ -130,6 +136,7 @@ export function hmmToJSON(hmm: HMM, withInitial = !hmm.initialIsStationary): HMM
  * replaced by Σπ = 1. A reducible chain has several; then this throws and asks for `initial`.
  */
 export function stationaryDistribution(transition: Mat): number[] {
+  checkMatrix('stationaryDistribution', 'transition', transition, { square: true, stochastic: HMM_ROW_SUM_TOLERANCE });
   const k = transition.length;
   const a: Mat = [];
   for (let i = 0; i < k; i++) a.push(transition.map((row, j) => row[i] - (i === j ? 1 : 0)));
@@ -146,5 +153,26 @@ export function stationaryDistribution(transition: Mat): number[] {
 
 /** P(h_t) for t ≥ 1 (1-based positions): initial · T^(t−1), by repeated squaring (any t). */
 export function hiddenMarginal(hmm: HMM, t: number): number[] {
+  checkHmm('hiddenMarginal', hmm);
+  checkInteger('hiddenMarginal', 't', t, 1, Number.MAX_SAFE_INTEGER);
   return vecmat(hmm.initial, matpow(hmm.transition, t - 1));
+}
+
+/**
+ * Checks an HMM handed to an exported function (it may be hand-built rather than made by
+ * createHmm): k and d agree with the matrices, and transition, emission and initial are
+ * probability rows. O(k² + kd), small beside any work done with the HMM.
+ */
+export function checkHmm(where: string, hmm: unknown, name = 'hmm'): HMM {
+  const o = checkObject(where, name, hmm);
+  const transition = checkMatrix(where, `${name}.transition`, o.transition, { square: true, stochastic: HMM_ROW_SUM_TOLERANCE });
+  const k = transition.length;
+  const emission = checkMatrix(where, `${name}.emission`, o.emission, { rows: k, stochastic: HMM_ROW_SUM_TOLERANCE });
+  const initial = checkNumbers(where, `${name}.initial`, o.initial, { length: k, min: 0, max: 1 });
+  let s = 0;
+  for (let i = 0; i < k; i++) s += initial[i];
+  if (Math.abs(s - 1) > HMM_ROW_SUM_TOLERANCE) fail(where, `${name}.initial sums to ${Number(s.toPrecision(12))}, expected 1`);
+  if (o.k !== k) fail(where, `${name}.k = ${show(o.k)} but transition is ${k}×${k}`);
+  if (o.d !== emission[0].length) fail(where, `${name}.d = ${show(o.d)} but emission is ${k}×${emission[0].length}`);
+  return hmm as HMM;
 }

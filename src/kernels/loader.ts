@@ -7,6 +7,7 @@
  * We use raw bindings rather than @assemblyscript/loader: kernels take raw pointers into memory
  * that TypeScript owns (see arena.ts), which is 10x+ faster than the loader's array marshalling.
  */
+import { checkString } from '../validate/index.js';
 
 /** Minimal module using v128 ops (i8x16.splat, i8x16.popcnt): validates only where SIMD exists. */
 const SIMD_PROBE = new Uint8Array([
@@ -31,6 +32,7 @@ export class KernelLoadError extends Error {
 
 /** Bytes of base64 text (Buffer in Node, atob in browsers). */
 export function decodeBase64(b64: string): Uint8Array {
+  checkString('decodeBase64', 'b64', b64);
   if (typeof Buffer !== 'undefined') {
     const b = Buffer.from(b64, 'base64');
     return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
@@ -45,6 +47,8 @@ const moduleCache = new Map<string, Promise<WebAssembly.Module>>();
 
 /** Compiles (once per process) the module whose base64 bytes are given, after checking for SIMD. */
 export function compileKernel(name: string, wasmBase64: string): Promise<WebAssembly.Module> {
+  checkString('compileKernel', 'name', name);
+  checkString('compileKernel', 'wasmBase64', wasmBase64);
   let m = moduleCache.get(name);
   if (!m) {
     if (!hasWasmSimd()) {

@@ -71,6 +71,8 @@ function fileChecksum(header: Uint8Array, digitsAt: number, data: Uint8Array): s
 }
 
 export function encodeCheckpoint(h: Omit<CheckpointHeader, 'checksum' | 'weights' | 'optimizer' | 'format' | 'version'>, weights: Float32Array, optimizer: Float32Array): Uint8Array {
+  if (typeof h !== 'object' || h === null) throw new CheckpointError(`encodeCheckpoint: h must be the header object, got ${h === null ? 'null' : typeof h}`);
+  if (!(weights instanceof Float32Array) || !(optimizer instanceof Float32Array)) throw new CheckpointError('encodeCheckpoint: weights and optimizer must be Float32Arrays');
   const data = new Uint8Array(4 * (weights.length + optimizer.length));
   const f = new Float32Array(data.buffer);
   f.set(weights, 0);
@@ -93,6 +95,7 @@ export function encodeCheckpoint(h: Omit<CheckpointHeader, 'checksum' | 'weights
 }
 
 export function decodeCheckpoint(bytes: Uint8Array, where = 'checkpoint'): Checkpoint {
+  if (!(bytes instanceof Uint8Array)) throw new CheckpointError(`decodeCheckpoint: bytes must be a Uint8Array (the file's contents), got ${bytes === null ? 'null' : typeof bytes}`);
   const magic = bytes.length >= 8 ? new TextDecoder().decode(bytes.subarray(0, 8)) : '';
   if (magic === MAGIC_V1) {
     throw new CheckpointError(`${where} is a version-1 checkpoint, whose checksum does not cover its header (step, lr, seed, ...), so it cannot be verified; retrain with this version (or read it with the testbeds that wrote it)`);
@@ -114,6 +117,8 @@ export function decodeCheckpoint(bytes: Uint8Array, where = 'checkpoint'): Check
   } catch {
     header = undefined;
   }
+  // A JSON header that is not an object ("null", "3") is as corrupt as one that does not parse.
+  if (typeof header !== 'object' || header === null) header = undefined;
   const expected = header ? 4 * (header.weights + header.optimizer) : NaN;
   if (sum !== tail[1]) {
     if (header && data.length < expected) throw new CheckpointError(`${where} is truncated: ${data.length} data bytes, header says ${expected}`);

@@ -6,7 +6,8 @@
  * Bernoulli p of two-letter automata or the length T.
  */
 import type { Automaton } from '../automata/types.js';
-import { numLetters } from '../automata/types.js';
+import { checkAutomatonShape, numLetters } from '../automata/types.js';
+import { checkArray, checkInstance, checkInteger, checkObject, fail } from '../validate/index.js';
 import { labelsOf, numClasses as countClasses } from '../automata/labels.js';
 import { sampleLetters } from '../automata/sample.js';
 import { zoo } from '../automata/zoo.js';
@@ -40,6 +41,8 @@ export function numClasses(a: Automaton): number {
 }
 
 export function validateTask(t: Task): void {
+  checkObject('validateTask', 't', t);
+  checkAutomatonShape('validateTask', t.automaton, 't.automaton');
   if (!Number.isInteger(t.length) || t.length < 1) throw new Error(`length must be an integer ≥ 1, got ${t.length}`);
   if (t.p !== undefined && !(t.p >= 0 && t.p <= 1)) throw new Error(`p must be in [0, 1], got ${t.p}`);
   if (t.p !== undefined && numLetters(t.automaton) !== 2) {
@@ -56,6 +59,7 @@ export function validateTask(t: Task): void {
  * Throws when there is none or several, since "valid prefix" is then undefined.
  */
 export function rejectSink(a: Automaton): number {
+  checkAutomatonShape('rejectSink', a, 'a');
   const n = a.delta[0]?.length ?? 0;
   const start = a.start ?? 0;
   const sinks: number[] = [];
@@ -109,6 +113,8 @@ function sampleValidPrefix(a: Automaton, allowed: Int32Array[], T: number, rng: 
  *  (the zoo's sampling rule: uniform, Bernoulli(p) for two letters, flip-flop writes; or valid
  *  prefixes). */
 export function sampleBatch(t: Task, B: number, rng: Rng): Batch {
+  checkBatchArgs('sampleBatch', t, B);
+  checkInstance('sampleBatch', 'rng', rng, Rng, 'new Rng(seed)');
   const a = t.automaton;
   const T = t.length;
   const labelOf = labelsOf(a);
@@ -139,6 +145,7 @@ export const MAX_EXHAUSTIVE_WORDS = 1 << 20;
  */
 export function exhaustiveBatches(t: Task, B: number): Batch[] {
   validateTask(t);
+  checkInteger('exhaustiveBatches', 'B', B, 1, 1 << 16);
   const a = t.automaton;
   const k = a.delta.length;
   const T = t.length;
@@ -215,13 +222,16 @@ export interface DyckLmTask {
 export type AnyTask = Task | FflTask | DyckLmTask;
 
 export function isDyckLm(t: AnyTask): t is DyckLmTask {
-  return (t as DyckLmTask).kind === 'dyck';
+  return typeof t === 'object' && t !== null && (t as DyckLmTask).kind === 'dyck';
 }
 
 const dyckAutomata = new Map<string, Automaton>();
 
 /** The semiautomaton behind a Dyck LM task (zoo `dyck:K,M`), built once per (K, M). */
 export function dyckLmAutomaton(t: Pick<DyckLmTask, 'K' | 'M'>): Automaton {
+  checkObject('dyckLmAutomaton', 't', t);
+  checkInteger('dyckLmAutomaton', 't.K', t.K, 1, 8);
+  checkInteger('dyckLmAutomaton', 't.M', t.M, 1, 8);
   const name = `dyck:${t.K},${t.M}`;
   let a = dyckAutomata.get(name);
   if (!a) dyckAutomata.set(name, (a = zoo(name)));
@@ -229,6 +239,7 @@ export function dyckLmAutomaton(t: Pick<DyckLmTask, 'K' | 'M'>): Automaton {
 }
 
 export function validateDyckLm(t: DyckLmTask): void {
+  checkObject('validateDyckLm', 't', t);
   if (!Number.isInteger(t.K) || t.K < 1 || t.K > 8) throw new Error(`Dyck LM: K (bracket types) must be an integer in [1, 8], got ${t.K}`);
   if (!Number.isInteger(t.M) || t.M < 1 || t.M > 8) throw new Error(`Dyck LM: M (maximum depth) must be an integer in [1, 8], got ${t.M}`);
   if (!Number.isInteger(t.length) || t.length < 1) throw new Error(`length must be an integer ≥ 1, got ${t.length}`);
@@ -236,12 +247,15 @@ export function validateDyckLm(t: DyckLmTask): void {
 
 /** Validates any task, with the error naming the field and value. */
 export function validateAnyTask(t: AnyTask): void {
+  checkObject('validateAnyTask', 't', t);
   if (isFfl(t)) validateFfl(t);
   else if (isDyckLm(t)) validateDyckLm(t);
   else validateTask(t);
 }
 
 export function sampleDyckLmBatch(t: DyckLmTask, B: number, rng: Rng): Batch {
+  checkBatchArgs('sampleDyckLmBatch', t, B);
+  checkInstance('sampleDyckLmBatch', 'rng', rng, Rng, 'new Rng(seed)');
   const a = dyckLmAutomaton(t);
   const allowed = validLetters(a);
   const T = t.length;
@@ -261,15 +275,18 @@ export function sampleDyckLmBatch(t: DyckLmTask, B: number, rng: Rng): Batch {
 export const FFL_TOKENS = ['w', 'r', 'i', '0', '1'] as const;
 
 export function isFfl(t: AnyTask): t is FflTask {
-  return (t as FflTask).kind === 'ffl';
+  return typeof t === 'object' && t !== null && (t as FflTask).kind === 'ffl';
 }
 
 export function validateFfl(t: FflTask): void {
+  checkObject('validateFfl', 't', t);
   if (!(t.pI >= 0 && t.pI <= 1)) throw new Error(`p_i must be in [0, 1], got ${t.pI}`);
   if (!Number.isInteger(t.length) || t.length < 4 || t.length % 2 !== 0) throw new Error(`FFL length must be an even integer ≥ 4, got ${t.length}`);
 }
 
 export function sampleFflBatch(t: FflTask, B: number, rng: Rng): Batch {
+  checkBatchArgs('sampleFflBatch', t, B);
+  checkInstance('sampleFflBatch', 'rng', rng, Rng, 'new Rng(seed)');
   const T = t.length;
   const pairs = T / 2;
   const letters = new Int32Array(B * T);
@@ -310,12 +327,26 @@ const EVAL_STREAM = 0xe7a1;
 
 /** The training batch of step `step` (fresh each step, reproducible from the seed). */
 export function trainBatch(t: AnyTask, B: number, seed: number, step: number): Batch {
+  checkBatchArgs('trainBatch', t, B);
+  checkInteger('trainBatch', 'step', step, 0);
   return sampleAny(t, B, new Rng(seed ^ TRAIN_STREAM).fork(step));
 }
 
 /** `count` held-out evaluation batches (a stream disjoint from training's). */
 export function evalBatches(t: AnyTask, B: number, count: number, seed: number): Batch[] {
+  checkBatchArgs('evalBatches', t, B);
+  checkInteger('evalBatches', 'count', count, 0, 1 << 16);
   const out: Batch[] = [];
   for (let i = 0; i < count; i++) out.push(sampleAny(t, B, new Rng(seed ^ EVAL_STREAM).fork(i)));
   return out;
+}
+
+/**
+ * A valid task and a batch size whose B·T letters fit in memory (2^26 letters: a few hundred MiB
+ * of batch tensors), checked before anything is sampled.
+ */
+function checkBatchArgs(where: string, t: AnyTask, B: number): void {
+  validateAnyTask(t);
+  checkInteger(where, 'B', B, 1, 1 << 16);
+  if (B * t.length > 2 ** 26) fail(where, `B·T = ${B}·${t.length} = ${B * t.length} letters is above the limit of 2^26 per batch`);
 }

@@ -24,6 +24,7 @@
  */
 import type { RunConfig } from './train.js';
 import type { ModelConfig } from './models/config.js';
+import { checkObject, checkOneOf, fail } from '../validate/index.js';
 
 /** tfjs-backend-wasm's heap maximum (its emscripten build: 4 GiB − 64 KiB, wasm32). */
 export const WASM_HEAP_LIMIT = 4294901760;
@@ -42,6 +43,7 @@ export interface MemoryEstimate {
 
 /** Exact parameter count of a model config (as Params builds it). */
 export function parameterCount(m: ModelConfig): number {
+  checkOneOf('parameterCount', 'm.kind', checkObject('parameterCount', 'm', m).kind, ['transformer', 'lstm', 'gru', 'rnn'] as const);
   if (m.kind === 'transformer') {
     const d = m.width, h = Math.round(m.mlpRatio * d);
     const block = 4 * d + (3 * d * d + 3 * d) + (d * d + d) + (d * h + h) + (h * d + d);
@@ -57,6 +59,8 @@ export function parameterCount(m: ModelConfig): number {
  * activations only) on batches of `batch` sequences of length `length` (default: the run's).
  */
 export function estimateMemory(c: Pick<RunConfig, 'model' | 'batch' | 'length'>, o: { training?: boolean; length?: number; batch?: number } = {}): MemoryEstimate {
+  checkObject('estimateMemory', 'c.model', checkObject('estimateMemory', 'c', c).model);
+  checkObject('estimateMemory', 'o', o);
   const training = o.training ?? true;
   const m = c.model, B = o.batch ?? c.batch, T = o.length ?? c.length;
   const P = parameterCount(m);
@@ -81,6 +85,8 @@ const gb = (x: number) => `${(x / 2 ** 30).toFixed(x < 2 ** 30 ? 2 : 1)} GiB`;
  * what dominates. `what` says what is estimated ("training", "evaluation at T = 20000").
  */
 export function checkMemory(e: MemoryEstimate, limit = WASM_HEAP_LIMIT, what = 'training', limitName = 'the tfjs-wasm heap limit (4 GiB, wasm32)'): void {
+  const eo = checkObject('checkMemory', 'e', e);
+  if (typeof eo.bytes !== 'number' || typeof eo.parts !== 'object' || eo.parts === null) fail('checkMemory', 'e must be a MemoryEstimate (from estimateMemory)');
   if (e.bytes <= SAFETY * limit) return;
   const big = Object.entries(e.parts).sort((a, b) => b[1] - a[1])[0];
   const why = big[0] === 'parameters' ? `${e.parameters.toLocaleString('en-US')} parameters with AdamW state` : big[0] === 'attention' ? 'attention B·heads·T² per layer' : 'activations B·T·width per layer';

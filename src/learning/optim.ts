@@ -6,6 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { cosTurns, powInt } from '../random/detmath.js';
+import { checkInteger, checkObject } from '../validate/index.js';
 
 export interface OptimConfig {
   /** Peak learning rate. Default 1e-3 (3e-4 for the paper preset). */
@@ -31,6 +32,7 @@ export interface OptimConfig {
 }
 
 export function optimConfig(o: Partial<OptimConfig> & { steps: number }): OptimConfig {
+  checkObject('optimConfig', 'o', o);
   const c: OptimConfig = {
     lr: o.lr ?? 1e-3,
     warmup: o.warmup ?? Math.round(0.05 * o.steps),
@@ -59,6 +61,7 @@ export function optimConfig(o: Partial<OptimConfig> & { steps: number }): OptimC
  * An extension during warmup (at ≤ warmup) just moves the horizon: no rate so far depended on it.
  */
 export function extendSchedule(c: OptimConfig, at: number, steps: number): OptimConfig {
+  checkObject('extendSchedule', 'c', c);
   if (!Number.isInteger(steps) || steps < c.steps) throw new Error(`steps can only be raised: the run has ${c.steps}, got ${steps}`);
   if (!Number.isInteger(at) || at < 0 || at > c.steps) throw new Error(`extension step must be an integer in [0, ${c.steps}], got ${at}`);
   if (steps === c.steps) return c;
@@ -68,6 +71,8 @@ export function extendSchedule(c: OptimConfig, at: number, steps: number): Optim
 
 /** Learning rate at step s (0-based). */
 export function learningRate(c: OptimConfig, s: number): number {
+  checkObject('learningRate', 'c', c);
+  checkInteger('learningRate', 's', s, 0);
   const ext = c.extensions;
   if (ext && ext.length) {
     const last = ext[ext.length - 1];

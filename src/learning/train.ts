@@ -14,6 +14,7 @@ import { CheckpointError, decodeCheckpoint, encodeCheckpoint, nodeIo, readCheckp
 import { dyckLmAutomaton, evalBatches, numClasses, trainBatch, validateDyckLm, validateFfl, validateTask, type AnyTask, type Batch } from './data.js';
 import { createModel, modelConfig, RNN_LAYOUT, type ModelConfig, type ModelKind, type SequenceModel, type TransformerConfig } from './models/index.js';
 import { oneHot } from './models/layers.js';
+import { checkArray, checkInteger, checkObject, fail } from '../validate/index.js';
 import { checkMemory, estimateMemory } from './memory.js';
 import { AdamW, extendSchedule, learningRate, optimConfig, type OptimConfig } from './optim.js';
 
@@ -77,6 +78,7 @@ export interface RunOptions {
 
 /** Fills defaults (see RunConfig) and validates. */
 export function runConfig(o: RunOptions): RunConfig {
+  checkObject('runConfig', 'o', o);
   const length = o.length ?? 32;
   const steps = o.steps ?? 3000;
   let automaton: Automaton;
@@ -187,6 +189,8 @@ const DROPOUT_STREAM = 0xd809;
 
 /** The task a run trains on, at sequence length `length` (evaluation may use another). */
 export function taskOf(c: RunConfig, length: number): AnyTask {
+  checkObject('taskOf', 'c', c);
+  checkInteger('taskOf', 'length', length, 1);
   if (c.ffl) return { kind: 'ffl', pI: c.ffl.pI, length };
   if (c.dyck) return { kind: 'dyck', K: c.dyck.K, M: c.dyck.M, length };
   return { automaton: c.automaton, length, ...(c.p !== undefined ? { p: c.p } : {}), ...(c.validPrefixes ? { validPrefixes: true } : {}) };
@@ -376,6 +380,8 @@ export function extendRun(c: RunConfig, step: number, steps: number): RunConfig 
 
 /** Per-position, last-position and whole-sequence accuracy of `model` on `batches`. */
 export function evaluateModel(model: SequenceModel, batches: Batch[], onBatch?: (done: number, total: number) => void): EvalResult {
+  checkObject('evaluateModel', 'model.config', checkObject('evaluateModel', 'model', model).config);
+  checkArray('evaluateModel', 'batches', batches).forEach((b, i) => void checkObject('evaluateModel', `batches[${i}]`, b));
   const C = model.config.classes;
   let correct = 0;
   let total = 0;
@@ -432,6 +438,9 @@ export function evaluateModel(model: SequenceModel, batches: Batch[], onBatch?: 
 
 /** min over scored rows i of logits[i, label_i] − max_{c ≠ label_i} logits[i, c] (a NaN logit gives NaN). */
 export function logitMargin(logits: Float32Array, labels: Int32Array, C: number): number {
+  checkInteger('logitMargin', 'C', C, 1);
+  if (!(logits instanceof Float32Array) || !(labels instanceof Int32Array)) fail('logitMargin', 'logits must be a Float32Array and labels an Int32Array');
+  if (logits.length < labels.length * C) fail('logitMargin', `logits has ${logits.length} entries, expected labels.length·C = ${labels.length * C}`);
   let m = Infinity;
   for (let i = 0; i < labels.length; i++) {
     const y = labels[i];

@@ -14,6 +14,7 @@ import { withLabels } from '../automata/labels.js';
 import type { Transformer } from '../learning/models/transformer.js';
 import { runConfig, Trainer, type RunConfig } from '../learning/train.js';
 import { ShortcutError, type Plan } from './common.js';
+import { checkInteger, checkObject, fail } from '../validate/index.js';
 import { compileCascade } from './cascade.js';
 import { compileCounting } from './counting.js';
 import type { Network } from './network.js';
@@ -150,6 +151,9 @@ export interface ShortcutRunInfo {
  * Its run configuration is that of a run at length T with `shortcut` added.
  */
 export function shortcutTrainer(c: CompiledShortcut, T: number): Trainer {
+  const o = checkObject('shortcutTrainer', 'c', c);
+  if (typeof o.automaton !== 'object' || typeof o.model !== 'object' || o.model === null) fail('shortcutTrainer', 'c must be a CompiledShortcut (from compileShortcut)');
+  checkInteger('shortcutTrainer', 'T', T, 1, 1 << 20);
   const base = runConfig({ automaton: c.automaton, length: T, steps: 1, batch: 32, seed: 1 });
   const info: ShortcutRunInfo = { construction: c.construction, reason: c.reason, ...c.plan, details: c.details };
   const run = { ...base, model: c.model.config, shortcut: info } as RunConfig;

@@ -5,8 +5,10 @@
 import type { Automaton } from '../automata/types.js';
 import { checkLettersType, checkStart, letterError, packDelta, prepareRun, statesArray } from './prepare.js';
 import type { BatchResult, Letters, SimulateResult, States } from './types.js';
+import { checkInteger, checkOptions, fail } from '../validate/index.js';
 
 export function simulateReference(automaton: Automaton, letters: Letters, options: { start?: number; out?: States } = {}): SimulateResult {
+  checkOptions('simulateReference', options);
   const { P, start, T, states } = prepareRun(automaton, letters, options);
   const final = referenceLoop(P.flat, P.n, P.k, letters, start, states, automaton.name);
   return { states, final, depth: T, method: 'reference', threads: 1 };
@@ -14,6 +16,12 @@ export function simulateReference(automaton: Automaton, letters: Letters, option
 
 /** The loop itself (exported for the benchmark): δ flattened as delta[σ*n + q]. */
 export function referenceLoop(delta: Uint8Array | Uint16Array, n: number, k: number, letters: Letters, start: number, out: States, name = ''): number {
+  checkInteger('referenceLoop', 'n', n, 1, 65536);
+  checkInteger('referenceLoop', 'k', k, 1, 65536);
+  if (!(delta instanceof Uint8Array || delta instanceof Uint16Array) || delta.length !== n * k) fail('referenceLoop', `delta must be a Uint8Array or Uint16Array of k·n = ${k * n} states (packDelta(automaton).flat)`);
+  for (let p = 0; p < delta.length; p++) if (delta[p] >= n) fail('referenceLoop', `delta[${p}] = ${delta[p]} is not a state in 0..${n - 1}`);
+  checkInteger('referenceLoop', 'start', start, 0, n - 1);
+  if (!ArrayBuffer.isView(letters) || !ArrayBuffer.isView(out) || (out as States).length < (letters as Letters).length) fail('referenceLoop', 'letters and out must be typed arrays, out at least as long as letters');
   let q = start;
   const T = letters.length;
   for (let t = 0; t < T; t++) {
@@ -27,6 +35,7 @@ export function referenceLoop(delta: Uint8Array | Uint16Array, n: number, k: num
 
 /** B sequences stored step-major (letters[t*B + b]); each is the plain loop. */
 export function simulateBatchReference(automaton: Automaton, letters: Letters, B: number, options: { start?: number | readonly number[]; out?: States } = {}): BatchResult {
+  checkOptions('simulateBatchReference', options);
   const { n, k, flat } = packDelta(automaton);
   checkLettersType(letters);
   const T = checkBatchShape(letters.length, B);

@@ -6,6 +6,7 @@
  * call that grew wasm memory is detached, so take views after the last call (a fresh one per access).
  */
 import { simulateKernel } from './kernel.js';
+import { fail } from '../validate/index.js';
 
 export class KernelBuffer {
   readonly ptr: number;
@@ -45,5 +46,6 @@ export class KernelBuffer {
 
 /** True when `x` is a view into the simulate kernel's memory. */
 export function isResident(x: ArrayBufferView): boolean {
+  if (!ArrayBuffer.isView(x)) fail('isResident', `x must be a typed array, got ${x === null ? 'null' : typeof x}`);
   return x.buffer === simulateKernel.arena.memory.buffer;
 }

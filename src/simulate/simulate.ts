@@ -21,6 +21,7 @@ import { blockTables, bytesOf, checkLettersType, letterError, prepareRun, packDe
 import { batchStarts, checkBatchShape, simulateBatchReference, simulateReference } from './reference.js';
 import type { BatchOptions, BatchResult, Letters, Method, SimulateOptions, SimulateResult, States } from './types.js';
 import { METHODS } from './types.js';
+import { checkInteger, checkObject, checkOptions } from '../validate/index.js';
 
 export function checkMethod(method: unknown): Method {
   if (!(METHODS as readonly unknown[]).includes(method)) throw new RangeError(`method = ${String(method)}: expected one of ${METHODS.join(', ')}`);
@@ -53,11 +54,15 @@ export function chooseChunks(T: number, threads: number, requested?: number): Ch
 }
 
 export function scanDepth(c: Chunking): number {
+  const o = checkObject('scanDepth', 'c', c);
+  checkInteger('scanDepth', 'c.len', o.len, 0);
+  checkInteger('scanDepth', 'c.count', o.count, 0);
   return c.count === 0 ? 0 : 2 * c.len + c.count;
 }
 
 /** Simulates one sequence on this thread. For `threads > 1` use simulateAsync. */
 export function simulate(automaton: Automaton, letters: Letters, options: SimulateOptions = {}): SimulateResult {
+  checkOptions('simulate', options);
   const method = checkMethod(options.method ?? 'scan');
   if (options.threads !== undefined && options.threads !== 1) {
     throw new RangeError(`threads = ${options.threads}: simulate() runs on this thread; use simulateAsync() for worker threads`);
@@ -227,6 +232,7 @@ function checkLettersInArena(lp: number, T: number, lsize: number, alphabet: num
  * parallelism comes from the batch, not from time.
  */
 export function simulateBatch(automaton: Automaton, letters: Letters, B: number, options: BatchOptions = {}): BatchResult {
+  checkOptions('simulateBatch', options);
   const method = checkMethod(options.method ?? 'sequential');
   if (method === 'reference') return simulateBatchReference(automaton, letters, B, options);
   const P = packDelta(automaton);

@@ -1,6 +1,8 @@
 /**
- * The browser bundle stays browser-safe: Node built-ins appear only as dynamic import() calls
- * (resolve.ts, sequence-io.ts, worker threads), never as static imports that would fail to load.
+ * The browser bundles stay browser-safe: the Node-only modules (resolve.ts, sequence-io.ts, worker
+ * threads, checkpoint files) import Node built-ins dynamically, and the browser build turns each such
+ * import into a module that throws, so no `node:` import of any kind is left for a consumer's bundler
+ * to resolve (test/package/packed.test.ts bundles the installed package with esbuild and Vite).
  */
 import { describe, expect, it } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
@@ -15,6 +17,8 @@ describe('dist/browser/testbeds.js', () => {
     expect(src.match(/^\s*import\s[^;(]*?from\s*["'](node:[^"']+|fs|path|os|worker_threads)["']/gm) ?? []).toEqual([]);
     // esbuild's require shim for a bundled CommonJS import of a built-in (would throw in a browser)
     expect(src.match(/__require\(\s*["']node:/g) ?? []).toEqual([]);
+    // no dynamic import of a built-in either (a bundler would try to resolve it)
+    expect(src.match(/\bimport\(\s*["']node:/g) ?? []).toEqual([]);
     // the zoo, sampling and simulate are in it
     for (const name of ['zooEntries', 'sampleLetters', 'validateAutomaton', 'simulate']) expect(src).toContain(name);
   });

@@ -99,11 +99,15 @@ describe('testbeds simulate', () => {
     expect(j).toMatchObject({ method: 'scan', length: 100, batch: 32, depth: 100 });
   });
 
-  it('bench --help lists the options of simulate and semigroup', async () => {
-    const r = await cli(['bench', 'semigroup', '--help']);
+  it('bench --help lists the options of simulate and semigroup; bench semigroup --help only its own', async () => {
+    const r = await cli(['bench', '--help']);
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/testbeds bench simulate/);
-    expect(r.out).toMatch(/testbeds bench semigroup[\s\S]*--no-gap --no-t8/);
+    expect(r.out).toMatch(/^ {2}simulate +\[--out DIR\][\s\S]*--no-memory/m);
+    expect(r.out).toMatch(/^ {2}semigroup +\[--out DIR\] \[--force\] \[--quick\] \[--no-gap\] \[--no-t8\]/m);
+    const s = await cli(['bench', 'semigroup', '--help']);
+    expect(s.code).toBe(0);
+    expect(s.out).toMatch(/^usage: testbeds bench semigroup \[--out DIR\] \[--force\] \[--quick\] \[--no-gap\] \[--no-t8\]/);
+    expect(s.out).not.toMatch(/^ {2}simulate /m);
   });
 
   it('an existing --out file is not overwritten without --force', async () => {

@@ -21,6 +21,7 @@ import { conjugate, factorial, movedPoints, permOrder, permPower, type Perm } fr
 import { StabChain } from './schreier-sims.js';
 import { certifyOrder, derivedSeries, derivedSubgroup, normalClosure } from './subgroups.js';
 import { primeFactors, simpleGroupNames } from './simple-groups.js';
+import { checkArray, checkInstance, checkInteger, checkNumbers, checkObject, checkOptions, checkString, fail } from '../../validate/index.js';
 
 export interface CompositionResult {
   /** Sorted as strings (`A5` < `C2`). */
@@ -31,6 +32,7 @@ export interface CompositionResult {
 }
 
 export function compositionFactors(G: StabChain, seed = 1): CompositionResult {
+  checkInstance('compositionFactors', 'G', G, StabChain, 'permutationGroup(generators, degree)');
   const rng = new Rng(seed);
   const series = derivedSeries(G, rng);
   const factors: string[] = [];

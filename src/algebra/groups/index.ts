@@ -1,6 +1,6 @@
 // Public API of src/algebra/groups: permutation groups (Schreier–Sims, derived series,
 // composition factors).
-export * from './perm.js';
+export * from './perm-api.js';
 export { StabChain } from './schreier-sims.js';
 export { normalClosure, derivedSubgroup, derivedSeries, certifyOrder } from './subgroups.js';
 export { ProductReplacement } from './product-replacement.js';

@@ -4,12 +4,14 @@
  * structure name.
  */
 import { Rng } from '../../random/prng.js';
-import { factorial, isOdd, movedPoints, toPerms } from './perm.js';
+import { factorial, isOdd, movedPoints } from './perm.js';
+import { toPerms } from './perm-api.js';
 import { ProductReplacement } from './product-replacement.js';
 import { certifyOrder } from './subgroups.js';
 import { StabChain } from './schreier-sims.js';
 import { compositionFactors } from './composition.js';
 import { describeStructure } from './structure.js';
+import { checkArray, checkInstance, checkInteger, checkNumbers, checkObject, checkOptions, checkString, fail } from '../../validate/index.js';
 
 export interface GroupReport {
   degree: number;
@@ -55,6 +57,7 @@ export function analyzePermutationGroup(
   degree: number,
   options: GroupAnalysisOptions = {},
 ): GroupReport {
+  checkOptions('analyzePermutationGroup', options);
   return analyzeStabChain(permutationGroup(generators, degree, options.seed ?? 1), options);
 }
 
@@ -64,6 +67,8 @@ export function analyzePermutationGroup(
  * analyse it only when it is the right group (the composition factors cost far more than the order).
  */
 export function analyzeStabChain(G: StabChain, options: GroupAnalysisOptions = {}): GroupReport {
+  checkInstance('analyzeStabChain', 'G', G, StabChain, 'permutationGroup(generators, degree)');
+  checkOptions('analyzeStabChain', options);
   const { factors, solvable, derivedOrders } = compositionFactors(G, options.seed ?? 1);
   const report: GroupReport = { degree: G.degree, order: G.order, solvable, factors, derivedLengths: derivedOrders };
   const structure = describeStructure(G, factors);
@@ -73,6 +78,8 @@ export function analyzeStabChain(G: StabChain, options: GroupAnalysisOptions = {
 
 /** JSON-safe form of a report: bigints become numbers when exact, decimal strings otherwise. */
 export function groupReportJson(r: GroupReport): Record<string, unknown> {
+  const o = checkObject('groupReportJson', 'r', r);
+  if (typeof o.order !== 'bigint' || !Array.isArray(o.factors)) fail('groupReportJson', 'r must be a GroupReport (from analyzePermutationGroup or analyzeStabChain)');
   const num = (x: bigint) => (x <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(x) : x.toString());
   const out: Record<string, unknown> = { degree: r.degree, order: num(r.order), solvable: r.solvable, factors: r.factors };
   if (r.structure !== undefined) out.structure = r.structure;

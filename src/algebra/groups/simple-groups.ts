@@ -10,6 +10,7 @@
  * A5 (= PSL(2,4) = PSL(2,5)), A6 (= PSL(2,9)), A8 (= PSL(4,2)), PSL(2,7) (= PSL(3,2)),
  * PSU(4,2) (= PSp(4,3)).
  */
+import { fail, show } from '../../validate/index.js';
 
 function isPrimePower(q: number): boolean {
   if (q < 2) return false;
@@ -100,6 +101,7 @@ export function simpleGroupNames(order: bigint): readonly string[] {
 
 /** Is n prime (n a bigint of modest size). */
 export function isPrime(n: bigint): boolean {
+  checkSmallBigint('isPrime', n);
   if (n < 2n) return false;
   for (let p = 2n; p * p <= n; p++) if (n % p === 0n) return false;
   return true;
@@ -107,6 +109,7 @@ export function isPrime(n: bigint): boolean {
 
 /** Prime factorisation as a sorted list with multiplicity (trial division; orders here are smooth). */
 export function primeFactors(n: bigint): bigint[] {
+  checkSmallBigint('primeFactors', n);
   const out: bigint[] = [];
   for (let p = 2n; p * p <= n; p++) {
     while (n % p === 0n) {
@@ -116,4 +119,10 @@ export function primeFactors(n: bigint): bigint[] {
   }
   if (n > 1n) out.push(n);
   return out;
+}
+
+/** Trial division up to √n: n below 2^50 keeps that under ~3·10^7 steps (about a second). */
+function checkSmallBigint(where: string, n: unknown): void {
+  if (typeof n !== 'bigint') fail(where, `n must be a bigint (such as 12n), got ${show(n)}`);
+  if ((n as bigint) > 2n ** 50n) fail(where, `n = ${n} is above 2^50, beyond trial division`);
 }

@@ -4,8 +4,9 @@
  * k! on k moved points), and simple groups by name. Only cheap cases (elements listed for order ≤ 5040); otherwise undefined.
  */
 import { compose, factorial, isIdentity, permEquals, permOrder, type Perm } from './perm.js';
-import type { StabChain } from './schreier-sims.js';
+import { StabChain } from './schreier-sims.js';
 import { primeFactors } from './simple-groups.js';
+import { checkArray, checkInstance, checkInteger, checkNumbers, checkObject, checkOptions, checkString, fail } from '../../validate/index.js';
 
 const LIST_LIMIT = 5040;
 
@@ -45,6 +46,8 @@ function abelianInvariants(orders: bigint[], groupOrder: bigint): bigint[] {
 }
 
 export function describeStructure(G: StabChain, factors: readonly string[]): string | undefined {
+  checkInstance('describeStructure', 'G', G, StabChain, 'permutationGroup(generators, degree)');
+  checkArray('describeStructure', 'factors', factors).forEach((f, i) => void checkString('describeStructure', `factors[${i}]`, f));
   const n = G.order;
   if (n === 1n) return '1';
   if (factors.length === 1 && !factors[0].startsWith('Simple(')) return factors[0];

@@ -5,6 +5,7 @@
 import { Rng } from '../../random/prng.js';
 import { StabChain } from './schreier-sims.js';
 import { commutator, conjugate, isOdd, type Perm } from './perm.js';
+import { checkArray, checkInstance, checkPermutation, checkInteger, checkNumbers, checkObject, checkOptions, checkString, fail } from '../../validate/index.js';
 
 /**
  * Random Schreier–Sims certificate that a subgroup reaches a known upper bound: add random
@@ -15,6 +16,10 @@ import { commutator, conjugate, isOdd, type Perm } from './perm.js';
  * (perfect groups, simple sections).
  */
 export function certifyOrder(degree: number, start: StabChain | undefined, sample: () => Perm, target: bigint, patience = 10): StabChain | null {
+  checkInteger('certifyOrder', 'degree', degree, 1, 4096);
+  if (start !== undefined) checkInstance('certifyOrder', 'start', start, StabChain, 'a StabChain of the same degree');
+  if (typeof sample !== 'function') fail('certifyOrder', `sample must be a function returning random elements, got ${typeof sample}`);
+  if (typeof target !== 'bigint') fail('certifyOrder', `target must be a bigint order, got ${typeof target}`);
   const C = start ? start.clone() : new StabChain(degree);
   let fails = 0;
   while (C.order < target) {
@@ -39,6 +44,13 @@ export function normalClosure(
   start?: StabChain,
   stopAtOrder?: bigint,
 ): StabChain {
+  checkInteger('normalClosure', 'degree', degree, 1, 4096);
+  checkArray('normalClosure', 'groupGens', groupGens);
+  groupGens.forEach((g, i) => void checkPermutation('normalClosure', `groupGens[${i}]`, g, degree));
+  if (X === null || typeof (X as Iterable<Perm>)?.[Symbol.iterator] !== 'function') fail('normalClosure', `X must be an iterable of permutations, got ${typeof X}`);
+  X = [...X];
+  (X as Perm[]).forEach((x, i) => void checkPermutation('normalClosure', `X[${i}]`, x, degree));
+  if (start !== undefined) checkInstance('normalClosure', 'start', start, StabChain, 'a StabChain of the same degree');
   const N = start ? start.clone() : new StabChain(degree);
   // start is normal in the group whenever we use it, so only the new generators need conjugating.
   const queue: Perm[] = [];
@@ -57,6 +69,9 @@ export function normalClosure(
 
 /** [H, H] as the normal closure in H of the commutators of H's generators; `over` adds N. */
 export function derivedSubgroup(H: StabChain, over?: StabChain, rng?: Rng): StabChain {
+  checkInstance('derivedSubgroup', 'H', H, StabChain, 'permutationGroup(generators, degree)');
+  if (over !== undefined) checkInstance('derivedSubgroup', 'over', over, StabChain, 'a StabChain of the same degree');
+  if (rng !== undefined) checkInstance('derivedSubgroup', 'rng', rng, Rng, 'new Rng(seed)');
   if (rng) {
     // Random commutators of random elements lie in [H,H]N, whose order is at most |H|, or |H|/2
     // when H has odd permutations (and N none: [H,H]N then lies in the even part of H).
@@ -74,6 +89,8 @@ export function derivedSubgroup(H: StabChain, over?: StabChain, rng?: Rng): Stab
 
 /** G = G_0 > G_1 = [G_0, G_0] > … until the series stops (trivial: solvable; else the perfect core). */
 export function derivedSeries(G: StabChain, rng?: Rng): StabChain[] {
+  checkInstance('derivedSeries', 'G', G, StabChain, 'permutationGroup(generators, degree)');
+  if (rng !== undefined) checkInstance('derivedSeries', 'rng', rng, Rng, 'new Rng(seed)');
   const series = [G];
   for (;;) {
     const H = series[series.length - 1];

@@ -16,6 +16,7 @@
  * The invariant P·a ⊆ P' is kept, so at the bottom P' = {q·a}: the cascade emulates (Q, S).
  */
 import { imageOf, type Skeleton } from './skeleton.js';
+import { checkArray, checkInteger, checkNumbers, checkObject, fail } from '../../validate/index.js';
 
 /** One level's transformation for one letter in one context. */
 export type LevelMap =
@@ -73,6 +74,8 @@ function tileOf(sk: Skeleton, lay: CascadeLayout, P: number, x: number): number 
 }
 
 export function encodeState(sk: Skeleton, lay: CascadeLayout, q: number): number[] {
+  checkCascadeArgs('encodeState', sk, lay);
+  checkInteger('encodeState', 'q', q, 0, sk.n - 1);
   const x: number[] = [];
   let P = 0;
   for (const lev of lay.levels) {
@@ -93,6 +96,8 @@ export function encodeState(sk: Skeleton, lay: CascadeLayout, q: number): number
 }
 
 export function decodeState(sk: Skeleton, lay: CascadeLayout, x: readonly number[]): number {
+  checkCascadeArgs('decodeState', sk, lay);
+  checkNumbers('decodeState', 'x', x, { length: lay.levels.length, integer: true, min: 0 });
   let P = 0;
   lay.levels.forEach((lev, k) => {
     if (sk.sets[P].length > 1 && sk.height[P] === lev.height) P = tileOf(sk, lay, P, x[k]);
@@ -125,6 +130,11 @@ export function stepCascade(
   x: readonly number[],
   a: number,
 ): { y: number[]; maps: LevelMap[] } {
+  checkCascadeArgs('stepCascade', sk, lay);
+  checkArray('stepCascade', 'delta', delta, { exactly: sk.letters });
+  checkInteger('stepCascade', 'a', a, 0, sk.letters - 1);
+  checkNumbers('stepCascade', `delta[${a}]`, delta[a], { length: sk.n, integer: true, min: 0, max: sk.n - 1 });
+  checkNumbers('stepCascade', 'x', x, { length: lay.levels.length, integer: true, min: 0 });
   const act = delta[a];
   const y: number[] = [];
   const maps: LevelMap[] = [];
@@ -168,4 +178,14 @@ export function stepCascade(
     maps.push(map);
   });
   return { y, maps };
+}
+
+/** sk and lay as buildSkeleton and cascadeOf make them (the shape the cascade functions read). */
+function checkCascadeArgs(where: string, sk: Skeleton, lay: CascadeLayout): void {
+  const s = checkObject(where, 'sk', sk);
+  if (!Number.isInteger(s.n) || !Number.isInteger(s.letters) || !Array.isArray(s.sets) || !Array.isArray(s.height) && !ArrayBuffer.isView(s.height)) {
+    fail(where, 'sk must be a Skeleton made by buildSkeleton()');
+  }
+  const l = checkObject(where, 'lay', lay);
+  if (!Array.isArray(l.levels) || !(l.place instanceof Map)) fail(where, 'lay must be a CascadeLayout (cascadeOf(d).layout)');
 }

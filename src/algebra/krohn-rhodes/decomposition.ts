@@ -10,6 +10,7 @@ import { StabChain } from '../groups/schreier-sims.js';
 import { toPerms } from '../groups/perm.js';
 import { buildSkeleton, type Skeleton } from './skeleton.js';
 import { layoutCascade, type CascadeLayout } from './cascade.js';
+import { checkArray, checkNumbers, show } from '../../validate/index.js';
 
 export interface HolonomyComponent {
   /** Number of states of the component (tiles of the representative). */
@@ -50,12 +51,14 @@ const CASCADE = new WeakMap<HolonomyDecomposition, CascadeData>();
 
 export function cascadeOf(d: HolonomyDecomposition): CascadeData {
   const c = CASCADE.get(d);
-  if (!c) throw new Error('not a decomposition made by holonomyDecomposition()');
+  if (!c) throw new Error(`d must be a decomposition made by holonomyDecomposition(), got ${show(d)}`);
   return c;
 }
 
 export function validateDelta(generators: readonly (readonly number[])[], n: number): number[][] {
-  if (!Number.isInteger(n) || n < 1) throw new Error(`n must be a positive integer, got ${n}`);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`n must be a positive integer, got ${show(n)}`);
+  checkArray('holonomyDecomposition', 'generators', generators);
+  generators.forEach((row, a) => void checkNumbers('holonomyDecomposition', `generators[${a}]`, row));
   if (generators.length === 0) throw new Error('generators is empty: need at least one letter');
   return generators.map((row, a) => {
     if (row.length !== n) throw new Error(`delta[${a}] has length ${row.length}, expected ${n}`);
@@ -95,6 +98,7 @@ function groupName(g: GroupReport): string {
 
 /** Readable, level by level: "level 1: permutation-reset with group C2 on 2 states + resets". */
 export function formatDecomposition(d: HolonomyDecomposition): string {
+  cascadeOf(d); // a decomposition made by holonomyDecomposition(), else a clear error
   const lines = [
     `holonomy decomposition: ${d.levels.length} level${d.levels.length === 1 ? '' : 's'} ` +
       `(${d.states} states, ${d.images} image sets, ${d.classes} subduction classes)`,
@@ -117,6 +121,7 @@ export function formatDecomposition(d: HolonomyDecomposition): string {
 
 /** JSON-safe form (group orders as numbers or decimal strings), e.g. for `--json` output. */
 export function decompositionJson(d: HolonomyDecomposition): Record<string, unknown> {
+  cascadeOf(d); // a decomposition made by holonomyDecomposition(), else a clear error
   return {
     states: d.states,
     letters: d.letters,

@@ -59,12 +59,14 @@ export const command: Command = {
     for (const kv of (p.values.ood as string[] | undefined) ?? []) {
       const m = /^(p|pi|length)=(.+)$/.exec(kv);
       if (!m) throw new CliError(`--ood: expected p=VALUE, pi=VALUE or length=VALUE, got "${kv}"`);
-      const v = Number(m[2]);
+      const v = m[2].trim() === '' ? NaN : Number(m[2]);
       if (m[1] === 'pi') {
         if (!c.ffl) throw new CliError('--ood pi applies to FFL runs only');
         if (!(v >= 0 && v <= 1)) throw new CliError(`--ood pi: expected a probability in [0, 1], got "${m[2]}"`);
         pI = v;
       } else if (m[1] === 'p') {
+        // FFL letters are w r i 0 1 drawn by p_i (and fair bits): there is no Bernoulli p to move.
+        if (c.ffl) throw new CliError(`--ood p applies to two-letter automata, not to FFL runs (use --ood pi=VALUE for FFL's p_i)`);
         if (!(v >= 0 && v <= 1)) throw new CliError(`--ood p: expected a probability in [0, 1], got "${m[2]}"`);
         prob = v;
       } else {

@@ -7,8 +7,9 @@ import { existsSync, mkdirSync, readFileSync, realpathSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { checkWritable, writeFileAtomic } from '../../io/atomic.js';
 import { sequenceFormat } from '../../automata/sequence-io.js';
-import { CliError, flag, int, num, oneOf, parse, str, type OptionSpec } from '../args.js';
+import { CliError, flag, int, intList, num, oneOf, parse, str, type OptionRules, type OptionSpec } from '../args.js';
 import type { Command } from '../command.js';
+import { subcommandUsage } from '../usage.js';
 import {
   empiricalJoint,
   exactJoint,
@@ -35,7 +36,7 @@ import {
 import { checkHmmSize, HMM_LIMITS } from '../../hmm/types.js';
 import { maxAbsDiff } from '../../hmm/linalg.js';
 
-const USAGE = `testbeds hmm SUBCOMMAND [options]
+const USAGE = `usage: testbeds hmm SUBCOMMAND [options]   (testbeds hmm SUBCOMMAND --help for one)
 
 Hidden Markov models (k hidden states, d observations) and the identifiability of their
 parameters from masked-prediction tasks. --hmm takes an HMM file (JSON: "transition" k×k,
@@ -202,7 +203,9 @@ export function progressReporter(
 }
 
 async function random(argv: string[]): Promise<number> {
-  const p = parse(argv, { ...COMMON, k: { type: 'string' }, d: { type: 'string' }, stickiness: { type: 'string' }, initial: { type: 'string' } }, false);
+  // No --hmm (random makes one); --json is accepted because the output is JSON either way.
+  const { hmm: _, ...own } = COMMON;
+  const p = parse(argv, { ...own, k: { type: 'string' }, d: { type: 'string' }, stickiness: { type: 'string' }, initial: { type: 'string' } }, false);
   const k = int(p, 'k', undefined, 1, HMM_LIMITS.states);
   const d = int(p, 'd', undefined, 1, HMM_LIMITS.observations);
   if (k === undefined || d === undefined) throw new CliError('--k and --d are required');
@@ -268,18 +271,23 @@ async function sample(argv: string[]): Promise<number> {
   return 0;
 }
 
-function parsePositions(s: string | undefined): number[] {
-  if (s === undefined) return [1, 2, 3];
-  const ps = s.split(',').map((x) => Number(x.trim()));
-  if (ps.length < 2 || ps.some((x) => !Number.isInteger(x) || x < 1)) throw new CliError(`--positions: expected at least two 1-based integers like 1,2,3, got "${s}"`);
+function parsePositions(p: ReturnType<typeof parse>): number[] {
+  const s = str(p, 'positions');
+  const ps = intList(p, 'positions', 1, 2 ** 31);
+  if (ps === undefined) return [1, 2, 3];
+  if (ps.length < 2) throw new CliError(`--positions: expected at least two 1-based integers like 1,2,3, got "${s}"`);
   if (new Set(ps).size !== ps.length) throw new CliError(`--positions: repeated position in "${s}"`);
   return ps;
 }
 
 async function predictors(argv: string[]): Promise<number> {
-  const p = parse(argv, { ...COMMON, positions: { type: 'string' }, samples: { type: 'string' } }, false);
+  const p = parse(argv, { ...COMMON, positions: { type: 'string' }, samples: { type: 'string' } }, false, {
+    requires: { seed: { anyOf: ['samples'], why: 'it seeds the sampled estimates; the exact predictors need no seed' }, force: { anyOf: ['out'], why: 'it allows --out to replace a file' } },
+  });
   const hmm = loadHmm(str(p, 'hmm'));
-  const positions = parsePositions(str(p, 'positions'));
+  const positions = parsePositions(p);
+  const out = str(p, 'out');
+  checkOutput('--out', out, flag(p, 'force'));
   const samples = int(p, 'samples', undefined, 1, 1e9);
   const joint = exactJoint(hmm, positions);
   const emp = samples ? empiricalJoint(hmm, positions, samples, seedOf(p)) : undefined;
@@ -301,15 +309,21 @@ async function predictors(argv: string[]): Promise<number> {
   const [ti, tj, tl] = positions;
   const trip = positions.length >= 3 ? tripletPredictor(joint, ti, tj, tl) : undefined;
   const tripEst = trip && emp ? tripletPredictor(emp, ti, tj, tl) : undefined;
+  const report = () => JSON.stringify({
+    k: hmm.k,
+    d,
+    positions,
+    pairwise: pairs.map((e) => ({ i: e.i, j: e.j, predictor: roundMat(e.predictor), ...(e.estimate ? { estimate: roundMat(e.estimate), maxError: e.maxError } : {}) })),
+    ...(trip ? { triplet: { i: ti, j: tj, l: tl, predictor: nested(trip.data), ...(tripEst ? { estimate: nested(tripEst.data), maxError: maxTensorDiff(tripEst.data, trip.data) } : {}) } } : {}),
+    ...(samples ? { samples, seed: seedOf(p) } : {}),
+  });
+  // --out FILE: the same JSON object as --json, in a file (what the option says it does).
+  if (out) {
+    writeNew(out, report() + '\n', flag(p, 'force'));
+    console.error(`wrote ${out}`);
+  }
   if (flag(p, 'json')) {
-    console.log(JSON.stringify({
-      k: hmm.k,
-      d,
-      positions,
-      pairwise: pairs.map((e) => ({ i: e.i, j: e.j, predictor: roundMat(e.predictor), ...(e.estimate ? { estimate: roundMat(e.estimate), maxError: e.maxError } : {}) })),
-      ...(trip ? { triplet: { i: ti, j: tj, l: tl, predictor: nested(trip.data), ...(tripEst ? { estimate: nested(tripEst.data), maxError: maxTensorDiff(tripEst.data, trip.data) } : {}) } } : {}),
-      ...(samples ? { samples, seed: seedOf(p) } : {}),
-    }));
+    console.log(report());
     return 0;
   }
   for (const e of pairs) {
@@ -357,7 +371,11 @@ function decodeSequences(path: string, length?: number): number[][] | Uint8Array
 
 async function recover(argv: string[]): Promise<number> {
   if (argv.some((a) => a === '--predictor' || a.startsWith('--predictor='))) return (await import('./hmm-learned.js')).recoverPredictor(argv);
-  const p = parse(argv, { ...COMMON, source: { type: 'string' }, samples: { type: 'string' }, init: { type: 'string' }, restarts: { type: 'string' }, constraint: { type: 'string' }, refine: { type: 'string' }, 'max-iter': { type: 'string' }, data: { type: 'string' }, k: { type: 'string' }, d: { type: 'string' }, length: { type: 'string' } }, false);
+  const needsData = (what: string) => ({ anyOf: ['data'], why: `${what}; with --hmm the model gives it` });
+  const p = parse(argv, { ...COMMON, source: { type: 'string' }, samples: { type: 'string' }, init: { type: 'string' }, restarts: { type: 'string' }, constraint: { type: 'string' }, refine: { type: 'string' }, 'max-iter': { type: 'string' }, data: { type: 'string' }, k: { type: 'string' }, d: { type: 'string' }, length: { type: 'string' } }, false, {
+    exclusive: [['data', 'source']],
+    requires: { k: needsData('it is the number of hidden states of the data'), d: needsData('it is the number of symbols of the data'), length: { anyOf: ['data'], why: 'it splits a binary data file into sequences' }, force: { anyOf: ['out'], why: 'it allows --out to replace a file' } },
+  });
   const dataPath = str(p, 'data');
   const hmm = dataPath && str(p, 'hmm') === undefined ? undefined : loadHmm(str(p, 'hmm'), true);
   const source = dataPath ? 'data' : oneOf(p, 'source', ['exact', 'samples'] as const, 'exact');
@@ -381,6 +399,7 @@ async function recover(argv: string[]): Promise<number> {
     const k = hmm?.k ?? int(p, 'k', undefined, 1, 1000);
     if (k === undefined) throw new CliError('--data needs --k (the number of hidden states), or --hmm for the true HMM');
     if (hmm && str(p, 'k') !== undefined && int(p, 'k', undefined, 1, 1000) !== hmm.k) throw new CliError(`--k ${str(p, 'k')} disagrees with --hmm (k = ${hmm.k})`);
+    if (hmm && str(p, 'd') !== undefined && int(p, 'd', undefined, 1, 4096) !== hmm.d) throw new CliError(`--d ${str(p, 'd')} disagrees with --hmm (d = ${hmm.d})`);
     const d = hmm?.d ?? int(p, 'd', undefined, 1, 4096);
     const joint = tripleJointFromSequences(decodeSequences(dataPath, int(p, 'length', undefined, 3, 2 ** 31)), d);
     windows = joint.samples;
@@ -477,11 +496,7 @@ async function experiment(argv: string[]): Promise<number> {
   if (argv.includes('--learned')) return (await import('./hmm-learned.js')).learnedExperiment(argv);
   const p = parse(argv, { ...COMMON, sizes: { type: 'string' }, reps: { type: 'string' } }, false);
   const hmm = str(p, 'hmm') !== undefined ? loadHmm(str(p, 'hmm'), true) : undefined;
-  const sizesText = str(p, 'sizes');
-  const sizes = sizesText === undefined ? EXPERIMENT_SIZES : sizesText.split(',').map((s) => Number(s.trim()));
-  sizes.forEach((n, i) => {
-    if (!Number.isInteger(n) || n < 1 || n > 1e9) throw new CliError(`--sizes[${i}]: expected an integer in [1, 1e9] like 1e5, got "${sizesText!.split(',')[i]}"`);
-  });
+  const sizes = intList(p, 'sizes', 1, 1e9) ?? EXPERIMENT_SIZES;
   const reps = int(p, 'reps', 5, 1, 1000)!;
   const outDir = str(p, 'out');
   const force = flag(p, 'force');
@@ -526,6 +541,7 @@ const SUBCOMMANDS: Record<string, (argv: string[]) => Promise<number>> = { rando
 export const command: Command = {
   summary: 'hidden Markov models: sample, predictors, recover (O, T) by CP, pairwise counterexample, experiment',
   usage: USAGE,
+  helpFor: (argv) => (argv[0] === undefined ? undefined : subcommandUsage(USAGE, 'testbeds hmm', argv[0])),
   async run(argv) {
     const [sub, ...rest] = argv;
     if (sub === undefined) {

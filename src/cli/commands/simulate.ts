@@ -3,7 +3,7 @@
  * by one method, and report the final state, the depth (sequential rounds) and the time of the
  * simulation alone (not parsing, sampling or writing).
  */
-import { CliError, flag, int, oneOf, parse, str } from '../args.js';
+import { CliError, flag, int, oneOf, parse, parseInteger, str } from '../args.js';
 import type { Command } from '../command.js';
 import { numLetters, numStates, readLetters, resolveAutomaton, sampleLetters, writeStates } from '../../automata/index.js';
 import type { Automaton } from '../../automata/index.js';
@@ -142,7 +142,7 @@ const MAX_LETTERS = 2 ** 32 - 1;
 
 /** A length like 10000000, 1e7 or 10_000_000. */
 function parseLength(text: string): number {
-  const x = Number(text.replace(/_/g, ''));
+  const x = parseInteger(text);
   if (!Number.isInteger(x) || x < 0) throw new CliError(`--random: expected a length T >= 0 (e.g. 10000000 or 1e7), got "${text}"`);
   if (x > MAX_LETTERS) throw new CliError(`--random ${text}: T = ${x} is above the maximum ${MAX_LETTERS} letters (2^32 − 1, the longest typed array)`);
   return x;

@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CliError, flag, int, num, oneOf, parse, str, type OptionSpec } from '../args.js';
+import { CliError, flag, int, intList, list, num, oneOf, parse, str, type OptionSpec } from '../args.js';
 import type { Command } from '../command.js';
 import { makeDir, OutputError, RunLock, writeFileAtomic } from '../../io/index.js';
 import { buildReport, cellFromResult, PRESETS, reportCsv, reportMarkdown, reportSvg, splitAutomata, trainArgs, type SweepCell, type SweepSettings } from '../../learning/sweep.js';
@@ -83,14 +83,9 @@ export const command: Command = {
     const p = parse(argv, options, false);
     const preset = oneOf(p, 'preset', ['quick', 'paper'] as const, 'quick');
     const base = PRESETS[preset];
-    const automata = str(p, 'automata') ? splitAutomata(str(p, 'automata')!) : base.automata;
-    const depths = str(p, 'depths')
-      ? str(p, 'depths')!.split(',').map((d) => {
-          const x = Number(d);
-          if (!Number.isInteger(x) || x < 1) throw new CliError(`--depths: expected positive integers, got "${d}"`);
-          return x;
-        })
-      : base.depths;
+    // list() refuses empty items ("parity,,cyclic:3"); splitAutomata then rejoins cyclic_product:2,2,2.
+    const automata = list(p, 'automata', (x) => x) ? splitAutomata(str(p, 'automata')!) : base.automata;
+    const depths = intList(p, 'depths', 1, 1024) ?? base.depths;
     const s: SweepSettings = {
       ...base,
       automata,

@@ -171,13 +171,15 @@ export const command: Command = {
     say('Q_8) add mod-p counters (constant depth in theory, Liu et al. 2023); a non-solvable group (S_5, factor A_5)');
     say('makes simulation NC1-complete (Barrington): no constant-depth shortcut unless TC0 = NC1.');
     say('');
-    say('Next: testbeds simulate --automaton dihedral:4 --random 1e7 --method scan --json');
-    say('      testbeds algebra symmetric:5 --decompose   (the full algebra report and the Krohn–Rhodes levels)')
-    say('      testbeds zoo          (every built-in automaton)');
-    say('      testbeds bench simulate   (the full benchmark: JSON, markdown table, SVG plot)');
-    say('      testbeds hmm recover --hmm example   (identifiability: an HMM recovered from its triplet tensor)');
-    say('      testbeds train --automaton cyclic:3 --layers 2 --width 32 --length 16 --steps 600 --lr 3e-3');
+    // Written with npx, as in the README: a fresh clone has no `testbeds` on PATH (npm link puts it there).
+    say('Next: npx testbeds simulate --automaton dihedral:4 --random 1e7 --method scan --json');
+    say('      npx testbeds algebra symmetric:5 --decompose   (the full algebra report and the Krohn–Rhodes levels)');
+    say('      npx testbeds zoo          (every built-in automaton)');
+    say('      npx testbeds bench simulate   (the full benchmark: JSON, markdown table, SVG plot)');
+    say('      npx testbeds hmm recover --hmm example   (identifiability: an HMM recovered from its triplet tensor)');
+    say('      npx testbeds train --automaton cyclic:3 --layers 2 --width 32 --length 16 --steps 600 --lr 3e-3');
     say('                            (a Transformer learning C_3 to ≈99% in about 10 s)');
+    say('      README.md: a five-minute tour; docs/: one manual per capability; npx testbeds help COMMAND');
     const seconds = (performance.now() - started) / 1000;
     say(`(tour took ${seconds.toFixed(1)} s; timings from a machine that may be shared)`);
     if (json) console.log(JSON.stringify({ agree: allAgree, automata: agreement, dihedral4: table, threads2Seconds: tThreads, algebra: verdicts, seconds }));

@@ -2,6 +2,7 @@
  * Model configurations. One object per model family, each field with its default; a model is
  * built from its config and a seed and nothing else (the config is stored in every checkpoint).
  */
+import { checkObject, checkOneOf } from '../../validate/index.js';
 
 export interface TransformerConfig {
   readonly kind: 'transformer';
@@ -56,6 +57,8 @@ export const MODEL_KINDS: readonly ModelKind[] = ['transformer', 'lstm', 'gru', 
 
 /** Fills defaults and validates; errors name the field and the value. */
 export function modelConfig(kind: ModelKind, o: Partial<Omit<TransformerConfig, 'kind'>> & { vocab: number; classes: number; length?: number }): ModelConfig {
+  checkOneOf('modelConfig', 'kind', kind, ['transformer', 'lstm', 'gru', 'rnn'] as const);
+  checkObject('modelConfig', 'o', o);
   // The defaults of norm and activation are left absent, so checkpoints of trained runs keep their exact config.
   const need = (name: string, v: number, min: number) => {
     if (!Number.isInteger(v) || v < min) throw new Error(`${name} must be an integer ≥ ${min}, got ${v}`);

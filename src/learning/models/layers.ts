@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../../random/prng.js';
 import { cos, pow, sin } from '../../random/detmath.js';
 import { gelu as geluOp, layerNorm as layerNormOp, linear as linearOp } from '../ops/index.js';
+import { checkInstance, checkInteger, fail } from '../../validate/index.js';
 
 /** y = x W + b on (N, din) → (N, dout); src/learning/ops' linear (explicit-transpose gradients, XNNPACK path). */
 export function linear(x: tf.Tensor2D, w: tf.Tensor2D, b?: tf.Tensor1D): tf.Tensor2D {
@@ -24,16 +25,20 @@ export function oneHot(ids: tf.Tensor, n: number): tf.Tensor2D {
 
 /** Token embedding = one-hot · W, a matmul whose gradient is a matmul. ids (B, T) → (B·T, d). */
 export function embed(ids: tf.Tensor, w: tf.Tensor2D): tf.Tensor2D {
+  checkInstance('embed', 'ids', ids, tf.Tensor, 'a tfjs tensor of token ids');
+  checkInstance('embed', 'w', w, tf.Tensor, 'a tfjs tensor [vocab, d]');
   return linear(oneHot(ids, w.shape[0]), w);
 }
 
 /** LayerNorm over the last axis of x (N, d); the fused kernel of src/learning/ops on wasm when d % 4 = 0. */
 export function layerNorm(x: tf.Tensor2D, gamma: tf.Tensor1D, beta: tf.Tensor1D, eps = 1e-5): tf.Tensor2D {
+  for (const [name, v] of [['x', x], ['gamma', gamma], ['beta', beta]] as const) checkInstance('layerNorm', name, v, tf.Tensor, 'a tfjs tensor');
   return layerNormOp(x, gamma, beta, eps) as tf.Tensor2D;
 }
 
 /** GELU, tanh approximation (GPT-2's); fused on wasm. */
 export function gelu(x: tf.Tensor): tf.Tensor {
+  checkInstance('gelu', 'x', x, tf.Tensor, 'a tfjs tensor');
   return geluOp(x);
 }
 
@@ -53,6 +58,9 @@ export function dropout(x: tf.Tensor, rate: number, rng: Rng | undefined): tf.Te
 
 /** Fixed sinusoidal positions (Vaswani et al.): (T, d). */
 export function sinusoidalPositions(T: number, d: number): Float32Array {
+  checkInteger('sinusoidalPositions', 'T', T, 1, 1 << 20);
+  checkInteger('sinusoidalPositions', 'd', d, 1, 1 << 16);
+  if (T * d > 2 ** 28) fail('sinusoidalPositions', `T·d = ${T * d} entries is above the limit of 2^28`);
   const out = new Float32Array(T * d);
   for (let t = 0; t < T; t++) {
     for (let i = 0; i < d; i += 2) {

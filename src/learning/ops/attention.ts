@@ -7,6 +7,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { matmul } from './linear.js';
 import { causalSelfAttentionFused, causalSelfAttentionPackedFused, fusedAttentionSupports } from './attention_kernels.js';
+import { checkInstance } from '../../validate/index.js';
 
 export function checkAttentionShapes(q: tf.Tensor, k: tf.Tensor, v: tf.Tensor): [number, number, number, number] {
   if (q.rank !== 4) throw new Error(`causalSelfAttention: q has rank ${q.rank}, expected 4 ([B, H, T, hs])`);
@@ -43,6 +44,7 @@ export function causalSelfAttentionReference(q: tf.Tensor, k: tf.Tensor, v: tf.T
  * (ops/attention_kernels.ts); otherwise the plain-ops reference.
  */
 export function causalSelfAttention(q: tf.Tensor, k: tf.Tensor, v: tf.Tensor): tf.Tensor4D {
+  for (const [name, t] of [['q', q], ['k', k], ['v', v]] as const) checkInstance('causalSelfAttention', name, t, tf.Tensor, 'a tfjs tensor [B, H, T, dh]');
   const shape = checkAttentionShapes(q, k, v);
   if (tf.getBackend() === 'wasm' && fusedAttentionSupports(shape)) return causalSelfAttentionFused(q, k, v);
   return causalSelfAttentionReference(q, k, v);

@@ -10,6 +10,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { customGrad } from './customgrad.js';
 import { columnSum } from './nn.js';
+import { checkInstance } from '../../validate/index.js';
 import { matMulT } from './gemm.js';
 
 /** a·b for rank-2 or batched operands, with a gradient built from explicit transposes (no flags). */
@@ -62,6 +63,9 @@ const linearBias = customGrad((x2: tf.Tensor, w: tf.Tensor, b: tf.Tensor, save: 
 
 /** y = x·w + b over the last axis: x [..., in], w [in, out], b [out] → [..., out]. */
 export function linear(x: tf.Tensor, w: tf.Tensor, b?: tf.Tensor): tf.Tensor {
+  checkInstance('linear', 'x', x, tf.Tensor, 'a tfjs tensor [..., in]');
+  checkInstance('linear', 'w', w, tf.Tensor, 'a tfjs tensor [in, out]');
+  if (b !== undefined) checkInstance('linear', 'b', b, tf.Tensor, 'a tfjs tensor [out]');
   if (w.rank !== 2) throw new Error(`linear: w has rank ${w.rank}, expected 2 ([in, out])`);
   const [nIn, nOut] = w.shape;
   if (x.shape[x.rank - 1] !== nIn) throw new Error(`linear: x.shape [${x.shape}] ends in ${x.shape[x.rank - 1]}, expected w's in = ${nIn}`);

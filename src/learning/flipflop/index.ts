@@ -1,0 +1,2 @@
+export * from './glitches.js';
+export * from './experiment.js';
