@@ -7,7 +7,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { checkFilesWritable, checkWritable, makeDir, writeFileAtomic, writeFilesAtomic } from '../../io/atomic.js';
 import { join } from 'node:path';
 import { CliError, flag, int, num, oneOf, parse, str, type OptionSpec } from '../args.js';
-import { createHmm, defaultExperimentHmm, parseHmm, randomHmm, type HMM } from '../../hmm/index.js';
+import { createHmm, type HMM } from '../../hmm/index.js';
+// The one --hmm reader (example, random:K,D[,SEED] with the size limits, or a file); hmm.ts loads this module lazily.
+import { loadHmm as loadHmmSpec } from './hmm.js';
+
+const loadHmm = (spec: string | undefined): HMM => loadHmmSpec(spec, true);
 
 const LEARN_OPTIONS: OptionSpec = {
   hmm: { type: 'string' },
@@ -25,20 +29,6 @@ const LEARN_OPTIONS: OptionSpec = {
   force: { type: 'boolean' },
   json: { type: 'boolean' },
 };
-
-function loadHmm(spec: string | undefined): HMM {
-  if (spec === undefined) throw new CliError('--hmm is required (an HMM JSON file, example, or random:K,D[,SEED])');
-  if (spec === 'example') return defaultExperimentHmm();
-  const m = /^random:(\d+),(\d+)(?:,(\d+))?$/.exec(spec);
-  if (m) return randomHmm(Number(m[1]), Number(m[2]), { seed: m[3] ? Number(m[3]) : 0 });
-  let text: string;
-  try {
-    text = readFileSync(spec, 'utf8');
-  } catch (e) {
-    throw new CliError(`--hmm ${spec}: cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-  }
-  return parseHmm(text, spec, { forRecovery: true });
-}
 
 function learnSettings(p: ReturnType<typeof parse>) {
   const model = oneOf(p, 'model', ['mlp', 'transformer'] as const, 'mlp');

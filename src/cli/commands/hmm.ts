@@ -99,7 +99,7 @@ Examples:
 
 const COMMON: OptionSpec = { hmm: { type: 'string' }, seed: { type: 'string' }, json: { type: 'boolean' }, out: { type: 'string' }, force: { type: 'boolean' } };
 
-function loadHmm(spec: string | undefined, forRecovery = false): HMM {
+export function loadHmm(spec: string | undefined, forRecovery = false): HMM {
   if (spec === undefined) throw new CliError('--hmm is required (an HMM JSON file, example, or random:K,D[,SEED])');
   if (spec === 'example') return defaultExperimentHmm();
   const m = /^random:(\d+),(\d+)(?:,(\d+))?$/.exec(spec);
