@@ -159,3 +159,73 @@ describe('mitigations in training', () => {
     expect(flipflopPlan({ models: ['transformer', 'lstm'] }).rows.map((r) => r.id)).toEqual(['transformer', 'transformer+dropout', 'transformer+wd', 'transformer+entropy', 'lstm']);
   });
 });
+
+describe('glitch inspector', () => {
+  beforeAll(async () => {
+    await initBackend('cpu');
+  });
+
+  /** The remembered bit at each read of one sequence (plain reference), and the write it copies. */
+  function lastWrite(letters: number[], read: number): { bit: number; write: number } {
+    let k = read - 2;
+    while (letters[k] !== 0) k -= 2;
+    return { bit: letters[k + 1] - 3, write: k };
+  }
+
+  // A crafted "Transformer": right on every read whose write is at most 8 instructions back, wrong
+  // on the others (the injected glitch); its one head attends to the write exactly on correct
+  // reads and uniformly on glitched ones.
+  const T = 32;
+  const crafted = {
+    config: { kind: 'transformer', classes: 2 },
+    forward(x: tf.Tensor2D, o: { attention?: (l: number, p: tf.Tensor4D, lp: tf.Tensor4D) => void } = {}) {
+      const [B] = x.shape;
+      const L = x.dataSync();
+      const logits = new Float32Array(B * T * 2);
+      const att = new Float32Array(B * T * T);
+      for (let b = 0; b < B; b++) {
+        const letters = Array.from(L.subarray(b * T, b * T + T));
+        for (let t = 0; t < T; t++) {
+          for (let j = 0; j <= t; j++) att[(b * T + t) * T + j] = 1 / (t + 1);
+          if (letters[t] !== 1 || t % 2) continue;
+          const { bit, write } = lastWrite(letters, t);
+          const glitch = (t - write) / 2 > 8;
+          logits[2 * (b * T + t) + (glitch ? 1 - bit : bit)] = 5;
+          if (!glitch) for (let j = 0; j <= t; j++) att[(b * T + t) * T + j] = j === write + 1 ? 1 : 0;
+        }
+      }
+      if (o.attention) {
+        const p = tf.tensor4d(att, [B, 1, T, T]);
+        o.attention(0, p, tf.log(tf.add(p, 1e-30)) as tf.Tensor4D);
+      }
+      return tf.tensor3d(logits, [B, T, 2]);
+    },
+    dispose() {},
+  } as unknown as SequenceModel;
+
+  it('finds the first planted glitch of the evaluation stream and shows where the head looks', () => {
+    const s = findGlitch(crafted, { pI: 0.9, test: 'sparse', length: T, seed: 3, testIndex: 1, maxReads: 100_000, evalBatch: 16 });
+    const g = s.glitch!;
+    expect(g).toBeDefined();
+    expect(g.letters[g.read]).toBe(1); // an r
+    const { bit, write } = lastWrite(g.letters, g.read);
+    expect(g.write).toBe(write);
+    expect(g.expected).toBe(bit);
+    expect(g.predicted).toBe(1 - bit);
+    expect((g.read - g.write) / 2).toBeGreaterThan(8);
+    expect(g.heads).toHaveLength(1);
+    expect(g.heads[0].weights).toHaveLength(g.read + 1);
+    expect(g.heads[0].onWrite).toBeCloseTo(2 / (g.read + 1), 5); // uniform on the glitched read
+    const text = glitchText(s);
+    expect(text).toContain(`read at t = ${g.read} (r)`);
+    expect(text).toContain(`the answer is ${bit}, the model says ${1 - bit}`);
+    expect(text).toMatch(/layer 0 head 0: on write/);
+    const svg = glitchSvg(g);
+    expect(svg.startsWith('<svg')).toBe(true);
+    expect(svg.match(/class="att"/g)).toHaveLength(g.read + 1);
+    // No glitch in a stream where every gap is short enough: said plainly, not invented.
+    const none = findGlitch(crafted, { pI: 0, length: 8, seed: 3, testIndex: 0, maxReads: 500, evalBatch: 16 });
+    expect(none.glitch).toBeUndefined();
+    expect(glitchText(none)).toMatch(/^no glitch in \d+ reads/);
+  });
+});

@@ -235,7 +235,7 @@ async function show(p: ReturnType<typeof parse>): Promise<number> {
       console.error(`wrote ${svg}`);
     }
     if (flag(p, 'json')) console.log(JSON.stringify({ row, ...report }));
-    else process.stdout.write(L.glitchText(report));
+    else console.log(L.glitchText(report).trimEnd());
     return 0;
   } finally {
     trainer.dispose();
