@@ -8,6 +8,7 @@ import * as algebraPanel from './algebra.js';
 import * as hmmPanel from './hmm.js';
 import * as learnPanel from './learn.js';
 import * as sweepPanel from './sweep.js';
+import * as glitchPanel from './glitch.js';
 
 let lib;
 try {
@@ -21,6 +22,7 @@ try {
 
 for (const panel of [simulatePanel, algebraPanel, hmmPanel, learnPanel]) panel.init(lib);
 await sweepPanel.init();
+await glitchPanel.init(lib);
 
 const TABS = ['simulate', 'algebra', 'hmm', 'learn'];
 function showTab(name) {
