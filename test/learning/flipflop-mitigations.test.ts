@@ -156,7 +156,13 @@ describe('mitigations in training', () => {
     expect(() => runConfig({ ...base, model: 'lstm', attnEntropy: 0.1 })).toThrow(/Transformers only/);
     expect(() => flipflopPlan({ mitigations: ['dropout', 'lasso' as never] })).toThrow(/mitigation must be one of .*lasso/);
     expect(() => flipflopPlan({ dropout: 1 })).toThrow(/dropout must be a number in \[0, 1\), got 1/);
-    expect(flipflopPlan({ models: ['transformer', 'lstm'] }).rows.map((r) => r.id)).toEqual(['transformer', 'transformer+dropout', 'transformer+wd', 'transformer+entropy', 'lstm']);
+    expect(flipflopPlan({ models: ['transformer', 'lstm'] }).rows.map((r) => r.id)).toEqual(['transformer', 'lstm', 'transformer+wd', 'transformer+entropy', 'transformer+dropout']);
+    expect(flipflopPlan({ models: ['lstm', 'transformer'], mitigations: ['entropy'] }).rows.map((r) => r.id)).toEqual(['lstm', 'transformer+entropy']);
+    const byId = Object.fromEntries(flipflopPlan({ entropy: 0.2, dropout: 0.3, weightDecay: 0.5 }).rows.map((r) => [r.id, r.run]));
+    expect(byId['transformer+entropy']).toMatchObject({ attnEntropy: 0.2, weightDecay: 0.01 });
+    expect(byId['transformer+dropout']).toMatchObject({ dropout: 0.3, attnDropout: 0.3 });
+    expect(byId['transformer+wd']).toMatchObject({ weightDecay: 0.5 });
+    expect(byId.transformer.attnEntropy ?? byId.transformer.dropout ?? byId.transformer.attnDropout).toBeUndefined();
   });
 });
 

@@ -134,7 +134,7 @@ describe('testbeds flipflop', () => {
     const r = await cli(['flipflop', ...tiny, '--out', out, '--json']);
     expect(r.code, r.err).toBe(0);
     const j = JSON.parse(r.out);
-    const rows = ['transformer', 'transformer+dropout', 'transformer+wd', 'transformer+entropy', 'lstm'];
+    const rows = ['transformer', 'lstm', 'transformer+wd', 'transformer+entropy', 'transformer+dropout'];
     expect(j.cells.map((c: { model: string; test: string }) => `${c.model}/${c.test}`)).toEqual(rows.flatMap((m) => ['in-distribution', 'sparse', 'dense'].map((t) => `${m}/${t}`)));
     for (const c of j.cells) {
       expect(c.counts.reads).toBeGreaterThanOrEqual(200);
