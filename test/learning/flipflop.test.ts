@@ -182,6 +182,7 @@ describe('testbeds flipflop', () => {
     [['--preset', 'huge'], /--preset/],
     [['--reads', '0'], /--reads/],
     [['--width', '30', '--heads', '4'], /heads|width/],
+    [['--preset', 'paper'], /training row transformer needs about 6\.5 GiB .*use a smaller width, depth, batch or length/],
     [['--mitigations', 'baseline,lasso'], /--mitigations: unknown mitigation "lasso"/],
     [['--dropout', '1'], /--dropout/],
     [['--resume'], /--resume needs --out/],

@@ -155,7 +155,9 @@ export const command: Command = {
     const entropy = num(p, 'entropy', undefined, 0, 99);
     const opts = { preset, models, mitigations, dropout, weightDecay, entropy, reads, steps, length, batch, layers, width, heads, lr, trainPI, tests, evalBatch, seed, out: outDir, resume, force };
     try {
-      L.flipflopPlan(opts);
+      const plan = L.flipflopPlan(opts);
+      // What cannot fit in the wasm heap is refused now, not after hours of the rows before it.
+      if (backend === 'wasm') for (const row of plan.rows) L.checkMemory(L.estimateMemory(L.runConfig(row.run)), undefined, `training row ${row.id}`);
     } catch (e) {
       throw new CliError((e as Error).message);
     }
