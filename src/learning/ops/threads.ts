@@ -28,6 +28,7 @@ export const THREAD_FUNCTIONS = [
   ['attention', 'attentionBackward'],
   ['nn', 'geluForward'],
   ['nn', 'geluBackward'],
+  ['nn', 'simdPeakAccumulate'], // the multi-thread WASM-SIMD ceiling (bench/lib/gemm-speed.ts)
 ] as const;
 
 type KernelName = (typeof THREAD_FUNCTIONS)[number][0];
