@@ -16,7 +16,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { wasmBase64 } from '../../kernels/generated/attention.js';
 import type { WasmBackendInternals } from '../backend.js';
 import { onTfjsHeap, type HeapKernel } from './tfjs_heap.js';
-import { runParts, splitRange, threadCount } from './threads.js';
+import { parallelThresholds, runParts, splitRange, threadCount } from './threads.js';
 import { customGrad } from './customgrad.js';
 
 /** Strides in floats (batch, head, row) of the q/k/v side and of the output side; see assembly/attention. */
@@ -66,7 +66,7 @@ function withScratch<T>(k: HeapKernel<AttentionExports>, bytes: number, f: (p: n
 
 /** Batches per thread: all of them on one thread when the call is small (a hand-off costs ~10-30 µs). */
 function batchParts(B: number, H: number, T: number, hs: number): [number, number][] {
-  return B * H * T * T * hs >= 1 << 19 ? splitRange(B, threadCount()) : [[0, B]];
+  return B * H * T * T * hs >= parallelThresholds.attentionWork ? splitRange(B, threadCount()) : [[0, B]];
 }
 
 /**

@@ -15,7 +15,7 @@
  *
  * Threads (initBackend's `threads`): C's rows are split into blocks of whole 4-row groups, one per
  * thread, each packing B itself; a row's sums are the same operations in the same order, so the
- * bits do not depend on the thread count. Products under PARALLEL_MIN_MACS stay on one thread.
+ * bits do not depend on the thread count. Small products stay on one thread (parallelThresholds).
  *
  * Opt-in, not bit-identical: `useRelaxedSimd(true)` switches to the same kernel built with relaxed
  * SIMD (assembly/gemm-relaxed), one fused multiply-add per step where the CPU has FMA. Rounding then
@@ -29,7 +29,7 @@ import { wasmBase64 as relaxedWasmBase64 } from '../../kernels/generated/gemm-re
 import { decodeBase64 } from '../../kernels/loader.js';
 import type { WasmBackendInternals } from '../backend.js';
 import { onTfjsHeap } from './tfjs_heap.js';
-import { runParts, splitRange, threadCount } from './threads.js';
+import { parallelThresholds, runParts, splitRange, threadCount } from './threads.js';
 
 interface GemmExports {
   gemm(a: number, sai: number, sak: number, b: number, sbk: number, sbj: number, c: number, M: number, N: number, K: number, pack: number): void;
@@ -111,9 +111,6 @@ function ptr(backend: WasmBackendInternals, t: tf.TensorInfo): number {
   return data.memoryOffset;
 }
 
-/** Products with fewer multiply-adds than this run on one thread (a hand-off costs ~10-30 µs). */
-export const PARALLEL_MIN_MACS = 1 << 19;
-
 function testbedsMatMul({ inputs: { a, b }, backend, attrs }: KernelArgs): tf.TensorInfo {
   const be = backend as WasmBackendInternals;
   const transposeA = attrs!.transposeA as boolean;
@@ -123,7 +120,7 @@ function testbedsMatMul({ inputs: { a, b }, backend, attrs }: KernelArgs): tf.Te
   const c = be.makeOutput([M, N], 'float32');
   const [sai, sak] = transposeA ? [1, M] : [K, 1];
   const [sbk, sbj] = transposeB ? [1, K] : [N, 1];
-  const rows = M * N * K >= PARALLEL_MIN_MACS ? splitRange(M, threadCount(), 4) : [[0, M] as [number, number]];
+  const rows = M * N * K >= parallelThresholds.gemmMacs ? splitRange(M, threadCount(), 4) : [[0, M] as [number, number]];
   const scratch = Math.max(16, kernel.exports.gemmScratchBytes(N, K));
   const pack = kernel.malloc(scratch * rows.length);
   try {

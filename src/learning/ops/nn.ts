@@ -10,7 +10,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { wasmBase64 } from '../../kernels/generated/nn.js';
 import type { WasmBackendInternals } from '../backend.js';
 import { onTfjsHeap } from './tfjs_heap.js';
-import { runParts, splitRange, threadCount } from './threads.js';
+import { parallelThresholds, runParts, splitRange, threadCount } from './threads.js';
 import { customGrad } from './customgrad.js';
 
 interface NnExports {
@@ -37,7 +37,7 @@ function nn(backend: WasmBackendInternals): NnExports {
 
 /** Element ranges per thread (starts on multiples of 4, so the SIMD/tail split of each element is unchanged). */
 function elementParts(n: number): [number, number][] {
-  return n >= 1 << 15 ? splitRange(n, threadCount(), 4) : [[0, n]];
+  return n >= parallelThresholds.elements ? splitRange(n, threadCount(), 4) : [[0, n]];
 }
 
 const KERNELS: Record<string, (args: KernelArgs) => tf.TensorInfo | tf.TensorInfo[]> = {

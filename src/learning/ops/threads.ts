@@ -88,6 +88,12 @@ interface Pool {
   seqs: number[];
 }
 
+/**
+ * Calls smaller than these stay on one thread (a hand-off costs ~10-30 µs): multiply-adds of a
+ * GEMM, B·H·T²·hs of attention, elements of GELU. Tests set them to 0 to force splits.
+ */
+export const parallelThresholds = { gemmMacs: 1 << 19, attentionWork: 1 << 19, elements: 1 << 15 };
+
 let pool: Pool | null = null;
 const isNode = typeof process !== 'undefined' && !!process.versions?.node;
 
