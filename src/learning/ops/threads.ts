@@ -53,8 +53,9 @@ function serve(msg: { memory: WebAssembly.Memory; modules: Record<string, WebAss
   const fns = msg.fns.map(([m, f]) => (inst[m] ? (inst[m][f] as (...a: number[]) => void) : null));
   const w = new Int32Array(msg.ctrl, msg.slot, argsOffset / 4);
   const a = new Float64Array(msg.ctrl, msg.slot + argsOffset, maxArgs);
-  ready();
+  // Read before announcing readiness: the first job may be posted the moment 'ready' arrives.
   let seen = Atomics.load(w, SEQ);
+  ready();
   for (;;) {
     Atomics.wait(w, SEQ, seen);
     const seq = Atomics.load(w, SEQ);
