@@ -173,6 +173,7 @@ export async function setThreads(n: number): Promise<number> {
   }
   const backend = tf.findBackend('wasm') as unknown as WasmBackendInternals | null;
   if (!backend) throw new Error(`setThreads(${n}): call initBackend('wasm', { threads: ${n} }) first`);
+  if (threadCount() === n) return n;
   const modules = await sharedKernelModules({ nn: nnWasm, attention: attentionWasm, ...(relaxedSimdSupported() ? { 'gemm-relaxed': relaxedWasm } : {}) });
   return startThreads(tfjsMemory(backend), modules, n);
 }
