@@ -283,7 +283,7 @@ async function main(): Promise<void> {
     for (const g of gemm) gemmTable.push(`| ${g.shape} | ${g.mode} | ${g.M}×${g.N}×${g.K} | ${fmt(g.oursGflops)} | ${fmt(g.xnnpackGflops)} | ${fmt(g.oursGflops / g.xnnpackGflops, 2)}× | ${fmt(100 * g.oursOfPeak, 0)}% |${hasRelaxed ? ` ${fmt(g.relaxedGflops ?? NaN)} |` : ''}${hasTorch ? ` ${fmt(g.torchGflops ?? NaN)} |` : ''}`);
   }
   const md = [
-    `Measured ${started} on ${machine}. Ours runs on one thread (tfjs-wasm's threaded build does not start in Node 4.22 and our kernels are single-threaded), so the 2-thread PyTorch rows compare one of our threads with two of theirs.`,
+    `Measured ${started} on ${machine}. Ours runs on one thread in this run, so the 2-thread PyTorch rows compare one of our threads with two of theirs; "--threads 1,2" is the run with ours on 2 threads against PyTorch on 2.`,
     '',
     ...(versus.length ? ['| config | ours | PyTorch | ours ÷ PyTorch (best step) | ours ÷ PyTorch (mean) |', '|---|---|---|---:|---:|', ...versus, ''] : []),
     ...table,
@@ -301,7 +301,7 @@ async function main(): Promise<void> {
   if (opts.json) process.stdout.write(JSON.stringify(result) + '\n');
 }
 
-interface ThreadSample { config: string; round: number; threads: number; side: 'ours' | 'torch'; tokensPerSecond: number; bestTokensPerSecond: number; load: number; loss?: number }
+interface ThreadSample { config: string; round: number; threads: number; side: 'ours' | 'torch' | 'unshared'; tokensPerSecond: number; bestTokensPerSecond: number; load: number; loss?: number }
 
 const median = (xs: number[]): number => {
   const v = [...xs].sort((a, b) => a - b);
@@ -344,6 +344,17 @@ async function threadsMain(): Promise<void> {
   for (const c of CONFIGS) {
     const tokens = c.cfg.batch * c.cfg.length;
     for (let round = 0; round < rounds; round++) {
+      // Ours on one thread with tfjs' usual unshared memory, in a fresh process: does sharing the
+      // memory (which threads need) cost the one-thread figure anything?
+      const abLoad = loadavg()[0];
+      const ab = spawnSync(process.execPath, [new URL('./lib/shared-memory-ab.js', import.meta.url).pathname, 'unshared', ...[c.cfg.layers, c.cfg.width, c.cfg.length, c.cfg.batch, steps].map(String)], { encoding: 'utf8', timeout: 600_000 });
+      try {
+        const r = JSON.parse((ab.stdout ?? '').trim().split('\n').pop() ?? '') as { meanMsPerStep: number; msPerStep: number };
+        samples.push({ config: c.name, round, threads: 1, side: 'unshared', tokensPerSecond: (1000 * tokens) / r.meanMsPerStep, bestTokensPerSecond: NaN, load: abLoad });
+        log(`${c.name} round ${round + 1}: ours, 1 thread, unshared memory (fresh process): ${fmt((1000 * tokens) / r.meanMsPerStep, 0)} tokens/s (load ${fmt(abLoad, 2)})`);
+      } catch {
+        log(`  unshared-memory run failed: ${(ab.stderr ?? '').trim().split('\n').pop()}`);
+      }
       for (const n of threadList) {
         await setThreads(n);
         const load = loadavg()[0];
@@ -376,7 +387,7 @@ async function threadsMain(): Promise<void> {
   const load1 = loadavg()[0];
 
   const range = (xs: number[]) => (xs.length ? `${fmt(Math.min(...xs), 1)}–${fmt(Math.max(...xs), 1)}` : '—');
-  const pick = (cfg: string, side: 'ours' | 'torch', n: number) => samples.filter((x) => x.config === cfg && x.side === side && x.threads === n);
+  const pick = (cfg: string, side: ThreadSample['side'], n: number) => samples.filter((x) => x.config === cfg && x.side === side && x.threads === n);
   const lines: string[] = [];
   const machine = `${cpus().length}-core ${cpus()[0]?.model ?? 'CPU'}, Node ${process.versions.node}, tfjs ${tf.version_core}`;
   const peer = torchInfo[threadList[0]];
@@ -394,6 +405,15 @@ async function threadsMain(): Promise<void> {
       const same = o.every((x) => { const b = base.find((z) => z.round === x.round); return b !== undefined && Object.is(b.loss, x.loss); });
       lines.push(`| ${c.name} | ${n} | ${fmt(median(o.map((x) => x.tokensPerSecond)), 0)} | ${t.length ? fmt(median(t.map((x) => x.tokensPerSecond)), 0) : '—'} | ${ratios.length ? fmt(median(ratios), 2) + '×' : '—'} | ${range(o.map((x) => x.load))} | ${range(t.map((x) => x.load))} | ${same ? 'yes' : 'NO'} |`);
     }
+  }
+  lines.push('');
+  lines.push('| config | ours, 1 thread, shared memory (above), tokens/s | ours, 1 thread, tfjs\' usual unshared memory (fresh process), tokens/s | shared ÷ unshared (median of per-round ratios) |');
+  lines.push('|---|---:|---:|---:|');
+  for (const c of CONFIGS) {
+    const o = pick(c.name, 'ours', 1);
+    const u = pick(c.name, 'unshared', 1);
+    const ratios = o.map((x) => { const y = u.find((z) => z.round === x.round); return y ? x.tokensPerSecond / y.tokensPerSecond : NaN; }).filter(Number.isFinite);
+    lines.push(`| ${c.name} | ${fmt(median(o.map((x) => x.tokensPerSecond)), 0)} | ${u.length ? fmt(median(u.map((x) => x.tokensPerSecond)), 0) : '—'} | ${ratios.length ? fmt(median(ratios), 2) + '×' : '—'} |`);
   }
   if (threadList.length > 1) {
     lines.push('');

@@ -1,7 +1,8 @@
 /**
  * Does a shared tfjs-wasm memory slow one thread down? One process per run: ours on one thread on
  * tfjs' usual memory ('unshared') or on the shared memory that threads need ('shared', with the
- * worker pool stopped). Prints one JSON line: {memory, config, msPerStep (median of steps), load}.
+ * worker pool stopped). Prints one JSON line: {memory, config, msPerStep (median of steps),
+ * meanMsPerStep, load}. bench/train.ts --threads runs the unshared side once per round.
  * Usage: node dist/bench/lib/shared-memory-ab.js shared|unshared [L d T B steps]
  */
 import { loadavg } from 'node:os';
@@ -23,5 +24,6 @@ for (let i = 0; i < steps; i++) {
   ms.push(performance.now() - t0);
 }
 model.dispose();
+const mean = ms.reduce((a, b) => a + b, 0) / ms.length;
 ms.sort((a, b) => a - b);
-process.stdout.write(JSON.stringify({ memory: mode, config: `L=${L} d=${d} T=${T} B=${B}`, msPerStep: ms[Math.floor(ms.length / 2)], load: loadavg()[0] }) + '\n');
+process.stdout.write(JSON.stringify({ memory: mode, config: `L=${L} d=${d} T=${T} B=${B}`, msPerStep: ms[Math.floor(ms.length / 2)], meanMsPerStep: mean, load: loadavg()[0] }) + '\n');
