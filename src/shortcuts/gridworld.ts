@@ -191,3 +191,28 @@ export function compileGridworld(a: Automaton, T: number, maxLength?: number): {
   if (plan.parameters > MAX_PARAMETERS) throw new ShortcutError(`gridworld: ${a.name} needs ${plan.parameters} parameters, more than the limit ${MAX_PARAMETERS}`);
   return { net, plan, N, bound };
 }
+
+/**
+ * The construction's algebra in plain arithmetic (reference for tests): q_t of gridworld:N from
+ * the last visits of the walk's residues mod 2N − 1, read exactly as the network reads them
+ * (value u + 1 at a position u ≥ 1, 1 at the sink), so every e_k is checked, not only their sum.
+ */
+export function lastVisitStates(N: number, word: readonly number[]): number[] {
+  const M = N - 1;
+  const P = 2 * M + 1;
+  const mod = (v: number) => ((v % P) + P) % P;
+  const S = [0];
+  for (const x of word) S.push(S[S.length - 1] + (x === 1 ? 1 : -1));
+  // last[r] = the latest position u ≥ 1 with S_u ≡ r, as positions are read up to t.
+  const last = new Array<number>(P).fill(-1);
+  const out: number[] = [];
+  for (let t = 0; t < word.length; t++) {
+    if (t >= 1) last[mod(S[t])] = t;
+    const I = S[t + 1];
+    const read = (level: number) => (last[mod(level)] >= 1 ? last[mod(level)] + 1 : 1);
+    let q = 0;
+    for (let k = 0; k < M; k++) q += read(I - k - 1) - read(I + M - k) + (mod(I - k - 1) === 0 ? 0.5 : 0) >= 0.25 ? 1 : 0;
+    out.push(q);
+  }
+  return out;
+}
