@@ -73,7 +73,7 @@ function build(c: Construction, a: Automaton, T: number, o: ShortcutOptions): Bu
     }
     case 'cascade': {
       const r = compileCascade(a, T, o.maxLength);
-      return { net: r.net, plan: r.plan, details: { kind: r.kind, levels: r.levels } };
+      return { net: r.net, plan: r.plan, details: { kind: r.kind, levels: r.levels, ...(r.kind === 'holonomy' ? { groups: r.groups } : {}) } };
     }
     case 'gridworld': {
       const r = compileGridworld(a, T, o.maxLength);
