@@ -25,20 +25,26 @@ describe.skipIf(!hasChromium)('a compiled shortcut in the page (headless Chromiu
     await open?.close();
   });
 
-  it('the Learn panel loads the checkpoint and shows 100% on every word with Node’s margin', async () => {
+  /** The checkpoint bytes of a compiled shortcut, Node's exhaustive evaluation of them, and the page's. */
+  async function both(name: string, o: Parameters<typeof compileShortcut>[1]) {
     await initBackend('wasm');
-    const c = compileShortcut(zoo('dihedral:4'), { length: 6 });
-    const trainer = shortcutTrainer(c, 6);
+    const c = compileShortcut(zoo(name), o);
+    const trainer = shortcutTrainer(c, o.length);
     c.model.dispose();
     const bytes = trainer.encode();
-    const node = trainer.evaluate(exhaustiveBatches({ automaton: trainer.config.automaton, length: 6 }, 256));
+    const node = trainer.evaluate(exhaustiveBatches({ automaton: trainer.config.automaton, length: o.length }, 256));
     trainer.dispose();
     expect(node.accuracy).toBe(1);
     const got = await page.evaluate((b) => (window as any).learnEvaluate(b, { exhaustive: true }), Array.from(bytes));
-    expect(got.run.shortcut.construction).toBe('cascade');
     expect(got.result.accuracy).toBe(1);
     expect(got.result.accuracySequence).toBe(1);
     expect(Math.abs(got.result.margin - node.margin)).toBeLessThan(1e-5);
+    return { bytes, node, got };
+  }
+
+  it('the Learn panel loads the checkpoint and shows 100% on every word with Node’s margin', async () => {
+    const { bytes, node, got } = await both('dihedral:4', { length: 6 });
+    expect(got.run.shortcut.construction).toBe('cascade');
     // The same through the form's file input.
     await page.click('nav [data-tab=learn]');
     await page.setInputFiles('#l-ckpt', { name: 'checkpoint.tbck', mimeType: 'application/octet-stream', buffer: Buffer.from(bytes) });
@@ -47,23 +53,11 @@ describe.skipIf(!hasChromium)('a compiled shortcut in the page (headless Chromiu
   });
 
   it('the gridworld construction (3 layers, last-visit heads) evaluates in the worker as in Node', async () => {
-    await initBackend('wasm');
-    // gridworld:4 (6 last-visit heads): the page's worker evaluates gridworld:9 too, but 30–100×
+    // gridworld:4 (6 last-visit heads): the page's worker evaluates gridworld:9 too, but far
     // slower than Node (33 s at T = 8), too slow for the default test run.
-    const c = compileShortcut(zoo('gridworld:4'), { length: 8, maxLength: 12 });
-    expect(c.construction).toBe('gridworld');
-    const trainer = shortcutTrainer(c, 8);
-    c.model.dispose();
-    const bytes = trainer.encode();
-    const node = trainer.evaluate(exhaustiveBatches({ automaton: trainer.config.automaton, length: 8 }, 256));
-    trainer.dispose();
-    expect(node.accuracy).toBe(1);
-    const got = await page.evaluate((b) => (window as any).learnEvaluate(b, { exhaustive: true }), Array.from(bytes));
+    const { got } = await both('gridworld:4', { length: 8, maxLength: 12 });
     expect(got.run.shortcut.construction).toBe('gridworld');
     expect(got.run.shortcut.layers).toBe(3);
     expect(got.run.shortcut.maxLength).toBe(12);
-    expect(got.result.accuracy).toBe(1);
-    expect(got.result.accuracySequence).toBe(1);
-    expect(Math.abs(got.result.margin - node.margin)).toBeLessThan(1e-5);
   });
 });

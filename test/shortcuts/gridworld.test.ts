@@ -5,8 +5,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { withLabels, zoo } from '../../src/automata/index.js';
-import { compileShortcut, evaluateModel, evalBatches, exhaustiveBatches, initBackend } from '../../src/learning/index.js';
-import { HEAD_SCALE, ShortcutError, gridworldMaxLength } from '../../src/shortcuts/index.js';
+import { compileShortcut, evalBatches, exhaustiveBatches, initBackend } from '../../src/learning/index.js';
+import { ShortcutError, gridworldMaxLength } from '../../src/shortcuts/index.js';
+import { expectExact } from '../helpers/shortcuts.js';
 import { lastVisitStates } from '../../src/shortcuts/gridworld.js';
 
 beforeAll(async () => {
@@ -50,15 +51,8 @@ describe('gridworld: the compiled model', () => {
     ['gridworld:9', 10, 'boundary'],
   ] as const)('%s at T=%i (label %s): 3 layers, exact on every word', (name, T, label) => {
     const c = compileShortcut(withLabels(zoo(name), label), { length: T, construction: 'gridworld' });
-    try {
-      expect(c.plan.layers).toBe(3);
-      const r = evaluateModel(c.model, exhaustiveBatches({ automaton: c.automaton, length: T }, 512));
-      expect(r.accuracy).toBe(1);
-      expect(r.accuracySequence).toBe(1);
-      expect(r.margin).toBeGreaterThan(0.99 * HEAD_SCALE);
-    } finally {
-      c.model.dispose();
-    }
+    expect(c.plan.layers).toBe(3);
+    expect(expectExact(c, exhaustiveBatches({ automaton: c.automaton, length: T }, 512)).accuracySequence).toBe(1);
   });
 
   it('agrees with simulation on random words for random N (fast-check, compiled once per N)', () => {
@@ -68,9 +62,7 @@ describe('gridworld: the compiled model', () => {
         fc.property(fc.integer({ min: 2, max: 12 }), fc.integer({ min: 1, max: 2 ** 30 }), (N, seed) => {
           if (!models.has(N)) models.set(N, compileShortcut(zoo(`gridworld:${N}`), { length: 60, construction: 'gridworld' }));
           const c = models.get(N)!;
-          const r = evaluateModel(c.model, evalBatches({ automaton: c.automaton, length: 60 }, 4, 1, seed));
-          expect(r.accuracy).toBe(1);
-          expect(r.margin).toBeGreaterThan(0.99 * HEAD_SCALE);
+          expectExact(c, evalBatches({ automaton: c.automaton, length: 60 }, 4, 1, seed), { dispose: false });
         }),
         { numRuns: 20, seed: 3 },
       );
@@ -82,27 +74,16 @@ describe('gridworld: the compiled model', () => {
   it('is exact at T = 100 and at its proven bound (sampled words), depth 3 whatever T', () => {
     for (const T of [100, gridworldMaxLength(9)]) {
       const c = compileShortcut(zoo('gridworld:9'), { length: T, construction: 'gridworld' });
-      try {
-        expect(c.plan.layers).toBe(3);
-        expect(c.plan.maxLength).toBe(T);
-        const r = evaluateModel(c.model, evalBatches({ automaton: c.automaton, length: T }, 8, 1, 11));
-        expect(r.accuracy).toBe(1);
-        expect(r.margin).toBeGreaterThan(0.99 * HEAD_SCALE);
-      } finally {
-        c.model.dispose();
-      }
+      expect(c.plan.layers).toBe(3);
+      expect(c.plan.maxLength).toBe(T);
+      expectExact(c, evalBatches({ automaton: c.automaton, length: T }, 8, 1, 11));
     }
   });
 
   it('is exact beyond the compile length up to maxLength (a p = 0.9 walk that presses on a wall)', () => {
     const c = compileShortcut(zoo('gridworld:9'), { length: 16, maxLength: 300, construction: 'gridworld' });
-    try {
-      expect(c.plan.maxLength).toBe(300);
-      const r = evaluateModel(c.model, evalBatches({ automaton: c.automaton, length: 300, p: 0.9 }, 8, 1, 5));
-      expect(r.accuracy).toBe(1);
-    } finally {
-      c.model.dispose();
-    }
+    expect(c.plan.maxLength).toBe(300);
+    expectExact(c, evalBatches({ automaton: c.automaton, length: 300, p: 0.9 }, 8, 1, 5));
   });
 
   it('sizes: width grows linearly with N, MLP width with T, depth never', () => {

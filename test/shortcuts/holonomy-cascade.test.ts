@@ -6,8 +6,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { directProduct, zoo, type Automaton } from '../../src/automata/index.js';
-import { compileShortcut, evaluateModel, evalBatches, exhaustiveBatches, initBackend } from '../../src/learning/index.js';
-import { HEAD_SCALE, ShortcutError } from '../../src/shortcuts/index.js';
+import { compileShortcut, evalBatches, exhaustiveBatches, initBackend } from '../../src/learning/index.js';
+import { ShortcutError } from '../../src/shortcuts/index.js';
+import { expectExact } from '../helpers/shortcuts.js';
 
 beforeAll(async () => {
   await initBackend('wasm');
@@ -22,15 +23,8 @@ const withReset = (name: string): Automaton => {
 
 function exact(a: Automaton, T: number, words: 'every' | number) {
   const c = compileShortcut(a, { length: T, construction: 'cascade' });
-  try {
-    const batches = words === 'every' ? exhaustiveBatches({ automaton: c.automaton, length: T }, 512) : evalBatches({ automaton: c.automaton, length: T }, 16, words, 9);
-    const r = evaluateModel(c.model, batches);
-    expect(r.accuracy).toBe(1);
-    expect(r.margin).toBeGreaterThan(0.99 * HEAD_SCALE);
-    return c;
-  } finally {
-    c.model.dispose();
-  }
+  expectExact(c, words === 'every' ? exhaustiveBatches({ automaton: c.automaton, length: T }, 512) : evalBatches({ automaton: c.automaton, length: T }, 16, words, 9));
+  return c;
 }
 
 describe('cascade: holonomy levels with abelian groups and resets', () => {
@@ -69,13 +63,7 @@ describe('cascade: holonomy levels with abelian groups and resets', () => {
           expect((e as Error).message).toMatch(/non-abelian|reachable configurations/);
           return;
         }
-        try {
-          const r = evaluateModel(c.model, exhaustiveBatches({ automaton: c.automaton, length: 6 }, 512));
-          expect(r.accuracy).toBe(1);
-          expect(r.margin).toBeGreaterThan(0.99 * HEAD_SCALE);
-        } finally {
-          c.model.dispose();
-        }
+        expectExact(c, exhaustiveBatches({ automaton: c.automaton, length: 6 }, 512));
       }),
       { numRuns: 25, seed: 5 },
     );
