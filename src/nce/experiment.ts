@@ -14,7 +14,7 @@
 import { logLogSvg, type Series } from '../plot/svg.js';
 import { runNce, NCE_METHODS, type NceMethod, type NceRun, type NceRunOptions } from './optimize.js';
 import { MAX_DIMS, MAX_DISTANCE, nceProblem } from './problem.js';
-import { checkArray, checkFunction, checkInteger, checkNumbers, checkObject, checkOneOf } from '../validate/index.js';
+import { optionKeys, checkArray, checkFunction, checkInteger, checkKeys, checkNumbers, checkObject, checkOneOf } from '../validate/index.js';
 import { checkExperiment, checkRun } from './validate.js';
 
 export interface NceExperimentOptions extends Omit<NceRunOptions, 'method' | 'onProgress'> {
@@ -92,6 +92,7 @@ export function growthOf(runs: readonly NceRun[]): Growth {
 
 export function validateExperiment(o: NceExperimentOptions, where = 'runNceExperiment'): void {
   const opts = checkObject(where, 'options', o);
+  checkKeys(where, opts, optionKeys<NceExperimentOptions>({ target: true, maxSteps: true, lr: true, step: true, samples: true, seed: true, progressEvery: true, dims: true, distances: true, methods: true, onRun: true, onProgress: true }));
   nceProblem(checkInteger(where, 'options.dims', opts.dims, 1, MAX_DIMS), 1);
   checkNumbers(where, 'options.distances', opts.distances, { minLength: 1, min: Number.MIN_VALUE, max: MAX_DISTANCE });
   checkArray(where, 'options.methods', opts.methods, { min: 1 }).forEach((m, i) => checkOneOf(where, `options.methods[${i}]`, m, NCE_METHODS));
@@ -103,8 +104,9 @@ export function runNceExperiment(o: NceExperimentOptions): NceExperiment {
   const runs: NceRun[] = [];
   for (const method of o.methods) {
     for (const R of o.distances) {
+      const { dims: _d, distances: _r, methods: _m, onRun: _o, ...runOptions } = o;
       const run = runNce(nceProblem(o.dims, R), {
-        ...o,
+        ...runOptions,
         method,
         onProgress: o.onProgress ? (step, error) => o.onProgress!(method, R, step, error) : undefined,
       });

@@ -5,7 +5,7 @@
  * τ ← τ − η ∇/‖∇‖, with a fixed η (default target/2, so an iterate cannot step over the target ball).
  */
 import { Rng } from '../random/prng.js';
-import { checkFunction, checkInteger, checkNumber, checkOneOf, checkOptions } from '../validate/index.js';
+import { optionKeys, checkFunction, checkInteger, checkKeys, checkNumber, checkOneOf, checkOptions } from '../validate/index.js';
 import { NCE_MAX_SAMPLES, populationAt, sampledAt, type Loss } from './gradient.js';
 import { errorOf, MAX_DISTANCE, smoothness, type NceProblem } from './problem.js';
 import { MAX_SPREAD } from './quadrature.js';
@@ -15,6 +15,9 @@ export { NCE_MAX_SAMPLES };
 
 export const NCE_METHODS = ['nce-gd', 'nce-ngd', 'ence-gd', 'ence-ngd'] as const;
 export type NceMethod = (typeof NCE_METHODS)[number];
+
+/** The keys of NceRunOptions (a misspelled option is refused, not ignored). */
+export const NCE_RUN_OPTION_KEYS = optionKeys<NceRunOptions>({ method: true, target: true, maxSteps: true, lr: true, step: true, samples: true, seed: true, onProgress: true, progressEvery: true });
 
 export interface NceRunOptions {
   method: NceMethod;
@@ -57,6 +60,7 @@ export function runNce(p: NceProblem, o: NceRunOptions): NceRun {
   const where = 'runNce';
   checkProblem(where, p);
   const opts = checkOptions(where, o);
+  checkKeys(where, opts, NCE_RUN_OPTION_KEYS);
   checkOneOf(where, 'options.method', opts.method, NCE_METHODS);
   const target = checkNumber(where, 'options.target', o.target ?? 0.1, Number.MIN_VALUE);
   const maxSteps = checkInteger(where, 'options.maxSteps', o.maxSteps ?? 100_000, 1, NCE_MAX_STEPS);

@@ -12,7 +12,7 @@ import { tripletTensor } from '../../hmm/predictors.js';
 import { recoverFromTensor } from '../../hmm/recover.js';
 import { sampleSequences } from '../../hmm/sample.js';
 import { checkHmm, hmmToJSON, type HMM, type HMMSpec } from '../../hmm/types.js';
-import { checkArray, checkFunction, checkInteger, checkNumbers, checkOptions, checkString, fail } from '../../validate/index.js';
+import { optionKeys, checkArray, checkFunction, checkInteger, checkKeys, checkNumbers, checkOptions, checkString, fail } from '../../validate/index.js';
 import { logLogSvg, type Series } from '../../plot/svg.js';
 import { learnPredictor, MAX_LEARN_SAMPLES, type LearnOptions } from './learn.js';
 import { pairwiseTwinCheck } from './predictor.js';
@@ -68,7 +68,7 @@ const errOf = (e: { transition: number; emission: number } | undefined) => (e ? 
 
 export function runLearnedExperiment(o: LearnedExperimentOptions = {}): LearnedExperiment {
   const where = 'runLearnedExperiment';
-  checkOptions(where, o);
+  checkKeys(where, checkOptions(where, o), optionKeys<LearnedExperimentOptions>({ hmm: true, sizes: true, reps: true, seed: true, tasks: true, pairwiseTask: true, onLog: true, model: true, width: true, layers: true, steps: true, batch: true, lr: true, loss: true }));
   const hmm = o.hmm === undefined ? defaultExperimentHmm() : checkHmm(where, o.hmm, 'options.hmm');
   const sizes = Array.from(checkNumbers(where, 'options.sizes', o.sizes ?? [1e3, 1e4, 1e5], { minLength: 1, integer: true, min: 1, max: MAX_LEARN_SAMPLES }));
   const reps = checkInteger(where, 'options.reps', o.reps ?? 3, 1, 100);
