@@ -29,7 +29,7 @@
  * type is the bracket that must close next. The distance of a head's attention row from it is the
  * total variation 1 − α_{i, top(i)}, averaged over queries with a non-empty stack.
  */
-import { fail } from '../../validate/index.js';
+import { checkArray, checkInstance, checkInteger, checkNumber, checkObject, fail } from '../../validate/index.js';
 import type { AttentionTrace } from './inspect.js';
 
 /** For each position, the position of its matching bracket (−1 if unmatched in the prefix). */
@@ -85,7 +85,22 @@ export function emptyBalance(): BalanceSums {
 
 /** residual / spread; NaN when no pair carried any signal. */
 export function balanceRatio(s: BalanceSums): number {
+  checkBalanceSums('balanceRatio', s);
   return s.spread > 0 ? s.residual / s.spread : NaN;
+}
+
+function checkBalanceSums(where: string, s: unknown): void {
+  const o = checkObject(where, 'sums', s);
+  for (const k of ['residual', 'spread', 'rows']) checkNumber(where, `sums.${k}`, o[k], 0);
+}
+
+function checkHeads(where: string, name: string, v: unknown, size: number): Float64Array[] {
+  const a = checkArray(where, name, v, { min: 1, max: 1024 });
+  a.forEach((x, h) => {
+    checkInstance(where, `${name}[${h}]`, x, Float64Array, 'a Float64Array');
+    if ((x as Float64Array).length !== size) fail(where, `${name}[${h}] has ${(x as Float64Array).length} entries, expected ${size}`);
+  });
+  return a as Float64Array[];
 }
 
 /**
@@ -93,13 +108,15 @@ export function balanceRatio(s: BalanceSums): number {
  * `attention[h]` (T·T) and contributions `valueOut[h]` (T·d).
  */
 export function addBalance(acc: BalanceSums, seq: ArrayLike<number>, K: number, attention: Float64Array[], valueOut: Float64Array[], d: number): BalanceSums {
+  checkBalanceSums('addBalance', acc);
   const match = matchingBrackets(seq, K);
   const T = seq.length;
-  if (attention.length !== valueOut.length || attention.length < 1) fail('addBalance', `attention and valueOut must list the same heads (≥ 1), got ${attention.length} and ${valueOut.length}`);
-  if (!Number.isInteger(d) || d < 1) fail('addBalance', `d must be an integer ≥ 1, got ${d}`);
+  checkInteger('addBalance', 'd', d, 1, 1 << 16);
+  checkHeads('addBalance', 'attention', attention, T * T);
+  checkHeads('addBalance', 'valueOut', valueOut, T * d);
+  if (attention.length !== valueOut.length) fail('addBalance', `attention and valueOut must list the same heads, got ${attention.length} and ${valueOut.length}`);
   for (let h = 0; h < attention.length; h++) {
     const A = attention[h], U = valueOut[h];
-    if (A.length !== T * T || U.length !== T * d) fail('addBalance', `head ${h}: expected ${T * T} attention entries and ${T * d} contributions, got ${A.length} and ${U.length}`);
     const mu = new Float64Array(d);
     const r = new Float64Array(d);
     for (let i = 0; i < T; i++) {
@@ -147,14 +164,21 @@ export interface StackSums {
 }
 
 export function emptyStack(layers: number, heads: number): StackSums {
+  checkInteger('emptyStack', 'layers', layers, 1, 1024);
+  checkInteger('emptyStack', 'heads', heads, 1, 1024);
   return { sum: Array.from({ length: layers }, () => new Array<number>(heads).fill(0)), queries: 0 };
 }
 
 /** Adds one sequence's stack distances (every layer and head of `trace`) to `acc`. */
 export function addStackDistance(acc: StackSums, seq: ArrayLike<number>, K: number, trace: Pick<AttentionTrace, 'attention'>): StackSums {
+  const sums = checkStackSums('addStackDistance', acc);
   const top = stackTops(seq, K);
   const T = seq.length;
-  if (acc.sum.length !== trace.attention.length) fail('addStackDistance', `acc has ${acc.sum.length} layers, the trace ${trace.attention.length}`);
+  const layers = checkArray('addStackDistance', 'trace.attention', checkObject('addStackDistance', 'trace', trace).attention, { exactly: sums.length });
+  layers.forEach((l, i) => checkHeads('addStackDistance', `trace.attention[${i}]`, l, T * T));
+  layers.forEach((l, i) => {
+    if ((l as unknown[]).length !== sums[i].length) fail('addStackDistance', `trace.attention[${i}] has ${(l as unknown[]).length} heads, acc ${sums[i].length}`);
+  });
   for (let i = 0; i < T; i++) {
     const j = top[i];
     if (j < 0) continue;
@@ -165,7 +189,16 @@ export function addStackDistance(acc: StackSums, seq: ArrayLike<number>, K: numb
 }
 
 /** Per layer: the mean distance of its most stack-like head and the mean over its heads. */
+function checkStackSums(where: string, acc: unknown): number[][] {
+  const o = checkObject(where, 'acc', acc);
+  checkNumber(where, 'acc.queries', o.queries, 0);
+  const sum = checkArray(where, 'acc.sum', o.sum, { min: 1 });
+  sum.forEach((h, l) => checkArray(where, `acc.sum[${l}]`, h, { min: 1 }).forEach((x, k) => checkNumber(where, `acc.sum[${l}][${k}]`, x)));
+  return sum as number[][];
+}
+
 export function stackDistances(acc: StackSums): { best: number; mean: number }[] {
+  checkStackSums('stackDistances', acc);
   return acc.sum.map((heads) => {
     const per = heads.map((s) => (acc.queries > 0 ? s / acc.queries : NaN));
     return { best: Math.min(...per), mean: per.reduce((a, b) => a + b, 0) / per.length };
@@ -174,8 +207,10 @@ export function stackDistances(acc: StackSums): { best: number; mean: number }[]
 
 /** Spearman's rank correlation of x and y (average ranks for ties); NaN below 3 points or with a constant side. */
 export function spearman(x: number[], y: number[]): number {
+  checkArray('spearman', 'x', x);
+  checkArray('spearman', 'y', y);
   if (x.length !== y.length) fail('spearman', `x and y must have the same length, got ${x.length} and ${y.length}`);
-  const keep = x.map((_, i) => i).filter((i) => Number.isFinite(x[i]) && Number.isFinite(y[i]));
+  const keep = x.map((_, i) => i).filter((i) => typeof x[i] === 'number' && typeof y[i] === 'number' && Number.isFinite(x[i]) && Number.isFinite(y[i]));
   if (keep.length < 3) return NaN;
   const rank = (v: number[]) => {
     const idx = v.map((_, i) => i).sort((a, b) => v[a] - v[b]);

@@ -11,7 +11,7 @@
  * killed experiment re-run with the same options picks up where it stopped.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { checkOptions, fail } from '../../validate/index.js';
+import { checkArray, checkInstance, checkObject, checkOptions, fail } from '../../validate/index.js';
 import { evalBatches, type Batch } from '../data.js';
 import { runConfig, taskOf, Trainer, evaluateModel, type RunConfig, type RunOptions } from '../train.js';
 import { wilson, type Proportion } from '../flipflop/glitches.js';
@@ -154,6 +154,8 @@ export function dyckPlan(o: DyckOptions = {}): DyckPreset {
 
 /** Sinusoidal positions: the only kind defined at 2n and 4n without training there. */
 export function runOptionsOf(p: DyckPreset, variant: string, seed: number): RunOptions {
+  checkObject('runOptionsOf', 'p', p);
+  if (typeof variant !== 'string' || !Object.hasOwn(DYCK_VARIANTS, variant)) fail('runOptionsOf', `variant must be one of ${Object.keys(DYCK_VARIANTS).join(', ')}, got ${JSON.stringify(variant)}`);
   const v = DYCK_VARIANTS[variant];
   return {
     dyck: { K: p.K, M: p.M },
@@ -178,7 +180,12 @@ const PROBE_STREAM = 0xd7c4;
 
 /** The measurements of a trained model (accuracy at n, 2n, 4n and the attention metrics). */
 export function measureDyck(trainer: Trainer, p: DyckPreset): Omit<DyckCell, 'variant' | 'seed' | 'run' | 'trainSeconds' | 'finalLoss'> {
+  checkInstance('measureDyck', 'trainer', trainer, Trainer, 'new Trainer(runConfig({ dyck, ... }))');
   const c = trainer.config;
+  if (!c.dyck) fail('measureDyck', 'trainer must train a Dyck task (runConfig({ dyck: { K, M } }))');
+  checkObject('measureDyck', 'p', p);
+  if (p.K !== c.dyck.K || p.M !== c.dyck.M || p.length !== c.length) fail('measureDyck', `p (K ${p.K}, M ${p.M}, length ${p.length}) does not match the trainer's task (K ${c.dyck.K}, M ${c.dyck.M}, length ${c.length})`);
+  for (const k of ['batch', 'evalSequences', 'probeSequences'] as const) if (!Number.isInteger(p[k]) || p[k] < 1 || p[k] > 1e6) fail('measureDyck', `p.${k} must be an integer in [1, 1e6], got ${JSON.stringify(p[k])}`);
   const accuracy = [1, 2, 4].map((f) => {
     const L = f * p.length;
     const batches = evalBatches(taskOf(c, L), p.batch, Math.ceil(p.evalSequences / p.batch), c.seed);
@@ -276,9 +283,22 @@ async function cellStore(out: string) {
 const pct = (x: number) => (100 * x).toFixed(2);
 const f3 = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : 'n/a');
 
+/** A DyckResult as runDyck returns it (shape checked down to what the writers read). */
 function checkResult(where: string, r: unknown): DyckResult {
-  const o = checkOptions(where, r, 'result') as unknown as DyckResult;
-  if (!Array.isArray(o.cells) || !Array.isArray(o.lengths) || !Array.isArray(o.correlation)) fail(where, 'result must be a DyckResult (cells, lengths, correlation)');
+  const o = checkObject(where, 'result', r) as unknown as DyckResult;
+  if (!Number.isInteger(o.K) || o.K < 1 || o.K > 8) fail(where, `result.K must be an integer in [1, 8], got ${JSON.stringify(o.K)}`);
+  checkArray(where, 'result.lengths', o.lengths, { exactly: 3 }).forEach((L, i) => void (Number.isInteger(L) || fail(where, `result.lengths[${i}] must be an integer, got ${JSON.stringify(L)}`)));
+  checkArray(where, 'result.correlation', o.correlation).forEach((x, i) => void checkObject(where, `result.correlation[${i}]`, x));
+  checkArray(where, 'result.cells', o.cells).forEach((x, i) => {
+    const c = checkObject(where, `result.cells[${i}]`, x);
+    checkArray(where, `result.cells[${i}].accuracy`, c.accuracy, { exactly: 3 }).forEach((a, k) => void checkObject(where, `result.cells[${i}].accuracy[${k}].acc`, checkObject(where, `result.cells[${i}].accuracy[${k}]`, a).acc));
+    checkArray(where, `result.cells[${i}].stack`, c.stack).forEach((s, k) => void checkObject(where, `result.cells[${i}].stack[${k}]`, s));
+    const e = checkObject(where, `result.cells[${i}].example`, c.example);
+    checkArray(where, `result.cells[${i}].example.letters`, e.letters);
+    checkArray(where, `result.cells[${i}].example.tops`, e.tops);
+    checkArray(where, `result.cells[${i}].example.attention`, e.attention).forEach((a, k) => void checkArray(where, `result.cells[${i}].example.attention[${k}]`, a));
+    if (typeof c.trainSeconds !== 'number' || typeof c.balance !== 'number' && c.balance !== null) fail(where, `result.cells[${i}] must have numeric trainSeconds and balance`);
+  });
   return o;
 }
 

@@ -6,7 +6,7 @@
  * against the tfjs logits in the tests, so the patterns it reports are the model's own.
  */
 import { cos, pow, sin } from '../../random/detmath.js';
-import { checkInstance, checkObject, fail } from '../../validate/index.js';
+import { checkFunction, checkObject, fail } from '../../validate/index.js';
 import type { TransformerConfig } from '../models/config.js';
 import type { SequenceModel } from '../models/model.js';
 
@@ -31,7 +31,8 @@ export interface TransformerWeights {
 
 export function transformerWeights(model: SequenceModel): TransformerWeights {
   checkObject('transformerWeights', 'model', model);
-  const c = model.config;
+  const c = checkObject('transformerWeights', 'model.config', model.config) as unknown as SequenceModel['config'];
+  checkObject('transformerWeights', 'model.params', model.params);
   if (c.kind !== 'transformer') fail('transformerWeights', `the attention metrics need a Transformer, got a ${c.kind}`);
   const map = new Map<string, Float64Array>();
   for (const name of model.params.names) map.set(name, Float64Array.from(model.params.get(name).dataSync() as Float32Array));
@@ -40,7 +41,7 @@ export function transformerWeights(model: SequenceModel): TransformerWeights {
 
 function need(w: TransformerWeights, name: string): Float64Array {
   const a = w.get(name);
-  if (!a) throw new Error(`the model has no parameter ${name}`);
+  if (!(a instanceof Float64Array)) throw new Error(`traceTransformer: the model has no parameter ${name}`);
   return a;
 }
 
@@ -80,7 +81,12 @@ const GELU_C = Math.sqrt(2 / Math.PI);
 /** Replays `w` on `letters` (one sequence). */
 export function traceTransformer(w: TransformerWeights, letters: ArrayLike<number>): AttentionTrace {
   checkObject('traceTransformer', 'w', w);
-  const c = w.config;
+  const c = checkObject('traceTransformer', 'w.config', w.config) as unknown as TransformerConfig;
+  checkFunction('traceTransformer', 'w.get', w.get);
+  if (c.kind !== 'transformer') fail('traceTransformer', `w.config must be a Transformer config, got kind ${JSON.stringify(c.kind)}`);
+  for (const k of ['width', 'heads', 'layers', 'vocab', 'classes'] as const) if (!Number.isInteger(c[k]) || c[k] < 1) fail('traceTransformer', `w.config.${k} must be an integer ≥ 1, got ${JSON.stringify(c[k])}`);
+  if (c.width % c.heads !== 0) fail('traceTransformer', `w.config.width ${c.width} is not divisible by heads ${c.heads}`);
+  if (!letters || typeof letters.length !== 'number') fail('traceTransformer', 'letters must be an array of letters');
   const T = letters.length;
   if (T < 1) fail('traceTransformer', 'letters must be non-empty');
   if (T > 4096) fail('traceTransformer', `letters has length ${T}, above the replay's limit of 4096`);
@@ -170,6 +176,5 @@ export function traceTransformer(w: TransformerWeights, letters: ArrayLike<numbe
 
 /** traceTransformer for a live model (reads its weights first). */
 export function traceModel(model: SequenceModel, letters: ArrayLike<number>): AttentionTrace {
-  checkInstance('traceModel', 'letters', letters, Object, 'an array of letters');
   return traceTransformer(transformerWeights(model), letters);
 }
