@@ -105,8 +105,8 @@ export interface DyckResult {
   backend: string;
   interval: 'wilson-95';
   cells: DyckCell[];
-  /** Spearman correlation, across all cells, of balance violation with accuracy at 2n and 4n. */
-  correlation: { length: number; spearman: number; models: number }[];
+  /** Spearman correlation, across all cells, of each metric (balance violation, stack distances) with accuracy at 2n and 4n. */
+  correlation: { metric: string; length: number; spearman: number; models: number }[];
 }
 
 /** Validates the options (errors name the field and the value) and fills the preset. */
@@ -246,8 +246,13 @@ export async function runDyck(o: DyckOptions = {}): Promise<DyckResult> {
       }
     }
   const lengths = [p.length, 2 * p.length, 4 * p.length];
-  const bal = cells.map((c) => c.balance);
-  const correlation = [1, 2].map((k) => ({ length: lengths[k], spearman: spearman(bal, cells.map((c) => c.accuracy[k].acc.rate)), models: cells.length }));
+  // Does a number read off the weights predict length generalisation? Balance first, the stack patterns as controls.
+  const predictors: [string, number[]][] = [
+    ['balance violation', cells.map((c) => c.balance)],
+    ['layer-1 stack distance', cells.map((c) => c.stack[0].best)],
+    ['layer-2 stack distance', cells.map((c) => c.stack[1]?.best ?? NaN)],
+  ];
+  const correlation = predictors.flatMap(([metric, x]) => [1, 2].map((k) => ({ metric, length: lengths[k], spearman: spearman(x, cells.map((c) => c.accuracy[k].acc.rate)), models: cells.length })));
   return { preset: o.preset ?? 'quick', K: p.K, M: p.M, length: p.length, lengths, backend: tf.getBackend(), interval: 'wilson-95', cells, correlation };
 }
 
@@ -321,8 +326,25 @@ export function dyckMarkdown(r: DyckResult): string {
     const s = c.stack.map((x) => `${f3(x.best)} (${f3(x.mean)})`);
     lines.push(`| ${c.variant} | ${c.seed} | ${acc(c.accuracy[0].acc)} | ${acc(c.accuracy[1].acc)} | ${acc(c.accuracy[2].acc)} | ${f3(c.balance)} | ${s[0]} | ${s[1] ?? ''} | ${c.trainSeconds.toFixed(0)} |`);
   }
-  lines.push('', '| Spearman ρ (balance violation, accuracy) | at 2n | at 4n | models |', '|---|---|---|---|');
-  lines.push(`| across all models | ${f3(r.correlation[0]?.spearman)} | ${f3(r.correlation[1]?.spearman)} | ${r.correlation[0]?.models ?? 0} |`);
+  // Per variant: the mean and the range over its seeds (the spread is the point: many solutions).
+  const variants = [...new Set(r.cells.map((c) => c.variant))];
+  const span = (xs: number[], f: (x: number) => string) => {
+    const ok = xs.filter((x) => typeof x === 'number' && Number.isFinite(x));
+    if (ok.length === 0) return 'n/a';
+    const m = ok.reduce((a, b) => a + b, 0) / ok.length;
+    return ok.length === 1 ? f(m) : `${f(m)} (${f(Math.min(...ok))}–${f(Math.max(...ok))})`;
+  };
+  lines.push('', `| variant | seeds | acc n, mean (min–max) | acc 2n | acc 4n | balance violation | layer-1 stack distance (best head) | layer-2 stack distance (best head) |`, '|---|---|---|---|---|---|---|---|');
+  for (const v of variants) {
+    const cs = r.cells.filter((c) => c.variant === v);
+    const acc = (k: number) => span(cs.map((c) => c.accuracy[k].acc.rate), pct);
+    lines.push(`| ${v} | ${cs.length} | ${acc(0)} | ${acc(1)} | ${acc(2)} | ${span(cs.map((c) => c.balance), f3)} | ${span(cs.map((c) => c.stack[0]?.best), f3)} | ${span(cs.map((c) => c.stack[1]?.best), f3)} |`);
+  }
+  lines.push('', '| Spearman ρ across all models: metric vs. accuracy | at 2n | at 4n | models |', '|---|---|---|---|');
+  for (const m of [...new Set(r.correlation.map((c) => c.metric))]) {
+    const at = (L: number) => f3(r.correlation.find((c) => c.metric === m && c.length === L)?.spearman ?? NaN);
+    lines.push(`| ${m} | ${at(n2)} | ${at(n4)} | ${r.correlation.find((c) => c.metric === m)?.models ?? 0} |`);
+  }
   return lines.join('\n') + '\n';
 }
 
