@@ -21,7 +21,7 @@ import { tsOps, type AlsOps } from './ops.js';
 import { unfoldingGramWasm, wasmOps } from './kernel.js';
 import { unfoldingGram } from './tensor.js';
 import { AlsSweep, alsBufferLengths, alsBuffers } from './als.js';
-import { checkNumbers, checkOptions } from '../validate/index.js';
+import { checkKeys, checkNumbers, checkOptions, optionKeys } from '../validate/index.js';
 
 export type CPInit = 'random' | 'svd' | 'jennrich';
 
@@ -79,9 +79,12 @@ export function maxRank(dims: [number, number, number]): number {
 
 const INITS: CPInit[] = ['random', 'svd', 'jennrich'];
 
+/** The keys of CPOptions (a misspelled one is refused, not ignored). */
+export const CP_OPTION_KEYS = optionKeys<CPOptions>({ init: true, maxIter: true, tol: true, l2: true, linesearch: true, restarts: true, seed: true, backend: true, onIteration: true });
+
 export function cp(tensor: Tensor3, rank: number, options: CPOptions = {}): CPResult {
   checkTensor(tensor);
-  checkOptions('cp', options);
+  checkKeys('cp', checkOptions('cp', options), CP_OPTION_KEYS);
   const bound = maxRank(tensor.dims);
   if (!Number.isInteger(rank) || rank < 1) throw new RangeError(`rank must be a positive integer, got ${rank}`);
   if (rank > bound) {
