@@ -12,6 +12,7 @@
  * predicts exp(Ω(R)) for NCE with GD and poly(R) for eNCE with NGD.
  */
 import { logLogSvg, type Series } from '../plot/svg.js';
+import { log, pow } from '../random/detmath.js';
 import { runNce, NCE_METHODS, type NceMethod, type NceRun, type NceRunOptions } from './optimize.js';
 import { MAX_DIMS, MAX_DISTANCE, nceProblem } from './problem.js';
 import { optionKeys, checkArray, checkFunction, checkInteger, checkKeys, checkNumbers, checkObject, checkOneOf } from '../validate/index.js';
@@ -64,9 +65,9 @@ export function leastSquares(xs: readonly number[], ys: readonly number[]): Fit 
   const my = ys.reduce((a, b) => a + b, 0) / n;
   let sxx = 0, sxy = 0, syy = 0;
   for (let i = 0; i < n; i++) {
-    sxx += (xs[i] - mx) ** 2;
+    sxx += (xs[i] - mx) * (xs[i] - mx);
     sxy += (xs[i] - mx) * (ys[i] - my);
-    syy += (ys[i] - my) ** 2;
+    syy += (ys[i] - my) * (ys[i] - my);
   }
   if (sxx === 0) return null;
   const slope = sxy / sxx;
@@ -78,14 +79,14 @@ export function growthOf(runs: readonly NceRun[]): Growth {
   checkArray('growthOf', 'runs', runs).forEach((r, i) => checkRun('growthOf', `runs[${i}]`, r));
   const ok = runs.filter((r) => r.converged && r.steps > 0);
   const R = ok.map((r) => r.distance);
-  const logSteps = ok.map((r) => Math.log(r.steps));
+  const logSteps = ok.map((r) => log(r.steps)); // detmath: the same bits in every engine
   const exponential = leastSquares(R, logSteps);
-  const polynomial = leastSquares(R.map(Math.log), logSteps);
+  const polynomial = leastSquares(R.map((x) => log(x)), logSteps);
   const sorted = [...ok].sort((a, b) => a.distance - b.distance);
   const local = sorted.slice(1).map((r, i) => {
     const q = sorted[i];
     const ratio = r.steps / q.steps;
-    return { from: q.distance, to: r.distance, factorPerUnitR: ratio ** (1 / (r.distance - q.distance)), degree: Math.log(ratio) / Math.log(r.distance / q.distance) };
+    return { from: q.distance, to: r.distance, factorPerUnitR: pow(ratio, 1 / (r.distance - q.distance)), degree: log(ratio) / log(r.distance / q.distance) };
   });
   return { points: ok.length, exponential, polynomial, local };
 }

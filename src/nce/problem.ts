@@ -62,8 +62,13 @@ export function parameterError(p: NceProblem, tau: Params): number {
 /** parameterError without the checks, for the optimiser's inner loop (arguments already checked). */
 export function errorOf(p: NceProblem, tau: Params): number {
   let s = 0;
-  for (let i = 0; i < p.dims; i++) s += (tau[i] - p.thetaStar[i]) ** 2;
-  s += (tau[p.dims] - p.bStar) ** 2;
+  // Products, not **: Math.pow is not correctly rounded and engines differ in its last bit.
+  for (let i = 0; i < p.dims; i++) {
+    const e = tau[i] - p.thetaStar[i];
+    s += e * e;
+  }
+  const eb = tau[p.dims] - p.bStar;
+  s += eb * eb;
   return Math.sqrt(s);
 }
 

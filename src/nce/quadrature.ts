@@ -12,7 +12,7 @@
  * per step h, and h is rounded down to a power of 2^(1/4) so that the cache stays small.
  */
 import { checkBoolean, checkNumber } from '../validate/index.js';
-import { exp, log } from '../random/detmath.js';
+import { exp, log, powInt } from '../random/detmath.js';
 
 const Z_MAX = 38.5;
 /**
@@ -22,6 +22,8 @@ const Z_MAX = 38.5;
 export const MAX_SPREAD = 1000;
 const Z_MARGIN = 14;
 const INV_SQRT_2PI = 0.3989422804014327;
+/** 2^(−j/4) for j = 0…3, correctly rounded. */
+const QUARTER_POWERS = [1, 0.8408964152537145, 0.7071067811865476, 0.5946035575013605];
 
 /** Moments of the logistic function that the NCE loss and gradient need, for r ~ N(m, s²). */
 export interface LogisticMoments {
@@ -83,8 +85,10 @@ export function logisticMoments(m: number, s: number, withLoss = false): Logisti
     accumulate(m, 1, acc, withLoss);
     return acc;
   }
-  // h = 2^(−k/4) ≤ min(¼, 0.3/s).
-  const h = 2 ** (-Math.ceil(-4 * Math.log2(Math.min(0.25, 0.3 / s))) / 4);
+  // h = 2^(−k/4) ≤ min(¼, 0.3/s), from detmath's log and exact quarter powers (Math.log2 and
+  // Math.pow differ between engines in the last bit, which would move h and every number after it).
+  const k = 0.3 / s >= 0.25 ? 8 : Math.ceil((-4 * log(0.3 / s)) / Math.LN2);
+  const h = powInt(2, -Math.floor(k / 4)) * QUARTER_POWERS[k % 4];
   const w = weights(h);
   const n = Math.min(w.length - 1, Math.ceil((s + Z_MARGIN) / h));
   for (let i = -n; i <= n; i++) accumulate(m + s * (i * h), w[i < 0 ? -i : i], acc, withLoss);

@@ -12,6 +12,7 @@
  *
  * The file (`hmm learn --out DIR` → DIR/predictor.json) carries an FNV-1a checksum of its JSON.
  */
+import { log } from '../../random/detmath.js';
 import { findPairwiseTwin } from '../../hmm/counterexample.js';
 import { exactJoint, conditionalMoment, type Joint } from '../../hmm/predictors.js';
 import { parameterDistance } from '../../hmm/counterexample.js';
@@ -108,7 +109,7 @@ function lossUnder(p: LearnedPredictor, hmm: HMM): number {
     for (let t = 0; t < out; t++) {
       const f = p.table[a][t];
       const q = cond[a * out + t];
-      l += p.loss === 'squared' ? f * f - 2 * f * q : q > 0 ? -q * Math.log(Math.max(f, 1e-300)) : 0;
+      l += p.loss === 'squared' ? f * f - 2 * f * q : q > 0 ? -q * log(Math.max(f, 1e-300)) : 0;
     }
     loss += pa[a] * (p.loss === 'squared' ? l + 1 : l);
   }

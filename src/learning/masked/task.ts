@@ -5,6 +5,7 @@
  * With the squared loss on one-hot targets the optimal predictor is the conditional law
  * E[e_{x_j} (⊗ e_{x_l}) | x_i]: a d-vector (pairwise) or d×d matrix (triplet) per value of x_i.
  */
+import { powInt } from '../../random/detmath.js';
 import { checkInteger, checkObject, fail, show } from '../../validate/index.js';
 
 export interface MaskedTask {
@@ -36,5 +37,5 @@ export function outputSize(task: MaskedTask, d: number): number {
   const t = checkObject('outputSize', 'task', task);
   if (!Array.isArray(t.targets) || (t.targets.length !== 1 && t.targets.length !== 2)) fail('outputSize', `task.targets must list 1 or 2 positions (parseMaskedTask), got ${show(t.targets)}`);
   checkInteger('outputSize', 'd', d, 1, 2 ** 26);
-  return d ** task.targets.length;
+  return powInt(d, task.targets.length);
 }
