@@ -14,3 +14,4 @@ export { serveTraining, type WorkerRequest } from './worker.js';
 export * from './masked/index.js';
 export { compileShortcut, planShortcut, shortcutTrainer, CONSTRUCTIONS, ShortcutError, type Construction, type CompiledShortcut, type ShortcutOptions, type ShortcutRunInfo } from '../shortcuts/index.js';
 export * from './flipflop/index.js';
+export * from './dyck/index.js';

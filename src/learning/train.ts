@@ -65,6 +65,10 @@ export interface RunOptions {
   heads?: number;
   mlpRatio?: number;
   positions?: TransformerConfig['positions'];
+  /** Transformer: 'none' drops every LayerNorm (models/config.ts). */
+  norm?: TransformerConfig['norm'];
+  /** Transformer: block 0 without its MLP (models/config.ts; the bounded-Dyck experiment's restriction). */
+  minimalFirstLayer?: boolean;
   contextLength?: number;
   dropout?: number;
   lr?: number;
@@ -111,6 +115,8 @@ export function runConfig(o: RunOptions): RunConfig {
     positions: o.positions,
     contextLength: o.contextLength,
     dropout: o.dropout,
+    norm: o.norm,
+    minimalFirstLayer: o.minimalFirstLayer,
   });
   const positive = (name: string, v: number) => {
     if (!Number.isInteger(v) || v < 1) throw new Error(`${name} must be an integer ≥ 1, got ${v}`);
