@@ -21,6 +21,7 @@ const commands: Record<string, () => Promise<{ command: Command }>> = {
   bench: () => import('./commands/bench.js'),
   nce: () => import('./commands/nce.js'),
   flipflop: () => import('./commands/flipflop.js'),
+  dyck: () => import('./commands/dyck.js'),
 };
 
 async function help(): Promise<string> {

@@ -72,6 +72,10 @@ export interface RunOptions {
   heads?: number;
   mlpRatio?: number;
   positions?: TransformerConfig['positions'];
+  /** Transformer: 'none' drops every LayerNorm (models/config.ts). */
+  norm?: TransformerConfig['norm'];
+  /** Transformer: block 0 without its MLP (models/config.ts; the bounded-Dyck experiment's restriction). */
+  minimalFirstLayer?: boolean;
   contextLength?: number;
   dropout?: number;
   /** Dropout on attention probabilities (Transformer; see TransformerConfig.attnDropout). */
@@ -123,6 +127,8 @@ export function runConfig(o: RunOptions): RunConfig {
     contextLength: o.contextLength,
     dropout: o.dropout,
     attnDropout: o.attnDropout,
+    norm: o.norm,
+    minimalFirstLayer: o.minimalFirstLayer,
   });
   if (o.attnEntropy !== undefined && !(o.attnEntropy >= 0 && o.attnEntropy < 1e6)) throw new Error(`attnEntropy must be a number ≥ 0, got ${o.attnEntropy}`);
   if (o.attnEntropy && model.kind !== 'transformer') throw new Error(`attnEntropy applies to Transformers only, got model ${model.kind}`);

@@ -95,3 +95,43 @@ function linearTicks(lo: number, hi: number): number[] {
   for (let t = Math.ceil(lo / step) * step; t <= hi + 1e-9 * span; t += step) out.push(Number(t.toPrecision(12)));
   return out;
 }
+
+/** One attention map: rows = queries, columns = keys, values in [0, 1]; `marks` are (row, column) cells outlined (e.g. the stack-like target). */
+export interface Heatmap {
+  title: string;
+  size: number;
+  /** size·size values, row-major. */
+  values: ArrayLike<number>;
+  marks?: [number, number][];
+  /** Tick labels along both axes (e.g. the tokens), optional. */
+  labels?: string[];
+}
+
+/** Heatmaps in a grid of `columns` (white = 0, dark blue = 1) with a shared title; dependency-free SVG. */
+export function heatmapGridSvg(maps: Heatmap[], opts: { title: string; columns: number; cell?: number }): string {
+  if (!Array.isArray(maps) || maps.length === 0) throw new Error('heatmapGridSvg: maps must be a non-empty array');
+  if (!Number.isInteger(opts.columns) || opts.columns < 1) throw new Error(`heatmapGridSvg: columns must be an integer ≥ 1, got ${opts.columns}`);
+  const cell = opts.cell ?? 5;
+  const n = Math.max(...maps.map((m) => m.size));
+  const pad = 34, box = n * cell;
+  const cols = Math.min(opts.columns, maps.length), rows = Math.ceil(maps.length / cols);
+  const W = cols * (box + pad) + pad, H = 40 + rows * (box + pad + 12);
+  const out = [`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="10">`, `<rect width="${W}" height="${H}" fill="white"/>`, `<text x="${W / 2}" y="20" text-anchor="middle" font-size="13">${esc(opts.title)}</text>`];
+  maps.forEach((m, k) => {
+    if (m.values.length !== m.size * m.size) throw new Error(`heatmapGridSvg: map ${k} has ${m.values.length} values, expected ${m.size * m.size}`);
+    const x0 = pad + (k % cols) * (box + pad), y0 = 40 + Math.floor(k / cols) * (box + pad + 12) + 12;
+    out.push(`<text x="${x0}" y="${y0 - 4}">${esc(m.title)}</text>`);
+    for (let i = 0; i < m.size; i++)
+      for (let j = 0; j <= i; j++) {
+        const v = Math.max(0, Math.min(1, m.values[i * m.size + j]));
+        if (v < 0.01) continue;
+        const c = Math.round(255 * (1 - v));
+        out.push(`<rect x="${x0 + j * cell}" y="${y0 + i * cell}" width="${cell}" height="${cell}" fill="rgb(${c},${c},255)"/>`);
+      }
+    for (const [i, j] of m.marks ?? []) out.push(`<rect x="${x0 + j * cell + 0.5}" y="${y0 + i * cell + 0.5}" width="${cell - 1}" height="${cell - 1}" fill="none" stroke="#d62728" stroke-width="0.8"/>`);
+    out.push(`<rect x="${x0}" y="${y0}" width="${m.size * cell}" height="${m.size * cell}" fill="none" stroke="#333"/>`);
+    if (m.labels) m.labels.forEach((s, t) => out.push(`<text x="${x0 - 3}" y="${y0 + t * cell + cell - 0.5}" text-anchor="end" font-size="${Math.max(4, cell)}">${esc(s)}</text>`));
+  });
+  out.push('</svg>');
+  return out.join('\n') + '\n';
+}

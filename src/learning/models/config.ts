@@ -38,6 +38,12 @@ export interface TransformerConfig {
   readonly norm?: 'layernorm' | 'none';
   /** MLP activation: 'gelu' (GPT-2's tanh approximation, the default) or 'relu' (exact piecewise-linear steps, used by compiled shortcuts). Absent = 'gelu'. */
   readonly activation?: 'gelu' | 'relu';
+  /**
+   * true: block 0 keeps only its attention sublayer (x + Attn(LN(x)); no MLP, no ln_2), the
+   * restricted first layer of Wen, Li, Liu, Risteski 2023 (bounded Dyck), whose output is then a
+   * pure attention-weighted mix of the embeddings. Absent = every block has its MLP.
+   */
+  readonly minimalFirstLayer?: boolean;
 }
 
 export interface RnnConfig {
@@ -86,6 +92,7 @@ export function modelConfig(kind: ModelKind, o: Partial<Omit<TransformerConfig, 
       ...(o.attnDropout ? { attnDropout: o.attnDropout } : {}),
       ...(o.norm !== undefined && o.norm !== 'layernorm' ? { norm: o.norm } : {}),
       ...(o.activation !== undefined && o.activation !== 'gelu' ? { activation: o.activation } : {}),
+      ...(o.minimalFirstLayer === true ? { minimalFirstLayer: true } : {}),
     };
     need('layers', c.layers, 1);
     need('width', c.width, 1);
@@ -98,6 +105,7 @@ export function modelConfig(kind: ModelKind, o: Partial<Omit<TransformerConfig, 
     if (c.positions !== 'learned' && c.positions !== 'sinusoidal') throw new Error(`positions must be learned|sinusoidal, got ${c.positions}`);
     if (o.norm !== undefined && o.norm !== 'layernorm' && o.norm !== 'none') throw new Error(`norm must be layernorm|none, got ${o.norm}`);
     if (o.activation !== undefined && o.activation !== 'gelu' && o.activation !== 'relu') throw new Error(`activation must be gelu|relu, got ${o.activation}`);
+    if (o.minimalFirstLayer !== undefined && typeof o.minimalFirstLayer !== 'boolean') throw new Error(`minimalFirstLayer must be a boolean, got ${JSON.stringify(o.minimalFirstLayer)}`);
     return c;
   }
   if (kind !== 'lstm' && kind !== 'gru' && kind !== 'rnn') throw new Error(`model must be one of ${MODEL_KINDS.join('|')}, got ${kind}`);

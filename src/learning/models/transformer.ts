@@ -6,7 +6,8 @@
  *
  * Two config options serve the compiled shortcuts of src/shortcuts (defaults = the GPT block
  * above, so trained checkpoints are unchanged): `norm: 'none'` drops every LayerNorm (LN = the
- * identity, no parameters) and `activation: 'relu'` replaces GELU in the MLP.
+ * identity, no parameters) and `activation: 'relu'` replaces GELU in the MLP. The bounded-Dyck
+ * experiment (src/learning/dyck) adds `minimalFirstLayer: true`: block 0 without its MLP.
  *
  * Activations between blocks are (B·T, d) matrices so that every dense layer is one rank-2
  * matmul (the fast path on tfjs-wasm); attention reshapes to (B, nh, T, hs) and back.
@@ -91,18 +92,20 @@ class MLP {
 class Block {
   private readonly ln1: LayerNorm;
   private readonly attn: Attention;
-  private readonly ln2: LayerNorm;
-  private readonly mlp: MLP;
-  constructor(p: Params, name: string, c: TransformerConfig, rng: Rng, index: number) {
+  private readonly ln2: LayerNorm | undefined;
+  private readonly mlp: MLP | undefined;
+  /** withMlp false: the attention-only block of `minimalFirstLayer` (no ln_2, no MLP parameters). */
+  constructor(p: Params, name: string, c: TransformerConfig, rng: Rng, index: number, withMlp = true) {
     const ln = c.norm !== 'none';
     this.ln1 = new LayerNorm(p, `${name}.ln_1`, c.width, ln);
     this.attn = new Attention(p, `${name}.attn`, c, rng, index);
-    this.ln2 = new LayerNorm(p, `${name}.ln_2`, c.width, ln);
-    this.mlp = new MLP(p, `${name}.mlp`, c, rng);
+    this.ln2 = withMlp ? new LayerNorm(p, `${name}.ln_2`, c.width, ln) : undefined;
+    this.mlp = withMlp ? new MLP(p, `${name}.mlp`, c, rng) : undefined;
   }
   forward(x: tf.Tensor2D, B: number, T: number, o: ForwardOptions): tf.Tensor2D {
     x = tf.add(x, this.attn.forward(this.ln1.forward(x), B, T, o));
-    return tf.add(x, this.mlp.forward(this.ln2.forward(x), o));
+    if (!this.mlp) return x;
+    return tf.add(x, this.mlp.forward(this.ln2!.forward(x), o));
   }
 }
 
@@ -121,7 +124,7 @@ export class Transformer implements SequenceModel {
     const p = this.params;
     this.wte = p.normal('wte', [c.vocab, c.width], 0.02, rng);
     this.wpe = c.positions === 'learned' ? p.normal('wpe', [c.contextLength, c.width], 0.02, rng) : undefined;
-    for (let i = 0; i < c.layers; i++) this.blocks.push(new Block(p, `h.${i}`, c, rng, i));
+    for (let i = 0; i < c.layers; i++) this.blocks.push(new Block(p, `h.${i}`, c, rng, i, !(i === 0 && c.minimalFirstLayer)));
     this.lnF = new LayerNorm(p, 'ln_f', c.width, c.norm !== 'none');
     this.wHead = p.normal('head.weight', [c.width, c.classes], 0.02, rng);
     this.bHead = p.constant('head.bias', [c.classes], 0);

@@ -1,0 +1,3 @@
+export * from './balance.js';
+export * from './inspect.js';
+export * from './experiment.js';
