@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cli } from '../helpers/cli.js';
-import { addBalance, addStackDistance, balanceRatio, createModel, dyckPlan, emptyBalance, emptyStack, initBackend, matchingBrackets, modelConfig, sampleDyckLmBatch, spearman, stackDistances, stackTops, traceModel, traceTransformer, transformerWeights, type TransformerConfig } from '../../src/learning/index.js';
+import { addBalance, addStackDistance, balanceRatio, createModel, dyckPlan, emptyBalance, emptyStack, initBackend, matchingBrackets, modelConfig, sampleDyckLmBatch, stackDistances, stackTops, traceModel, traceTransformer, transformerWeights, type TransformerConfig } from '../../src/learning/index.js';
 import { Rng } from '../../src/random/prng.js';
 
 beforeAll(async () => {
@@ -96,11 +96,6 @@ describe('bounded-Dyck balance violation', () => {
     expect(l2.best).toBeCloseTo(1 - opensWithTop / acc.queries, 12);
   });
 
-  it('spearman: ±1 on monotone data, NaN below 3 points', () => {
-    expect(spearman([1, 2, 3, 4], [10, 20, 25, 100])).toBeCloseTo(1, 12);
-    expect(spearman([1, 2, 3, 4], [4, 3, 2, 1])).toBeCloseTo(-1, 12);
-    expect(spearman([1, 2], [1, 2])).toBeNaN();
-  });
 });
 
 describe('attention replay and hand-set Transformers', () => {

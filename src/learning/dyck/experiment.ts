@@ -15,7 +15,8 @@ import { checkArray, checkInstance, checkObject, checkOptions, fail } from '../.
 import { evalBatches, type Batch } from '../data.js';
 import { runConfig, taskOf, Trainer, evaluateModel, type RunConfig, type RunOptions } from '../train.js';
 import { wilson, type Proportion } from '../flipflop/glitches.js';
-import { addBalance, addStackDistance, balanceRatio, emptyBalance, emptyStack, spearman, stackDistances, stackTops } from './balance.js';
+import { addBalance, addStackDistance, balanceRatio, emptyBalance, emptyStack, stackDistances, stackTops } from './balance.js';
+import { spearman as spearmanRanks } from '../sweep.js';
 import { traceTransformer, transformerWeights } from './inspect.js';
 import { heatmapGridSvg, type Heatmap } from '../../plot/svg.js';
 
@@ -252,6 +253,11 @@ export async function runDyck(o: DyckOptions = {}): Promise<DyckResult> {
     ['layer-1 stack distance', cells.map((c) => c.stack[0].best)],
     ['layer-2 stack distance', cells.map((c) => c.stack[1]?.best ?? NaN)],
   ];
+  // Models where a metric is undefined (NaN) drop out of that metric's correlation.
+  const spearman = (x: number[], y: number[]) => {
+    const keep = x.map((_, i) => i).filter((i) => Number.isFinite(x[i]) && Number.isFinite(y[i]));
+    return keep.length < 3 ? NaN : spearmanRanks(keep.map((i) => x[i]), keep.map((i) => y[i])) ?? NaN;
+  };
   const correlation = predictors.flatMap(([metric, x]) => [1, 2].map((k) => ({ metric, length: lengths[k], spearman: spearman(x, cells.map((c) => c.accuracy[k].acc.rate)), models: cells.length })));
   return { preset: o.preset ?? 'quick', K: p.K, M: p.M, length: p.length, lengths, backend: tf.getBackend(), interval: 'wilson-95', cells, correlation };
 }
