@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cli } from '../helpers/cli.js';
-import { addBalance, addStackDistance, balanceRatio, createModel, dyckPlan, emptyBalance, emptyStack, initBackend, matchingBrackets, modelConfig, sampleDyckLmBatch, stackDistances, stackTops, traceModel, traceTransformer, transformerWeights, type TransformerConfig } from '../../src/learning/index.js';
+import { addBalance, addStackDistance, balanceRatio, createModel, dyckPlan, emptyBalance, emptyStack, initBackend, matchingBrackets, modelConfig, parameterCount, sampleDyckLmBatch, stackDistances, stackTops, traceModel, traceTransformer, transformerWeights, type TransformerConfig } from '../../src/learning/index.js';
 import { Rng } from '../../src/random/prng.js';
 
 beforeAll(async () => {
@@ -110,6 +110,7 @@ describe('attention replay and hand-set Transformers', () => {
       const m = createModel(c, 3);
       try {
         const seq = Array.from(sampleDyckLmBatch({ kind: 'dyck', K, M: 4, length: 16 }, 1, new Rng(5)).letters);
+        expect(parameterCount(c)).toBe(m.params.count);
         const tr = traceModel(m, seq);
         const z = tf.tidy(() => m.forward(tf.tensor2d(seq, [1, 16], 'int32')).dataSync() as Float32Array);
         let err = 0;
@@ -173,6 +174,8 @@ describe('attention replay and hand-set Transformers', () => {
     expect(() => dyckPlan({ variants: ['wide'] })).toThrow(/variant must be one of .* got "wide"/);
     expect(() => dyckPlan({ seeds: [1, 1] })).toThrow(/seeds must be distinct/);
     expect(() => dyckPlan({ width: 33, variants: ['standard'] })).toThrow(/width must be divisible/);
+    // Training at n = 1024 fits; evaluating at 4n = 4096 with width 1024 does not: refused up front.
+    expect(() => dyckPlan({ length: 1024, width: 1024, batch: 32 })).toThrow(/needs about .* GiB/);
   });
 });
 

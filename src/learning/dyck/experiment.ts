@@ -17,6 +17,7 @@ import { runConfig, taskOf, Trainer, evaluateModel, type RunConfig, type RunOpti
 import { wilson, type Proportion } from '../flipflop/glitches.js';
 import { addBalance, addStackDistance, balanceRatio, emptyBalance, emptyStack, stackDistances, stackTops } from './balance.js';
 import { spearman as spearmanRanks } from '../sweep.js';
+import { checkMemory, estimateMemory } from '../memory.js';
 import { traceTransformer, transformerWeights } from './inspect.js';
 import { heatmapGridSvg, type Heatmap } from '../../plot/svg.js';
 
@@ -149,7 +150,11 @@ export function dyckPlan(o: DyckOptions = {}): DyckPreset {
   for (const v of p.variants) if (!Object.hasOwn(DYCK_VARIANTS, v)) throw new Error(`variant must be one of ${Object.keys(DYCK_VARIANTS).join(', ')}, got ${JSON.stringify(v)}`);
   for (const v of p.variants) if (p.width % DYCK_VARIANTS[v].heads !== 0) throw new Error(`width must be divisible by the heads of variant ${v} (${DYCK_VARIANTS[v].heads}), got ${p.width}`);
   // The trainer's own checks (memory, sizes) before any work starts.
-  for (const v of p.variants) runConfig(runOptionsOf(p, v, p.seeds[0]));
+  for (const v of p.variants) {
+    const run = runConfig(runOptionsOf(p, v, p.seeds[0]));
+    // Training is checked by the Trainer; the evaluation at 4n (attention grows as T²) here, before any work.
+    checkMemory(estimateMemory(run, { training: false, length: 4 * p.length }), undefined, `evaluation at 4n = ${4 * p.length}`);
+  }
   return p;
 }
 
