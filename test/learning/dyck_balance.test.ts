@@ -199,7 +199,13 @@ describe('testbeds dyck', () => {
       expect(c.run.model.minimalFirstLayer).toBe(true);
       expect(c.run.model.heads).toBe(1);
     }
+    // Controls: the untrained variant and uniform attention (1 − 1/(i+1) averaged: between 0 and 1).
+    expect(j.controls.map((c: { variant: string }) => c.variant)).toEqual(['minimal-1head']);
+    expect(j.uniformStackDistance).toBeGreaterThan(0.3);
+    expect(j.uniformStackDistance).toBeLessThan(1);
+    expect(j.correlation.map((c: { metric: string }) => c.metric)).toEqual(['balance violation', 'balance violation', 'layer-1 stack distance', 'layer-1 stack distance', 'layer-2 stack distance', 'layer-2 stack distance']);
     for (const f of ['dyck.json', 'dyck.md', 'dyck.csv', 'dyck.svg']) expect(existsSync(join(out, f))).toBe(true);
+    expect(readFileSync(join(out, 'dyck.md'), 'utf8')).toMatch(/\| untrained variant \|/);
     expect(readFileSync(join(out, 'dyck.svg'), 'utf8')).toMatch(/^<svg/);
     expect(readFileSync(join(out, 'dyck.csv'), 'utf8').trim().split('\n')).toHaveLength(3);
     expect(readdirSync(join(out, 'cells')).sort()).toEqual(['minimal-1head-s1.json', 'minimal-1head-s2.json']);
