@@ -1,6 +1,6 @@
 // The browser page: loads the testbeds bundle (dist/browser/testbeds.js) and wires four panels —
-// Simulate, Algebra, Identifiability (HMM), Learn (a tfjs training Web Worker). Each panel calls the
-// same library functions as the CLI. Tabs follow the URL hash (#simulate, #algebra, #hmm, #learn).
+// Simulate, Algebra, Identifiability (HMM), Learn (a tfjs training Web Worker), NCE (the landscape testbed). Each panel calls the
+// same library functions as the CLI. Tabs follow the URL hash (#simulate, #algebra, #hmm, #learn, #nce).
 // Test hooks: window.testbeds (the library), window.testbedsReady, and one per panel.
 import { $ } from './ui.js';
 import * as simulatePanel from './simulate.js';
@@ -8,6 +8,7 @@ import * as algebraPanel from './algebra.js';
 import * as hmmPanel from './hmm.js';
 import * as learnPanel from './learn.js';
 import * as sweepPanel from './sweep.js';
+import * as ncePanel from './nce.js';
 
 let lib;
 try {
@@ -19,10 +20,10 @@ try {
   throw e;
 }
 
-for (const panel of [simulatePanel, algebraPanel, hmmPanel, learnPanel]) panel.init(lib);
+for (const panel of [simulatePanel, algebraPanel, hmmPanel, learnPanel, ncePanel]) panel.init(lib);
 await sweepPanel.init();
 
-const TABS = ['simulate', 'algebra', 'hmm', 'learn'];
+const TABS = ['simulate', 'algebra', 'hmm', 'learn', 'nce'];
 function showTab(name) {
   if (!TABS.includes(name)) name = 'simulate';
   for (const t of TABS) {

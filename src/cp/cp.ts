@@ -21,7 +21,7 @@ import { tsOps, type AlsOps } from './ops.js';
 import { unfoldingGramWasm, wasmOps } from './kernel.js';
 import { unfoldingGram } from './tensor.js';
 import { AlsSweep, alsBufferLengths, alsBuffers } from './als.js';
-import { checkNumbers, checkOptions } from '../validate/index.js';
+import { checkKeys, checkNumbers, checkOptions, optionKeys } from '../validate/index.js';
 
 export type CPInit = 'random' | 'svd' | 'jennrich';
 
@@ -79,9 +79,12 @@ export function maxRank(dims: [number, number, number]): number {
 
 const INITS: CPInit[] = ['random', 'svd', 'jennrich'];
 
+/** The keys of CPOptions (a misspelled one is refused, not ignored). */
+export const CP_OPTION_KEYS = optionKeys<CPOptions>({ init: true, maxIter: true, tol: true, l2: true, linesearch: true, restarts: true, seed: true, backend: true, onIteration: true });
+
 export function cp(tensor: Tensor3, rank: number, options: CPOptions = {}): CPResult {
   checkTensor(tensor);
-  checkOptions('cp', options);
+  checkKeys('cp', checkOptions('cp', options), CP_OPTION_KEYS);
   const bound = maxRank(tensor.dims);
   if (!Number.isInteger(rank) || rank < 1) throw new RangeError(`rank must be a positive integer, got ${rank}`);
   if (rank > bound) {
@@ -265,22 +268,7 @@ function alsRun(t: Tensor3, R: number, init: Factors, normX: number, opts: RunOp
       relErr = Math.sqrt(ops.residualSq(X, I, J, K, A, B, C, R, s.b.T, s.b.M3));
       history[history.length - 1] = 1 - relErr;
     }
-    const out = finalize([A, B, C], t.dims, R);
-    for (let r = 0; r < R; r++) out.weights[r] *= normX;
-    return {
-      weights: out.weights,
-      factors: out.factors,
-      fit: 1 - relErr,
-      relError: relErr,
-      iterations,
-      history,
-      converged,
-      init: '',
-      restart: 0,
-      backend: ops.name,
-      linesearchAccepted: accepted,
-      notes,
-    };
+    return runResult([A, B, C], t.dims, R, normX, { relErr, iterations, history, converged, backend: ops.name, linesearchAccepted: accepted, notes });
   } finally {
     ops.release();
   }
@@ -290,6 +278,23 @@ function alsRun(t: Tensor3, R: number, init: Factors, normX: number, opts: RunOp
  * Unit-norm columns with the scale in `weights`, sorted by weight (descending); signs fixed so the
  * columns of the first two factors have non-negative sums (the sign goes into the third).
  */
+/**
+ * One run's CPResult from its working factors (shared by ALS and HALS): unit columns, weights
+ * scaled back by ‖X‖; `init` and `restart` are filled in by the caller that knows them.
+ */
+export function runResult(
+  F: Float64Array[],
+  dims: [number, number, number],
+  R: number,
+  normX: number,
+  run: { relErr: number; iterations: number; history: number[]; converged: boolean; backend: CPResult['backend']; linesearchAccepted: number; notes: string[] },
+): CPResult {
+  const out = finalize(F, dims, R);
+  for (let r = 0; r < R; r++) out.weights[r] *= normX;
+  const { relErr, ...rest } = run;
+  return { weights: out.weights, factors: out.factors, fit: 1 - relErr, relError: relErr, init: '', restart: 0, ...rest };
+}
+
 export function finalize(F: Float64Array[], dims: [number, number, number], R: number): { weights: Float64Array; factors: Factors } {
   const mats = F.map((f, n) => matrix(dims[n], R, f.slice(0, dims[n] * R)));
   const w = new Float64Array(R).fill(1);

@@ -18,7 +18,7 @@
 import { Rng } from '../random/prng.js';
 import { checkMatrix, cloneMatrix, matrix, type Matrix } from './matrix.js';
 import { checkTensor, norm, type Tensor3 } from './tensor.js';
-import { finalize, maxRank, type CPResult } from './cp.js';
+import { maxRank, runResult, type CPResult } from './cp.js';
 import type { Factors } from './init.js';
 import { tsOps, type AlsOps } from './ops.js';
 import { wasmOps } from './kernel.js';
@@ -175,22 +175,7 @@ function halsRun(t: Tensor3, R: number, init: Factors, normX: number, maxIter: n
     }
     relErr = Math.sqrt(ops.residualSq(X, I, J, K, A, B, C, R, T, M));
     history[history.length - 1] = 1 - relErr;
-    const out = finalize([A, B, C], t.dims, R);
-    for (let r = 0; r < R; r++) out.weights[r] *= normX;
-    return {
-      weights: out.weights,
-      factors: out.factors,
-      fit: 1 - relErr,
-      relError: relErr,
-      iterations,
-      history,
-      converged,
-      init: '',
-      restart: 0,
-      backend: ops.name,
-      linesearchAccepted: 0,
-      notes: [],
-    };
+    return runResult([A, B, C], t.dims, R, normX, { relErr, iterations, history, converged, backend: ops.name, linesearchAccepted: 0, notes: [] });
   } finally {
     ops.release();
   }

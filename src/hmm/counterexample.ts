@@ -28,7 +28,7 @@ import { checkJointSize, exactJoint, maxTensorDiff, pairwisePredictor, tripletPr
 import { Rng } from '../random/prng.js';
 import { cos, hypot, sin } from '../random/detmath.js';
 import { checkHmm, createHmm, HMMError, type HMM } from './types.js';
-import { checkBoolean, checkInteger, checkMatrix, checkNumber, checkNumbers, checkObject, checkOptions, fail } from '../validate/index.js';
+import { optionKeys, checkBoolean, checkInteger, checkKeys, checkMatrix, checkNumber, checkNumbers, checkObject, checkOptions, fail } from '../validate/index.js';
 
 export interface PairwiseTwinOptions {
   /** Seed for the random rotation planes tried besides the coordinate planes (default 0). */
@@ -196,6 +196,7 @@ function feasibleEdge(hmm: HMM, u: number[], v: number[], sign: 1 | -1): number 
 export function findPairwiseTwin(hmm: HMM, options: PairwiseTwinOptions = {}): PairwiseTwin {
   checkHmm('findPairwiseTwin', hmm);
   const opt = checkOptions('findPairwiseTwin', options);
+  checkKeys('findPairwiseTwin', opt, optionKeys<PairwiseTwinOptions>({ seed: true, randomPlanes: true, angleFraction: true, keepInitial: true, maxWork: true }));
   if (opt.keepInitial !== undefined) checkBoolean('findPairwiseTwin', 'options.keepInitial', opt.keepInitial);
   if (opt.randomPlanes !== undefined) checkInteger('findPairwiseTwin', 'options.randomPlanes', opt.randomPlanes, 0, 1e4);
   if (opt.angleFraction !== undefined) checkNumber('findPairwiseTwin', 'options.angleFraction', opt.angleFraction, 0, 1);

@@ -24,7 +24,7 @@ import { exactJoint, pairwisePredictor, tripletTensor } from './predictors.js';
 import { recoverFromTensor, type RecoveryConstraint } from './recover.js';
 import { empiricalJoint } from './sample.js';
 import { checkHmm, createHmm, hmmToJSON, type HMM, type HMMSpec } from './types.js';
-import { checkFunction, checkInteger, checkNumbers, checkObject, checkOptions, fail } from '../validate/index.js';
+import { optionKeys, checkFunction, checkInteger, checkKeys, checkNumbers, checkObject, checkOptions, fail } from '../validate/index.js';
 
 export interface ErrorStat {
   median: number;
@@ -104,7 +104,7 @@ function stat(xs: number[]): ErrorStat {
 
 export function runExperiment(options: ExperimentOptions = {}): ExperimentResult {
   const t0 = performance.now();
-  checkOptions('runExperiment', options);
+  checkKeys('runExperiment', checkOptions('runExperiment', options), optionKeys<ExperimentOptions>({ hmm: true, sizes: true, reps: true, seed: true, cp: true, constraint: true, onLog: true, onProgress: true }));
   const { sizes = EXPERIMENT_SIZES, reps = 3, seed = 0, onLog, onProgress } = options;
   checkNumbers('runExperiment', 'options.sizes', sizes, { minLength: 1, integer: true, min: 1, max: 1e9 });
   checkInteger('runExperiment', 'options.reps', reps, 1, 1000);

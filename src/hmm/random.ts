@@ -6,7 +6,7 @@
  */
 import { Rng } from '../random/prng.js';
 import { checkHmmSize, createHmm, HMMError, type HMM } from './types.js';
-import { checkNumbers, checkOneOf, checkOptions, fail } from '../validate/index.js';
+import { optionKeys, checkKeys, checkNumbers, checkOneOf, checkOptions, fail } from '../validate/index.js';
 
 export interface RandomHmmOptions {
   seed?: number;
@@ -39,7 +39,7 @@ export function randomHmm(k: number, d: number, options: RandomHmmOptions = {}):
   if (!Number.isInteger(k) || k < 1) throw new HMMError(`k (hidden states) must be a positive integer, got ${k}`);
   if (!Number.isInteger(d) || d < 1) throw new HMMError(`d (observations) must be a positive integer, got ${d}`);
   checkHmmSize(k, d, 'randomHmm'); // before any allocation
-  checkOptions('randomHmm', options);
+  checkKeys('randomHmm', checkOptions('randomHmm', options), optionKeys<RandomHmmOptions>({ seed: true, transitionAlpha: true, stickiness: true, emissionAlpha: true, initial: true }));
   const { seed = 0, transitionAlpha = 1, stickiness = 0, emissionAlpha = 1, initial = 'stationary' } = options;
   checkOneOf('randomHmm', 'options.initial', initial, ['stationary', 'random'] as const);
   for (const [name, v] of [['transitionAlpha', transitionAlpha], ['emissionAlpha', emissionAlpha]] as const) {

@@ -27,7 +27,7 @@
  * Either way `conditioning` (conditioning.ts) says whether the data determine (O, T) at all: the
  * spectral gap of W's unfoldings and cond(O), with warnings when they do not.
  */
-import { cp, type CPOptions } from '../cp/cp.js';
+import { cp, CP_OPTION_KEYS, type CPOptions } from '../cp/cp.js';
 import type { Matrix } from '../cp/matrix.js';
 import { checkTensor, type Tensor3 } from '../cp/tensor.js';
 import { cpNonneg } from '../cp/hals.js';
@@ -38,7 +38,7 @@ import { emOnTriples } from './em.js';
 import { exactJoint, tripletTensor, type Joint } from './predictors.js';
 import { empiricalJoint } from './sample.js';
 import { checkHmm, HMMError, stationaryDistribution, type HMM } from './types.js';
-import { checkInteger, checkMatrix, checkNumbers, checkObject, checkOptions, fail } from '../validate/index.js';
+import { optionKeys, checkInteger, checkKeys, checkMatrix, checkNumbers, checkObject, checkOptions, fail } from '../validate/index.js';
 
 export interface Recovery {
   /** k×k, rows on the simplex; in the true labelling when `truth` was given. */
@@ -62,6 +62,9 @@ export interface Recovery {
 }
 
 export type RecoveryConstraint = 'simplex' | 'none';
+
+/** The keys of RecoverOptions (a misspelled option is refused, not ignored). */
+export const RECOVER_OPTION_KEYS = optionKeys<RecoverOptions>({ cp: true, constraint: true, samples: true, joint: true, refine: true, truth: true });
 
 export interface RecoverOptions {
   /**
@@ -165,9 +168,9 @@ function toDistribution(v: number[], name: string): { p: number[]; moved: number
 export function recoverFromTensor(w: Tensor3, k: number, options: RecoverOptions = {}): Recovery {
   checkTensor(w, 'w');
   checkInteger('recoverFromTensor', 'k', k, 1);
-  checkOptions('recoverFromTensor', options);
+  checkKeys('recoverFromTensor', checkOptions('recoverFromTensor', options), RECOVER_OPTION_KEYS);
+  if (options.cp !== undefined) checkKeys('recoverFromTensor', checkObject('recoverFromTensor', 'options.cp', options.cp), CP_OPTION_KEYS, 'options.cp');
   if (options.truth !== undefined) checkHmm('recoverFromTensor', options.truth, 'options.truth');
-  if (options.cp !== undefined) checkObject('recoverFromTensor', 'options.cp', options.cp);
   const [d1, d2, d3] = w.dims;
   if (d1 !== d2 || d2 !== d3) throw new HMMError(`W must be d×d×d, got ${d1}×${d2}×${d3}`);
   const d = d1;
@@ -278,9 +281,10 @@ export function hmmTripletTensor(hmm: HMM, source: 'exact' | 'samples' = 'exact'
 /** Builds W from `hmm` (exact or sampled), recovers (O, T) and scores them against `hmm`. */
 export function recoverHmm(hmm: HMM, options: RecoverHmmOptions = {}): Recovery {
   checkHmm('recoverHmm', hmm);
-  checkOptions('recoverHmm', options);
+  checkKeys('recoverHmm', checkOptions('recoverHmm', options), optionKeys<RecoverHmmOptions>({ cp: true, constraint: true, samples: true, joint: true, refine: true, truth: true, source: true, seed: true, onProgress: true }));
   if (hmm.d < hmm.k) throw new HMMError(`recovery needs d ≥ k, but emission is ${hmm.k}×${hmm.d} (k = ${hmm.k} hidden states, d = ${hmm.d} observations)`);
   const joint = tripletJoint(hmm, options.source, options.samples, options.seed, options.onProgress);
   const sampled = options.source === 'samples';
-  return recoverFromTensor(tripletTensor(joint), hmm.k, { truth: hmm, ...options, samples: sampled ? joint.samples : undefined, joint: sampled ? joint : undefined });
+  const { source: _s, seed: _seed, onProgress: _p, ...recover } = options;
+  return recoverFromTensor(tripletTensor(joint), hmm.k, { truth: hmm, ...recover, samples: sampled ? joint.samples : undefined, joint: sampled ? joint : undefined });
 }

@@ -12,8 +12,11 @@
  * predicts exp(Ω(R)) for NCE with GD and poly(R) for eNCE with NGD.
  */
 import { logLogSvg, type Series } from '../plot/svg.js';
+import { log, pow } from '../random/detmath.js';
 import { runNce, NCE_METHODS, type NceMethod, type NceRun, type NceRunOptions } from './optimize.js';
-import { MAX_DISTANCE, nceProblem } from './problem.js';
+import { MAX_DIMS, MAX_DISTANCE, nceProblem } from './problem.js';
+import { optionKeys, checkArray, checkFunction, checkInteger, checkKeys, checkNumbers, checkObject, checkOneOf } from '../validate/index.js';
+import { checkExperiment, checkRun } from './validate.js';
 
 export interface NceExperimentOptions extends Omit<NceRunOptions, 'method' | 'onProgress'> {
   dims: number;
@@ -54,15 +57,17 @@ export interface NceExperiment {
 }
 
 export function leastSquares(xs: readonly number[], ys: readonly number[]): Fit | null {
+  checkNumbers('leastSquares', 'xs', xs);
+  checkNumbers('leastSquares', 'ys', ys, { length: xs.length });
   const n = xs.length;
   if (n < 2) return null;
   const mx = xs.reduce((a, b) => a + b, 0) / n;
   const my = ys.reduce((a, b) => a + b, 0) / n;
   let sxx = 0, sxy = 0, syy = 0;
   for (let i = 0; i < n; i++) {
-    sxx += (xs[i] - mx) ** 2;
+    sxx += (xs[i] - mx) * (xs[i] - mx);
     sxy += (xs[i] - mx) * (ys[i] - my);
-    syy += (ys[i] - my) ** 2;
+    syy += (ys[i] - my) * (ys[i] - my);
   }
   if (sxx === 0) return null;
   const slope = sxy / sxx;
@@ -71,29 +76,28 @@ export function leastSquares(xs: readonly number[], ys: readonly number[]): Fit 
 }
 
 export function growthOf(runs: readonly NceRun[]): Growth {
+  checkArray('growthOf', 'runs', runs).forEach((r, i) => checkRun('growthOf', `runs[${i}]`, r));
   const ok = runs.filter((r) => r.converged && r.steps > 0);
   const R = ok.map((r) => r.distance);
-  const logSteps = ok.map((r) => Math.log(r.steps));
+  const logSteps = ok.map((r) => log(r.steps)); // detmath: the same bits in every engine
   const exponential = leastSquares(R, logSteps);
-  const polynomial = leastSquares(R.map(Math.log), logSteps);
+  const polynomial = leastSquares(R.map((x) => log(x)), logSteps);
   const sorted = [...ok].sort((a, b) => a.distance - b.distance);
   const local = sorted.slice(1).map((r, i) => {
     const q = sorted[i];
     const ratio = r.steps / q.steps;
-    return { from: q.distance, to: r.distance, factorPerUnitR: ratio ** (1 / (r.distance - q.distance)), degree: Math.log(ratio) / Math.log(r.distance / q.distance) };
+    return { from: q.distance, to: r.distance, factorPerUnitR: pow(ratio, 1 / (r.distance - q.distance)), degree: log(ratio) / log(r.distance / q.distance) };
   });
   return { points: ok.length, exponential, polynomial, local };
 }
 
-export function validateExperiment(o: NceExperimentOptions): void {
-  if (!o || typeof o !== 'object') throw new TypeError(`options must be an object, got ${String(o)}`);
-  nceProblem(o.dims, 1); // validates dims
-  if (!Array.isArray(o.distances) || o.distances.length === 0) throw new RangeError(`distances must be a non-empty array, got ${JSON.stringify(o.distances)}`);
-  for (const R of o.distances) {
-    if (typeof R !== 'number' || !Number.isFinite(R) || R <= 0 || R > MAX_DISTANCE) throw new RangeError(`distances: each must be a number in (0, ${MAX_DISTANCE}], got ${R}`);
-  }
-  if (!Array.isArray(o.methods) || o.methods.length === 0) throw new RangeError(`methods must be a non-empty array of ${NCE_METHODS.join('|')}, got ${JSON.stringify(o.methods)}`);
-  for (const m of o.methods) if (!(NCE_METHODS as readonly string[]).includes(m)) throw new RangeError(`methods: expected ${NCE_METHODS.join('|')}, got ${JSON.stringify(m)}`);
+export function validateExperiment(o: NceExperimentOptions, where = 'runNceExperiment'): void {
+  const opts = checkObject(where, 'options', o);
+  checkKeys(where, opts, optionKeys<NceExperimentOptions>({ target: true, maxSteps: true, lr: true, step: true, samples: true, seed: true, progressEvery: true, dims: true, distances: true, methods: true, onRun: true, onProgress: true }));
+  nceProblem(checkInteger(where, 'options.dims', opts.dims, 1, MAX_DIMS), 1);
+  checkNumbers(where, 'options.distances', opts.distances, { minLength: 1, min: Number.MIN_VALUE, max: MAX_DISTANCE });
+  checkArray(where, 'options.methods', opts.methods, { min: 1 }).forEach((m, i) => checkOneOf(where, `options.methods[${i}]`, m, NCE_METHODS));
+  if (o.onRun !== undefined) checkFunction(where, 'options.onRun', o.onRun);
 }
 
 export function runNceExperiment(o: NceExperimentOptions): NceExperiment {
@@ -101,8 +105,9 @@ export function runNceExperiment(o: NceExperimentOptions): NceExperiment {
   const runs: NceRun[] = [];
   for (const method of o.methods) {
     for (const R of o.distances) {
+      const { dims: _d, distances: _r, methods: _m, onRun: _o, ...runOptions } = o;
       const run = runNce(nceProblem(o.dims, R), {
-        ...o,
+        ...runOptions,
         method,
         onProgress: o.onProgress ? (step, error) => o.onProgress!(method, R, step, error) : undefined,
       });
@@ -118,6 +123,7 @@ export function runNceExperiment(o: NceExperimentOptions): NceExperiment {
 const fmtFit = (f: Fit | null, what: string) => (f ? `${what} ${f.slope.toFixed(3)} (r² ${Number.isNaN(f.r2) ? '—' : f.r2.toFixed(3)})` : '—');
 
 export function nceMarkdown(e: NceExperiment): string {
+  checkExperiment('nceMarkdown', e);
   const methods = [...new Set(e.runs.map((r) => r.method))];
   const distances = [...new Set(e.runs.map((r) => r.distance))];
   const lines = [
@@ -141,6 +147,7 @@ export function nceMarkdown(e: NceExperiment): string {
 const COLORS: Record<NceMethod, string> = { 'nce-gd': '#d62728', 'nce-ngd': '#ff7f0e', 'ence-gd': '#9467bd', 'ence-ngd': '#1f77b4' };
 
 export function nceSvg(e: NceExperiment): string {
+  checkExperiment('nceSvg', e);
   const series: Series[] = [...new Set(e.runs.map((r) => r.method))].map((m) => {
     const rs = e.runs.filter((r) => r.method === m);
     return {

@@ -8,8 +8,13 @@
  *     ∇_θ Lₑ = −¼ (θ* − θ/2) G + ⅛ θ H,            ∂_b Lₑ = ¼ G − ¼ H.
  */
 import { exp, log } from '../random/detmath.js';
-import type { Rng } from '../random/prng.js';
+import { Rng } from '../random/prng.js';
+import { checkBoolean, checkInstance, checkInteger } from '../validate/index.js';
+import { checkLoss, checkParams, checkProblem } from './validate.js';
 import type { NceProblem, Params } from './problem.js';
+
+/** Largest number of draws per gradient (also optimize.ts's cap on `samples`). */
+export const NCE_MAX_SAMPLES = 1e7;
 import { gaussianMgf, logisticMoments } from './quadrature.js';
 
 export type Loss = 'nce' | 'ence';
@@ -32,6 +37,16 @@ function normTheta(p: NceProblem, tau: Params): number {
 
 /** Exact population gradient; the loss value too when `withLoss` (NaN otherwise: for NCE it costs a log per quadrature point). */
 export function populationGradient(p: NceProblem, loss: Loss, tau: Params, withLoss = false): Evaluation {
+  const where = 'populationGradient';
+  checkProblem(where, p);
+  checkLoss(where, loss);
+  checkParams(where, p, tau);
+  checkBoolean(where, 'withLoss', withLoss);
+  return populationAt(p, loss, tau, withLoss);
+}
+
+/** populationGradient without the checks, for the optimiser's inner loop. */
+export function populationAt(p: NceProblem, loss: Loss, tau: Params, withLoss: boolean): Evaluation {
   const D = p.dims;
   const b = tau[D];
   const s = normTheta(p, tau);
@@ -57,6 +72,17 @@ export function populationGradient(p: NceProblem, loss: Loss, tau: Params, withL
  * The same Rng stream gives the same numbers in every engine.
  */
 export function sampledGradient(p: NceProblem, loss: Loss, tau: Params, n: number, rng: Rng): Evaluation {
+  const where = 'sampledGradient';
+  checkProblem(where, p);
+  checkLoss(where, loss);
+  checkParams(where, p, tau);
+  checkInteger(where, 'n', n, 1, NCE_MAX_SAMPLES);
+  checkInstance(where, 'rng', rng, Rng, 'new Rng(seed)');
+  return sampledAt(p, loss, tau, n, rng);
+}
+
+/** sampledGradient without the checks, for the optimiser's inner loop. */
+export function sampledAt(p: NceProblem, loss: Loss, tau: Params, n: number, rng: Rng): Evaluation {
   const D = p.dims;
   const b = tau[D];
   const grad = new Float64Array(D + 1);

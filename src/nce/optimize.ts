@@ -5,11 +5,19 @@
  * τ ← τ − η ∇/‖∇‖, with a fixed η (default target/2, so an iterate cannot step over the target ball).
  */
 import { Rng } from '../random/prng.js';
-import { populationGradient, sampledGradient, type Loss } from './gradient.js';
-import { parameterError, smoothness, type NceProblem } from './problem.js';
+import { optionKeys, checkFunction, checkInteger, checkKeys, checkNumber, checkOneOf, checkOptions } from '../validate/index.js';
+import { NCE_MAX_SAMPLES, populationAt, sampledAt, type Loss } from './gradient.js';
+import { errorOf, MAX_DISTANCE, smoothness, type NceProblem } from './problem.js';
+import { MAX_SPREAD } from './quadrature.js';
+import { checkProblem } from './validate.js';
+
+export { NCE_MAX_SAMPLES };
 
 export const NCE_METHODS = ['nce-gd', 'nce-ngd', 'ence-gd', 'ence-ngd'] as const;
 export type NceMethod = (typeof NCE_METHODS)[number];
+
+/** The keys of NceRunOptions (a misspelled option is refused, not ignored). */
+export const NCE_RUN_OPTION_KEYS = optionKeys<NceRunOptions>({ method: true, target: true, maxSteps: true, lr: true, step: true, samples: true, seed: true, onProgress: true, progressEvery: true });
 
 export interface NceRunOptions {
   method: NceMethod;
@@ -38,7 +46,7 @@ export interface NceRun {
   converged: boolean;
   /** ‖τ − τ*‖ at the end. */
   error: number;
-  /** The loss at the end (population value, or a sampled estimate in the sampled version). */
+  /** The loss at the end (population value, or a sampled estimate in the sampled version; NaN when diverged). */
   loss: number;
   /** Why it stopped without converging: 'max-steps', 'diverged' (a non-finite value) or 'stalled' (zero gradient). */
   stopped?: 'max-steps' | 'diverged' | 'stalled';
@@ -47,33 +55,30 @@ export interface NceRun {
 }
 
 export const NCE_MAX_STEPS = 1e8;
-export const NCE_MAX_SAMPLES = 1e7;
 
 export function runNce(p: NceProblem, o: NceRunOptions): NceRun {
-  if (!(NCE_METHODS as readonly string[]).includes(o.method)) throw new RangeError(`method must be one of ${NCE_METHODS.join('|')}, got ${String(o.method)}`);
-  const target = o.target ?? 0.1;
-  if (typeof target !== 'number' || !(target > 0) || !Number.isFinite(target)) throw new RangeError(`target must be a number > 0, got ${target}`);
-  const maxSteps = o.maxSteps ?? 100_000;
-  if (!Number.isInteger(maxSteps) || maxSteps < 1 || maxSteps > NCE_MAX_STEPS) throw new RangeError(`maxSteps must be an integer in [1, ${NCE_MAX_STEPS}], got ${maxSteps}`);
-  const lr = o.lr ?? 1 / smoothness(p);
-  if (typeof lr !== 'number' || !(lr > 0) || !Number.isFinite(lr)) throw new RangeError(`lr must be a number > 0, got ${lr}`);
-  const step = o.step ?? target / 2;
-  if (typeof step !== 'number' || !(step > 0) || !Number.isFinite(step)) throw new RangeError(`step must be a number > 0, got ${step}`);
-  if (o.samples !== undefined && (!Number.isInteger(o.samples) || o.samples < 1 || o.samples > NCE_MAX_SAMPLES)) {
-    throw new RangeError(`samples must be an integer in [1, ${NCE_MAX_SAMPLES}], got ${o.samples}`);
-  }
-  const seed = o.seed ?? 1;
-  if (!Number.isInteger(seed)) throw new RangeError(`seed must be an integer, got ${seed}`);
+  const where = 'runNce';
+  checkProblem(where, p);
+  const opts = checkOptions(where, o);
+  checkKeys(where, opts, NCE_RUN_OPTION_KEYS);
+  checkOneOf(where, 'options.method', opts.method, NCE_METHODS);
+  const target = checkNumber(where, 'options.target', o.target ?? 0.1, Number.MIN_VALUE);
+  const maxSteps = checkInteger(where, 'options.maxSteps', o.maxSteps ?? 100_000, 1, NCE_MAX_STEPS);
+  const lr = checkNumber(where, 'options.lr', o.lr ?? 1 / smoothness(p), Number.MIN_VALUE);
+  const step = checkNumber(where, 'options.step', o.step ?? target / 2, Number.MIN_VALUE);
+  if (o.samples !== undefined) checkInteger(where, 'options.samples', o.samples, 1, NCE_MAX_SAMPLES);
+  const seed = checkInteger(where, 'options.seed', o.seed ?? 1, -(2 ** 53), 2 ** 53);
+  if (o.onProgress !== undefined) checkFunction(where, 'options.onProgress', o.onProgress);
+  const every = checkInteger(where, 'options.progressEvery', o.progressEvery ?? 10_000, 1);
   const loss: Loss = o.method.startsWith('ence') ? 'ence' : 'nce';
   const normalised = o.method.endsWith('ngd');
   const rng = new Rng(seed);
-  const evaluate = (tau: Float64Array) => (o.samples === undefined ? populationGradient(p, loss, tau) : sampledGradient(p, loss, tau, o.samples, rng));
+  const evaluate = (tau: Float64Array) => (o.samples === undefined ? populationAt(p, loss, tau, false) : sampledAt(p, loss, tau, o.samples, rng));
 
   const tau = new Float64Array(p.dims + 1);
   const trajectory: [number, number][] = [];
   let nextRecord = 0;
-  const every = o.progressEvery ?? 10_000;
-  let error = parameterError(p, tau);
+  let error = errorOf(p, tau);
   for (let t = 0; ; t++) {
     if (t >= nextRecord) {
       trajectory.push([t, error]);
@@ -89,15 +94,16 @@ export function runNce(p: NceProblem, o: NceRunOptions): NceRun {
     if (norm === 0) return finish(t, false, 'stalled');
     const scale = normalised ? step / norm : lr;
     for (let i = 0; i < grad.length; i++) tau[i] -= scale * grad[i];
-    error = parameterError(p, tau);
-    if (!Number.isFinite(error)) return finish(t + 1, false, 'diverged');
+    error = errorOf(p, tau);
+    // ‖θ‖ ≤ error + R: past MAX_SPREAD − R the quadrature grid would grow without bound.
+    if (!Number.isFinite(error) || error > MAX_SPREAD - MAX_DISTANCE) return finish(t + 1, false, 'diverged');
     if (o.onProgress && (t + 1) % every === 0) o.onProgress(t + 1, error);
   }
 
   function finish(steps: number, converged: boolean, stopped?: NceRun['stopped']): NceRun {
     if (trajectory[trajectory.length - 1]?.[0] !== steps) trajectory.push([steps, error]);
     // The loss at the final τ (exact, or one more sampled estimate).
-    const lossValue = o.samples === undefined ? populationGradient(p, loss, tau, true).loss : evaluate(tau).loss;
+    const lossValue = stopped === 'diverged' ? NaN : o.samples === undefined ? populationAt(p, loss, tau, true).loss : evaluate(tau).loss;
     const run: NceRun = { method: o.method, distance: p.distance, steps, converged, error, loss: lossValue, trajectory };
     if (stopped) run.stopped = stopped;
     return run;

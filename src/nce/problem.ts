@@ -22,6 +22,9 @@
  * one-dimensional functions of r (./quadrature.ts), whatever D is.
  */
 
+import { checkInteger, checkNumber } from '../validate/index.js';
+import { checkParams, checkProblem } from './validate.js';
+
 export interface NceProblem {
   /** D: dimension of the data. */
   readonly dims: number;
@@ -39,10 +42,8 @@ export const MAX_DIMS = 4096;
 export const MAX_DISTANCE = 30;
 
 export function nceProblem(dims: number, distance: number): NceProblem {
-  if (!Number.isInteger(dims) || dims < 1 || dims > MAX_DIMS) throw new RangeError(`dims must be an integer in [1, ${MAX_DIMS}], got ${dims}`);
-  if (typeof distance !== 'number' || !Number.isFinite(distance) || distance <= 0 || distance > MAX_DISTANCE) {
-    throw new RangeError(`distance must be a number in (0, ${MAX_DISTANCE}], got ${distance}`);
-  }
+  checkInteger('nceProblem', 'dims', dims, 1, MAX_DIMS);
+  checkNumber('nceProblem', 'distance', distance, Number.MIN_VALUE, MAX_DISTANCE);
   const thetaStar = new Float64Array(dims);
   thetaStar[0] = distance;
   return { dims, distance, thetaStar, bStar: (distance * distance) / 2 };
@@ -53,9 +54,21 @@ export type Params = Float64Array;
 
 /** ‖τ − τ*‖₂ over (θ, b): the parameter error that the experiment drives below its target. */
 export function parameterError(p: NceProblem, tau: Params): number {
+  checkProblem('parameterError', p);
+  checkParams('parameterError', p, tau);
+  return errorOf(p, tau);
+}
+
+/** parameterError without the checks, for the optimiser's inner loop (arguments already checked). */
+export function errorOf(p: NceProblem, tau: Params): number {
   let s = 0;
-  for (let i = 0; i < p.dims; i++) s += (tau[i] - p.thetaStar[i]) ** 2;
-  s += (tau[p.dims] - p.bStar) ** 2;
+  // Products, not **: Math.pow is not correctly rounded and engines differ in its last bit.
+  for (let i = 0; i < p.dims; i++) {
+    const e = tau[i] - p.thetaStar[i];
+    s += e * e;
+  }
+  const eb = tau[p.dims] - p.bStar;
+  s += eb * eb;
   return Math.sqrt(s);
 }
 
@@ -66,6 +79,7 @@ export function parameterError(p: NceProblem, tau: Params): number {
  * Hessian equals this bound too (r ≡ 0 there), so 1/β is also eNCE's step at the start.
  */
 export function smoothness(p: NceProblem): number {
+  checkProblem('smoothness', p);
   const R2 = p.distance * p.distance;
   const lambda = 1 + R2 / 4 + Math.sqrt((R2 * R2) / 16 + R2 / 4);
   return lambda / 4;

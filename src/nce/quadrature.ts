@@ -11,11 +11,19 @@
  * relative e^(−14²/2) ≈ 1e-43; 38.5 is where φ underflows anyway. The weights h·φ(z_i) are cached
  * per step h, and h is rounded down to a power of 2^(1/4) so that the cache stays small.
  */
-import { exp, log } from '../random/detmath.js';
+import { checkBoolean, checkNumber } from '../validate/index.js';
+import { exp, log, powInt } from '../random/detmath.js';
 
 const Z_MAX = 38.5;
+/**
+ * Largest spread s accepted: the grid has about 128·s points (and as many cached weights), so
+ * s = 1000 costs ~1e5 points per expectation; a larger s means ‖θ‖ ≫ R, a diverged run.
+ */
+export const MAX_SPREAD = 1000;
 const Z_MARGIN = 14;
 const INV_SQRT_2PI = 0.3989422804014327;
+/** 2^(−j/4) for j = 0…3, correctly rounded. */
+const QUARTER_POWERS = [1, 0.8408964152537145, 0.7071067811865476, 0.5946035575013605];
 
 /** Moments of the logistic function that the NCE loss and gradient need, for r ~ N(m, s²). */
 export interface LogisticMoments {
@@ -69,14 +77,18 @@ function weights(h: number): Float64Array {
 }
 
 export function logisticMoments(m: number, s: number, withLoss = false): LogisticMoments {
-  if (!Number.isFinite(m) || !Number.isFinite(s) || s < 0) throw new RangeError(`logisticMoments: need finite m and s ≥ 0, got m = ${m}, s = ${s}`);
+  checkNumber('logisticMoments', 'm', m);
+  checkNumber('logisticMoments', 's', s, 0, MAX_SPREAD);
+  checkBoolean('logisticMoments', 'withLoss', withLoss);
   const acc: LogisticMoments = { sigma: 0, sigmaNeg: 0, sigmaPrime: 0, softplus: withLoss ? 0 : NaN, softplusNeg: withLoss ? 0 : NaN };
   if (s === 0) {
     accumulate(m, 1, acc, withLoss);
     return acc;
   }
-  // h = 2^(−k/4) ≤ min(¼, 0.3/s).
-  const h = 2 ** (-Math.ceil(-4 * Math.log2(Math.min(0.25, 0.3 / s))) / 4);
+  // h = 2^(−k/4) ≤ min(¼, 0.3/s), from detmath's log and exact quarter powers (Math.log2 and
+  // Math.pow differ between engines in the last bit, which would move h and every number after it).
+  const k = 0.3 / s >= 0.25 ? 8 : Math.ceil((-4 * log(0.3 / s)) / Math.LN2);
+  const h = powInt(2, -Math.floor(k / 4)) * QUARTER_POWERS[k % 4];
   const w = weights(h);
   const n = Math.min(w.length - 1, Math.ceil((s + Z_MARGIN) / h));
   for (let i = -n; i <= n; i++) accumulate(m + s * (i * h), w[i < 0 ? -i : i], acc, withLoss);
@@ -85,5 +97,8 @@ export function logisticMoments(m: number, s: number, withLoss = false): Logisti
 
 /** E exp(a·r) for r ~ N(m, s²): the Gaussian moment generating function, exp(a m + a² s²/2). */
 export function gaussianMgf(a: number, m: number, s: number): number {
+  checkNumber('gaussianMgf', 'a', a);
+  checkNumber('gaussianMgf', 'm', m);
+  checkNumber('gaussianMgf', 's', s, 0);
   return exp(a * m + 0.5 * a * a * s * s);
 }

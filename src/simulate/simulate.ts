@@ -21,7 +21,8 @@ import { blockTables, bytesOf, checkLettersType, letterError, prepareRun, packDe
 import { batchStarts, checkBatchShape, simulateBatchReference, simulateReference } from './reference.js';
 import type { BatchOptions, BatchResult, Letters, Method, SimulateOptions, SimulateResult, States } from './types.js';
 import { METHODS } from './types.js';
-import { checkInteger, checkObject, checkOptions } from '../validate/index.js';
+import { checkInteger, checkKeys, checkObject, checkOptions } from '../validate/index.js';
+import { BATCH_OPTION_KEYS, SIMULATE_OPTION_KEYS } from './types.js';
 
 export function checkMethod(method: unknown): Method {
   if (!(METHODS as readonly unknown[]).includes(method)) throw new RangeError(`method = ${String(method)}: expected one of ${METHODS.join(', ')}`);
@@ -62,7 +63,7 @@ export function scanDepth(c: Chunking): number {
 
 /** Simulates one sequence on this thread. For `threads > 1` use simulateAsync. */
 export function simulate(automaton: Automaton, letters: Letters, options: SimulateOptions = {}): SimulateResult {
-  checkOptions('simulate', options);
+  checkKeys('simulate', checkOptions('simulate', options), SIMULATE_OPTION_KEYS);
   const method = checkMethod(options.method ?? 'scan');
   if (options.threads !== undefined && options.threads !== 1) {
     throw new RangeError(`threads = ${options.threads}: simulate() runs on this thread; use simulateAsync() for worker threads`);
@@ -232,7 +233,7 @@ function checkLettersInArena(lp: number, T: number, lsize: number, alphabet: num
  * parallelism comes from the batch, not from time.
  */
 export function simulateBatch(automaton: Automaton, letters: Letters, B: number, options: BatchOptions = {}): BatchResult {
-  checkOptions('simulateBatch', options);
+  checkKeys('simulateBatch', checkOptions('simulateBatch', options), BATCH_OPTION_KEYS);
   const method = checkMethod(options.method ?? 'sequential');
   if (method === 'reference') return simulateBatchReference(automaton, letters, B, options);
   const P = packDelta(automaton);

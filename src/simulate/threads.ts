@@ -17,7 +17,8 @@ import { checkMethod, chooseChunks, scanDepth, scanPlan, simulate, type Chunking
 import { scanTiles, tileChunksFor } from './tiles.js';
 import { transformationMonoid } from './monoid.js';
 import type { Letters, SimulateOptions, SimulateResult, States } from './types.js';
-import { checkOptions } from '../validate/index.js';
+import { checkKeys, checkOptions } from '../validate/index.js';
+import { SIMULATE_OPTION_KEYS } from './types.js';
 
 /** Runs inside each worker; must not reference anything outside itself (it is sent as source). */
 function workerMain(env: { post: (m: unknown, transfer?: Transferable[]) => void; onMessage: (h: (m: any) => void) => void; scanTiles: typeof scanTiles }): void {
@@ -190,7 +191,7 @@ const hasSab = typeof SharedArrayBuffer !== 'undefined' && (typeof (globalThis a
  * Other methods (and threads = 1) run on this thread.
  */
 export async function simulateAsync(automaton: Automaton, letters: Letters, options: SimulateOptions = {}): Promise<SimulateResult> {
-  checkOptions('simulateAsync', options);
+  checkKeys('simulateAsync', checkOptions('simulateAsync', options), SIMULATE_OPTION_KEYS);
   const method = checkMethod(options.method ?? 'scan');
   const threads = options.threads ?? 1;
   if (!Number.isInteger(threads) || threads < 1 || threads > 64) throw new RangeError(`threads = ${String(threads)}: expected an integer in [1, 64]`);

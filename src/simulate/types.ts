@@ -1,4 +1,5 @@
 /** Options and results of the simulation API (src/simulate/). */
+import { optionKeys } from '../validate/index.js';
 
 /** How to simulate: the plain TypeScript loop, the wasm loop, or a prefix scan over maps δ(·,σ). */
 export type Method = 'reference' | 'sequential' | 'scan' | 'hillis-steele' | 'brent-kung';
@@ -8,6 +9,10 @@ export const METHODS: readonly Method[] = ['reference', 'sequential', 'scan', 'h
 export type Letters = Uint8Array | Uint16Array;
 /** States q_1..q_T: Uint8Array when |Q| <= 256, else Uint16Array. */
 export type States = Uint8Array | Uint16Array;
+
+/** The keys of SimulateOptions and BatchOptions (a misspelled option is refused, not ignored). */
+export const SIMULATE_OPTION_KEYS = optionKeys<SimulateOptions>({ method: true, start: true, out: true, threads: true, chunks: true });
+export const BATCH_OPTION_KEYS = optionKeys<BatchOptions>({ method: true, start: true, out: true });
 
 export interface SimulateOptions {
   /** Default 'scan'. */

@@ -177,3 +177,42 @@ export function checkInstance<T>(where: string, name: string, v: unknown, ctor: 
   if (!(v instanceof ctor)) fail(where, `${name} must be a ${ctor.name} (${made}), got ${show(v)}`);
   return v as T;
 }
+
+/** Edit distance (insertions, deletions, substitutions, adjacent swaps), for "did you mean". */
+function editDistance(a: string, b: string): number {
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  }
+  return d[a.length][b.length];
+}
+
+/**
+ * Refuses keys of an options bag that the function does not read: a misspelled option
+ * (`{ maxIters: 10 }` for `maxIter`) would otherwise be ignored silently and the run would use the
+ * default. Names the nearest known key when it is a plausible typo.
+ */
+export function checkKeys(where: string, o: Record<string, unknown>, known: readonly string[], name = 'options'): void {
+  for (const k of Object.keys(o)) {
+    if (known.includes(k)) continue;
+    let best = '';
+    let bestD = Infinity;
+    for (const c of known) {
+      const dist = editDistance(k.toLowerCase(), c.toLowerCase());
+      if (dist < bestD) [best, bestD] = [c, dist];
+    }
+    const hint = bestD <= Math.max(2, Math.floor(k.length / 4)) ? ` (did you mean ${JSON.stringify(best)}?)` : '';
+    fail(where, `${name} has no option ${JSON.stringify(k)}${hint}; it takes ${known.map((c) => JSON.stringify(c)).join(', ')}`);
+  }
+}
+
+/**
+ * The keys of an options interface, for checkKeys, written so that the compiler keeps the list
+ * and the interface in step: a key missing from the list or not in the interface is a type error.
+ */
+export function optionKeys<T>(keys: { [K in keyof Required<T>]: true }): readonly string[] {
+  return Object.keys(keys);
+}

@@ -8,22 +8,18 @@
  * Skipped, saying so, where /usr/bin/chromium is absent (CI installs it: .ci/run).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Server } from 'node:http';
-import { ROOT, serveRepository } from '../helpers/static-server.js';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { ROOT } from '../helpers/static-server.js';
+import { CHROMIUM, hasChromium, openPage, type OpenPage } from '../helpers/chromium.js';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AddressInfo } from 'node:net';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { sampleLetters, zoo, type Automaton } from '../../src/automata/index.js';
 import { METHODS, simulate } from '../../src/simulate/index.js';
 import { algebraReport } from '../../src/algebra/index.js';
 import { defaultExperimentHmm, findPairwiseTwin, hmmTripletTensor, recoverHmm } from '../../src/hmm/index.js';
+import { runNceExperiment } from '../../src/nce/index.js';
 import { initBackend, runConfig, Trainer, type StepInfo } from '../../src/learning/index.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const BUNDLE = join(ROOT, 'dist/browser/testbeds.js');
-const WORKER = join(ROOT, 'dist/browser/learn-worker.js');
-const hasChromium = existsSync(CHROMIUM);
 /** Screenshots of each tab land here (printed), for a reviewer to look at. */
 const SHOTS = join(ROOT, 'test-output', 'browser');
 if (!hasChromium) console.warn(`test/browser: skipped — ${CHROMIUM} not found (apt-get install chromium; .ci/run does)`);
@@ -38,29 +34,17 @@ function nodeStates(a: Automaton, T: number, seed: number): number[] {
 }
 
 describe.skipIf(!hasChromium)(`browser: web/index.html in headless Chromium (${CHROMIUM})`, () => {
-  let server: Server;
-  let browser: Browser;
+  let open: OpenPage | undefined;
   let page: Page;
-  const pageErrors: string[] = [];
+  let pageErrors: string[] = [];
 
   beforeAll(async () => {
-    for (const f of [BUNDLE, WORKER]) if (!existsSync(f)) throw new Error(`${f} is missing: run npm run build first`);
-    server = await serveRepository();
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-    page = await browser.newPage();
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    const { port } = server.address() as AddressInfo;
-    await page.goto(`http://127.0.0.1:${port}/web/index.html`);
-    await page.waitForFunction(() => (window as unknown as { testbedsReady?: boolean }).testbedsReady === true, undefined, { timeout: 30_000 });
+    open = await openPage(['dist/browser/testbeds.js', 'dist/browser/learn-worker.js']);
+    ({ page, pageErrors } = open);
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await new Promise((ok) => (server ? server.close(ok) : ok(undefined)));
+    await open?.close();
   });
 
   /** A full-page PNG of the current tab under test-output/browser/, path printed. */
@@ -358,6 +342,34 @@ describe.skipIf(!hasChromium)(`browser: web/index.html in headless Chromium (${C
     await page.fill('#h-json', '{"transition": [[0.5, 0.6], [0.5, 0.5]], "emission": [[1, 0], [0, 1]]}');
     expect(await submit('#h-run', 'h-status')).toBe('HMM JSON: transition[0] sums to 1.1, expected 1 (within 1e-9)');
     await page.click('#h-example');
+  });
+
+  it('NCE panel: the steps per R and method equal Node (runNceExperiment), with the plot; a bad R names the field', async () => {
+    await page.click('nav [data-tab=nce]');
+    await page.fill('#n-distances', '1,2,3');
+    await page.fill('#n-target', '0.1');
+    await page.fill('#n-max', '1000000');
+    expect(await submit('#n-run', 'n-status')).toBe('done');
+    const node = runNceExperiment({ dims: 1, distances: [1, 2, 3], methods: ['nce-gd', 'ence-ngd'], target: 0.1, maxSteps: 1e6 });
+    const rows = await page.$$eval('#n-table tr', (trs) => trs.slice(1).map((tr) => [...tr.querySelectorAll('th, td')].map((c) => c.textContent)));
+    expect(rows.map((r) => r.slice(0, 4))).toEqual(['nce-gd', 'ence-ngd'].map((m) => [m, ...[1, 2, 3].map((R) => String(node.runs.find((x) => x.method === m && x.distance === R)!.steps))]));
+    expect(await page.$$eval('#n-plot svg polyline', (ls) => ls.length)).toBeGreaterThanOrEqual(2);
+    await screenshot('nce');
+    // The page's own thread gives the same runs, trajectories included.
+    const here = await page.evaluate(() => JSON.parse(JSON.stringify((window as any).nceRun({ dims: 1, distances: [2], methods: ['nce-gd'], target: 0.1, maxSteps: 1e6 }))));
+    expect(here.runs[0]).toEqual(JSON.parse(JSON.stringify(node.runs.find((x) => x.method === 'nce-gd' && x.distance === 2))));
+    await page.fill('#n-distances', '1,0');
+    expect(await submit('#n-run', 'n-status')).toBe('distances R: "0" is not a number in (0, 30]');
+    await page.fill('#n-distances', '1,2,3');
+  });
+
+  it('NCE panel: the descent runs in a worker; Stop ends a long one (NCE with GD at R = 7)', async () => {
+    await page.click('nav [data-tab=nce]');
+    await page.fill('#n-distances', '7');
+    await page.fill('#n-max', '100000000');
+    await runThenStop('#n-run', '#n-stop', 'n-status', /^descending in a worker…$/);
+    await page.fill('#n-distances', '1,2,3');
+    await page.fill('#n-max', '1000000');
   });
 
   it('Learn panel: a tiny run in the Web Worker (tfjs wasm) has the per-step losses Node computes', async () => {

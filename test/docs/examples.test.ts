@@ -44,19 +44,43 @@ interface Ran {
   code: number | null;
   stdout: string;
   stderr: string;
+  timedOut: boolean;
 }
 
+/** Process groups still running (killed in afterAll, whatever happened to the test). */
+const running = new Set<number>();
+
+function killGroup(pid: number): void {
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    /* already gone */
+  }
+}
+
+/**
+ * Runs a block in its own process group and kills the whole group on timeout: a shell block's
+ * `npx testbeds …` is a grandchild, and killing only the shell left it training for minutes.
+ */
 function run(cmd: string, args: string[], cwd: string, timeoutMs: number): Promise<Ran> {
   return new Promise((resolve) => {
-    const p = spawn(cmd, args, { cwd, env: { ...process.env, NO_COLOR: '1' } });
+    const p = spawn(cmd, args, { cwd, env: { ...process.env, NO_COLOR: '1' }, detached: true });
+    const pid = p.pid!;
+    running.add(pid);
     let stdout = '';
     let stderr = '';
+    let timedOut = false;
     p.stdout.on('data', (d) => (stdout += d));
     p.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => p.kill('SIGKILL'), timeoutMs);
+    const timer = setTimeout(() => {
+      timedOut = true;
+      killGroup(pid);
+    }, timeoutMs);
     p.on('close', (code) => {
       clearTimeout(timer);
-      resolve({ code, stdout, stderr });
+      killGroup(pid); // children the block left behind in the background
+      running.delete(pid);
+      resolve({ code, stdout, stderr: timedOut ? `${stderr}\n[timed out after ${timeoutMs} ms: process group killed]` : stderr, timedOut });
     });
   });
 }
@@ -75,7 +99,24 @@ function tsModule(code: string): string {
 const npx = `npx() { if [ "$1" = testbeds ]; then shift; node ${JSON.stringify(cli)} "$@"; else command npx "$@"; fi; }\n`;
 
 const scratch: string[] = [];
-afterAll(() => scratch.forEach((d) => rmSync(d, { recursive: true, force: true })));
+afterAll(() => {
+  running.forEach(killGroup);
+  scratch.forEach((d) => rmSync(d, { recursive: true, force: true }));
+});
+
+describe('run()', () => {
+  it('kills the whole process group on timeout, grandchildren included', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'testbeds-docs-'));
+    scratch.push(dir);
+    const r = await run('bash', ['-c', 'sleep 30 & echo $! > child.pid; wait'], dir, 500);
+    expect(r.timedOut).toBe(true);
+    const child = Number(readFileSync(join(dir, 'child.pid'), 'utf8'));
+    // Gone, or a zombie waiting for its new parent (init) to reap it: either way no longer running.
+    const state = () => (existsSync(`/proc/${child}/stat`) ? readFileSync(`/proc/${child}/stat`, 'utf8').split(') ')[1]?.[0] : 'gone');
+    for (let i = 0; i < 40 && state() !== 'gone' && state() !== 'Z'; i++) await new Promise((f) => setTimeout(f, 50));
+    expect(['gone', 'Z']).toContain(state());
+  });
+});
 
 describe('blocks()', () => {
   it('finds fences, languages, the no-run marker and lines', () => {

@@ -1,7 +1,7 @@
 // Valid calls of exported functions, the seeds the API fuzz driver spoils one argument (or one
 // entry inside one) of. Small on purpose: every call must finish in milliseconds.
 export function validArgs(M) {
-  // The learning entry (testbeds/learning) has no table yet: its functions get random calls only.
+  if (typeof M.decodePredictor === 'function') return learningArgs(M);
   if (typeof M.defaultExperimentHmm !== 'function') return {};
   const hmm = M.defaultExperimentHmm();
   const joint = M.exactJoint(hmm, [1, 2, 3]);
@@ -11,6 +11,10 @@ export function validArgs(M) {
   const t3 = M.tensor3([2, 2, 2], [1, 2, 3, 4, 5, 6, 7, 8]);
   const A = M.matrixFromRows([[1, 2], [3, 4]]);
   const perm = [1, 2, 0];
+  const nce = M.nceProblem(2, 1.5);
+  const tau = new Float64Array([0.5, -0.2, 0.3]);
+  const ncePlan = { dims: 1, distances: [1, 2], methods: ['ence-ngd'], target: 0.5, maxSteps: 200 };
+  const nceRuns = M.runNceExperiment(ncePlan);
   return {
     stationaryDistribution: [[[[0.9, 0.1], [0.2, 0.8]]]],
     exactJoint: [[hmm, [1, 2, 3]]],
@@ -93,5 +97,48 @@ export function validArgs(M) {
     factorial: [[5]],
     isPrime: [[7n]],
     primeFactors: [[12n]],
+    // src/nce
+    nceProblem: [[2, 1.5]],
+    parameterError: [[nce, tau]],
+    smoothness: [[nce]],
+    logisticMoments: [[0.3, 1.2], [0.3, 0, true]],
+    gaussianMgf: [[0.5, 0.1, 1]],
+    populationGradient: [[nce, 'nce', tau], [nce, 'ence', tau, true]],
+    sampledGradient: [[nce, 'nce', tau, 10, new M.Rng(1)]],
+    runNce: [[nce, { method: 'ence-ngd', target: 0.5, maxSteps: 50 }], [nce, { method: 'nce-gd', maxSteps: 20, samples: 5 }]],
+    runNceExperiment: [[ncePlan]],
+    growthOf: [[nceRuns.runs]],
+    leastSquares: [[[1, 2, 3], [2, 4, 7]]],
+    nceMarkdown: [[nceRuns]],
+    nceSvg: [[nceRuns]],
+  };
+}
+
+/**
+ * testbeds/learning: the learned-predictor functions, on hand-made predictors (the table is the
+ * HMM's own conditional law, so no training is needed); the rest of the entry gets random calls.
+ */
+function learningArgs(M) {
+  const hmm = { initial: [0.6, 0.4], transition: [[0.9, 0.1], [0.2, 0.8]], emission: [[0.7, 0.3], [0.1, 0.9]] };
+  const base = { format: 'testbeds-predictor', version: 1, d: 2, k: 2, model: 'mlp', loss: 'squared', samples: 100, seed: 1, steps: 1, batch: 1, lr: 0.001, width: 4, layers: 1, parameters: 1, trainLoss: 0, marginal: [0.5, 0.5], hmm };
+  const pairwise = { ...base, task: '2|1', table: [[0.7, 0.3], [0.2, 0.8]] };
+  const triplet = { ...base, task: '2,3|1', table: [[0.4, 0.2, 0.3, 0.1], [0.1, 0.2, 0.2, 0.5]] };
+  const experiment = {
+    hmm, sizes: [100], reps: 1, model: 'mlp', steps: 1,
+    rows: [{ n: 100, learned: { '2,3|1': { median: 0.1, min: 0.05, max: 0.2 } }, counted: { median: 0.1, min: 0.1, max: 0.1 } }],
+    pairwise: { task: '2|1', n: 100, lossTruth: 0.5, lossTwin: 0.5, distance: 0.2, floor: 0.1 },
+  };
+  const hmmObject = { ...hmm, k: 2, d: 2 };
+  return {
+    encodePredictor: [[pairwise], [triplet]],
+    decodePredictor: [[M.encodePredictor(triplet), 'p.json']],
+    predictorJoint: [[triplet]],
+    recoverFromPredictor: [[triplet, { restarts: 1 }]],
+    predictorLoss: [[pairwise, hmmObject]],
+    pairwiseTwinCheck: [[pairwise, hmmObject]],
+    outputSize: [[M.parseMaskedTask('2,3|1'), 3]],
+    parseMaskedTask: [['2,3|1'], ['3|2']],
+    learnedExperimentMarkdown: [[experiment]],
+    learnedExperimentSvg: [[experiment]],
   };
 }

@@ -152,3 +152,16 @@ describe('testbeds hmm learn / recover --predictor', () => {
     }
   });
 });
+
+describe('argument checks name the function and the field', () => {
+  const p = exactPredictor(hmm, '2,3|1');
+  it('a hand-edited predictor is refused before any arithmetic', () => {
+    expect(() => predictorJoint({ ...p, table: p.table.slice(1) })).toThrow(/predictorJoint: predictor: table must be \d+ rows of \d+ finite numbers for task 2,3\|1/);
+    expect(() => recoverFromPredictor({ ...p, k: 0 })).toThrow(/recoverFromPredictor: predictor: k must be a positive integer, got 0/);
+    expect(() => encodePredictor({ ...p, loss: 'l1' as never })).toThrow(/encodePredictor: predictor: loss must be "squared" or "ce", got "l1"/);
+    expect(() => predictorLoss(p, { ...hmm, k: 7 })).toThrow(/predictorLoss: hmm.k = 7 but transition is/);
+    expect(() => outputSize({ targets: [], given: 1, name: '' }, 3)).toThrow(/outputSize: task.targets must list 1 or 2 positions/);
+    // The file reader keeps naming the file, with the same rule.
+    expect(() => decodePredictor(encodePredictor(p).replace('"k":' + p.k, '"k":0').replace(/"checksum":"[0-9a-f]+"/, ''), 'x.json')).toThrow(/x\.json/);
+  });
+});

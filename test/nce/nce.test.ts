@@ -8,13 +8,16 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   gaussianMgf,
+  leastSquares,
   logisticMoments,
+  nceMarkdown,
   nceProblem,
   nceSvg,
   parameterError,
   populationGradient,
   runNce,
   runNceExperiment,
+  smoothness,
   sampledGradient,
 } from '../../src/nce/index.js';
 import { Rng } from '../../src/random/prng.js';
@@ -57,8 +60,8 @@ describe('quadrature', () => {
   });
 
   it('refuses a negative or non-finite spread', () => {
-    expect(() => logisticMoments(0, -1)).toThrow(/s ≥ 0.*s = -1/);
-    expect(() => logisticMoments(NaN, 1)).toThrow(/m = NaN/);
+    expect(() => logisticMoments(0, -1)).toThrow(/logisticMoments: s = -1 is not a finite number in \[0, /);
+    expect(() => logisticMoments(NaN, 1)).toThrow(/logisticMoments: m = NaN /);
   });
 });
 
@@ -146,16 +149,16 @@ describe('the landscape (the paper’s claim, measured)', () => {
 
 describe('validation', () => {
   it('names the argument and the value', () => {
-    expect(() => nceProblem(0, 1)).toThrow(/dims.*got 0/);
-    expect(() => nceProblem(1, -1)).toThrow(/distance.*got -1/);
-    expect(() => nceProblem(1, 31)).toThrow(/distance.*\(0, 30\].*got 31/);
-    expect(() => runNce(nceProblem(1, 1), { method: 'bogus' as never })).toThrow(/method.*got bogus/);
-    expect(() => runNce(nceProblem(1, 1), { method: 'nce-gd', target: 0 })).toThrow(/target.*got 0/);
-    expect(() => runNce(nceProblem(1, 1), { method: 'nce-gd', maxSteps: 1.5 })).toThrow(/maxSteps.*got 1.5/);
-    expect(() => runNce(nceProblem(1, 1), { method: 'nce-gd', samples: 0 })).toThrow(/samples.*got 0/);
-    expect(() => runNceExperiment({ dims: 1, distances: [], methods: ['nce-gd'] })).toThrow(/distances.*non-empty/);
-    expect(() => runNceExperiment({ dims: 1, distances: [1], methods: ['x' as never] })).toThrow(/methods.*"x"/);
-    expect(() => runNceExperiment(undefined as never)).toThrow(/options must be an object/);
+    expect(() => nceProblem(0, 1)).toThrow(/nceProblem: dims = 0 is not an integer/);
+    expect(() => nceProblem(1, -1)).toThrow(/distance = -1 /);
+    expect(() => nceProblem(1, 31)).toThrow(/distance = 31 is not a finite number in \[.*, 30\]/);
+    expect(() => runNce(nceProblem(1, 1), { method: 'bogus' as never })).toThrow(/runNce: options.method = "bogus" is not one of/);
+    expect(() => runNce(nceProblem(1, 1), { method: 'nce-gd', target: 0 })).toThrow(/options.target = 0 /);
+    expect(() => runNce(nceProblem(1, 1), { method: 'nce-gd', maxSteps: 1.5 })).toThrow(/options.maxSteps = 1.5 /);
+    expect(() => runNce(nceProblem(1, 1), { method: 'nce-gd', samples: 0 })).toThrow(/options.samples = 0 /);
+    expect(() => runNceExperiment({ dims: 1, distances: [], methods: ['nce-gd'] })).toThrow(/options.distances has length 0, expected at least 1/);
+    expect(() => runNceExperiment({ dims: 1, distances: [1], methods: ['x' as never] })).toThrow(/options.methods\[0\] = "x"/);
+    expect(() => runNceExperiment(undefined as never)).toThrow(/runNceExperiment: options must be an object/);
   });
 });
 
@@ -200,5 +203,33 @@ describe('testbeds nce', () => {
       expect(r.err.trim().split('\n')).toHaveLength(1);
       expect(r.err).toMatch(msg);
     }
+  });
+});
+
+describe('argument checks of the building blocks', () => {
+  const p = nceProblem(2, 1.5);
+  it('refuse a hand-made problem whose θ* or b* is not the truth, and τ of the wrong length', () => {
+    expect(() => parameterError({ ...p, bStar: 1 }, new Float64Array(3))).toThrow(/parameterError: problem.bStar = 1, expected R²\/2 = 1.125/);
+    expect(() => smoothness({ ...p, thetaStar: new Float64Array([1, 0]) })).toThrow(/smoothness: problem.thetaStar\[0\] = 1, expected 1.5/);
+    expect(() => parameterError(p, new Float64Array(2))).toThrow(/parameterError: tau has length 2, expected 3/);
+    expect(() => populationGradient(p, 'nce', new Float64Array([0, NaN, 0]))).toThrow(/populationGradient: tau\[1\] = NaN/);
+    expect(() => populationGradient(p, 'x' as never, new Float64Array(3))).toThrow(/populationGradient: loss = "x" is not one of/);
+  });
+  it('name the report and the field of a malformed experiment', () => {
+    const e = runNceExperiment({ dims: 1, distances: [1, 2], methods: ['ence-ngd'], target: 0.5 });
+    expect(nceMarkdown(e)).toContain('ence-ngd');
+    expect(() => nceMarkdown({ ...e, runs: [{ ...e.runs[0], steps: -1 }] })).toThrow(/nceMarkdown: experiment.runs\[0\].steps = -1/);
+    expect(() => nceSvg({ ...e, growth: {} })).toThrow(/nceSvg: experiment.growth\["ence-ngd"\] is missing/);
+    expect(() => leastSquares([1, 2], [1])).toThrow(/leastSquares: ys has length 1, expected 2/);
+  });
+});
+
+describe('divergence', () => {
+  it('a step far above 1/β diverges and stops at once, without growing the quadrature grid', () => {
+    const r = runNce(nceProblem(1, 3), { method: 'nce-gd', lr: 1e6, maxSteps: 1000 });
+    expect(r).toMatchObject({ converged: false, stopped: 'diverged' });
+    expect(r.steps).toBeLessThan(5);
+    expect(r.loss).toBeNaN();
+    expect(() => logisticMoments(0, 1e4)).toThrow(/logisticMoments: s = 10000 is not a finite number in \[0, 1000\]/);
   });
 });

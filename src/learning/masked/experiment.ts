@@ -11,12 +11,14 @@ import { defaultExperimentHmm } from '../../hmm/experiment.js';
 import { tripletTensor } from '../../hmm/predictors.js';
 import { recoverFromTensor } from '../../hmm/recover.js';
 import { sampleSequences } from '../../hmm/sample.js';
-import { hmmToJSON, type HMM, type HMMSpec } from '../../hmm/types.js';
+import { checkHmm, hmmToJSON, type HMM, type HMMSpec } from '../../hmm/types.js';
+import { optionKeys, checkArray, checkFunction, checkInteger, checkKeys, checkNumbers, checkOptions, checkString, fail } from '../../validate/index.js';
 import { logLogSvg, type Series } from '../../plot/svg.js';
-import { learnPredictor, type LearnOptions } from './learn.js';
+import { learnPredictor, MAX_LEARN_SAMPLES, type LearnOptions } from './learn.js';
 import { pairwiseTwinCheck } from './predictor.js';
 import { recoverFromPredictor } from './predictor.js';
-import { TRIPLET_TASKS } from './task.js';
+import { parseMaskedTask, TRIPLET_TASKS } from './task.js';
+import { checkLearnedExperiment } from './validate.js';
 
 export interface LearnedExperimentOptions extends Pick<LearnOptions, 'model' | 'width' | 'layers' | 'steps' | 'batch' | 'lr' | 'loss'> {
   hmm?: HMM;
@@ -65,16 +67,19 @@ function stat(xs: number[]): Stat {
 const errOf = (e: { transition: number; emission: number } | undefined) => (e ? Math.max(e.transition, e.emission) : 1);
 
 export function runLearnedExperiment(o: LearnedExperimentOptions = {}): LearnedExperiment {
-  const hmm = o.hmm ?? defaultExperimentHmm();
-  const sizes = [...(o.sizes ?? [1e3, 1e4, 1e5])];
-  sizes.forEach((n, i) => {
-    if (!Number.isInteger(n) || n < 1 || n > 2 ** 26) throw new RangeError(`sizes[${i}] must be an integer in [1, 2^26], got ${n}`);
+  const where = 'runLearnedExperiment';
+  checkKeys(where, checkOptions(where, o), optionKeys<LearnedExperimentOptions>({ hmm: true, sizes: true, reps: true, seed: true, tasks: true, pairwiseTask: true, onLog: true, model: true, width: true, layers: true, steps: true, batch: true, lr: true, loss: true }));
+  const hmm = o.hmm === undefined ? defaultExperimentHmm() : checkHmm(where, o.hmm, 'options.hmm');
+  const sizes = Array.from(checkNumbers(where, 'options.sizes', o.sizes ?? [1e3, 1e4, 1e5], { minLength: 1, integer: true, min: 1, max: MAX_LEARN_SAMPLES }));
+  const reps = checkInteger(where, 'options.reps', o.reps ?? 3, 1, 100);
+  const seed = checkInteger(where, 'options.seed', o.seed ?? 1, 0, 2 ** 32 - 1 - reps);
+  const tasks = checkArray(where, 'options.tasks', o.tasks ?? [...TRIPLET_TASKS], { min: 1 }).map((t, i) => {
+    const task = checkString(where, `options.tasks[${i}]`, t);
+    if (!(TRIPLET_TASKS as readonly string[]).includes(parseMaskedTask(task).name)) fail(where, `options.tasks[${i}] = ${JSON.stringify(task)} is not a triplet task (${TRIPLET_TASKS.join(', ')})`);
+    return task;
   });
-  const reps = o.reps ?? 3;
-  if (!Number.isInteger(reps) || reps < 1 || reps > 100) throw new RangeError(`reps must be an integer in [1, 100], got ${reps}`);
-  const seed = o.seed ?? 1;
-  const tasks = [...(o.tasks ?? TRIPLET_TASKS)];
-  const log = o.onLog ?? (() => {});
+  if (o.pairwiseTask !== undefined && parseMaskedTask(checkString(where, 'options.pairwiseTask', o.pairwiseTask)).targets.length !== 1) fail(where, `options.pairwiseTask = ${JSON.stringify(o.pairwiseTask)} is not a pairwise task`);
+  const log = o.onLog === undefined ? () => {} : checkFunction<(line: string) => void>(where, 'options.onLog', o.onLog);
   const learnOpts = { model: o.model, width: o.width, layers: o.layers, steps: o.steps ?? 1000, batch: o.batch, lr: o.lr, loss: o.loss };
   const rows: LearnedRow[] = [];
   for (const n of sizes) {
@@ -121,6 +126,7 @@ export function runLearnedExperiment(o: LearnedExperimentOptions = {}): LearnedE
 const fmt = (s: Stat) => `${s.median.toExponential(2)} [${s.min.toExponential(1)}, ${s.max.toExponential(1)}]`;
 
 export function learnedExperimentMarkdown(e: LearnedExperiment): string {
+  checkLearnedExperiment('learnedExperimentMarkdown', e);
   const tasks = Object.keys(e.rows[0]?.learned ?? {});
   const lines = [
     `Recovery error max(max|ΔT|, max|ΔO|) from learned (${e.model}, ${e.steps} steps) and counted triplet predictors: median [min, max] over ${e.reps} seeds`,
@@ -140,6 +146,7 @@ export function learnedExperimentMarkdown(e: LearnedExperiment): string {
 const COLORS = ['#1f77b4', '#2ca02c', '#9467bd'];
 
 export function learnedExperimentSvg(e: LearnedExperiment): string {
+  checkLearnedExperiment('learnedExperimentSvg', e);
   const tasks = Object.keys(e.rows[0]?.learned ?? {});
   const series: Series[] = tasks.map((t, i) => ({
     name: `learned ${t}`,

@@ -10,6 +10,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { hmmToJSON, type HMM, type HMMSpec } from '../../hmm/types.js';
 import { sampleSequences } from '../../hmm/sample.js';
 import { Rng } from '../../random/prng.js';
+import { checkKeys, checkObject, optionKeys } from '../../validate/index.js';
 import { oneHot } from '../models/layers.js';
 import { AdamW, learningRate, optimConfig } from '../optim.js';
 import { createPredictorModel, PREDICTOR_MODELS, type PredictorModelKind } from './model.js';
@@ -81,7 +82,7 @@ function checkInt(name: string, v: unknown, min: number, max: number): number {
 }
 
 export function learnPredictor(o: LearnOptions): LearnedPredictor {
-  if (!o || typeof o !== 'object') throw new TypeError(`options must be an object, got ${String(o)}`);
+  checkKeys('learnPredictor', checkObject('learnPredictor', 'options', o), optionKeys<LearnOptions>({ hmm: true, task: true, samples: true, model: true, width: true, layers: true, steps: true, batch: true, lr: true, loss: true, seed: true, onProgress: true, progressEvery: true }));
   const hmm = o.hmm;
   if (!hmm || typeof hmm !== 'object' || !Array.isArray(hmm.transition) || !Array.isArray(hmm.emission)) throw new TypeError(`hmm must be an HMM (createHmm / parseHmm), got ${String(hmm)}`);
   const task = typeof o.task === 'string' ? parseMaskedTask(o.task) : parseMaskedTask(o.task?.name);

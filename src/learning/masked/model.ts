@@ -13,7 +13,11 @@ import { modelConfig, type TransformerConfig } from '../models/config.js';
 import { linear, oneHot } from '../models/layers.js';
 import { Params } from '../models/params.js';
 import { Transformer } from '../models/transformer.js';
-import { outputSize, type MaskedTask } from './task.js';
+import { checkInteger, checkObject, checkOneOf, checkOptions, fail, show } from '../../validate/index.js';
+import { outputSize, parseMaskedTask, type MaskedTask } from './task.js';
+
+/** Same as learn.ts's MAX_PREDICTOR_OUTPUTS (learn.ts imports this module). */
+const MAX_PREDICTOR_OUTPUTS = 2 ** 16;
 
 export type PredictorModelKind = 'mlp' | 'transformer';
 export const PREDICTOR_MODELS: readonly PredictorModelKind[] = ['mlp', 'transformer'];
@@ -80,7 +84,21 @@ export interface PredictorModelOptions {
 }
 
 export function createPredictorModel(o: PredictorModelOptions): PredictorModel {
-  const out = outputSize(o.task, o.d);
+  const where = 'createPredictorModel';
+  const opts = checkOptions(where, o);
+  checkOneOf(where, 'options.kind', opts.kind, PREDICTOR_MODELS);
+  checkInteger(where, 'options.d', opts.d, 1, 2 ** 16);
+  const t = checkObject(where, 'options.task', opts.task);
+  if (typeof t.name !== 'string') fail(where, `options.task must be a MaskedTask (parseMaskedTask), got ${show(t)}`);
+  const task = parseMaskedTask(t.name);
+  const out = outputSize(task, o.d);
+  if (out > MAX_PREDICTOR_OUTPUTS) fail(where, `task ${task.name} with d = ${o.d} has ${out} outputs; at most ${MAX_PREDICTOR_OUTPUTS}`);
+  checkInteger(where, 'options.width', opts.width, 1, 4096);
+  if (o.layers !== undefined) checkInteger(where, 'options.layers', o.layers, 1, 16);
+  if (o.heads !== undefined) checkInteger(where, 'options.heads', o.heads, 1, 64);
+  checkInteger(where, 'options.seed', opts.seed, 0, 2 ** 32 - 1);
+  if (o.kind === 'transformer' && o.width % (o.heads ?? 4) !== 0) fail(where, `options.width = ${o.width} is not a multiple of heads = ${o.heads ?? 4}`);
+  o = { ...o, task };
   if (o.kind === 'mlp') return new Mlp(o.d, o.width, out, o.seed);
   const config = modelConfig('transformer', { vocab: o.d + 1, classes: out, layers: o.layers ?? 2, width: o.width, heads: o.heads ?? 4, contextLength: 3 }) as TransformerConfig;
   return new MaskedTransformer(o.d, o.task, config, o.seed);

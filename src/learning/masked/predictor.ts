@@ -12,14 +12,17 @@
  *
  * The file (`hmm learn --out DIR` → DIR/predictor.json) carries an FNV-1a checksum of its JSON.
  */
+import { log } from '../../random/detmath.js';
 import { findPairwiseTwin } from '../../hmm/counterexample.js';
 import { exactJoint, conditionalMoment, type Joint } from '../../hmm/predictors.js';
 import { parameterDistance } from '../../hmm/counterexample.js';
 import { recoverFromTensor, type RecoverOptions, type Recovery } from '../../hmm/recover.js';
 import { tripletTensor } from '../../hmm/predictors.js';
-import { createHmm, HMMError, type HMM } from '../../hmm/types.js';
+import { checkHmm, HMMError, type HMM } from '../../hmm/types.js';
+import { checkOptions, checkString, fail } from '../../validate/index.js';
 import type { LearnedPredictor } from './learn.js';
 import { outputSize, parseMaskedTask } from './task.js';
+import { checkPredictor, predictorDefect } from './validate.js';
 
 function fnv1a(text: string): string {
   let h = 0x811c9dc5;
@@ -28,12 +31,15 @@ function fnv1a(text: string): string {
 }
 
 export function encodePredictor(p: LearnedPredictor): string {
+  checkPredictor('encodePredictor', p);
   const body = JSON.stringify(p);
   return JSON.stringify({ ...p, checksum: fnv1a(body) }) + '\n';
 }
 
 /** Parses and checks a predictor file: checksum, shapes, task and HMM. Errors name the source. */
 export function decodePredictor(text: string, source = 'predictor'): LearnedPredictor {
+  checkString('decodePredictor', 'text', text);
+  checkString('decodePredictor', 'source', source);
   let obj: Record<string, unknown>;
   try {
     obj = JSON.parse(text);
@@ -45,21 +51,14 @@ export function decodePredictor(text: string, source = 'predictor'): LearnedPred
   const { checksum, ...rest } = obj;
   const sum = fnv1a(JSON.stringify(rest));
   if (checksum !== sum) throw new HMMError(`${source} is corrupt: checksum ${sum}, file says ${JSON.stringify(checksum)}`);
-  const p = rest as unknown as LearnedPredictor;
-  const task = parseMaskedTask(p.task);
-  const d = p.d;
-  if (!Number.isInteger(d) || d < 1) throw new HMMError(`${source}: d must be a positive integer, got ${JSON.stringify(d)}`);
-  const out = outputSize(task, d);
-  if (!Array.isArray(p.table) || p.table.length !== d || p.table.some((r) => !Array.isArray(r) || r.length !== out || r.some((x) => typeof x !== 'number' || !Number.isFinite(x)))) {
-    throw new HMMError(`${source}: table must be ${d} rows of ${out} finite numbers for task ${task.name}`);
-  }
-  if (!Array.isArray(p.marginal) || p.marginal.length !== d || p.marginal.some((x) => typeof x !== 'number' || !(x >= 0))) throw new HMMError(`${source}: marginal must be ${d} non-negative numbers`);
-  createHmm(p.hmm); // validates the embedded HMM
-  return p;
+  const defect = predictorDefect(rest);
+  if (defect) throw new HMMError(`${source}: ${defect}`);
+  return rest as unknown as LearnedPredictor;
 }
 
 /** The joint law of (x₁, x₂, x₃) that a triplet predictor and its input frequencies imply (negative outputs clipped to 0). */
 export function predictorJoint(p: LearnedPredictor): Joint {
+  checkPredictor('predictorJoint', p);
   const task = parseMaskedTask(p.task);
   if (task.targets.length !== 2) throw new HMMError(`predictor of task ${task.name} is pairwise: it gives no joint law of three positions (and does not identify the HMM)`);
   const d = p.d;
@@ -82,14 +81,22 @@ export function predictorJoint(p: LearnedPredictor): Joint {
 
 /** Recovers (O, T) from a learned triplet predictor (errors against `truth`, or the file's HMM when truth is true). */
 export function recoverFromPredictor(p: LearnedPredictor, options: RecoverOptions = {}): Recovery {
+  checkPredictor('recoverFromPredictor', p);
+  checkOptions('recoverFromPredictor', options);
   const w = tripletTensor(predictorJoint(p));
   return recoverFromTensor(w, p.k, options);
 }
 
 /** Population loss of the learned predictor under `hmm` (squared: E‖f(x_i) − e_t‖²; ce: −E log f(x_i)_t). */
 export function predictorLoss(p: LearnedPredictor, hmm: HMM): number {
+  checkPredictor('predictorLoss', p);
+  checkHmm('predictorLoss', hmm);
+  if (hmm.d !== p.d) fail('predictorLoss', `hmm has d = ${hmm.d}, the predictor d = ${p.d}`);
+  return lossUnder(p, hmm);
+}
+
+function lossUnder(p: LearnedPredictor, hmm: HMM): number {
   const task = parseMaskedTask(p.task);
-  if (hmm.d !== p.d) throw new HMMError(`HMM has d = ${hmm.d}, the predictor d = ${p.d}`);
   const joint = exactJoint(hmm, [task.given, ...task.targets]);
   const cond = conditionalMoment(joint, task.given, task.targets); // (a, t) → P(t | a)
   const out = outputSize(task, p.d);
@@ -102,7 +109,7 @@ export function predictorLoss(p: LearnedPredictor, hmm: HMM): number {
     for (let t = 0; t < out; t++) {
       const f = p.table[a][t];
       const q = cond[a * out + t];
-      l += p.loss === 'squared' ? f * f - 2 * f * q : q > 0 ? -q * Math.log(Math.max(f, 1e-300)) : 0;
+      l += p.loss === 'squared' ? f * f - 2 * f * q : q > 0 ? -q * log(Math.max(f, 1e-300)) : 0;
     }
     loss += pa[a] * (p.loss === 'squared' ? l + 1 : l);
   }
@@ -124,12 +131,15 @@ export interface TwinCheck {
 
 /** For a pairwise predictor: the twin with the same learned-predictor loss, and how far it is. */
 export function pairwiseTwinCheck(p: LearnedPredictor, truth: HMM): TwinCheck {
+  checkPredictor('pairwiseTwinCheck', p);
+  checkHmm('pairwiseTwinCheck', truth, 'truth');
+  if (truth.d !== p.d) fail('pairwiseTwinCheck', `truth has d = ${truth.d}, the predictor d = ${p.d}`);
   const task = parseMaskedTask(p.task);
   if (task.targets.length !== 1) throw new HMMError(`task ${task.name} is a triplet task: use recoverFromPredictor`);
   const t = findPairwiseTwin(truth);
   if (!t.found || !t.twin) throw new HMMError(`no pairwise twin for this HMM: ${t.reason}`);
-  const lossTruth = predictorLoss(p, truth);
-  const lossTwin = predictorLoss(p, t.twin);
+  const lossTruth = lossUnder(p, truth);
+  const lossTwin = lossUnder(p, t.twin);
   // The optimal predictor is the conditional law itself.
   const best = { ...p, table: tableOfConditional(truth, p) };
   const dist = parameterDistance(truth, t.twin);
@@ -138,7 +148,7 @@ export function pairwiseTwinCheck(p: LearnedPredictor, truth: HMM): TwinCheck {
     twin: { initial: t.twin.initial, transition: t.twin.transition, emission: t.twin.emission },
     lossTruth,
     lossTwin,
-    excessLoss: lossTruth - predictorLoss(best, truth),
+    excessLoss: lossTruth - lossUnder(best, truth),
     parameterDistance: { transition: dist.transition, emission: dist.emission },
   };
 }

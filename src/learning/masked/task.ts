@@ -5,6 +5,9 @@
  * With the squared loss on one-hot targets the optimal predictor is the conditional law
  * E[e_{x_j} (⊗ e_{x_l}) | x_i]: a d-vector (pairwise) or d×d matrix (triplet) per value of x_i.
  */
+import { powInt } from '../../random/detmath.js';
+import { checkInteger, checkObject, fail, show } from '../../validate/index.js';
+
 export interface MaskedTask {
   /** Masked positions (1-based, in 1..3), one (pairwise) or two (triplet), in the order written. */
   readonly targets: readonly number[];
@@ -31,5 +34,8 @@ export function parseMaskedTask(text: string): MaskedTask {
 
 /** Number of outputs per input symbol: d^(number of targets). */
 export function outputSize(task: MaskedTask, d: number): number {
-  return d ** task.targets.length;
+  const t = checkObject('outputSize', 'task', task);
+  if (!Array.isArray(t.targets) || (t.targets.length !== 1 && t.targets.length !== 2)) fail('outputSize', `task.targets must list 1 or 2 positions (parseMaskedTask), got ${show(t.targets)}`);
+  checkInteger('outputSize', 'd', d, 1, 2 ** 26);
+  return powInt(d, task.targets.length);
 }
