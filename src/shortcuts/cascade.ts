@@ -7,8 +7,9 @@
  * for m levels (+1 when the label is not a product of per-coordinate labels).
  *
  * Automata with resets go through their holonomy decomposition (src/algebra/krohn-rhodes) when
- * every component is a reset component (resets.ts: gridworld:N, dyck:K,M): 2L − 1 layers for L
- * levels. Not done: holonomy levels mixing resets with a group; they are refused with the reason.
+ * every component is a reset component or an abelian group with resets (resets.ts: gridworld:N,
+ * dyck:K,M; a counter with a reset letter; flipflop × parity): 2 layers per reset level, 3 per
+ * group level, − 1. Non-abelian holonomy groups are refused, naming the group and its factors.
  */
 import type { Automaton } from '../automata/types.js';
 import { algebraReport } from '../algebra/report.js';
@@ -33,11 +34,14 @@ export function cascadeRefusal(a: Automaton): string | undefined {
   return undefined;
 }
 
-export function compileCascade(a: Automaton, T: number, maxLength?: number): { net: Network; plan: Plan; levels: number[][] | number[]; kind: 'groups' | 'resets' } {
+export function compileCascade(a: Automaton, T: number, maxLength?: number): { net: Network; plan: Plan; levels: number[][] | number[]; groups?: number[][]; kind: 'groups' | 'resets' | 'holonomy' } {
   const why = cascadeRefusal(a);
   if (why) throw new ShortcutError(why);
   const G = transformationGroup(a);
-  if (!G) return { ...compileResets(a, T, maxLength), kind: 'resets' };
+  if (!G) {
+    const r = compileResets(a, T, maxLength);
+    return { ...r, kind: r.groups.some((g) => g.length) ? 'holonomy' : 'resets' };
+  }
   const c = groupCascade(G);
   if ('perfect' in c) throw new Error('internal');
   const r = compileLevels(c, a, T, { maxLength });

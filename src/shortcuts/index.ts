@@ -6,6 +6,7 @@
  *   counting.ts  commutative groups, 1 layer (modular counting)
  *   cascade.ts   solvable groups, 2m − 1 layers for a derived series of length m (levels.ts);
  *                group-free holonomy cascades (resets.ts), 2L − 1 layers for L levels
+ *   gridworld.ts gridworld:N, 3 layers for every N and T (last boundary hit, then count)
  * The result is the trainer's own `Transformer` (norm 'none', activation 'relu'), so compiled and
  * trained models are evaluated, saved and loaded by the same code.
  */
@@ -17,15 +18,17 @@ import { ShortcutError, type Plan } from './common.js';
 import { checkInteger, checkObject, fail } from '../validate/index.js';
 import { compileCascade } from './cascade.js';
 import { compileCounting } from './counting.js';
+import { compileGridworld, gridworldRefusal } from './gridworld.js';
 import type { Network } from './network.js';
 import { compilePrefix, prefixLayers, type Representation } from './prefix.js';
 
 export { ShortcutError, HEAD_SCALE, MAX_PARAMETERS, type Plan } from './common.js';
 export { PREFIX_MAX_LENGTH, PREFIX_MAX_ELEMENTS, prefixPlan, type Representation } from './prefix.js';
 export { countingMaxLength } from './levels.js';
+export { gridworldMaxLength } from './gridworld.js';
 
-export type Construction = 'prefix' | 'counting' | 'cascade';
-export const CONSTRUCTIONS: readonly Construction[] = ['prefix', 'counting', 'cascade'];
+export type Construction = 'prefix' | 'counting' | 'cascade' | 'gridworld';
+export const CONSTRUCTIONS: readonly Construction[] = ['prefix', 'counting', 'cascade', 'gridworld'];
 
 export interface ShortcutOptions {
   /** Sequence length T the model must be exact on (it may be exact beyond: see `maxLength` of the result). */
@@ -34,7 +37,7 @@ export interface ShortcutOptions {
   construction?: Construction;
   /** Label kind ('state', 'default', or one of the automaton's labelings). Default 'default'. */
   label?: string;
-  /** counting / cascade: exact up to this length (≥ length; default length). prefix is exact up to 2^⌈log2 T⌉. */
+  /** counting / cascade / gridworld: exact up to this length (≥ length; default length). prefix is exact up to 2^⌈log2 T⌉. */
   maxLength?: number;
   /** prefix only: the element code (default 'auto': the one with fewer parameters). */
   representation?: Representation | 'auto';
@@ -70,7 +73,11 @@ function build(c: Construction, a: Automaton, T: number, o: ShortcutOptions): Bu
     }
     case 'cascade': {
       const r = compileCascade(a, T, o.maxLength);
-      return { net: r.net, plan: r.plan, details: { kind: r.kind, levels: r.levels } };
+      return { net: r.net, plan: r.plan, details: { kind: r.kind, levels: r.levels, ...(r.kind === 'holonomy' ? { groups: r.groups } : {}) } };
+    }
+    case 'gridworld': {
+      const r = compileGridworld(a, T, o.maxLength);
+      return { net: r.net, plan: r.plan, details: { N: r.N, residues: 2 * r.N - 1, lastVisitHeads: 2 * (r.N - 1), proven: r.bound } };
     }
   }
 }
@@ -96,7 +103,8 @@ export function planShortcut(automaton: Automaton, o: ShortcutOptions): Omit<Com
   // the groups they accept), then prefix.
   const tried: string[] = [];
   const built: { c: Construction; b: Built }[] = [];
-  for (const c of ['counting', 'cascade'] as const) {
+  for (const c of ['counting', 'cascade', 'gridworld'] as const) {
+    if (c === 'gridworld' && gridworldRefusal(a)) continue; // applies to gridworld:N only; not worth a line in the reason
     try {
       built.push({ c, b: build(c, a, T, o) });
     } catch (e) {
@@ -132,16 +140,10 @@ export function compileShortcut(automaton: Automaton, o: ShortcutOptions): Compi
   return { ...rest, model: net.build() };
 }
 
-/** What a compiled checkpoint's run configuration carries besides the ordinary fields. */
-export interface ShortcutRunInfo {
+/** What a compiled checkpoint's run configuration carries besides the ordinary fields: the sizes (Plan) and why. */
+export interface ShortcutRunInfo extends Plan {
   construction: Construction;
   reason: string;
-  layers: number;
-  width: number;
-  heads: number;
-  mlpWidth: number;
-  parameters: number;
-  maxLength: number;
   details: Record<string, unknown>;
 }
 

@@ -5,39 +5,24 @@
  * Skipped, saying so, where /usr/bin/chromium is absent.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Server } from 'node:http';
-import { ROOT, serveRepository } from '../helpers/static-server.js';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import type { AddressInfo } from 'node:net';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
+import { CHROMIUM, hasChromium, openPage, type OpenPage } from '../helpers/chromium.js';
 import { algebraReport } from '../../src/algebra/index.js';
 import { zoo } from '../../src/automata/index.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const BUNDLE = join(ROOT, 'dist/browser/testbeds.js');
-const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium) console.warn(`test/algebra/browser-algebra: skipped — ${CHROMIUM} not found`);
 describe.skipIf(!hasChromium)('algebra in headless Chromium', () => {
-  let server: Server;
-  let browser: Browser;
+  let open: OpenPage | undefined;
   let page: Page;
-  const pageErrors: string[] = [];
+  let pageErrors: string[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(BUNDLE)) throw new Error(`${BUNDLE} is missing: run npm run build first`);
-    server = await serveRepository();
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
-    page = await browser.newPage();
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/web/index.html`);
-    await page.waitForFunction(() => (window as unknown as { testbeds?: unknown }).testbeds !== undefined, undefined, { timeout: 30_000 });
+    open = await openPage(['dist/browser/testbeds.js'], () => (window as unknown as { testbeds?: unknown }).testbeds !== undefined);
+    ({ page, pageErrors } = open);
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await new Promise((ok) => (server ? server.close(ok) : ok(undefined)));
+    await open?.close();
   });
 
   it('algebraReport on the main thread equals Node (symmetric:5, dihedral:4, gridworld:9)', async () => {

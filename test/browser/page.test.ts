@@ -8,12 +8,11 @@
  * Skipped, saying so, where /usr/bin/chromium is absent (CI installs it: .ci/run).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Server } from 'node:http';
-import { ROOT, serveRepository } from '../helpers/static-server.js';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { ROOT } from '../helpers/static-server.js';
+import { CHROMIUM, hasChromium, openPage, type OpenPage } from '../helpers/chromium.js';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AddressInfo } from 'node:net';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { sampleLetters, zoo, type Automaton } from '../../src/automata/index.js';
 import { METHODS, simulate } from '../../src/simulate/index.js';
 import { algebraReport } from '../../src/algebra/index.js';
@@ -21,10 +20,6 @@ import { defaultExperimentHmm, findPairwiseTwin, hmmTripletTensor, recoverHmm } 
 import { runNceExperiment } from '../../src/nce/index.js';
 import { initBackend, runConfig, Trainer, type StepInfo } from '../../src/learning/index.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const BUNDLE = join(ROOT, 'dist/browser/testbeds.js');
-const WORKER = join(ROOT, 'dist/browser/learn-worker.js');
-const hasChromium = existsSync(CHROMIUM);
 /** Screenshots of each tab land here (printed), for a reviewer to look at. */
 const SHOTS = join(ROOT, 'test-output', 'browser');
 if (!hasChromium) console.warn(`test/browser: skipped — ${CHROMIUM} not found (apt-get install chromium; .ci/run does)`);
@@ -39,29 +34,17 @@ function nodeStates(a: Automaton, T: number, seed: number): number[] {
 }
 
 describe.skipIf(!hasChromium)(`browser: web/index.html in headless Chromium (${CHROMIUM})`, () => {
-  let server: Server;
-  let browser: Browser;
+  let open: OpenPage | undefined;
   let page: Page;
-  const pageErrors: string[] = [];
+  let pageErrors: string[] = [];
 
   beforeAll(async () => {
-    for (const f of [BUNDLE, WORKER]) if (!existsSync(f)) throw new Error(`${f} is missing: run npm run build first`);
-    server = await serveRepository();
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-    page = await browser.newPage();
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    const { port } = server.address() as AddressInfo;
-    await page.goto(`http://127.0.0.1:${port}/web/index.html`);
-    await page.waitForFunction(() => (window as unknown as { testbedsReady?: boolean }).testbedsReady === true, undefined, { timeout: 30_000 });
+    open = await openPage(['dist/browser/testbeds.js', 'dist/browser/learn-worker.js']);
+    ({ page, pageErrors } = open);
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await new Promise((ok) => (server ? server.close(ok) : ok(undefined)));
+    await open?.close();
   });
 
   /** A full-page PNG of the current tab under test-output/browser/, path printed. */

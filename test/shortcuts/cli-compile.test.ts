@@ -4,22 +4,10 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { main } from '../../src/cli/main.js';
+import { cli } from '../helpers/cli.js';
 import { Trainer } from '../../src/learning/index.js';
 
-async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const log = vi.spyOn(console, 'log').mockImplementation((...a) => void out.push(a.join(' ')));
-  const error = vi.spyOn(console, 'error').mockImplementation((...a) => void err.push(a.join(' ')));
-  try {
-    const code = await main(argv);
-    return { code, out: out.join('\n'), err: err.join('\n') };
-  } finally {
-    log.mockRestore();
-    error.mockRestore();
-  }
-}
+const run = (argv: string[]) => cli(argv);
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -62,6 +50,32 @@ describe('testbeds compile', () => {
     expect(bad.err).toMatch(/beyond the counting construction's bound maxLength 40/);
   });
 
+  it('gridworld:9 compiles to 3 layers by default; eval --exhaustive and --ood length within its bound load it', async () => {
+    const dir = join(root, 'g9');
+    const r = await run(['compile', 'gridworld:9', '--length', '10', '--max-length', '60', '--out', dir, '--json']);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.out);
+    expect(j.construction).toBe('gridworld');
+    expect(j.layers).toBe(3);
+    expect(j.maxLength).toBe(60);
+    expect(j.reason).toBe('gridworld: the shallowest that applies (3 layers; cascade 15, prefix 4)');
+    expect(j.accuracy).toBe(1);
+    expect(j.margin).toBeGreaterThan(9.9);
+    const e = await run(['eval', dir, '--exhaustive', '--json']);
+    expect(e.code).toBe(0);
+    expect(JSON.parse(e.out)).toMatchObject({ accuracy: 1, accuracySequence: 1, exhaustive: true });
+    const ood = await run(['eval', dir, '--ood', 'length=60', '--json']);
+    expect(ood.code).toBe(0);
+    expect(JSON.parse(ood.out).accuracy).toBe(1);
+    expect(JSON.parse(ood.out).margin).toBeGreaterThan(9.9);
+    const p = await run(['eval', dir, '--ood', 'p=0.9', '--json']);
+    expect(p.code).toBe(0);
+    expect(JSON.parse(p.out).accuracy).toBe(1);
+    const bad = await run(['eval', dir, '--ood', 'length=61']);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/beyond the gridworld construction's bound maxLength 60/);
+  });
+
   it('--label and --construction prefix; refuses to overwrite without --force', async () => {
     const dir = join(root, 'grid');
     const r = await run(['compile', 'gridworld:5', '--length', '7', '--label', 'boundary', '--construction', 'prefix', '--out', dir, '--json']);
@@ -78,7 +92,9 @@ describe('testbeds compile', () => {
     [['compile', 'parity', '--length', '1000', '--construction', 'prefix'], /parity at length 1000 .*beyond the proven bound 512/],
     [['compile', 'dihedral:4', '--length', '8', '--construction', 'counting'], /dihedral:4 .*not commutative/],
     [['compile', 'alternating:5', '--length', '8', '--construction', 'cascade'], /alternating:5 .*not solvable: non-abelian composition factor A5/],
-    [['compile', 'dihedral:4', '--length', '8', '--construction', 'shortest'], /--construction: expected one of prefix\|counting\|cascade, got "shortest"/],
+    [['compile', 'dihedral:4', '--length', '8', '--construction', 'shortest'], /--construction: expected one of prefix\|counting\|cascade\|gridworld, got "shortest"/],
+    [['compile', 'gridworld:9', '--length', '648', '--construction', 'gridworld'], /gridworld: gridworld:9 at length 648 is beyond the proven bound 647/],
+    [['compile', 'dihedral:4', '--length', '8', '--construction', 'gridworld'], /gridworld: dihedral:4 is not gridworld:N/],
     [['compile', 'dihedral:4', '--length', '8', '--label', 'colour'], /unknown label "colour"/],
     [['compile', 'dihedral:4', '--length', '0'], /--length/],
   ])('bad input %j: one line, exit 2, nothing written', async (argv, msg) => {

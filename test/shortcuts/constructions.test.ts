@@ -164,7 +164,8 @@ describe('choice and numerics', () => {
     const cases: [string, number, Construction][] = [
       ['parity', 100, 'counting'],
       ['dihedral:3', 100, 'cascade'],
-      ['gridworld:4', 16, 'prefix'],
+      ['gridworld:4', 16, 'gridworld'],
+      ['gridworld:2', 16, 'cascade'],
     ];
     for (const [name, T, want] of cases) {
       const c = compileShortcut(zoo(name), { length: T });

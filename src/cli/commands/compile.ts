@@ -14,10 +14,11 @@ const usage = `usage: testbeds compile AUTOMATON --length T --out DIR [options]
   --length T           sequence length the model must be exact on
   --construction NAME  prefix (any automaton, ceil(log2 T) layers) | counting (commutative groups,
                        1 layer) | cascade (solvable groups: 2m-1 layers for a derived series of
-                       length m; group-free holonomy cascades such as gridworld and dyck: 2L-1
-                       layers for L levels); default: the shallowest that applies, and why
+                       length m; group-free holonomy cascades such as dyck: 2L-1 layers for L
+                       levels) | gridworld (gridworld:N, 3 layers for every N and T, exact up to
+                       the proven bound: 647 for N <= 32); default: the shallowest that applies, and why
   --representation R   prefix only: elements | maps | cosets | auto (default: fewest parameters)
-  --max-length M      counting/cascade: exact up to length M ≥ T (for eval --length); default T
+  --max-length M       counting/cascade/gridworld: exact up to length M ≥ T (for eval --length); default T
   --label KIND         label to classify: state | default | one of the automaton's labelings
   --out DIR            write DIR/checkpoint.tbck (refused if it exists, unless --force)
   --force              replace an existing checkpoint in DIR
@@ -40,7 +41,7 @@ const options: OptionSpec = {
 };
 
 export const command: Command = {
-  summary: 'compile an automaton into an exact Transformer (prefix, counting, cascade shortcuts)',
+  summary: 'compile an automaton into an exact Transformer (prefix, counting, cascade, gridworld shortcuts)',
   usage,
   async run(argv) {
     const p = parse(argv, options, true);
