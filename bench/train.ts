@@ -10,6 +10,12 @@
  * check that L=8, d=128, T=100, B=32 trains within 2 GB.
  *
  * Usage: testbeds bench train (or node dist/bench/train.js) [--quick] [--rounds N] [--torch-threads 1,2] [--no-cpu] [--no-naive] [--no-torch] [--no-gemm] [--no-memory] [--docs bench/results/train.md] [--json]
+ *
+ * `--threads 1,2` is the thread-scaling run instead (threadsMain): ours on each thread count
+ * (initBackend's `threads`, our kernels on worker threads) against PyTorch on the same count,
+ * interleaved round by round, medians over rounds, the load average beside every figure; then our
+ * GEMM at each thread count against the WASM-SIMD ceiling measured on as many threads, and
+ * PyTorch's BLAS at the same counts. It writes its own block of --docs (threads markers).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import Benchmark from 'benchmark';
@@ -20,11 +26,11 @@ import { dirname } from 'node:path';
 import { loadavg, cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
-import { initBackend, type WasmBackendInternals } from '../src/learning/backend.js';
+import { initBackend, setThreads, threadCount, type WasmBackendInternals } from '../src/learning/backend.js';
 import { causalSelfAttention, causalSelfAttentionReference, useRelaxedSimd, relaxedSimdSupported } from '../src/learning/ops/index.js';
 import { GptStep, type GptConfig, type OpSet } from './lib/gpt-step.js';
 import { runTorchPeer, torchLabel, type TorchResult } from './lib/torch-peer.js';
-import { simdPeak, gemmSpeed, denseShapes, addTorchGemm, type PeakResult, type GemmRow } from './lib/gemm-speed.js';
+import { simdPeak, gemmSpeed, denseShapes, addTorchGemm, simdPeakThreads, gemmSpeedThreads, torchGemmGflops, type PeakResult, type GemmRow, type GemmThreadsRow } from './lib/gemm-speed.js';
 
 const parseOpts = (args: string[]) =>
   parseArgs({
@@ -38,6 +44,8 @@ const parseOpts = (args: string[]) =>
     'no-gemm': { type: 'boolean' },
     rounds: { type: 'string' },
     'torch-threads': { type: 'string' },
+    threads: { type: 'string' },
+    steps: { type: 'string' },
     'memory-only': { type: 'boolean' },
     docs: { type: 'string' },
     json: { type: 'boolean' },
@@ -153,7 +161,7 @@ const BEGIN = '<!-- bench/train.ts:begin -->';
 const END = '<!-- bench/train.ts:end -->';
 
 /** Replaces the measured block between the markers in `path` (creating the file if needed). */
-function writeDocs(path: string, md: string): void {
+function writeDocs(path: string, md: string, BEGIN = '<!-- bench/train.ts:begin -->', END = '<!-- bench/train.ts:end -->'): void {
   mkdirSync(dirname(path), { recursive: true });
   let text = existsSync(path) ? readFileSync(path, 'utf8') : `# Training speed\n\n${BEGIN}\n${END}\n`;
   if (!text.includes(BEGIN) || !text.includes(END)) text += `\n${BEGIN}\n${END}\n`;
@@ -275,7 +283,7 @@ async function main(): Promise<void> {
     for (const g of gemm) gemmTable.push(`| ${g.shape} | ${g.mode} | ${g.M}×${g.N}×${g.K} | ${fmt(g.oursGflops)} | ${fmt(g.xnnpackGflops)} | ${fmt(g.oursGflops / g.xnnpackGflops, 2)}× | ${fmt(100 * g.oursOfPeak, 0)}% |${hasRelaxed ? ` ${fmt(g.relaxedGflops ?? NaN)} |` : ''}${hasTorch ? ` ${fmt(g.torchGflops ?? NaN)} |` : ''}`);
   }
   const md = [
-    `Measured ${started} on ${machine}. Ours runs on one thread (tfjs-wasm's threaded build does not start in Node 4.22 and our kernels are single-threaded), so the 2-thread PyTorch rows compare one of our threads with two of theirs.`,
+    `Measured ${started} on ${machine}. Ours runs on one thread in this run, so the 2-thread PyTorch rows compare one of our threads with two of theirs; "--threads 1,2" is the run with ours on 2 threads against PyTorch on 2.`,
     '',
     ...(versus.length ? ['| config | ours | PyTorch | ours ÷ PyTorch (best step) | ours ÷ PyTorch (mean) |', '|---|---|---|---:|---:|', ...versus, ''] : []),
     ...table,
@@ -291,6 +299,149 @@ async function main(): Promise<void> {
   process.stderr.write('\n' + md + '\n');
   if (opts.docs) writeDocs(opts.docs, md);
   if (opts.json) process.stdout.write(JSON.stringify(result) + '\n');
+}
+
+interface ThreadSample { config: string; round: number; threads: number; side: 'ours' | 'torch' | 'unshared'; tokensPerSecond: number; bestTokensPerSecond: number; load: number; loss?: number }
+
+const median = (xs: number[]): number => {
+  const v = [...xs].sort((a, b) => a - b);
+  return v.length === 0 ? NaN : v.length % 2 ? v[(v.length - 1) / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+};
+
+/** Ours at the backend's current thread count: one warm-up step, then `steps` timed steps. */
+function timeOurs(cfg: GptConfig, steps: number): { mean: number; best: number; loss: number } {
+  const model = new GptStep(cfg, { attention: causalSelfAttention, fused: true });
+  try {
+    model.step();
+    const times: number[] = [];
+    let loss = NaN;
+    for (let i = 0; i < steps; i++) {
+      const t0 = performance.now();
+      loss = model.step();
+      times.push(performance.now() - t0);
+    }
+    return { mean: times.reduce((a, b) => a + b, 0) / steps, best: Math.min(...times), loss };
+  } finally {
+    model.dispose();
+  }
+}
+
+/** The --threads run (see the header): ours and PyTorch at each thread count, then GEMM against the ceilings. */
+async function threadsMain(): Promise<void> {
+  const threadList = opts.threads!.split(',').map(Number);
+  if (threadList.length === 0 || threadList.some((t) => !Number.isInteger(t) || t < 1 || t > 64)) throw new Error(`--threads must be a list of thread counts like 1,2, got ${JSON.stringify(opts.threads)}`);
+  const rounds = opts.rounds != null ? Number(opts.rounds) : opts.quick ? 1 : 5;
+  if (!Number.isInteger(rounds) || rounds < 1 || rounds > 20) throw new Error(`--rounds must be an integer in 1..20, got ${JSON.stringify(opts.rounds)}`);
+  const steps = opts.steps != null ? Number(opts.steps) : opts.quick ? 2 : 6;
+  if (!Number.isInteger(steps) || steps < 1 || steps > 100) throw new Error(`--steps must be an integer in 1..100, got ${JSON.stringify(opts.steps)}`);
+  const max = Math.max(...threadList);
+  await initBackend('wasm', { threads: max });
+  if (threadCount() !== max) throw new Error(`asked for ${max} threads, the backend runs ${threadCount()}`);
+  const started = new Date().toISOString();
+  const load0 = loadavg()[0];
+  const samples: ThreadSample[] = [];
+  const torchInfo: Record<number, TorchResult> = {};
+  for (const c of CONFIGS) {
+    const tokens = c.cfg.batch * c.cfg.length;
+    for (let round = 0; round < rounds; round++) {
+      // Ours on one thread with tfjs' usual unshared memory, in a fresh process: does sharing the
+      // memory (which threads need) cost the one-thread figure anything?
+      const abLoad = loadavg()[0];
+      const ab = spawnSync(process.execPath, [new URL('./lib/shared-memory-ab.js', import.meta.url).pathname, 'unshared', ...[c.cfg.layers, c.cfg.width, c.cfg.length, c.cfg.batch, steps].map(String)], { encoding: 'utf8', timeout: 600_000 });
+      try {
+        const r = JSON.parse((ab.stdout ?? '').trim().split('\n').pop() ?? '') as { meanMsPerStep: number; msPerStep: number };
+        samples.push({ config: c.name, round, threads: 1, side: 'unshared', tokensPerSecond: (1000 * tokens) / r.meanMsPerStep, bestTokensPerSecond: NaN, load: abLoad });
+        log(`${c.name} round ${round + 1}: ours, 1 thread, unshared memory (fresh process): ${fmt((1000 * tokens) / r.meanMsPerStep, 0)} tokens/s (load ${fmt(abLoad, 2)})`);
+      } catch {
+        log(`  unshared-memory run failed: ${(ab.stderr ?? '').trim().split('\n').pop()}`);
+      }
+      for (const n of threadList) {
+        await setThreads(n);
+        const load = loadavg()[0];
+        const o = timeOurs(c.cfg, steps);
+        samples.push({ config: c.name, round, threads: n, side: 'ours', tokensPerSecond: (1000 * tokens) / o.mean, bestTokensPerSecond: (1000 * tokens) / o.best, load, loss: o.loss });
+        log(`${c.name} round ${round + 1}: ours, ${n} thread(s): ${fmt((1000 * tokens) / o.mean, 0)} tokens/s (load ${fmt(load, 2)}, loss ${o.loss})`);
+        if (opts['no-torch']) continue;
+        const tload = loadavg()[0];
+        const t = runTorchPeer(c.cfg, steps, n);
+        if (!t.ok) { log(`  PyTorch skipped: ${t.reason}`); continue; }
+        torchInfo[n] = t;
+        samples.push({ config: c.name, round, threads: n, side: 'torch', tokensPerSecond: t.tokensPerSecond!, bestTokensPerSecond: t.bestTokensPerSecond!, load: tload, loss: t.loss });
+        log(`${c.name} round ${round + 1}: ${torchLabel(t).label}: ${fmt(t.tokensPerSecond!, 0)} tokens/s (load ${fmt(tload, 2)})`);
+      }
+    }
+  }
+  let ceilings: Record<number, number> = {};
+  let gemm: GemmThreadsRow[] = [];
+  const torchGemm: Record<number, number[] | string> = {};
+  if (!opts['no-gemm']) {
+    log('WASM-SIMD ceiling and GEMM at each thread count ...');
+    for (const n of threadList) {
+      await setThreads(n);
+      ceilings[n] = await simdPeakThreads(n, opts.quick ? 5 : 20);
+    }
+    gemm = await gemmSpeedThreads([...denseShapes(64, 32 * 64), ...denseShapes(128, 32 * 100)], threadList, opts.quick ? 2 : 5);
+    if (!opts['no-torch']) for (const n of threadList) torchGemm[n] = torchGemmGflops(gemm.map((r) => [r.M, r.N, r.K, r.mode]), n);
+  }
+  await setThreads(1);
+  const load1 = loadavg()[0];
+
+  const range = (xs: number[]) => (xs.length ? `${fmt(Math.min(...xs), 1)}–${fmt(Math.max(...xs), 1)}` : '—');
+  const pick = (cfg: string, side: ThreadSample['side'], n: number) => samples.filter((x) => x.config === cfg && x.side === side && x.threads === n);
+  const lines: string[] = [];
+  const machine = `${cpus().length}-core ${cpus()[0]?.model ?? 'CPU'}, Node ${process.versions.node}, tfjs ${tf.version_core}`;
+  const peer = torchInfo[threadList[0]];
+  lines.push(`Measured ${started} on ${machine}; load average ${fmt(load0, 2)} at the start, ${fmt(load1, 2)} at the end. ${rounds} interleaved rounds (ours at n threads, then PyTorch at n threads, for each n), ${steps} timed steps each after a warm-up step; figures are medians over rounds of the mean step, and the ratio is the median of the per-round ratios.`);
+  if (peer) lines.push(`Peer: ${torchLabel(peer).label.replace(/ \(\d+ threads?\)$/, '')}, BLAS ${peer.blas?.library || '—'} (${peer.blas?.kind}); PyTorch's thread count is set by torch.set_num_threads and OMP/OPENBLAS_NUM_THREADS.`);
+  lines.push('');
+  lines.push('| config | threads (both sides) | ours, tokens/s | PyTorch, tokens/s | ours ÷ PyTorch | load during ours | load during PyTorch | same loss as 1 thread |');
+  lines.push('|---|---:|---:|---:|---:|---:|---:|---|');
+  for (const c of CONFIGS) {
+    for (const n of threadList) {
+      const o = pick(c.name, 'ours', n);
+      const t = pick(c.name, 'torch', n);
+      const ratios = o.map((x) => { const y = t.find((z) => z.round === x.round); return y ? x.tokensPerSecond / y.tokensPerSecond : NaN; }).filter(Number.isFinite);
+      const base = pick(c.name, 'ours', threadList[0]);
+      const same = o.every((x) => { const b = base.find((z) => z.round === x.round); return b !== undefined && Object.is(b.loss, x.loss); });
+      lines.push(`| ${c.name} | ${n} | ${fmt(median(o.map((x) => x.tokensPerSecond)), 0)} | ${t.length ? fmt(median(t.map((x) => x.tokensPerSecond)), 0) : '—'} | ${ratios.length ? fmt(median(ratios), 2) + '×' : '—'} | ${range(o.map((x) => x.load))} | ${range(t.map((x) => x.load))} | ${same ? 'yes' : 'NO'} |`);
+    }
+  }
+  lines.push('');
+  lines.push('| config | ours, 1 thread, shared memory (above), tokens/s | ours, 1 thread, tfjs\' usual unshared memory (fresh process), tokens/s | shared ÷ unshared (median of per-round ratios) |');
+  lines.push('|---|---:|---:|---:|');
+  for (const c of CONFIGS) {
+    const o = pick(c.name, 'ours', 1);
+    const u = pick(c.name, 'unshared', 1);
+    const ratios = o.map((x) => { const y = u.find((z) => z.round === x.round); return y ? x.tokensPerSecond / y.tokensPerSecond : NaN; }).filter(Number.isFinite);
+    lines.push(`| ${c.name} | ${fmt(median(o.map((x) => x.tokensPerSecond)), 0)} | ${u.length ? fmt(median(u.map((x) => x.tokensPerSecond)), 0) : '—'} | ${ratios.length ? fmt(median(ratios), 2) + '×' : '—'} |`);
+  }
+  if (threadList.length > 1) {
+    lines.push('');
+    lines.push(`| config | ours: ${threadList.slice(1).map((n) => `${n} ÷ ${threadList[0]} threads`).join(', ')} | PyTorch: the same |`);
+    lines.push('|---|---:|---:|');
+    for (const c of CONFIGS) {
+      const scale = (side: 'ours' | 'torch') => threadList.slice(1).map((n) => {
+        const a = median(pick(c.name, side, threadList[0]).map((x) => x.tokensPerSecond));
+        return fmt(median(pick(c.name, side, n).map((x) => x.tokensPerSecond)) / a, 2) + '×';
+      }).join(', ');
+      lines.push(`| ${c.name} | ${scale('ours')} | ${scale('torch')} |`);
+    }
+  }
+  if (gemm.length) {
+    lines.push('');
+    lines.push(`WASM-SIMD ceiling measured on this machine (gemm's 4×8 block on L1 operands, running on every thread at once): ${threadList.map((n) => `${n} thread${n > 1 ? 's' : ''} ${fmt(ceilings[n])} GFLOP/s`).join(', ')}.`);
+    lines.push('');
+    const tg = (n: number, i: number) => { const g = torchGemm[n]; return typeof g === 'object' ? fmt(g[i]) : '—'; };
+    lines.push(`| dense product | mode | M×N×K | ${threadList.map((n) => `ours, ${n} thr, GFLOP/s | of ${n}-thr ceiling`).join(' | ')} | ${threadList.map((n) => `PyTorch BLAS, ${n} thr`).join(' | ')} |`);
+    lines.push(`|---|---|---|${threadList.map(() => '---:|---:').join('|')}|${threadList.map(() => '---:').join('|')}|`);
+    gemm.forEach((g, i) => lines.push(`| ${g.shape} | ${g.mode} | ${g.M}×${g.N}×${g.K} | ${threadList.map((n) => `${fmt(g.gflops[n])} | ${fmt((100 * g.gflops[n]) / ceilings[n], 0)}%`).join(' | ')} | ${threadList.map((n) => tg(n, i)).join(' | ')} |`));
+    const why = Object.values(torchGemm).find((g) => typeof g === 'string');
+    if (why) lines.push(`\nPyTorch GEMM columns skipped: ${why}`);
+  }
+  const md = lines.join('\n');
+  process.stderr.write('\n' + md + '\n');
+  if (opts.docs) writeDocs(opts.docs, md, '<!-- bench/train.ts:threads:begin -->', '<!-- bench/train.ts:threads:end -->');
+  if (opts.json) process.stdout.write(JSON.stringify({ started, machine, loadAverage: [load0, load1], rounds, steps, threads: threadList, samples, ceilings, gemm, torchGemm, torch: torchInfo }) + '\n');
 }
 
 /** One row from several rounds of the same variant: mean over all samples, best over all. */
@@ -312,6 +463,7 @@ function mergeTorch(runs: TorchResult[]): TorchResult {
 export async function run(argv: string[]): Promise<void> {
   opts = parseOpts(argv);
   if (opts['memory-only']) process.stdout.write(JSON.stringify(await memoryCheck()) + '\n');
+  else if (opts.threads != null) await threadsMain();
   else await main();
 }
 

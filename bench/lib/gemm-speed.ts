@@ -11,7 +11,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { spawnSync } from 'node:child_process';
-import { initBackend, type WasmBackendInternals } from '../../src/learning/backend.js';
+import { initBackend, setThreads, threadCount, type WasmBackendInternals } from '../../src/learning/backend.js';
+import { runParts } from '../../src/learning/ops/threads.js';
 import { onTfjsHeap } from '../../src/learning/ops/tfjs_heap.js';
 import { matMulT, useRelaxedSimd, relaxedSimdSupported } from '../../src/learning/ops/index.js';
 import { wasmBase64 } from '../../src/kernels/generated/nn.js';
@@ -120,23 +121,90 @@ export async function gemmSpeed(shapes: { shape: string; M: number; K: number; N
 }
 
 /**
- * Adds PyTorch's GEMM GFLOP/s (its BLAS, `threads` threads; bench/torch_gemm.py) to `rows`, same
- * shapes and modes. Leaves rows unchanged when torch is missing; returns the reason then.
+ * PyTorch's GEMM GFLOP/s (its BLAS, `threads` threads; bench/torch_gemm.py) on `shapes`
+ * ([M, N, K, mode] each), or the reason it could not run (torch missing, ...).
  */
-export function addTorchGemm(rows: GemmRow[], threads = 1): string | null {
+export function torchGemmGflops(shapes: [number, number, number, string][], threads = 1): number[] | string {
   const script = new URL('../../../bench/torch_gemm.py', import.meta.url).pathname;
-  const arg = JSON.stringify({ threads, reps: 5, shapes: rows.map((r) => [r.M, r.N, r.K, r.mode]) });
+  const arg = JSON.stringify({ threads, reps: 5, shapes });
   for (const python of ['/usr/bin/python3', 'python3']) {
     const r = spawnSync(python, [script, arg], { encoding: 'utf8', timeout: 600_000 });
     if (r.error) continue;
     try {
       const out = JSON.parse((r.stdout ?? '').trim().split('\n').pop() ?? '') as { ok: boolean; reason?: string; gflops?: number[] };
-      if (!out.ok) return out.reason ?? 'torch gemm failed';
-      rows.forEach((row, i) => (row.torchGflops = out.gflops![i]));
-      return null;
+      return out.ok ? out.gflops! : out.reason ?? 'torch gemm failed';
     } catch {
       return `torch gemm exited ${r.status}: ${(r.stderr ?? '').trim().split('\n').pop()}`;
     }
   }
   return 'no python3 found';
+}
+
+/** Adds torchGemmGflops to `rows` (same shapes and modes); leaves them unchanged and returns the reason when torch cannot run. */
+export function addTorchGemm(rows: GemmRow[], threads = 1): string | null {
+  const g = torchGemmGflops(rows.map((r) => [r.M, r.N, r.K, r.mode]), threads);
+  if (typeof g === 'string') return g;
+  rows.forEach((row, i) => (row.torchGflops = g[i]));
+  return null;
+}
+
+/**
+ * The WASM-SIMD ceiling on `threads` threads at once: gemm's 4×8 block probe (simdPeakAccumulate)
+ * running concurrently on the calling thread and on threads − 1 kernel workers (ops/threads.ts),
+ * each on its own L1-resident buffer; GFLOP/s of all of them together, best of `reps` runs of ~5 ms.
+ * The backend must run `threads` threads (initBackend('wasm', { threads }), setThreads).
+ */
+export async function simdPeakThreads(threads: number, reps = 20): Promise<number> {
+  const heap = onTfjsHeap<ProbeExports>(tf.backend() as unknown as WasmBackendInternals, 'nn', wasmBase64);
+  if (threadCount() !== threads) throw new Error(`simdPeakThreads: ${threadCount()} threads running, ${threads} asked`);
+  const buf = heap.malloc(4096 * threads);
+  try {
+    new Float32Array(tfjsHeapBuffer(), buf, 1024 * threads).fill(0.001);
+    const iters = 1_000_000;
+    const parts = Array.from({ length: threads }, (_, i) => [buf + 4096 * i, iters]);
+    const run = () => runParts('nn', 'simdPeakAccumulate', heap.exports.simdPeakAccumulate, parts);
+    run();
+    let best = 0;
+    for (let r = 0; r < reps; r++) best = Math.max(best, (64 * iters * threads) / bestMs(run, 1) / 1e6);
+    return best;
+  } finally {
+    heap.free(buf);
+  }
+}
+
+export interface GemmThreadsRow { shape: string; mode: 'NN' | 'NT' | 'TN'; M: number; N: number; K: number; gflops: Record<number, number>; torchGflops?: Record<number, number> }
+
+/**
+ * Our gemm on each shape and mode at each thread count (setThreads between runs, interleaved,
+ * best of `reps`). The backend must have been started with the largest thread count.
+ */
+export async function gemmSpeedThreads(shapes: { shape: string; M: number; K: number; N: number }[], threadList: number[], reps = 5): Promise<GemmThreadsRow[]> {
+  const rows: GemmThreadsRow[] = [];
+  for (const s of shapes) {
+    const x = tf.randomNormal([s.M, s.K]);
+    const w = tf.randomNormal([s.K, s.N]);
+    const dy = tf.randomNormal([s.M, s.N]);
+    const modes = {
+      NN: { f: () => matMulT(x, w), dims: [s.M, s.N, s.K] },
+      NT: { f: () => matMulT(dy, w, false, true), dims: [s.M, s.K, s.N] },
+      TN: { f: () => matMulT(x, dy, true, false), dims: [s.K, s.N, s.M] },
+    } as const;
+    for (const [mode, m] of Object.entries(modes)) {
+      const run = () => tf.tidy(() => { m.f(); });
+      const best: Record<number, number> = {};
+      for (let r = 0; r < reps; r++) {
+        for (const n of threadList) {
+          await setThreads(n);
+          if (r === 0) run();
+          best[n] = Math.min(best[n] ?? Infinity, bestMs(run, 1));
+        }
+      }
+      const [M, N, K] = m.dims;
+      const gflops: Record<number, number> = {};
+      for (const n of threadList) gflops[n] = (2 * M * N * K) / best[n] / 1e6;
+      rows.push({ shape: s.shape, mode: mode as GemmThreadsRow['mode'], M, N, K, gflops });
+    }
+    tf.dispose([x, w, dy]);
+  }
+  return rows;
 }

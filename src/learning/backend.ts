@@ -11,8 +11,10 @@
  *   URL the page serves (or a map of binary names to URLs) before `initBackend`.
  * - Causal attention, LayerNorm, GELU and bias gradients get fused AssemblyScript kernels that run
  *   on tfjs' own heap (ops/attention_kernels.ts, ops/nn.ts, ops/tfjs_heap.ts).
- * - SIMD is used whenever the runtime validates it (tfjs' own probe); threads stay off in Node
- *   (tfjs 4.22's worker path does not resolve there).
+ * - SIMD is used whenever the runtime validates it (tfjs' own probe). tfjs' own threaded build is
+ *   never used (its worker path does not resolve in Node 4.22, and its XNNPACK threading is not
+ *   ours to keep deterministic); `initBackend('wasm', { threads: n })` instead loads tfjs-wasm
+ *   with a shared memory and runs our kernels on n threads (ops/threads.ts), same bits as one.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
@@ -21,9 +23,14 @@ import { registerGradientsAndChainedOps } from './ops/tf_registrations.generated
 import { registerFusedAttentionKernels } from './ops/attention_kernels.js';
 import { registerNnKernels } from './ops/nn.js';
 import { registerGemmKernel } from './ops/gemm.js';
-import { preloadOnTfjsHeap } from './ops/tfjs_heap.js';
+import { preloadOnTfjsHeap, shareTfjsMemory, sharedKernelModules, tfjsMemory } from './ops/tfjs_heap.js';
+import { startThreads, stopThreads, threadCount, threadsAvailable } from './ops/threads.js';
+import { relaxedSimdSupported } from './ops/gemm.js';
 import { wasmBase64 as attentionWasm } from '../kernels/generated/attention.js';
 import { wasmBase64 as nnWasm } from '../kernels/generated/nn.js';
+import { wasmBase64 as relaxedWasm } from '../kernels/generated/gemm-relaxed.js';
+
+export { threadCount, threadsAvailable } from './ops/threads.js';
 
 export type BackendName = 'wasm' | 'cpu';
 
@@ -65,32 +72,110 @@ async function nodeWasmPrefix(): Promise<string> {
   return dirname(require.resolve('@tensorflow/tfjs-backend-wasm')) + sep;
 }
 
+/** Options of initBackend. */
+export interface BackendOptions {
+  /**
+   * Threads for our kernels on the wasm backend (default 1). More than 1 loads tfjs-wasm with a
+   * shared memory, which must happen at its first initialisation; runtimes without
+   * SharedArrayBuffer (browser pages that are not cross-origin isolated) fall back to 1 thread:
+   * `threadCount()` says what is in use. Results are the same bits for every thread count.
+   */
+  threads?: number;
+}
+
+const TFJS_BINARIES = ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm'] as const;
+let sharedMemory = false;
+
+function checkThreads(threads: unknown): number {
+  if (typeof threads !== 'number' || !Number.isInteger(threads) || threads < 1 || threads > 64) {
+    throw new Error(`threads must be an integer in [1, 64], got ${JSON.stringify(threads)}`);
+  }
+  return threads;
+}
+
+/**
+ * tfjs' wasm binaries with shared memories, as URLs for setWasmPaths (data: URLs in Node, blob:
+ * URLs in browsers). The threaded name maps to the SIMD binary: tfjs' own threads stay off.
+ */
+async function sharedBinaryUrls(): Promise<Record<string, string>> {
+  const bytesOf = async (file: string): Promise<Uint8Array> => {
+    if (isNode) {
+      const { readFile } = await import('node:fs/promises');
+      return new Uint8Array(await readFile((await nodeWasmPrefix()) + file));
+    }
+    const loc = wasmLocation;
+    if (loc == null) throw new Error('threads: call setWasmBinaryLocation before initBackend in a browser');
+    const url = typeof loc === 'string' ? loc + file : loc[file];
+    if (!url) throw new Error(`threads: setWasmBinaryLocation has no URL for ${file}`);
+    const res = await fetch(url, { credentials: 'same-origin' });
+    if (!res.ok) throw new Error(`threads: fetching ${url} failed (${res.status})`);
+    return new Uint8Array(await res.arrayBuffer());
+  };
+  const toUrl = (bytes: Uint8Array): string =>
+    isNode ? 'data:application/wasm;base64,' + Buffer.from(bytes).toString('base64') : URL.createObjectURL(new Blob([bytes as BlobPart], { type: 'application/wasm' }));
+  const plain = toUrl(shareTfjsMemory(await bytesOf(TFJS_BINARIES[0])));
+  const simd = toUrl(shareTfjsMemory(await bytesOf(TFJS_BINARIES[1])));
+  return { [TFJS_BINARIES[0]]: plain, [TFJS_BINARIES[1]]: simd, [TFJS_BINARIES[2]]: simd };
+}
+
 /**
  * Makes `name` the active tfjs backend ('wasm' by default; 'cpu' for gradient checks and as the
  * baseline) with gradients, chained ops and our kernels registered. Idempotent; returns the
- * active backend's name.
+ * active backend's name. `options.threads` (wasm only) as in BackendOptions.
  */
-export async function initBackend(name: BackendName = 'wasm'): Promise<string> {
+export async function initBackend(name: BackendName = 'wasm', options: BackendOptions = {}): Promise<string> {
   if (name !== 'wasm' && name !== 'cpu') throw new Error(`backend must be 'wasm' or 'cpu', got ${JSON.stringify(name)}`);
+  if (options === null || typeof options !== 'object') throw new Error(`initBackend: options must be an object, got ${JSON.stringify(options)}`);
+  const threads = options.threads === undefined ? undefined : checkThreads(options.threads);
   registerLearningOps();
-  if (tf.getBackend() === name) return name;
   if (name === 'wasm' && !wasmPathsSet) {
-    const location = wasmLocation ?? (isNode ? await nodeWasmPrefix() : null);
-    if (location != null) setWasmPaths(location as string);
+    // Never tfjs' own threaded build (see the header); ours need a shared memory instead.
+    tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+    if ((threads ?? 1) > 1 && threadsAvailable()) {
+      setWasmPaths(await sharedBinaryUrls(), true);
+      sharedMemory = true;
+    } else {
+      const location = wasmLocation ?? (isNode ? await nodeWasmPrefix() : null);
+      if (location != null) setWasmPaths(location as string);
+    }
     wasmPathsSet = true;
   }
-  const ok = await tf.setBackend(name);
-  if (!ok) throw new Error(`tfjs backend ${name} failed to initialise`);
-  await tf.ready();
-  if (name === 'wasm') {
-    // Our kernels share tfjs' memory; compile and instantiate them now, asynchronously.
-    await preloadOnTfjsHeap(tf.backend() as unknown as WasmBackendInternals, { attention: attentionWasm, nn: nnWasm });
+  if (tf.getBackend() !== name) {
+    const ok = await tf.setBackend(name);
+    if (!ok) throw new Error(`tfjs backend ${name} failed to initialise`);
+    await tf.ready();
+    if (name === 'wasm') {
+      // Our kernels share tfjs' memory; compile and instantiate them now, asynchronously.
+      await preloadOnTfjsHeap(tf.backend() as unknown as WasmBackendInternals, { attention: attentionWasm, nn: nnWasm });
+    }
+    if (name === 'cpu') {
+      // Silence the one-time "install tfjs-node" banner the CPU backend prints in Node.
+      (tf.backend() as unknown as { firstUse?: boolean }).firstUse = false;
+    }
   }
-  if (name === 'cpu') {
-    // Silence the one-time "install tfjs-node" banner the CPU backend prints in Node.
-    (tf.backend() as unknown as { firstUse?: boolean }).firstUse = false;
-  }
+  if (name === 'wasm' && threads !== undefined && threads !== threadCount()) await setThreads(threads);
   return tf.getBackend();
+}
+
+/**
+ * Runs our wasm kernels on `n` threads from now on (1 stops the workers). Needs the wasm backend
+ * initialised with `{ threads: m }`, m > 1 (a shared memory), unless n = 1; where the runtime
+ * cannot share memory the answer is 1. Returns the thread count now in use.
+ */
+export async function setThreads(n: number): Promise<number> {
+  checkThreads(n);
+  if (n === 1 || !sharedMemory) {
+    stopThreads();
+    if (n > 1 && threadsAvailable()) {
+      throw new Error(`setThreads(${n}): the wasm backend was started without a shared memory; pass { threads } to the first initBackend('wasm', ...) call`);
+    }
+    return 1;
+  }
+  const backend = tf.findBackend('wasm') as unknown as WasmBackendInternals | null;
+  if (!backend) throw new Error(`setThreads(${n}): call initBackend('wasm', { threads: ${n} }) first`);
+  if (threadCount() === n) return n;
+  const modules = await sharedKernelModules({ nn: nnWasm, attention: attentionWasm, ...(relaxedSimdSupported() ? { 'gemm-relaxed': relaxedWasm } : {}) });
+  return startThreads(tfjsMemory(backend), modules, n);
 }
 
 /** The tfjs wasm backend's internals we use (stable across 4.x; see tfjs-backend-wasm/src/backend_wasm.ts). */

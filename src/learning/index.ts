@@ -2,7 +2,7 @@
  * testbeds/learning: Transformers and RNNs trained on tfjs (WASM backend) to simulate automata.
  * Kept out of the main entry because tfjs is heavy: `import ... from 'testbeds/learning'`.
  */
-export { initBackend, setWasmBinaryLocation, type BackendName } from './backend.js';
+export { initBackend, setWasmBinaryLocation, setThreads, threadCount, threadsAvailable, type BackendName, type BackendOptions } from './backend.js';
 export { linear, causalSelfAttention } from './ops/index.js';
 export * from './data.js';
 export * from './models/index.js';

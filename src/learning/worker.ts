@@ -8,7 +8,9 @@
  *   worker.postMessage({ type: 'stop' })   // ends after the current step, still sends 'done'
  *
  * `run` takes RunOptions with `automaton` as a zoo name or an automaton object; `wasmPath` is
- * where the page serves tfjs-backend-wasm*.wasm (not needed in Node).
+ * where the page serves tfjs-backend-wasm*.wasm (not needed in Node); `threads` (default 1) runs
+ * our kernels on that many threads when the page is cross-origin isolated (COOP/COEP headers),
+ * else on 1 (the first request decides; 'ready' says how many: `{ type: 'ready', backend, threads }`).
  *
  * A checkpoint (trained, or compiled by `testbeds compile`) is evaluated the same way:
  *   worker.postMessage({ type: 'evaluate', checkpoint: bytes, exhaustive: true })   // or length, batches
@@ -16,18 +18,20 @@
  */
 import { zoo } from '../automata/zoo.js';
 import type { Automaton } from '../automata/types.js';
-import { initBackend, setWasmBinaryLocation } from './backend.js';
+import { initBackend, setWasmBinaryLocation, threadCount } from './backend.js';
 import { runConfig, taskOf, Trainer, type RunOptions } from './train.js';
 import { evalBatches, exhaustiveBatches } from './data.js';
 
 export type WorkerRequest =
-  | { type: 'train'; run: Omit<RunOptions, 'automaton'> & { automaton: string | Automaton }; wasmPath?: string; backend?: 'wasm' | 'cpu' }
-  | { type: 'evaluate'; checkpoint: Uint8Array; length?: number; exhaustive?: boolean; batches?: number; wasmPath?: string; backend?: 'wasm' | 'cpu' }
+  | { type: 'train'; run: Omit<RunOptions, 'automaton'> & { automaton: string | Automaton }; wasmPath?: string; backend?: 'wasm' | 'cpu'; threads?: number }
+  | { type: 'evaluate'; checkpoint: Uint8Array; length?: number; exhaustive?: boolean; batches?: number; wasmPath?: string; backend?: 'wasm' | 'cpu'; threads?: number }
   | { type: 'stop' };
 
 interface Port {
   postMessage(msg: unknown, transfer?: unknown[]): void;
 }
+
+const backend0 = (req: { backend?: 'wasm' | 'cpu' }) => req.backend ?? 'wasm';
 
 /** Wires the protocol onto a message port (`self` in a Web Worker). */
 export function serveTraining(port: Port, onMessage: (h: (req: WorkerRequest) => void) => void): void {
@@ -46,8 +50,8 @@ export function serveTraining(port: Port, onMessage: (h: (req: WorkerRequest) =>
         setWasmBinaryLocation(req.wasmPath);
         wasmSet = true;
       }
-      const backend = await initBackend(req.backend ?? 'wasm');
-      port.postMessage({ type: 'ready', backend });
+      const backend = await initBackend(req.backend ?? 'wasm', req.threads !== undefined && backend0(req) === 'wasm' ? { threads: req.threads } : {});
+      port.postMessage({ type: 'ready', backend, threads: backend === 'wasm' ? threadCount() : 1 });
       if (req.type === 'evaluate') {
         trainer = Trainer.decode(req.checkpoint);
         const c = trainer.config;

@@ -17,7 +17,7 @@ const built = existsSync(join(root, 'dist/src/index.js'));
 /** Calls with side effects outside the process (files, threads): fuzzed elsewhere or not at random. */
 const EXCLUDED = new Set(['writeLetters', 'writeStates', 'startWorkers', 'stopWorkers', 'readLetters', 'resolveAutomaton',
   // testbeds/learning: the backend and worker set-up, and a writer of checkpoint directories.
-  'initBackend', 'setWasmBinaryLocation', 'serveTraining', 'writeCheckpointFile',
+  'initBackend', 'setThreads', 'setWasmBinaryLocation', 'serveTraining', 'writeCheckpointFile',
   // Its default (no options) is the full experiment, 5–30 s by design: tested with bad options in hmm/experiment tests.
   'runExperiment',
   // Likewise: its default is the bounded-Dyck quick experiment (minutes); bad options are tested in test/learning/dyck_balance.test.ts.

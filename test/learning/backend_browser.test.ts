@@ -42,6 +42,7 @@ const PROBE = `
 
 describe.skipIf(!hasChromium)('initBackend and fused kernels in headless Chromium (main thread)', () => {
   let server: Server;
+  let isolatedServer: Server;
   let bundle: string;
 
   beforeAll(async () => {
@@ -50,20 +51,53 @@ describe.skipIf(!hasChromium)('initBackend and fused kernels in headless Chromiu
       import * as tf from '@tensorflow/tfjs-core';
       import { initBackend, setWasmBinaryLocation } from './src/learning/backend.ts';
       import { causalSelfAttentionPacked, layerNorm, gelu, linear } from './src/learning/ops/index.ts';
-      window.probe = async () => {
+      import { threadCount } from './src/learning/backend.ts';
+      import { parallelThresholds } from './src/learning/ops/threads.ts';
+      window.probe = async (threads = 1) => {
         setWasmBinaryLocation('/wasm/');
-        const backend = await initBackend('wasm');
+        const backend = await initBackend('wasm', { threads });
+        // Split every kernel call, however small, so the page's worker path is exercised.
+        if (threads > 1) Object.assign(parallelThresholds, { gemmMacs: 0, attentionWork: 0, elements: 0 });
         const out = tf.tidy(() => { ${PROBE} });
-        return { backend, out };
+        return { backend, out, threads: threadCount(), isolated: globalThis.crossOriginIsolated === true };
       };`;
     const r = await build({ stdin: { contents: entry, resolveDir: ROOT, loader: 'ts' }, bundle: true, format: 'esm', platform: 'browser', target: 'es2022', external: ['node:*'], write: false, logLevel: 'error' });
     bundle = r.outputFiles[0].text;
     const page = `<!doctype html><meta charset="utf-8"><script type="module" src="/probe.js"></script>`;
     server = await serveTfjsPage(page, '/probe.js', bundle);
+    isolatedServer = await serveTfjsPage(page, '/probe.js', bundle, true);
   });
 
   afterAll(async () => {
     await new Promise((ok) => (server ? server.close(ok) : ok(undefined)));
+    await new Promise((ok) => (isolatedServer ? isolatedServer.close(ok) : ok(undefined)));
+  });
+
+  it('threads in a cross-origin-isolated page (Web Workers on the shared tfjs memory): Node\'s bits on 2 threads; 1 thread without isolation', async () => {
+    const { chromium } = await import('playwright-core');
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+    try {
+      await initBackend('wasm');
+      // eslint-disable-next-line @typescript-eslint/no-implied-eval
+      const node = tf.tidy(() => new Function('tf', 'causalSelfAttentionPacked', 'layerNorm', 'gelu', 'linear', PROBE)(tf, causalSelfAttentionPacked, layerNorm, gelu, linear)) as number[][];
+      for (const [srv, isolated] of [[isolatedServer, true], [server, false]] as const) {
+        const page = await browser.newPage();
+        const errors: string[] = [];
+        page.on('pageerror', (e) => errors.push(e.message));
+        await page.goto(`http://127.0.0.1:${(srv.address() as AddressInfo).port}/`);
+        await page.waitForFunction(() => typeof (window as unknown as { probe?: unknown }).probe === 'function');
+        const got = await page.evaluate(() => (window as unknown as { probe: (n: number) => Promise<{ threads: number; isolated: boolean; out: number[][] }> }).probe(2));
+        await page.close();
+        expect(errors).toEqual([]);
+        expect(got.isolated).toBe(isolated);
+        expect(got.threads).toBe(isolated ? 2 : 1);
+        // The threaded page gives the one-thread page's exact bits, so the same Node comparison holds.
+        for (let k = 0; k < 3; k++) for (let i = 0; i < node[k].length; i++) expect(Math.abs(got.out[k][i] - node[k][i])).toBeLessThan(1e-5);
+        for (let k = 3; k < node.length; k++) expect(got.out[k]).toEqual(node[k]);
+      }
+    } finally {
+      await browser.close();
+    }
   });
 
   it('runs packed attention + LayerNorm + GELU forward and gradients on wasm, equal to Node; gemm bit-identical', async () => {

@@ -48,6 +48,8 @@ const usage = `usage: testbeds train --automaton NAME|FILE [options]
                          --steps, which may be raised: the learning rate then decays from its
                          current value to the floor at the new end, with no second warmup)
   --backend NAME         wasm (default) | cpu
+  --threads N            threads for our wasm kernels (default 1): dense products, attention
+                         and GELU split over N threads (worker threads), same bits as 1 thread
   --json                 print {accuracy, accuracyLast, accuracySequence, steps, seconds,
                          tokensPerSecond, backend} on stdout
   --quiet                no progress on stderr
@@ -83,6 +85,7 @@ const options: OptionSpec = {
   force: { type: 'boolean' },
   resume: { type: 'string' },
   backend: { type: 'string' },
+  threads: { type: 'string' },
   json: { type: 'boolean' },
   quiet: { type: 'boolean' },
 };
@@ -112,7 +115,9 @@ async function train(p: ReturnType<typeof parse>, backend: 'wasm' | 'cpu', json:
     const { resolveAutomaton, withLabels } = await import('../../automata/index.js');
 
     let trainer: InstanceType<typeof L.Trainer>;
-    await L.initBackend(backend);
+    const threads = int(p, 'threads', 1, 1, 64)!;
+    if (threads > 1 && backend !== 'wasm') throw new CliError(`--threads ${threads} needs --backend wasm (got ${backend})`);
+    await L.initBackend(backend, { threads });
     if (resume) {
       const steps = int(p, 'steps', undefined, 1, 1e9);
       trainer = await L.Trainer.load(resume, { steps }).catch((e: Error) => {
@@ -182,7 +187,7 @@ async function train(p: ReturnType<typeof parse>, backend: 'wasm' | 'cpu', json:
     }
     const c = trainer.config;
     const desc = `${c.model.kind} L=${c.model.layers} d=${c.model.width} on ${c.automaton.name} T=${c.length}`;
-    if (!flag(p, 'quiet')) process.stderr.write(`train: ${desc}, ${trainer.model.params.count} parameters, batch ${c.batch}, ${c.optim.steps} steps, backend ${backend}${resume ? `, resuming at step ${trainer.step}` : ''}\n`);
+    if (!flag(p, 'quiet')) process.stderr.write(`train: ${desc}, ${trainer.model.params.count} parameters, batch ${c.batch}, ${c.optim.steps} steps, backend ${backend}${backend === 'wasm' ? `, ${L.threadCount()} thread${L.threadCount() > 1 ? 's' : ''}` : ''}${resume ? `, resuming at step ${trainer.step}` : ''}\n`);
     const progress = (await import('../../learning/progress.js')).stderrProgress('train', flag(p, 'quiet'));
     let interrupted = false;
     const onSigint = () => {
@@ -205,6 +210,7 @@ async function train(p: ReturnType<typeof parse>, backend: 'wasm' | 'cpu', json:
       seconds: r.seconds,
       tokensPerSecond: r.tokensPerSecond,
       backend: r.backend,
+      threads: backend === 'wasm' ? L.threadCount() : 1,
       loss: r.loss,
       automaton: c.automaton.name,
       model: c.model.kind,

@@ -16,6 +16,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { wasmBase64 } from '../../kernels/generated/attention.js';
 import type { WasmBackendInternals } from '../backend.js';
 import { onTfjsHeap, type HeapKernel } from './tfjs_heap.js';
+import { parallelThresholds, runParts, splitRange, threadCount } from './threads.js';
 import { customGrad } from './customgrad.js';
 
 /** Strides in floats (batch, head, row) of the q/k/v side and of the output side; see assembly/attention. */
@@ -63,6 +64,41 @@ function withScratch<T>(k: HeapKernel<AttentionExports>, bytes: number, f: (p: n
   }
 }
 
+/** Batches per thread: all of them on one thread when the call is small (a hand-off costs ~10-30 µs). */
+function batchParts(B: number, H: number, T: number, hs: number): [number, number][] {
+  return B * H * T * T * hs >= parallelThresholds.attentionWork ? splitRange(B, threadCount()) : [[0, B]];
+}
+
+/**
+ * attentionForward with its batches split over the threads (ops/threads.ts): every (batch, head)
+ * is computed exactly as on one thread, each part with its own scratch.
+ */
+function forwardParts(kernel: HeapKernel<AttentionExports>, q: number, k: number, v: number, o: number, stats: number, B: number, H: number, T: number, hs: number, st: Strides): void {
+  const Tp = (T + 3) & ~3;
+  const bytes = (hs * Tp + Tp) * 4;
+  const parts = batchParts(B, H, T, hs);
+  const [bIn, , , bOut] = st;
+  withScratch(kernel, bytes * parts.length, (scratch) => {
+    runParts('attention', 'attentionForward', kernel.exports.attentionForward, parts.map(([b0, b1], p) => [
+      q + 4 * b0 * bIn, k + 4 * b0 * bIn, v + 4 * b0 * bIn, o + 4 * b0 * bOut, stats + 8 * b0 * H * T, b1 - b0, H, T, hs, ...st, 1 / Math.sqrt(hs), scratch + p * bytes,
+    ]));
+  });
+}
+
+/** attentionBackward split over batches like forwardParts (dq, dk, dv have q's strides). */
+function backwardParts(kernel: HeapKernel<AttentionExports>, q: number, k: number, v: number, dO: number, stats: number, dQ: number, dK: number, dV: number, B: number, H: number, T: number, hs: number, st: Strides): void {
+  const Tp = (T + 3) & ~3;
+  const bytes = (2 * hs * Tp + 2 * Tp) * 4;
+  const parts = batchParts(B, H, T, hs);
+  const [bIn, , , bOut] = st;
+  withScratch(kernel, bytes * parts.length, (scratch) => {
+    runParts('attention', 'attentionBackward', kernel.exports.attentionBackward, parts.map(([b0, b1], p) => {
+      const i = 4 * b0 * bIn;
+      return [q + i, k + i, v + i, dO + 4 * b0 * bOut, stats + 8 * b0 * H * T, dQ + i, dK + i, dV + i, b1 - b0, H, T, hs, ...st, 1 / Math.sqrt(hs), scratch + p * bytes];
+    }));
+  });
+}
+
 function forwardKernel(args: { inputs: Record<string, tf.TensorInfo>; backend: unknown }): tf.TensorInfo[] {
   const { q, k, v } = args.inputs;
   const backend = args.backend as WasmBackendInternals;
@@ -70,10 +106,7 @@ function forwardKernel(args: { inputs: Record<string, tf.TensorInfo>; backend: u
   const kernel = onTfjsHeap<AttentionExports>(backend, 'attention', wasmBase64);
   const o = backend.makeOutput([B, H, T, hs], 'float32');
   const stats = backend.makeOutput([B, H, T, 2], 'float32');
-  const Tp = (T + 3) & ~3;
-  withScratch(kernel, (hs * Tp + Tp) * 4, (scratch) => {
-    kernel.exports.attentionForward(offset(backend, q), offset(backend, k), offset(backend, v), offset(backend, o), offset(backend, stats), B, H, T, hs, ...bhtdStrides(H, T, hs), 1 / Math.sqrt(hs), scratch);
-  });
+  forwardParts(kernel, offset(backend, q), offset(backend, k), offset(backend, v), offset(backend, o), offset(backend, stats), B, H, T, hs, bhtdStrides(H, T, hs));
   return [o, stats];
 }
 
@@ -85,12 +118,8 @@ function backwardKernel(args: { inputs: Record<string, tf.TensorInfo>; backend: 
   const dq = backend.makeOutput([B, H, T, hs], 'float32');
   const dk = backend.makeOutput([B, H, T, hs], 'float32');
   const dv = backend.makeOutput([B, H, T, hs], 'float32');
-  const Tp = (T + 3) & ~3;
-  withScratch(kernel, (2 * hs * Tp + 2 * Tp) * 4, (scratch) => {
-    kernel.exports.attentionBackward(
-      offset(backend, q), offset(backend, k), offset(backend, v), offset(backend, dy), offset(backend, stats),
-      offset(backend, dq), offset(backend, dk), offset(backend, dv), B, H, T, hs, ...bhtdStrides(H, T, hs), 1 / Math.sqrt(hs), scratch);
-  });
+  backwardParts(kernel, offset(backend, q), offset(backend, k), offset(backend, v), offset(backend, dy), offset(backend, stats),
+    offset(backend, dq), offset(backend, dk), offset(backend, dv), B, H, T, hs, bhtdStrides(H, T, hs));
   return [dq, dk, dv];
 }
 
@@ -103,11 +132,8 @@ function packedForwardKernel(args: { inputs: Record<string, tf.TensorInfo>; back
   const kernel = onTfjsHeap<AttentionExports>(backend, 'attention', wasmBase64);
   const y = backend.makeOutput([B, T, d], 'float32');
   const stats = backend.makeOutput([B, H, T, 2], 'float32');
-  const Tp = (T + 3) & ~3;
   const base = offset(backend, qkv);
-  withScratch(kernel, (hs * Tp + Tp) * 4, (scratch) => {
-    kernel.exports.attentionForward(base, base + 4 * d, base + 8 * d, offset(backend, y), offset(backend, stats), B, H, T, hs, ...packedStrides(T, d, hs), 1 / Math.sqrt(hs), scratch);
-  });
+  forwardParts(kernel, base, base + 4 * d, base + 8 * d, offset(backend, y), offset(backend, stats), B, H, T, hs, packedStrides(T, d, hs));
   return [y, stats];
 }
 
@@ -119,13 +145,9 @@ function packedBackwardKernel(args: { inputs: Record<string, tf.TensorInfo>; bac
   const d = d3 / 3, hs = d / H;
   const kernel = onTfjsHeap<AttentionExports>(backend, 'attention', wasmBase64);
   const dqkv = backend.makeOutput([B, T, d3], 'float32');
-  const Tp = (T + 3) & ~3;
   const base = offset(backend, qkv);
   const dbase = offset(backend, dqkv);
-  withScratch(kernel, (2 * hs * Tp + 2 * Tp) * 4, (scratch) => {
-    kernel.exports.attentionBackward(base, base + 4 * d, base + 8 * d, offset(backend, dy), offset(backend, stats),
-      dbase, dbase + 4 * d, dbase + 8 * d, B, H, T, hs, ...packedStrides(T, d, hs), 1 / Math.sqrt(hs), scratch);
-  });
+  backwardParts(kernel, base, base + 4 * d, base + 8 * d, offset(backend, dy), offset(backend, stats), dbase, dbase + 4 * d, dbase + 8 * d, B, H, T, hs, packedStrides(T, d, hs));
   return [dqkv];
 }
 

@@ -13,6 +13,10 @@
  * bits. `gemmReference` is the same order in plain scalar code (Math.fround per step): the tests
  * compare the two bit for bit.
  *
+ * Threads (initBackend's `threads`): C's rows are split into blocks of whole 4-row groups, one per
+ * thread, each packing B itself; a row's sums are the same operations in the same order, so the
+ * bits do not depend on the thread count. Small products stay on one thread (parallelThresholds).
+ *
  * Opt-in, not bit-identical: `useRelaxedSimd(true)` switches to the same kernel built with relaxed
  * SIMD (assembly/gemm-relaxed), one fused multiply-add per step where the CPU has FMA. Rounding then
  * depends on the engine and CPU, so seeds no longer reproduce across machines or against the
@@ -25,6 +29,7 @@ import { wasmBase64 as relaxedWasmBase64 } from '../../kernels/generated/gemm-re
 import { decodeBase64 } from '../../kernels/loader.js';
 import type { WasmBackendInternals } from '../backend.js';
 import { onTfjsHeap } from './tfjs_heap.js';
+import { parallelThresholds, runParts, splitRange, threadCount } from './threads.js';
 
 interface GemmExports {
   gemm(a: number, sai: number, sak: number, b: number, sbk: number, sbj: number, c: number, M: number, N: number, K: number, pack: number): void;
@@ -113,9 +118,15 @@ function testbedsMatMul({ inputs: { a, b }, backend, attrs }: KernelArgs): tf.Te
   const { M, N, K } = gemmShape(a.shape, b.shape, transposeA, transposeB);
   const kernel = relaxed ? onTfjsHeap<GemmExports>(be, 'gemm-relaxed', relaxedWasmBase64) : onTfjsHeap<GemmExports>(be, 'nn', wasmBase64);
   const c = be.makeOutput([M, N], 'float32');
-  const pack = kernel.malloc(Math.max(16, kernel.exports.gemmScratchBytes(N, K)));
+  const [sai, sak] = transposeA ? [1, M] : [K, 1];
+  const [sbk, sbj] = transposeB ? [1, K] : [N, 1];
+  const rows = M * N * K >= parallelThresholds.gemmMacs ? splitRange(M, threadCount(), 4) : [[0, M] as [number, number]];
+  const scratch = Math.max(16, kernel.exports.gemmScratchBytes(N, K));
+  const pack = kernel.malloc(scratch * rows.length);
   try {
-    kernel.exports.gemm(ptr(be, a), transposeA ? 1 : K, transposeA ? M : 1, ptr(be, b), transposeB ? 1 : N, transposeB ? K : 1, ptr(be, c), M, N, K, pack);
+    const pa = ptr(be, a), pb = ptr(be, b), pc = ptr(be, c);
+    const parts = rows.map(([i0, i1], p) => [pa + 4 * i0 * sai, sai, sak, pb, sbk, sbj, pc + 4 * i0 * N, i1 - i0, N, K, pack + p * scratch]);
+    runParts(relaxed ? 'gemm-relaxed' : 'nn', 'gemm', kernel.exports.gemm, parts);
   } finally {
     kernel.free(pack);
   }

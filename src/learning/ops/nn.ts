@@ -10,6 +10,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { wasmBase64 } from '../../kernels/generated/nn.js';
 import type { WasmBackendInternals } from '../backend.js';
 import { onTfjsHeap } from './tfjs_heap.js';
+import { parallelThresholds, runParts, splitRange, threadCount } from './threads.js';
 import { customGrad } from './customgrad.js';
 
 interface NnExports {
@@ -34,17 +35,24 @@ function nn(backend: WasmBackendInternals): NnExports {
   return onTfjsHeap<NnExports>(backend, 'nn', wasmBase64).exports;
 }
 
+/** Element ranges per thread (starts on multiples of 4, so the SIMD/tail split of each element is unchanged). */
+function elementParts(n: number): [number, number][] {
+  return n >= parallelThresholds.elements ? splitRange(n, threadCount(), 4) : [[0, n]];
+}
+
 const KERNELS: Record<string, (args: KernelArgs) => tf.TensorInfo | tf.TensorInfo[]> = {
   TestbedsGelu({ inputs: { x }, backend }) {
     const be = backend as WasmBackendInternals;
     const y = be.makeOutput(x.shape, 'float32');
-    nn(be).geluForward(ptr(be, x), ptr(be, y), size(x.shape));
+    const [px, py] = [ptr(be, x), ptr(be, y)];
+    runParts('nn', 'geluForward', nn(be).geluForward, elementParts(size(x.shape)).map(([i0, i1]) => [px + 4 * i0, py + 4 * i0, i1 - i0]));
     return y;
   },
   TestbedsGeluGrad({ inputs: { x, dy }, backend }) {
     const be = backend as WasmBackendInternals;
     const dx = be.makeOutput(x.shape, 'float32');
-    nn(be).geluBackward(ptr(be, x), ptr(be, dy), ptr(be, dx), size(x.shape));
+    const [px, pdy, pdx] = [ptr(be, x), ptr(be, dy), ptr(be, dx)];
+    runParts('nn', 'geluBackward', nn(be).geluBackward, elementParts(size(x.shape)).map(([i0, i1]) => [px + 4 * i0, pdy + 4 * i0, pdx + 4 * i0, i1 - i0]));
     return dx;
   },
   TestbedsLayerNorm({ inputs: { x, g, b }, backend, attrs }) {

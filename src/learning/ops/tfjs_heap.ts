@@ -76,6 +76,39 @@ export function importMemoryInstead(bytes: Uint8Array, shared: boolean): Uint8Ar
   return new Uint8Array(out);
 }
 
+/**
+ * tfjs-wasm's binary with its memory definition made shared (limits flag 0x03, the maximum kept or
+ * set to 65536 pages), so that worker threads can run our kernels on the same memory
+ * (ops/threads.ts). Nothing else changes: tfjs' own code never uses atomics, and emscripten's glue
+ * grows and re-views a shared memory as it does an unshared one. Throws if the binary does not
+ * define exactly one memory (tfjs' threaded build imports it instead).
+ */
+export function shareTfjsMemory(bytes: Uint8Array): Uint8Array {
+  if (bytes[0] !== 0 || bytes[1] !== 0x61 || bytes[2] !== 0x73 || bytes[3] !== 0x6d) throw new Error('not a wasm module');
+  let pos = 8;
+  while (pos < bytes.length) {
+    const id = bytes[pos];
+    const [size, start] = readU32(bytes, pos + 1);
+    if (id === 5) {
+      const body = bytes.subarray(start, start + size);
+      if (readU32(body, 0)[0] !== 1) throw new Error('tfjs-wasm binary must define exactly one memory');
+      const flags = body[1];
+      const [min, afterMin] = readU32(body, 2);
+      const max = flags & 1 ? readU32(body, afterMin)[0] : 65536;
+      const newBody = [1, 0x03, ...u32(min), ...u32(max)];
+      const head = [5, ...u32(newBody.length), ...newBody];
+      const tail = bytes.subarray(start + size);
+      const out = new Uint8Array(pos + head.length + tail.length);
+      out.set(bytes.subarray(0, pos));
+      out.set(head, pos);
+      out.set(tail, pos + head.length);
+      return out;
+    }
+    pos = start + size;
+  }
+  throw new Error('tfjs-wasm binary defines no memory (the threaded build imports it)');
+}
+
 interface TfjsWasmModule {
   asm?: { memory?: WebAssembly.Memory };
   wasmMemory?: WebAssembly.Memory;
@@ -140,6 +173,21 @@ function heapKernel<E>(backend: WasmBackendInternals, instance: WebAssembly.Inst
     },
     free: (p) => m._free(p),
   };
+}
+
+/** Kernel modules compiled for an imported shared memory (for worker threads), asynchronously. */
+export async function sharedKernelModules(modules: Record<string, string>): Promise<Record<string, WebAssembly.Module>> {
+  const out: Record<string, WebAssembly.Module> = {};
+  for (const [kernelName, b64] of Object.entries(modules)) {
+    const key = `${kernelName}:true`;
+    let module = compiled.get(key);
+    if (!module) {
+      module = await WebAssembly.compile(importMemoryInstead(decodeBase64(b64), true) as BufferSource);
+      compiled.set(key, module);
+    }
+    out[kernelName] = module;
+  }
+  return out;
 }
 
 /** The kernel module `name` (base64 bytes) instantiated on `backend`'s memory (cached). */
