@@ -45,9 +45,10 @@ export interface MemoryEstimate {
 export function parameterCount(m: ModelConfig): number {
   checkOneOf('parameterCount', 'm.kind', checkObject('parameterCount', 'm', m).kind, ['transformer', 'lstm', 'gru', 'rnn'] as const);
   if (m.kind === 'transformer') {
-    const d = m.width, h = Math.round(m.mlpRatio * d);
-    const block = 4 * d + (3 * d * d + 3 * d) + (d * d + d) + (d * h + h) + (h * d + d);
-    return m.vocab * d + (m.positions === 'learned' ? m.contextLength * d : 0) + m.layers * block + 2 * d + d * m.classes + m.classes;
+    const d = m.width, h = Math.round(m.mlpRatio * d), ln = m.norm === 'none' ? 0 : 2 * d;
+    const attention = ln + (3 * d * d + 3 * d) + (d * d + d), mlp = ln + (d * h + h) + (h * d + d);
+    // minimalFirstLayer: block 0 has no ln_2 and no MLP.
+    return m.vocab * d + (m.positions === 'learned' ? m.contextLength * d : 0) + m.layers * (attention + mlp) - (m.minimalFirstLayer ? mlp : 0) + ln + d * m.classes + m.classes;
   }
   const G = m.kind === 'lstm' ? 4 : m.kind === 'gru' ? 3 : 1, h = m.width;
   // Layout 2 (rnn.ts): an embedding vocab×h, then per layer W_ih, W_hh (h×G·h) and two biases.
