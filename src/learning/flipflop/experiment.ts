@@ -13,7 +13,7 @@ import { sampleFflBatch, validateFfl } from '../data.js';
 import { MODEL_KINDS, type ModelKind, type SequenceModel } from '../models/index.js';
 import { runConfig, Trainer, type RunOptions } from '../train.js';
 import { nodeIo, readCheckpointFile } from '../checkpoint.js';
-import { checkArray, checkOptions } from '../../validate/index.js';
+import { checkArray, checkInteger, checkOptions } from '../../validate/index.js';
 import { countGlitches, emptyCounts, wilson, type GlitchCounts, type Proportion } from './glitches.js';
 
 /** The paper's test sets: name and p_i. */
@@ -284,6 +284,8 @@ function runOptionsOf(preset: FlipflopPreset, spec: FlipflopModelSpec, trainPI: 
 
 /** The stream of evaluation batches of test set `testIndex`: the same for every model. */
 export function testBatchRng(seed: number, testIndex: number): Rng {
+  checkInteger('testBatchRng', 'seed', seed, 0, 0xffffffff);
+  checkInteger('testBatchRng', 'testIndex', testIndex, 0, 1 << 20);
   return new Rng((seed ^ TEST_STREAM) >>> 0).fork(testIndex);
 }
 

@@ -97,6 +97,7 @@ export interface ExposedAttentionOptions {
  * or variableGrads owns them).
  */
 export function causalSelfAttentionPackedExposed(qkv: tf.Tensor, heads: number, o: ExposedAttentionOptions = {}): tf.Tensor3D {
+  checkInstance('causalSelfAttentionPackedExposed', 'qkv', qkv, tf.Tensor, 'a tfjs tensor [B, T, 3d]');
   const [B, T, d] = checkPackedShape(qkv, heads);
   const hs = d / heads;
   const [q, k, v] = tf.split(qkv, 3, 2).map((t) => tf.transpose(tf.reshape(t, [B, T, heads, hs]), [0, 2, 1, 3])); // (B, H, T, hs)
@@ -115,6 +116,8 @@ export function causalSelfAttentionPackedExposed(qkv: tf.Tensor, heads: number, 
  * is −p_ij (log p_ij + H_i): the penalty pulls mass toward the row's largest scores.
  */
 export function attentionEntropy(probs: tf.Tensor, logProbs: tf.Tensor): tf.Scalar {
+  checkInstance('attentionEntropy', 'probs', probs, tf.Tensor, 'a tfjs tensor (B, H, T, T)');
+  checkInstance('attentionEntropy', 'logProbs', logProbs, tf.Tensor, 'a tfjs tensor (B, H, T, T)');
   if (probs.rank !== 4 || logProbs.shape.join(',') !== probs.shape.join(',')) throw new Error(`attentionEntropy: probs and logProbs must be (B, H, T, T) of one shape, got [${probs.shape}] and [${logProbs.shape}]`);
   const rows = probs.size / (probs.shape[3] as number);
   return tf.div(tf.neg(tf.sum(tf.mul(probs, logProbs))), rows) as tf.Scalar;
