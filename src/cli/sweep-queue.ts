@@ -42,7 +42,7 @@ const pct = (x: number | null | undefined) => (x === null || x === undefined ? '
 
 export async function runQueuedSweep(o: QueuedSweep): Promise<number> {
   const s = o.settings;
-  if (o.estimate) return estimate(o);
+  if (o.estimate) return estimateSweep(o);
   let addr: QueueAddress;
   try {
     addr = parseQueueUrl(o.url!);
@@ -198,7 +198,7 @@ function failedCell(c: QueuedCell): SweepCell {
  * gap between logged steps after the first two (which pay for compilation) is robust to a
  * machine's other load.
  */
-async function measureStep(o: QueuedSweep, depth: number, budgetSeconds: number, minSteps: number): Promise<{ secondsPerStep: number; steps: number }> {
+async function measureStep(o: EstimateRequest, depth: number, budgetSeconds: number, minSteps: number): Promise<{ secondsPerStep: number; steps: number }> {
   const s = o.settings;
   const dir = mkdtempSync(join(tmpdir(), 'tb-estimate-'));
   try {
@@ -232,7 +232,10 @@ async function measureStep(o: QueuedSweep, depth: number, budgetSeconds: number,
   }
 }
 
-async function estimate(o: QueuedSweep): Promise<number> {
+/** What --estimate needs: the grid's settings and how to run the CLI; it reads and writes no sweep directory. */
+export type EstimateRequest = Pick<QueuedSweep, 'settings' | 'json' | 'cli'>;
+
+export async function estimateSweep(o: EstimateRequest): Promise<number> {
   const s = o.settings;
   const depths = [...new Set(s.depths)].sort((a, b) => a - b).slice(0, 2);
   const budget = 10;

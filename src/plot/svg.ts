@@ -107,7 +107,7 @@ export interface Heatmap {
   labels?: string[];
 }
 
-/** Heatmaps in a grid of `columns` (white = 0, dark blue = 1) with a shared title; dependency-free SVG. */
+/** Heatmaps in a grid of `columns` (white = 0, dark blue = 1; values below 0.025 are left white) with a shared title; dependency-free SVG. */
 export function heatmapGridSvg(maps: Heatmap[], opts: { title: string; columns: number; cell?: number }): string {
   if (!Array.isArray(maps) || maps.length === 0) throw new Error('heatmapGridSvg: maps must be a non-empty array');
   if (!Number.isInteger(opts.columns) || opts.columns < 1) throw new Error(`heatmapGridSvg: columns must be an integer ≥ 1, got ${opts.columns}`);
@@ -121,12 +121,18 @@ export function heatmapGridSvg(maps: Heatmap[], opts: { title: string; columns: 
     if (m.values.length !== m.size * m.size) throw new Error(`heatmapGridSvg: map ${k} has ${m.values.length} values, expected ${m.size * m.size}`);
     const x0 = pad + (k % cols) * (box + pad), y0 = 40 + Math.floor(k / cols) * (box + pad + 12) + 12;
     out.push(`<text x="${x0}" y="${y0 - 4}">${esc(m.title)}</text>`);
+    // 20 shades; runs of equal shade along a row are one rect (keeps a 32-map page well under 1 MB).
+    const shade = (i: number, j: number) => Math.round(20 * Math.max(0, Math.min(1, m.values[i * m.size + j])));
     for (let i = 0; i < m.size; i++)
-      for (let j = 0; j <= i; j++) {
-        const v = Math.max(0, Math.min(1, m.values[i * m.size + j]));
-        if (v < 0.01) continue;
-        const c = Math.round(255 * (1 - v));
-        out.push(`<rect x="${x0 + j * cell}" y="${y0 + i * cell}" width="${cell}" height="${cell}" fill="rgb(${c},${c},255)"/>`);
+      for (let j = 0; j <= i; ) {
+        const q = shade(i, j);
+        let e = j + 1;
+        while (e <= i && shade(i, e) === q) e++;
+        if (q > 0) {
+          const c = Math.round(255 * (1 - q / 20));
+          out.push(`<rect x="${x0 + j * cell}" y="${y0 + i * cell}" width="${(e - j) * cell}" height="${cell}" fill="rgb(${c},${c},255)"/>`);
+        }
+        j = e;
       }
     for (const [i, j] of m.marks ?? []) out.push(`<rect x="${x0 + j * cell + 0.5}" y="${y0 + i * cell + 0.5}" width="${cell - 1}" height="${cell - 1}" fill="none" stroke="#d62728" stroke-width="0.8"/>`);
     out.push(`<rect x="${x0}" y="${y0}" width="${m.size * cell}" height="${m.size * cell}" fill="none" stroke="#333"/>`);

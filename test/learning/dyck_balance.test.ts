@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cli } from '../helpers/cli.js';
-import { addBalance, addStackDistance, balanceRatio, createModel, dyckPlan, emptyBalance, emptyStack, initBackend, matchingBrackets, modelConfig, sampleDyckLmBatch, spearman, stackDistances, stackTops, traceModel, traceTransformer, transformerWeights, type TransformerConfig } from '../../src/learning/index.js';
+import { addBalance, addStackDistance, balanceRatio, createModel, dyckPlan, runDyck, emptyBalance, emptyStack, initBackend, matchingBrackets, modelConfig, parameterCount, sampleDyckLmBatch, stackDistances, stackTops, traceModel, traceTransformer, transformerWeights, type TransformerConfig } from '../../src/learning/index.js';
 import { Rng } from '../../src/random/prng.js';
 
 beforeAll(async () => {
@@ -96,11 +96,6 @@ describe('bounded-Dyck balance violation', () => {
     expect(l2.best).toBeCloseTo(1 - opensWithTop / acc.queries, 12);
   });
 
-  it('spearman: ±1 on monotone data, NaN below 3 points', () => {
-    expect(spearman([1, 2, 3, 4], [10, 20, 25, 100])).toBeCloseTo(1, 12);
-    expect(spearman([1, 2, 3, 4], [4, 3, 2, 1])).toBeCloseTo(-1, 12);
-    expect(spearman([1, 2], [1, 2])).toBeNaN();
-  });
 });
 
 describe('attention replay and hand-set Transformers', () => {
@@ -115,6 +110,7 @@ describe('attention replay and hand-set Transformers', () => {
       const m = createModel(c, 3);
       try {
         const seq = Array.from(sampleDyckLmBatch({ kind: 'dyck', K, M: 4, length: 16 }, 1, new Rng(5)).letters);
+        expect(parameterCount(c)).toBe(m.params.count);
         const tr = traceModel(m, seq);
         const z = tf.tidy(() => m.forward(tf.tensor2d(seq, [1, 16], 'int32')).dataSync() as Float32Array);
         let err = 0;
@@ -178,6 +174,8 @@ describe('attention replay and hand-set Transformers', () => {
     expect(() => dyckPlan({ variants: ['wide'] })).toThrow(/variant must be one of .* got "wide"/);
     expect(() => dyckPlan({ seeds: [1, 1] })).toThrow(/seeds must be distinct/);
     expect(() => dyckPlan({ width: 33, variants: ['standard'] })).toThrow(/width must be divisible/);
+    // Training at n = 1024 fits; evaluating at 4n = 4096 with width 1024 does not: refused up front.
+    expect(() => dyckPlan({ length: 1024, width: 1024, batch: 32 })).toThrow(/needs about .* GiB/);
   });
 });
 
@@ -201,7 +199,13 @@ describe('testbeds dyck', () => {
       expect(c.run.model.minimalFirstLayer).toBe(true);
       expect(c.run.model.heads).toBe(1);
     }
+    // Controls: the untrained variant and uniform attention (1 − 1/(i+1) averaged: between 0 and 1).
+    expect(j.controls.map((c: { variant: string }) => c.variant)).toEqual(['minimal-1head']);
+    expect(j.uniformStackDistance).toBeGreaterThan(0.3);
+    expect(j.uniformStackDistance).toBeLessThan(1);
+    expect(j.correlation.map((c: { metric: string }) => c.metric)).toEqual(['balance violation', 'balance violation', 'layer-1 stack distance', 'layer-1 stack distance', 'layer-2 stack distance', 'layer-2 stack distance']);
     for (const f of ['dyck.json', 'dyck.md', 'dyck.csv', 'dyck.svg']) expect(existsSync(join(out, f))).toBe(true);
+    expect(readFileSync(join(out, 'dyck.md'), 'utf8')).toMatch(/\| untrained variant \|/);
     expect(readFileSync(join(out, 'dyck.svg'), 'utf8')).toMatch(/^<svg/);
     expect(readFileSync(join(out, 'dyck.csv'), 'utf8').trim().split('\n')).toHaveLength(3);
     expect(readdirSync(join(out, 'cells')).sort()).toEqual(['minimal-1head-s1.json', 'minimal-1head-s2.json']);
@@ -215,6 +219,22 @@ describe('testbeds dyck', () => {
     expect(resumed.code, resumed.err).toBe(0);
     expect(resumed.err).toMatch(/seed 1 \(cached\)/);
     expect(JSON.parse(resumed.out).cells).toEqual(j.cells.map((c: object) => ({ ...c, trainSeconds: expect.any(Number) })));
+  }, 120_000);
+
+  it('a run killed mid-training resumes from its checkpoint to the same numbers as an unbroken run', async () => {
+    const o = { seeds: [3], variants: ['minimal-noln'], steps: 200, length: 8, width: 8, batch: 8, evalSequences: 16, probeSequences: 4 };
+    const whole = await runDyck({ ...o, out: join(dir, 'whole') });
+    const out = join(dir, 'killed');
+    // The trainer checkpoints every max(100, steps/4) steps: killed at 150, the checkpoint holds step 100.
+    await expect(runDyck({ ...o, out, onStep: (_, s) => { if (s === 150) throw new Error('killed'); } })).rejects.toThrow('killed');
+    expect(existsSync(join(out, 'cells', 'minimal-noln-s3.json'))).toBe(false);
+    expect(existsSync(join(out, 'runs', 'minimal-noln-s3', 'checkpoint.tbck'))).toBe(true);
+    const steps: number[] = [];
+    const resumed = await runDyck({ ...o, out, onStep: (_, s) => void steps.push(s) });
+    expect(steps[0]).toBe(101); // from the checkpoint, not from scratch
+    expect(steps.at(-1)).toBe(200);
+    const strip = (r: typeof whole) => r.cells.map(({ trainSeconds: _t, ...c }) => c);
+    expect(strip(resumed)).toEqual(strip(whole));
   }, 120_000);
 
   it.each([

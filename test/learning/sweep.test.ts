@@ -1,11 +1,12 @@
 // The sweep's pure parts: list parsing, minimal depth, Spearman ρ, report files; and one tiny
 // sweep through the CLI (two cells, reusing finished cells on a re-run).
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { buildReport, minimalDepth, PAPER_TABLE, PRESETS, reportCsv, reportMarkdown, reportSvg, spearman, splitAutomata } from '../../src/learning/sweep.js';
 import { main } from '../../src/cli/main.js';
+import { cli } from '../helpers/cli.js';
 
 describe('sweep helpers', () => {
   it('splits automaton lists whose names contain commas', () => {
@@ -68,6 +69,35 @@ describe('testbeds sweep', () => {
       log.mockRestore();
       err.mockRestore();
     }
+  });
+});
+
+describe('testbeds sweep --estimate', () => {
+  it('times steps at the two smallest depths and prices the grid, writing nothing', async () => {
+    const before = existsSync(join(process.cwd(), 'sweep-quick'));
+    const r = await cli(['sweep', '--estimate', '--automata', 'parity,cyclic:3', '--depths', '1,2,4', '--length', '8', '--width', '8', '--heads', '2', '--batch', '8', '--steps', '400', '--json'], { stderrWrites: true });
+    expect(r.code).toBe(0);
+    const e = JSON.parse(r.out);
+    expect(e.measured.map((m: { depth: number }) => m.depth)).toEqual([1, 2]);
+    for (const m of e.measured) {
+      expect(m.secondsPerStep).toBeGreaterThan(0);
+      expect(m.steps).toBeGreaterThanOrEqual(5);
+    }
+    expect(e.perCell.map((c: { depth: number }) => c.depth)).toEqual([1, 2, 4]);
+    // 2 rows × Σ_L (s/step × 400 steps), in core-hours.
+    const seconds = e.perCell.reduce((a: number, c: { seconds: number }) => a + c.seconds, 0);
+    expect(e.coreHours).toBeCloseTo((2 * seconds) / 3600, 10);
+    expect(e.fleets[0]).toEqual({ processes: 1, wallSeconds: e.coreHours * 3600 });
+    expect(r.err).toMatch(/estimate: timing ~10 s of training steps at L = 1 and 2 here/);
+    expect(existsSync(join(process.cwd(), 'sweep-quick'))).toBe(before); // no default results directory made
+  }, 120_000);
+
+  it('refuses the options of a real sweep (it writes nothing and trains nothing here)', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'tb-sweep-'));
+    const r = await cli(['sweep', '--estimate', '--out', out]);
+    expect(r.code).toBe(2);
+    expect(r.err).toBe('testbeds sweep: --estimate writes nothing and trains nothing here: drop --out');
+    expect(readdirSync(out)).toEqual([]);
   });
 });
 

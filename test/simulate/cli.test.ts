@@ -144,7 +144,7 @@ describe('testbeds tour and bench (built CLI)', () => {
   it.skipIf(!built)('tour prints the algebra table: S5 not solvable, the car on a circle solvable', () => {
     const out = execFileSync(process.execPath, [bin, 'tour'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
     expect(out).toMatch(/^3\. Why some automata have constant-depth shortcuts/m);
-    expect(out).toMatch(/^dihedral:4 +8 +D8 \(C2, C2, C2\) +solvable +1 +constant in theory/m);
+    expect(out).toMatch(/^dihedral:4 +8 +D8 \(C2, C2, C2\) +solvable +1 +constant \(ACC0/m);
     expect(out).toMatch(/^symmetric:5 +120 +S5 \(A5, C2\) +NOT solvable +1 +grows with T/m);
     expect(out).toMatch(/^gridworld:10 +294 +all trivial +aperiodic +9 +constant \(AC0/m);
   });

@@ -111,6 +111,13 @@ export const command: Command = {
         throw new CliError(`--automata: ${(e as Error).message}`);
       }
     }
+    if (flag(p, 'estimate')) {
+      // A cost estimate trains in scratch directories and writes nothing: no --out, no lock, no
+      // settings.json (an estimate next to a real sweep must not touch it).
+      for (const o of ['out', 'force', 'jobs', 'status', 'store', 'queue', 'poll-ms']) if (p.values[o] !== undefined) throw new CliError(`--estimate writes nothing and trains nothing here: drop --${o}`);
+      const { estimateSweep } = await import('../sweep-queue.js');
+      return estimateSweep({ settings: s, json: flag(p, 'json'), cli: [process.execPath, binPath()] });
+    }
     const jobs = int(p, 'jobs', 1, 1, 64)!;
     const out = str(p, 'out') ?? `sweep-${preset}`;
     let lock: RunLock;

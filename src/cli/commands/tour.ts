@@ -162,20 +162,23 @@ export const command: Command = {
       const r = algebraReport(zoo(name));
       const groups = r.subgroups.length === 0 ? 'all trivial' : r.subgroups.map((g) => `${g.structure ?? `order ${g.order}`} (${g.factors.join(', ')})`).join('; ');
       const cls = r.shortcut.class;
-      const depth = cls === 'aperiodic' ? 'constant (AC0: resets only)' : cls === 'solvable' ? 'constant in theory (ACC0: mod-p counters)' : 'grows with T unless TC0 = NC1: O(log T) scan';
+      const depth = cls === 'aperiodic' ? 'constant (AC0: resets only)' : cls === 'solvable' ? 'constant (ACC0: mod-p counters)' : 'grows with T unless TC0 = NC1: O(log T) scan';
       say(row([name, r.size, groups, cls === 'non-solvable' ? 'NOT solvable' : cls, r.shortcut.krLevels ?? '–', depth], w3, [0, 2, 3, 5]));
       verdicts.push({ automaton: name, size: r.size, class: cls, aperiodic: r.aperiodic, solvable: r.solvable, krLevels: r.shortcut.krLevels ?? null, subgroups: r.subgroups.map((g) => ({ order: g.order, structure: g.structure ?? null, factors: g.factors })) });
     }
     say('Every automaton gets the O(log T) scan above. Krohn–Rhodes says when one can do better: an aperiodic T(A)');
     say('is a cascade of resets (constant depth); solvable groups (every factor C_p: parity, the car on a circle,');
-    say('Q_8) add mod-p counters (constant depth in theory, Liu et al. 2023); a non-solvable group (S_5, factor A_5)');
-    say('makes simulation NC1-complete (Barrington): no constant-depth shortcut unless TC0 = NC1.');
+    say('Q_8) add mod-p counters (constant depth, Liu et al. 2023); a non-solvable group (S_5, factor A_5) makes');
+    say('simulation NC1-complete (Barrington): no constant-depth shortcut unless TC0 = NC1. `testbeds compile` builds');
+    say('these shortcuts as exact Transformers: D_8 in 3 layers whatever T, against ⌈log₂T⌉ layers for the scan (prefix).');
     say('');
     // Written with npx, as in the README: a fresh clone has no `testbeds` on PATH (npm link puts it there).
     say('Next: npx testbeds simulate --automaton dihedral:4 --random 1e7 --method scan --json');
     say('      npx testbeds algebra symmetric:5 --decompose   (the full algebra report and the Krohn–Rhodes levels)');
     say('      npx testbeds zoo          (every built-in automaton)');
     say('      npx testbeds bench simulate   (the full benchmark: JSON, markdown table, SVG plot)');
+    say('      npx testbeds compile dihedral:4 --length 100 --out d4 && npx testbeds eval d4');
+    say('                            (the constant-depth shortcut as an exact Transformer, margin checked)');
     say('      npx testbeds hmm recover --hmm example   (identifiability: an HMM recovered from its triplet tensor)');
     say('      npx testbeds train --automaton cyclic:3 --layers 2 --width 32 --length 16 --steps 600 --lr 3e-3');
     say('                            (a Transformer learning C_3 to ≈99% in about 10 s)');

@@ -204,32 +204,3 @@ export function stackDistances(acc: StackSums): { best: number; mean: number }[]
     return { best: Math.min(...per), mean: per.reduce((a, b) => a + b, 0) / per.length };
   });
 }
-
-/** Spearman's rank correlation of x and y (average ranks for ties); NaN below 3 points or with a constant side. */
-export function spearman(x: number[], y: number[]): number {
-  checkArray('spearman', 'x', x);
-  checkArray('spearman', 'y', y);
-  if (x.length !== y.length) fail('spearman', `x and y must have the same length, got ${x.length} and ${y.length}`);
-  const keep = x.map((_, i) => i).filter((i) => typeof x[i] === 'number' && typeof y[i] === 'number' && Number.isFinite(x[i]) && Number.isFinite(y[i]));
-  if (keep.length < 3) return NaN;
-  const rank = (v: number[]) => {
-    const idx = v.map((_, i) => i).sort((a, b) => v[a] - v[b]);
-    const r = new Array<number>(v.length);
-    for (let s = 0; s < idx.length; ) {
-      let e = s;
-      while (e + 1 < idx.length && v[idx[e + 1]] === v[idx[s]]) e++;
-      for (let k = s; k <= e; k++) r[idx[k]] = (s + e) / 2;
-      s = e + 1;
-    }
-    return r;
-  };
-  const rx = rank(keep.map((i) => x[i])), ry = rank(keep.map((i) => y[i]));
-  const n = rx.length, mx = rx.reduce((a, b) => a + b, 0) / n, my = ry.reduce((a, b) => a + b, 0) / n;
-  let sxy = 0, sxx = 0, syy = 0;
-  for (let i = 0; i < n; i++) {
-    sxy += (rx[i] - mx) * (ry[i] - my);
-    sxx += (rx[i] - mx) ** 2;
-    syy += (ry[i] - my) ** 2;
-  }
-  return sxx > 0 && syy > 0 ? sxy / Math.sqrt(sxx * syy) : NaN;
-}

@@ -15,7 +15,9 @@ import { checkArray, checkInstance, checkObject, checkOptions, fail } from '../.
 import { evalBatches, type Batch } from '../data.js';
 import { runConfig, taskOf, Trainer, evaluateModel, type RunConfig, type RunOptions } from '../train.js';
 import { wilson, type Proportion } from '../flipflop/glitches.js';
-import { addBalance, addStackDistance, balanceRatio, emptyBalance, emptyStack, spearman, stackDistances, stackTops } from './balance.js';
+import { addBalance, addStackDistance, balanceRatio, emptyBalance, emptyStack, stackDistances, stackTops } from './balance.js';
+import { spearman as spearmanRanks } from '../sweep.js';
+import { checkMemory, estimateMemory } from '../memory.js';
 import { traceTransformer, transformerWeights } from './inspect.js';
 import { heatmapGridSvg, type Heatmap } from '../../plot/svg.js';
 
@@ -105,6 +107,10 @@ export interface DyckResult {
   backend: string;
   interval: 'wilson-95';
   cells: DyckCell[];
+  /** Each variant at initialisation (untrained weights of the first seed): the same measurements. */
+  controls: { variant: string; accuracy: DyckCell['accuracy']; balance: number; stack: DyckCell['stack'] }[];
+  /** Stack distance of uniform causal attention on the probe sequences (the "looks everywhere" reference). */
+  uniformStackDistance: number;
   /** Spearman correlation, across all cells, of each metric (balance violation, stack distances) with accuracy at 2n and 4n. */
   correlation: { metric: string; length: number; spearman: number; models: number }[];
 }
@@ -148,7 +154,11 @@ export function dyckPlan(o: DyckOptions = {}): DyckPreset {
   for (const v of p.variants) if (!Object.hasOwn(DYCK_VARIANTS, v)) throw new Error(`variant must be one of ${Object.keys(DYCK_VARIANTS).join(', ')}, got ${JSON.stringify(v)}`);
   for (const v of p.variants) if (p.width % DYCK_VARIANTS[v].heads !== 0) throw new Error(`width must be divisible by the heads of variant ${v} (${DYCK_VARIANTS[v].heads}), got ${p.width}`);
   // The trainer's own checks (memory, sizes) before any work starts.
-  for (const v of p.variants) runConfig(runOptionsOf(p, v, p.seeds[0]));
+  for (const v of p.variants) {
+    const run = runConfig(runOptionsOf(p, v, p.seeds[0]));
+    // Training is checked by the Trainer; the evaluation at 4n (attention grows as T²) here, before any work.
+    checkMemory(estimateMemory(run, { training: false, length: 4 * p.length }), undefined, `evaluation at 4n = ${4 * p.length}`);
+  }
   return p;
 }
 
@@ -217,6 +227,23 @@ export function measureDyck(trainer: Trainer, p: DyckPreset): Omit<DyckCell, 'va
   return { accuracy, balance: balanceRatio(bal), stack: stackDistances(st), example: example! };
 }
 
+/** The stack distance of uniform causal attention (1/(i+1) on every key) on the probe sequences of `seed`. */
+export function uniformStackDistance(p: DyckPreset, seed: number): number {
+  checkObject('uniformStackDistance', 'p', p);
+  const t = { kind: 'dyck' as const, K: p.K, M: p.M, length: p.length };
+  const b = evalBatches(t, p.probeSequences, 1, (seed ^ PROBE_STREAM) >>> 0)[0];
+  let sum = 0, n = 0;
+  for (let s = 0; s < b.batch; s++) {
+    const top = stackTops(b.letters.subarray(s * b.length, (s + 1) * b.length), p.K);
+    top.forEach((j, i) => {
+      if (j < 0) return;
+      sum += 1 - 1 / (i + 1);
+      n++;
+    });
+  }
+  return n > 0 ? sum / n : NaN;
+}
+
 /** Trains every (variant, seed) and measures it; resumes from `out` when given. */
 export async function runDyck(o: DyckOptions = {}): Promise<DyckResult> {
   const p = dyckPlan(o);
@@ -245,6 +272,18 @@ export async function runDyck(o: DyckOptions = {}): Promise<DyckResult> {
         trainer.dispose();
       }
     }
+  // Controls: each variant at initialisation (seed of the first model, no step), and uniform causal
+  // attention (what "attends everywhere" scores on the stack distance).
+  const controls: DyckResult['controls'] = [];
+  for (const variant of p.variants) {
+    const t = new Trainer(runConfig(runOptionsOf(p, variant, p.seeds[0])));
+    try {
+      const m = measureDyck(t, p);
+      controls.push({ variant, accuracy: m.accuracy, balance: m.balance, stack: m.stack });
+    } finally {
+      t.dispose();
+    }
+  }
   const lengths = [p.length, 2 * p.length, 4 * p.length];
   // Does a number read off the weights predict length generalisation? Balance first, the stack patterns as controls.
   const predictors: [string, number[]][] = [
@@ -252,8 +291,13 @@ export async function runDyck(o: DyckOptions = {}): Promise<DyckResult> {
     ['layer-1 stack distance', cells.map((c) => c.stack[0].best)],
     ['layer-2 stack distance', cells.map((c) => c.stack[1]?.best ?? NaN)],
   ];
+  // Models where a metric is undefined (NaN) drop out of that metric's correlation.
+  const spearman = (x: number[], y: number[]) => {
+    const keep = x.map((_, i) => i).filter((i) => Number.isFinite(x[i]) && Number.isFinite(y[i]));
+    return keep.length < 3 ? NaN : spearmanRanks(keep.map((i) => x[i]), keep.map((i) => y[i])) ?? NaN;
+  };
   const correlation = predictors.flatMap(([metric, x]) => [1, 2].map((k) => ({ metric, length: lengths[k], spearman: spearman(x, cells.map((c) => c.accuracy[k].acc.rate)), models: cells.length })));
-  return { preset: o.preset ?? 'quick', K: p.K, M: p.M, length: p.length, lengths, backend: tf.getBackend(), interval: 'wilson-95', cells, correlation };
+  return { preset: o.preset ?? 'quick', K: p.K, M: p.M, length: p.length, lengths, backend: tf.getBackend(), interval: 'wilson-95', cells, controls, uniformStackDistance: uniformStackDistance(p, p.seeds[0]), correlation };
 }
 
 /** OUT/cells/<name>.json: a finished cell with the plan it belongs to (a cell of another plan is an error, not reused). */
@@ -294,6 +338,12 @@ function checkResult(where: string, r: unknown): DyckResult {
   if (!Number.isInteger(o.K) || o.K < 1 || o.K > 8) fail(where, `result.K must be an integer in [1, 8], got ${JSON.stringify(o.K)}`);
   checkArray(where, 'result.lengths', o.lengths, { exactly: 3 }).forEach((L, i) => void (Number.isInteger(L) || fail(where, `result.lengths[${i}] must be an integer, got ${JSON.stringify(L)}`)));
   checkArray(where, 'result.correlation', o.correlation).forEach((x, i) => void checkObject(where, `result.correlation[${i}]`, x));
+  if (o.controls !== undefined)
+    checkArray(where, 'result.controls', o.controls).forEach((x, i) => {
+      const c = checkObject(where, `result.controls[${i}]`, x);
+      checkArray(where, `result.controls[${i}].accuracy`, c.accuracy, { exactly: 3 }).forEach((a, k) => void checkObject(where, `result.controls[${i}].accuracy[${k}].acc`, checkObject(where, `result.controls[${i}].accuracy[${k}]`, a).acc));
+      checkArray(where, `result.controls[${i}].stack`, c.stack).forEach((s, k) => void checkObject(where, `result.controls[${i}].stack[${k}]`, s));
+    });
   checkArray(where, 'result.cells', o.cells).forEach((x, i) => {
     const c = checkObject(where, `result.cells[${i}]`, x);
     checkArray(where, `result.cells[${i}].accuracy`, c.accuracy, { exactly: 3 }).forEach((a, k) => void checkObject(where, `result.cells[${i}].accuracy[${k}].acc`, checkObject(where, `result.cells[${i}].accuracy[${k}]`, a).acc));
@@ -315,8 +365,9 @@ export function dyckMarkdown(r: DyckResult): string {
     `# Bounded Dyck: Dyck_{${r.K},${r.M}}, trained at n = ${n}, preset ${r.preset}, backend ${r.backend}`,
     '',
     'Accuracy: the forced closing bracket at every position where one closes next (Wilson 95%). Balance: first-layer',
-    'balance violation (0 = every matched pair cancels to one neutral direction, 1 = none does). Stack distance: mean',
-    '1 − attention on the top-of-stack open bracket, for the most stack-like head of the layer (and the head mean).',
+    'balance violation (0 = every matched pair adds the same vector per unit of attention, 1 = the pairs never cancel;',
+    'docs/dyck.md). Stack distance: mean 1 − attention on the top-of-stack open bracket, for the most stack-like head',
+    'of the layer (and the head mean); 0 = stack-like.',
     '',
     `| variant | seed | acc n = ${n} | acc 2n = ${n2} | acc 4n = ${n4} | balance violation | layer-1 stack distance best (mean) | layer-2 stack distance best (mean) | train s |`,
     '|---|---|---|---|---|---|---|---|---|',
@@ -339,6 +390,14 @@ export function dyckMarkdown(r: DyckResult): string {
     const cs = r.cells.filter((c) => c.variant === v);
     const acc = (k: number) => span(cs.map((c) => c.accuracy[k].acc.rate), pct);
     lines.push(`| ${v} | ${cs.length} | ${acc(0)} | ${acc(1)} | ${acc(2)} | ${span(cs.map((c) => c.balance), f3)} | ${span(cs.map((c) => c.stack[0]?.best), f3)} | ${span(cs.map((c) => c.stack[1]?.best), f3)} |`);
+  }
+  if (Array.isArray(r.controls) && r.controls.length) {
+    lines.push('', `Controls: each variant untrained (initial weights of the first seed), and uniform causal attention (stack distance ${f3(r.uniformStackDistance)}).`, '');
+    lines.push(`| untrained variant | acc n | acc 2n | acc 4n | balance violation | layer-1 stack distance best (mean) | layer-2 stack distance best (mean) |`, '|---|---|---|---|---|---|---|');
+    for (const c of r.controls) {
+      const s = c.stack.map((x) => `${f3(x.best)} (${f3(x.mean)})`);
+      lines.push(`| ${c.variant} | ${pct(c.accuracy[0].acc.rate)} | ${pct(c.accuracy[1].acc.rate)} | ${pct(c.accuracy[2].acc.rate)} | ${f3(c.balance)} | ${s[0]} | ${s[1] ?? ''} |`);
+    }
   }
   lines.push('', '| Spearman ρ across all models: metric vs. accuracy | at 2n | at 4n | models |', '|---|---|---|---|');
   for (const m of [...new Set(r.correlation.map((c) => c.metric))]) {
