@@ -11,3 +11,5 @@ export * from './algebra/index.js';
 export * from './cp/index.js';
 export * from './hmm/index.js';
 export * from './nce/index.js';
+// The flip-flop glitch picture (no tfjs): the page draws a stored glitch report with it.
+export { glitchSvg, glitchText, type Glitch, type GlitchSearch } from './learning/flipflop/render.js';

@@ -8,6 +8,7 @@ import * as algebraPanel from './algebra.js';
 import * as hmmPanel from './hmm.js';
 import * as learnPanel from './learn.js';
 import * as sweepPanel from './sweep.js';
+import * as glitchPanel from './glitch.js';
 import * as ncePanel from './nce.js';
 
 let lib;
@@ -22,6 +23,7 @@ try {
 
 for (const panel of [simulatePanel, algebraPanel, hmmPanel, learnPanel, ncePanel]) panel.init(lib);
 await sweepPanel.init();
+await glitchPanel.init(lib);
 
 const TABS = ['simulate', 'algebra', 'hmm', 'learn', 'nce'];
 function showTab(name) {

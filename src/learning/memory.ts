@@ -59,7 +59,7 @@ export function parameterCount(m: ModelConfig): number {
  * Bytes to train `c` (or, with `training: false`, to evaluate it: weights and forward
  * activations only) on batches of `batch` sequences of length `length` (default: the run's).
  */
-export function estimateMemory(c: Pick<RunConfig, 'model' | 'batch' | 'length'>, o: { training?: boolean; length?: number; batch?: number } = {}): MemoryEstimate {
+export function estimateMemory(c: Pick<RunConfig, 'model' | 'batch' | 'length'> & { attnEntropy?: number }, o: { training?: boolean; length?: number; batch?: number } = {}): MemoryEstimate {
   checkObject('estimateMemory', 'c.model', checkObject('estimateMemory', 'c', c).model);
   checkObject('estimateMemory', 'o', o);
   const training = o.training ?? true;
@@ -68,7 +68,9 @@ export function estimateMemory(c: Pick<RunConfig, 'model' | 'batch' | 'length'>,
   const parameters = 4 * (training ? 17 : 1) * P;
   let activations: number, attention: number;
   if (m.kind === 'transformer') {
-    const d = m.width, h = Math.round(m.mlpRatio * d), fused = (d / m.heads) % 4 === 0;
+    // Attention dropout and the entropy penalty train on the unfused path (rows materialised).
+    const exposed = training && ((m.attnDropout ?? 0) > 0 || (c.attnEntropy ?? 0) > 0);
+    const d = m.width, h = Math.round(m.mlpRatio * d), fused = (d / m.heads) % 4 === 0 && !exposed;
     activations = 4 * ((training ? 2.7 : 0.9) * m.layers * B * T * (10 * d + 2 * h) + B * T * (3 * d + 4 * m.classes));
     attention = 4 * (fused ? (training ? 0.9 : 0.3) : training ? 12 : 3) * m.layers * B * m.heads * T * T;
   } else {

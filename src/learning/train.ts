@@ -14,6 +14,7 @@ import { CheckpointError, decodeCheckpoint, encodeCheckpoint, nodeIo, readCheckp
 import { dyckLmAutomaton, evalBatches, numClasses, trainBatch, validateDyckLm, validateFfl, validateTask, type AnyTask, type Batch } from './data.js';
 import { createModel, modelConfig, RNN_LAYOUT, type ModelConfig, type ModelKind, type SequenceModel, type TransformerConfig } from './models/index.js';
 import { oneHot } from './models/layers.js';
+import { attentionEntropy } from './ops/index.js';
 import { checkArray, checkInteger, checkObject, fail } from '../validate/index.js';
 import { checkMemory, estimateMemory } from './memory.js';
 import { AdamW, extendSchedule, learningRate, optimConfig, type OptimConfig } from './optim.js';
@@ -43,6 +44,12 @@ export interface RunConfig {
   readonly evalEvery: number;
   /** Checkpoint every this many steps when an output directory is set (and at the end). Default 500. */
   readonly checkpointEvery: number;
+  /**
+   * Transformers: weight λ of the attention-sharpening penalty, λ · (mean entropy in nats of the
+   * attention rows of every layer and head) added to the training loss (Liu et al. 2023 §5's
+   * attention-sharpening regulariser). Absent = 0 (no penalty; the fused attention path).
+   */
+  readonly attnEntropy?: number;
 }
 
 export interface RunOptions {
@@ -71,6 +78,10 @@ export interface RunOptions {
   minimalFirstLayer?: boolean;
   contextLength?: number;
   dropout?: number;
+  /** Dropout on attention probabilities (Transformer; see TransformerConfig.attnDropout). */
+  attnDropout?: number;
+  /** Attention-entropy penalty weight λ ≥ 0 (Transformer; see RunConfig.attnEntropy). */
+  attnEntropy?: number;
   lr?: number;
   warmup?: number;
   weightDecay?: number;
@@ -115,9 +126,12 @@ export function runConfig(o: RunOptions): RunConfig {
     positions: o.positions,
     contextLength: o.contextLength,
     dropout: o.dropout,
+    attnDropout: o.attnDropout,
     norm: o.norm,
     minimalFirstLayer: o.minimalFirstLayer,
   });
+  if (o.attnEntropy !== undefined && !(o.attnEntropy >= 0 && o.attnEntropy < 1e6)) throw new Error(`attnEntropy must be a number ≥ 0, got ${o.attnEntropy}`);
+  if (o.attnEntropy && model.kind !== 'transformer') throw new Error(`attnEntropy applies to Transformers only, got model ${model.kind}`);
   const positive = (name: string, v: number) => {
     if (!Number.isInteger(v) || v < 1) throw new Error(`${name} must be an integer ≥ 1, got ${v}`);
     return v;
@@ -136,6 +150,7 @@ export function runConfig(o: RunOptions): RunConfig {
     evalBatches: positive('evalBatches', o.evalBatches ?? 8),
     evalEvery: positive('evalEvery', o.evalEvery ?? 100),
     checkpointEvery: positive('checkpointEvery', o.checkpointEvery ?? 500),
+    ...(o.attnEntropy ? { attnEntropy: o.attnEntropy } : {}),
   };
 }
 
@@ -226,7 +241,8 @@ export class Trainer {
     const s = this.step;
     const b = trainBatch(this.task, c.batch, c.seed, s);
     const lr = learningRate(c.optim, s);
-    const dropoutRng = c.model.kind === 'transformer' && c.model.dropout > 0 ? new Rng(c.seed ^ DROPOUT_STREAM).fork(s) : undefined;
+    const dropoutRng = c.model.kind === 'transformer' && (c.model.dropout > 0 || (c.model.attnDropout ?? 0) > 0) ? new Rng(c.seed ^ DROPOUT_STREAM).fork(s) : undefined;
+    const lambda = c.attnEntropy ?? 0;
     const vars = this.model.params.list;
     let accT: tf.Scalar | undefined;
     // Positions labelled -1 are not scored: their one-hot row is all zero, and the sums are
@@ -237,9 +253,13 @@ export class Trainer {
       const labels = tf.tensor1d(b.labels, 'int32');
       const target = oneHot(labels, c.model.classes);
       return tf.variableGrads(() => {
-        const logits = tf.reshape(this.model.forward(letters, { dropoutRng }), [-1, c.model.classes]) as tf.Tensor2D;
+        const entropies: tf.Scalar[] = [];
+        const attention = lambda > 0 ? (_layer: number, probs: tf.Tensor4D, logProbs: tf.Tensor4D) => void entropies.push(attentionEntropy(probs, logProbs)) : undefined;
+        const logits = tf.reshape(this.model.forward(letters, { dropoutRng, attention }), [-1, c.model.classes]) as tf.Tensor2D;
         accT = tf.keep(tf.div(tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), labels), 'float32')), scored) as tf.Scalar);
-        return tf.div(tf.neg(tf.sum(tf.mul(tf.logSoftmax(logits), target))), scored) as tf.Scalar;
+        const ce = tf.div(tf.neg(tf.sum(tf.mul(tf.logSoftmax(logits), target))), scored) as tf.Scalar;
+        // The reported loss then includes the penalty: λ · mean over layers of the mean row entropy.
+        return entropies.length ? (tf.add(ce, tf.mul(tf.div(tf.addN(entropies), entropies.length), lambda)) as tf.Scalar) : ce;
       }, vars);
     });
     const norm = this.optimizer.apply(vars.map((v) => grads[v.name]), lr);

@@ -428,6 +428,20 @@ describe.skipIf(!hasChromium)(`browser: web/index.html in headless Chromium (${C
     expect(ptitles).toContain(`symmetric:5, L=16: ${paper.rows['symmetric:5'][9].toFixed(1)}%`);
   });
 
+  it('Learn tab: the flip-flop glitch of the quick run, drawn by the bundle as the CLI draws it', async () => {
+    await page.click('nav [data-tab=learn]');
+    await page.waitForSelector('#glitch svg', { timeout: 10_000 });
+    const report = JSON.parse(readFileSync(join(ROOT, 'bench/results/flipflop-quick/glitch.json'), 'utf8'));
+    const { glitchSvg } = await import('../../src/learning/flipflop/render.js');
+    // One cell per head and attended position, and the very SVG Node's glitchSvg writes.
+    const cells = report.glitch.heads.reduce((n: number, h: { weights: number[] }) => n + h.weights.length, 0);
+    expect(await page.$$eval('#glitch rect.att', (rs) => rs.length)).toBe(cells);
+    expect((await page.innerHTML('#glitch')).includes(`read at t = ${report.glitch.read}`)).toBe(true);
+    expect(await page.$eval('#glitch svg', (e) => e.querySelectorAll('rect.att title').length)).toBe(cells);
+    expect(glitchSvg(report.glitch)).toContain(`answer ${report.glitch.expected}, model ${report.glitch.predicted}`);
+    expect(pageErrors).toEqual([]);
+  });
+
   it('Learn panel: Stop ends a long run early and still shows the final evaluation', async () => {
     await page.click('nav [data-tab=learn]');
     await page.fill('#l-steps', '5000');

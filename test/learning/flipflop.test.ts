@@ -127,16 +127,15 @@ describe('flipflopPlan validation', () => {
 
 describe('testbeds flipflop', () => {
   const dir = mkdtempSync(join(tmpdir(), 'tb-flipflop-'));
-  const tiny = ['--steps', '2', '--reads', '200', '--length', '8', '--eval-batch', '32', '--backend', 'cpu'];
+  const tiny = ['--steps', '2', '--reads', '200', '--length', '8', '--eval-batch', '32', '--backend', 'cpu', '--layers', '1', '--width', '8', '--heads', '2'];
 
   it('trains, evaluates three test sets per model, writes md/csv/json, refuses to replace them', async () => {
     const out = join(dir, 'run');
     const r = await cli(['flipflop', ...tiny, '--out', out, '--json']);
     expect(r.code, r.err).toBe(0);
     const j = JSON.parse(r.out);
-    expect(j.cells.map((c: { model: string; test: string }) => `${c.model}/${c.test}`)).toEqual([
-      'transformer/in-distribution', 'transformer/sparse', 'transformer/dense', 'lstm/in-distribution', 'lstm/sparse', 'lstm/dense',
-    ]);
+    const rows = ['transformer', 'lstm', 'transformer+wd', 'transformer+entropy', 'transformer+dropout'];
+    expect(j.cells.map((c: { model: string; test: string }) => `${c.model}/${c.test}`)).toEqual(rows.flatMap((m) => ['in-distribution', 'sparse', 'dense'].map((t) => `${m}/${t}`)));
     for (const c of j.cells) {
       expect(c.counts.reads).toBeGreaterThanOrEqual(200);
       expect(c.readError.lo).toBeLessThanOrEqual(c.readError.rate);
@@ -145,15 +144,34 @@ describe('testbeds flipflop', () => {
     }
     expect(j.interval).toBe('wilson-95');
     for (const f of ['flipflop.json', 'flipflop.md', 'flipflop.csv']) expect(existsSync(join(out, f))).toBe(true);
-    expect(readFileSync(join(out, 'flipflop.csv'), 'utf8').trim().split('\n')).toHaveLength(7);
-    expect(readFileSync(join(out, 'flipflop.md'), 'utf8')).toContain('| lstm | sparse | 0.98 |');
+    expect(readFileSync(join(out, 'flipflop.csv'), 'utf8').trim().split('\n')).toHaveLength(16);
+    expect(readFileSync(join(out, 'flipflop.md'), 'utf8')).toContain('| lstm | baseline | sparse | 0.98 |');
     const again = await cli(['flipflop', ...tiny, '--out', out]);
     expect(again.code).toBe(2);
     expect(again.err).toMatch(/already holds .*--force/);
+    // --resume reads every finished row back (its SHA-256 checked) instead of retraining it.
+    const resumed = await cli(['flipflop', ...tiny, '--out', out, '--resume', '--json']);
+    expect(resumed.code, resumed.err).toBe(0);
+    expect(resumed.err).not.toMatch(/step \d+\/2/);
+    expect(JSON.parse(resumed.out).cells).toEqual(j.cells);
+    // The inspector on the baseline row (2 steps: glitches everywhere).
+    const svg = join(dir, 'g.svg');
+    const shown = await cli(['flipflop', '--show', out, '--test', 'dense', '--svg', svg, '--backend', 'cpu']);
+    expect(shown.code, shown.err).toBe(0);
+    expect(shown.out).toMatch(/glitch in the dense test set/);
+    expect(shown.out.match(/layer \d head \d: on write/g)).toHaveLength(2); // 1 layer × 2 heads
+    expect(readFileSync(svg, 'utf8')).toMatch(/^<svg/);
+    const shownJson = JSON.parse((await cli(['flipflop', '--show', out, '--test', 'dense', '--json', '--backend', 'cpu'])).out);
+    expect(shownJson.glitch.letters[shownJson.glitch.read]).toBe(1);
+    expect(shownJson.glitch.predicted).not.toBe(shownJson.glitch.expected);
     const forced = await cli(['flipflop', ...tiny, '--models', 'lstm', '--tests', '0.5', '--out', out, '--force']);
     expect(forced.code, forced.err).toBe(0);
-    expect(readFileSync(join(out, 'flipflop.md'), 'utf8')).toContain('| lstm | p_i=0.5 | 0.5 |');
-  }, 120_000);
+    expect(readFileSync(join(out, 'flipflop.md'), 'utf8')).toContain('| lstm | baseline | p_i=0.5 | 0.5 |');
+    // Settings that differ from the stored rows are refused on --resume.
+    const other = await cli(['flipflop', ...tiny, '--models', 'lstm', '--tests', '0.5', '--reads', '300', '--out', out, '--resume']);
+    expect(other.code).toBe(2);
+    expect(other.err).toMatch(/other settings/);
+  }, 180_000);
 
   it.each([
     [['--tests', '0.8,1'], /--tests: p_i must be a number in \[0, 1\), got "1"/],
@@ -164,6 +182,14 @@ describe('testbeds flipflop', () => {
     [['--preset', 'huge'], /--preset/],
     [['--reads', '0'], /--reads/],
     [['--width', '30', '--heads', '4'], /heads|width/],
+    [['--preset', 'paper'], /training row transformer needs about 6\.5 GiB .*use a smaller width, depth, batch or length/],
+    [['--mitigations', 'baseline,lasso'], /--mitigations: unknown mitigation "lasso"/],
+    [['--dropout', '1'], /--dropout/],
+    [['--resume'], /--resume needs --out/],
+    [['--show', '/nonexistent/run'], /--show: no transformer\/checkpoint.tbck in \/nonexistent\/run/],
+    [['--show', '/tmp', '--steps', '3'], /--steps does not apply to --show/],
+    [['--show', '/tmp', '--test', 'medium'], /--test: one of in-distribution, sparse, dense, got "medium"/],
+    [['--row', 'lstm'], /--row applies to --show only/],
   ])('bad input %j: one line, exit 2', async (args, msg) => {
     const r = await cli(['flipflop', ...args]);
     expect(r.code).toBe(2);

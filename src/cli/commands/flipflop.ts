@@ -8,9 +8,11 @@ import type { Command } from '../command.js';
 
 const FILES = ['flipflop.json', 'flipflop.md', 'flipflop.csv'];
 
-const usage = `usage: testbeds flipflop [--preset quick|paper] [--models transformer,lstm] [--reads N]
-                        [--steps N] [--length T] [--tests 0.8,0.98,0.1] [--seed S]
-                        [--backend wasm|cpu] [--out DIR [--force]] [--json]
+const usage = `usage: testbeds flipflop [--preset quick|paper] [--models transformer,lstm]
+                        [--mitigations baseline,dropout,wd,entropy] [--reads N] [--steps N]
+                        [--length T] [--tests 0.8,0.98,0.1] [--seed S] [--backend wasm|cpu]
+                        [--out DIR [--resume | --force]] [--json]
+       testbeds flipflop --show DIR [--row transformer] [--test sparse] [--max-reads N] [--svg FILE] [--json]
 
 Trains each model on FFL(p_i = 0.8) (tokens w r i 0 1; the loss on the bits after r) and evaluates
 it on fresh sequences of the paper's three test sets: in distribution (p_i = 0.8), sparse tail
@@ -19,26 +21,46 @@ answered wrongly. Per model and test set it reports the error per read and the f
 sequences with at least one glitch, each with a Wilson score 95% interval, and the evaluation
 throughput (reads/s). Evaluation is streamed batch by batch until --reads reads are scored.
 
+Transformer rows are repeated under the mitigations of the paper (§5): dropout (residual and
+attention dropout), wd (AdamW weight decay), entropy (an attention-sharpening penalty: λ times the
+mean entropy of the attention rows added to the loss), each row trained from the same seed.
+
 options:
   --preset P        quick (T = 64, 2-layer width-32 Transformer, width-32 LSTM, 2000 steps, 10^5
                     reads per cell; default) | paper (T = 512, 6×512×8 Transformer, 128-wide LSTM,
                     10^4 steps, 10^6 reads per cell: hours to days on this CPU)
   --models LIST     of transformer, lstm, gru, rnn (default transformer,lstm)
+  --mitigations L   Transformer rows, of baseline, dropout, wd, entropy (default all four)
+  --dropout P, --wd X, --entropy L
+                    mitigation strengths (default 0.1, 0.1, 0.01; the baseline has weight decay 0)
   --reads N         reads to evaluate per model and test set, at least (overrides the preset)
   --steps N         training steps per model (overrides the preset)
   --layers N, --width D, --heads H, --lr X
                     model size and AdamW learning rate (override the preset; heads: Transformer)
   --length T        sequence length in tokens, even ≥ 4 (overrides the preset)
+  --batch B         training batch (overrides the preset)
   --train-p P       training p_i (default 0.8)
   --tests LIST      test p_i values, each in [0, 1) (default 0.8,0.98,0.1)
   --eval-batch B    sequences per evaluation batch (default by preset)
   --seed S          seed of weights, training data and test sets (default 1)
   --backend NAME    wasm (default) | cpu
-  --out DIR         write DIR/${FILES.join(', ')} (refuses to replace them without --force)
+  --out DIR         run directory: each row trains in DIR/<row>/ (checkpoints every 250 steps,
+                    its cells in DIR/<row>/cells.json), then DIR/${FILES.join(', ')}
+  --resume          continue the rows already in DIR (a killed run loses at most 250 steps)
+  --force           retrain the rows in DIR from scratch, replacing them
   --json            the result as JSON on stdout (default: the Markdown table)
 
-example:
-  npx testbeds flipflop --preset quick --models transformer,lstm --out runs/ff`;
+glitch inspector (--show DIR, a run directory of a finished or running --out):
+  --row R           which row's checkpoint (default transformer, the baseline)
+  --test NAME       in-distribution | sparse | dense (default sparse); the same sequences as the
+                    evaluation of that test set, searched in order
+  --max-reads N     give up after N reads without a glitch (default 10^6)
+  --svg FILE        also write the attention heatmap as SVG (--force to replace it)
+  --json            the glitch report as JSON
+
+examples:
+  npx testbeds flipflop --preset quick --out runs/ff
+  npx testbeds flipflop --show runs/ff --test sparse`;
 
 function list(v: string | undefined, name: string): string[] | undefined {
   if (v === undefined) return undefined;
@@ -64,9 +86,14 @@ export const command: Command = {
       {
         preset: { type: 'string' },
         models: { type: 'string' },
+        mitigations: { type: 'string' },
+        dropout: { type: 'string' },
+        wd: { type: 'string' },
+        entropy: { type: 'string' },
         reads: { type: 'string' },
         steps: { type: 'string' },
         length: { type: 'string' },
+        batch: { type: 'string' },
         layers: { type: 'string' },
         width: { type: 'string' },
         heads: { type: 'string' },
@@ -77,21 +104,35 @@ export const command: Command = {
         seed: { type: 'string' },
         backend: { type: 'string' },
         out: { type: 'string' },
+        resume: { type: 'boolean' },
         force: { type: 'boolean' },
         json: { type: 'boolean' },
+        show: { type: 'string' },
+        row: { type: 'string' },
+        test: { type: 'string' },
+        'max-reads': { type: 'string' },
+        svg: { type: 'string' },
       },
       false,
     );
+    if (str(p, 'show') !== undefined) return show(p);
+    for (const f of ['row', 'test', 'max-reads', 'svg']) if (p.values[f] !== undefined) throw new CliError(`--${f} applies to --show only`);
     const preset = oneOf(p, 'preset', ['quick', 'paper'] as const, 'quick');
     const kinds = ['transformer', 'lstm', 'gru', 'rnn'] as const;
     const models = (list(str(p, 'models'), 'models') ?? ['transformer', 'lstm']).map((m) => {
       if (!(kinds as readonly string[]).includes(m)) throw new CliError(`--models: unknown model "${m}" (one of: ${kinds.join(', ')})`);
       return m as (typeof kinds)[number];
     });
+    const mitigationNames = ['baseline', 'dropout', 'wd', 'entropy'] as const;
+    const mitigations = list(str(p, 'mitigations'), 'mitigations')?.map((m) => {
+      if (!(mitigationNames as readonly string[]).includes(m)) throw new CliError(`--mitigations: unknown mitigation "${m}" (one of: ${mitigationNames.join(', ')})`);
+      return m as (typeof mitigationNames)[number];
+    });
     const reads = int(p, 'reads', undefined, 1, 1e9);
     const steps = int(p, 'steps', undefined, 1, 1e7);
     const length = int(p, 'length', undefined, 4, 1 << 16);
     if (length !== undefined && length % 2 !== 0) throw new CliError(`--length: FFL sequences are instruction–bit pairs, so T must be even, got ${length}`);
+    const batch = int(p, 'batch', undefined, 1, 4096);
     const trainText = str(p, 'train-p');
     const trainPI = trainText === undefined ? undefined : pI(trainText, 'train-p');
     const tests = list(str(p, 'tests'), 'tests')?.map((s) => ({ name: TEST_NAMES[String(pI(s, 'tests'))] ?? `p_i=${s}`, pI: pI(s, 'tests') }));
@@ -99,21 +140,29 @@ export const command: Command = {
     const seed = int(p, 'seed', 1, 0, 2 ** 32 - 1)!;
     const backend = oneOf(p, 'backend', ['wasm', 'cpu'] as const, 'wasm');
     const force = flag(p, 'force');
+    const resume = flag(p, 'resume');
+    if (force && resume) throw new CliError('--resume and --force exclude each other (continue the rows, or replace them)');
     const outDir = str(p, 'out');
+    if ((force || resume) && outDir === undefined) throw new CliError(`--${force ? 'force' : 'resume'} needs --out DIR`);
     const L = await import('../../learning/index.js');
     const { checkFilesWritable, writeFilesAtomic } = await import('../../io/atomic.js');
     const layers = int(p, 'layers', undefined, 1, 64);
     const width = int(p, 'width', undefined, 1, 4096);
     const heads = int(p, 'heads', undefined, 1, 64);
     const lr = num(p, 'lr', undefined, Number.MIN_VALUE, 1);
-    const opts = { preset, models, reads, steps, length, layers, width, heads, lr, trainPI, tests, evalBatch, seed };
+    const dropout = num(p, 'dropout', undefined, 0, 0.99);
+    const weightDecay = num(p, 'wd', undefined, 0, 99);
+    const entropy = num(p, 'entropy', undefined, 0, 99);
+    const opts = { preset, models, mitigations, dropout, weightDecay, entropy, reads, steps, length, batch, layers, width, heads, lr, trainPI, tests, evalBatch, seed, out: outDir, resume, force };
     try {
-      L.flipflopPlan(opts);
+      const plan = L.flipflopPlan(opts);
+      // What cannot fit in the wasm heap is refused now, not after hours of the rows before it.
+      if (backend === 'wasm') for (const row of plan.rows) L.checkMemory(L.estimateMemory(L.runConfig(row.run)), undefined, `training row ${row.id}`);
     } catch (e) {
       throw new CliError((e as Error).message);
     }
-    // Refuse existing results before hours of training, not after.
-    if (outDir !== undefined) checkFilesWritable(outDir, FILES, { force });
+    // Refuse existing results before hours of training, not after (a resumed run rewrites them).
+    if (outDir !== undefined) checkFilesWritable(outDir, FILES, { force: force || resume });
     await L.initBackend(backend);
     let lastReport = 0;
     const r = await L.runFlipflop({
@@ -128,10 +177,15 @@ export const command: Command = {
           console.error(`${m} ${t}: ${n}/${target} reads`);
         }
       },
+      onRow: (row, resumed) => console.error(`${row}: ${resumed ? 'read back from' : 'done, stored in'} ${outDir ?? 'memory'}`),
+    }).catch((e: Error) => {
+      // Run-directory conflicts are usage errors: one line, exit 2.
+      if (/already holds rows|other settings|SHA-256|not valid JSON|in use by another process/.test(e.message)) throw new CliError(e.message);
+      throw e;
     });
     const md = L.flipflopMarkdown(r);
     if (outDir !== undefined) {
-      const written = writeFilesAtomic(outDir, { [FILES[0]]: JSON.stringify(r, null, 1) + '\n', [FILES[1]]: md, [FILES[2]]: L.flipflopCsv(r) }, { force });
+      const written = writeFilesAtomic(outDir, { [FILES[0]]: JSON.stringify(r, null, 1) + '\n', [FILES[1]]: md, [FILES[2]]: L.flipflopCsv(r) }, { force: true });
       console.error(`wrote ${written.join(', ')}`);
     }
     if (flag(p, 'json')) console.log(JSON.stringify(r));
@@ -139,3 +193,53 @@ export const command: Command = {
     return 0;
   },
 };
+
+const TEST_BY_NAME: Record<string, number> = { 'in-distribution': 0, sparse: 1, dense: 2 };
+
+/** --show DIR: find a glitch of one row on one test set and print the read and its heads' attention. */
+async function show(p: ReturnType<typeof parse>): Promise<number> {
+  const dir = str(p, 'show')!;
+  const allowed = new Set(['show', 'row', 'test', 'max-reads', 'svg', 'json', 'backend', 'eval-batch', 'force']);
+  for (const [k, v] of Object.entries(p.values)) if (v !== undefined && v !== false && !allowed.has(k)) throw new CliError(`--${k} does not apply to --show`);
+  const row = str(p, 'row') ?? 'transformer';
+  if (!/^[a-z]+(\+[a-z]+)?$/.test(row)) throw new CliError(`--row: expected a row name such as transformer or transformer+dropout, got "${row}"`);
+  const testName = str(p, 'test') ?? 'sparse';
+  if (!(testName in TEST_BY_NAME)) throw new CliError(`--test: one of in-distribution, sparse, dense, got "${testName}"`);
+  const maxReads = int(p, 'max-reads', 1_000_000, 1, 1e9)!;
+  const evalBatch = int(p, 'eval-batch', undefined, 1, 4096);
+  const svg = str(p, 'svg');
+  const backend = oneOf(p, 'backend', ['wasm', 'cpu'] as const, 'wasm');
+  const fs = await import('node:fs');
+  const path = await import('node:path');
+  const rowDir = path.join(dir, row);
+  if (!fs.existsSync(path.join(rowDir, 'checkpoint.tbck'))) throw new CliError(`--show: no ${row}/checkpoint.tbck in ${dir} (a run directory of testbeds flipflop --out)`);
+  const L = await import('../../learning/index.js');
+  await L.initBackend(backend);
+  const trainer = await L.Trainer.load(rowDir).catch((e: Error) => {
+    throw new CliError(`--show: ${e.message}`);
+  });
+  try {
+    if (trainer.config.model.kind !== 'transformer') throw new CliError(`--show: row ${row} is a ${trainer.config.model.kind}: the inspector shows Transformer attention`);
+    if (!trainer.config.ffl) throw new CliError(`--show: ${rowDir} was not trained on FFL`);
+    const test = L.FLIPFLOP_TESTS[TEST_BY_NAME[testName]];
+    const seed = trainer.config.seed;
+    let lastReport = 0;
+    const report = L.findGlitch(trainer.model, { pI: test.pI, test: test.name, length: trainer.config.length, seed, testIndex: TEST_BY_NAME[testName], maxReads, evalBatch: evalBatch ?? 256, onBatch: (n) => {
+      const now = Date.now();
+      if (now - lastReport > 2000) {
+        lastReport = now;
+        console.error(`searching ${test.name}: ${n} reads`);
+      }
+    } });
+    if (svg !== undefined && report.glitch) {
+      const { writeFileAtomic } = await import('../../io/atomic.js');
+      writeFileAtomic(svg, L.glitchSvg(report.glitch), { force: flag(p, 'force') });
+      console.error(`wrote ${svg}`);
+    }
+    if (flag(p, 'json')) console.log(JSON.stringify({ row, ...report }));
+    else console.log(L.glitchText(report).trimEnd());
+    return 0;
+  } finally {
+    trainer.dispose();
+  }
+}

@@ -1,2 +1,3 @@
 export * from './glitches.js';
 export * from './experiment.js';
+export * from './show.js';

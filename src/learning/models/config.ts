@@ -25,6 +25,12 @@ export interface TransformerConfig {
   /** Dropout on attention output, MLP output and embeddings while training. Default 0. */
   readonly dropout: number;
   /**
+   * Dropout on the attention probabilities (each row's weights, before they mix v) while
+   * training. Absent = 0 (checkpoints without it are unchanged). When > 0 training takes the
+   * unfused attention path that materialises the rows (ops/attention.ts).
+   */
+  readonly attnDropout?: number;
+  /**
    * 'layernorm' (pre-LN GPT blocks, the default) or 'none' (x + Attn(x), x + MLP(x), head on x:
    * no LayerNorm parameters). Compiled shortcuts (src/shortcuts) use 'none' so that the residual
    * stream carries exact one-hot codes and counts. Absent = 'layernorm'.
@@ -83,6 +89,7 @@ export function modelConfig(kind: ModelKind, o: Partial<Omit<TransformerConfig, 
       positions: o.positions ?? 'learned',
       contextLength: o.contextLength ?? 2 * (o.length ?? 128),
       dropout: o.dropout ?? 0,
+      ...(o.attnDropout ? { attnDropout: o.attnDropout } : {}),
       ...(o.norm !== undefined && o.norm !== 'layernorm' ? { norm: o.norm } : {}),
       ...(o.activation !== undefined && o.activation !== 'gelu' ? { activation: o.activation } : {}),
       ...(o.minimalFirstLayer === true ? { minimalFirstLayer: true } : {}),
@@ -94,6 +101,7 @@ export function modelConfig(kind: ModelKind, o: Partial<Omit<TransformerConfig, 
     if (c.width % c.heads !== 0) throw new Error(`width ${c.width} is not divisible by heads ${c.heads}`);
     if (!(c.mlpRatio > 0)) throw new Error(`mlpRatio must be > 0, got ${c.mlpRatio}`);
     if (!(c.dropout >= 0 && c.dropout < 1)) throw new Error(`dropout must be in [0, 1), got ${c.dropout}`);
+    if (o.attnDropout !== undefined && !(o.attnDropout >= 0 && o.attnDropout < 1)) throw new Error(`attnDropout must be in [0, 1), got ${o.attnDropout}`);
     if (c.positions !== 'learned' && c.positions !== 'sinusoidal') throw new Error(`positions must be learned|sinusoidal, got ${c.positions}`);
     if (o.norm !== undefined && o.norm !== 'layernorm' && o.norm !== 'none') throw new Error(`norm must be layernorm|none, got ${o.norm}`);
     if (o.activation !== undefined && o.activation !== 'gelu' && o.activation !== 'relu') throw new Error(`activation must be gelu|relu, got ${o.activation}`);

@@ -7,6 +7,12 @@ import type { Params } from './params.js';
 export interface ForwardOptions {
   /** Dropout masks are drawn from this Rng while training; absent = evaluation (no dropout). */
   dropoutRng?: Rng;
+  /**
+   * Transformers only: when given, attention runs on the unfused path and hands every layer's
+   * attention rows, probabilities and their logs (B, H, T, T), to this callback (tensors owned by
+   * the caller's tidy). Used by the attention-entropy penalty and the glitch inspector.
+   */
+  attention?: (layer: number, probs: tf.Tensor4D, logProbs: tf.Tensor4D) => void;
 }
 
 export interface SequenceModel {

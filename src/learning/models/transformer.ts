@@ -14,7 +14,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../../random/prng.js';
-import { causalSelfAttentionPacked } from '../ops/index.js';
+import { causalSelfAttentionPacked, causalSelfAttentionPackedExposed } from '../ops/index.js';
 import type { TransformerConfig } from './config.js';
 import { dropout, embed, gelu, layerNorm, linear, relu, sinusoidalPositions } from './layers.js';
 import { Params } from './params.js';
@@ -39,7 +39,7 @@ class Attention {
   private readonly bQkv: tf.Variable;
   private readonly wO: tf.Variable;
   private readonly bO: tf.Variable;
-  constructor(p: Params, name: string, private readonly c: TransformerConfig, rng: Rng) {
+  constructor(p: Params, name: string, private readonly c: TransformerConfig, rng: Rng, private readonly index: number) {
     const d = c.width;
     this.wQkv = p.normal(`${name}.c_attn.weight`, [d, 3 * d], 0.02, rng);
     this.bQkv = p.constant(`${name}.c_attn.bias`, [3 * d], 0);
@@ -54,7 +54,16 @@ class Attention {
     const qkv = tf.reshape(linear(x, this.wQkv as tf.Tensor2D, this.bQkv as tf.Tensor1D), [B, T, 3 * d]); // (B, T, 3d): q | k | v, heads contiguous in each
     // softmax(q·kᵀ/√hs + causal mask)·v per head; on wasm one fused kernel reads q, k, v in place
     // (the (B, nh, T, hs) layout is implicit) and writes the heads side by side.
-    const y = causalSelfAttentionPacked(qkv, nh); // (B, T, d)
+    // Attention dropout and observers need the attention rows, which the fused kernel never
+    // materialises: they take the unfused path (same function, more memory, slower).
+    const attnDrop = this.c.attnDropout ?? 0;
+    const exposed = o.attention !== undefined || (attnDrop > 0 && o.dropoutRng !== undefined);
+    const y = exposed
+      ? causalSelfAttentionPackedExposed(qkv, nh, {
+          observe: o.attention && ((probs, logProbs) => o.attention!(this.index, probs, logProbs)),
+          transform: attnDrop > 0 && o.dropoutRng ? (probs) => dropout(probs, attnDrop, o.dropoutRng) as tf.Tensor4D : undefined,
+        })
+      : causalSelfAttentionPacked(qkv, nh); // (B, T, d)
     const merged = tf.reshape(y, [B * T, d]) as tf.Tensor2D; // (B·T, d)
     return dropout(linear(merged, this.wO as tf.Tensor2D, this.bO as tf.Tensor1D), this.c.dropout, o.dropoutRng) as tf.Tensor2D;
   }
@@ -86,10 +95,10 @@ class Block {
   private readonly ln2: LayerNorm | undefined;
   private readonly mlp: MLP | undefined;
   /** withMlp false: the attention-only block of `minimalFirstLayer` (no ln_2, no MLP parameters). */
-  constructor(p: Params, name: string, c: TransformerConfig, rng: Rng, withMlp = true) {
+  constructor(p: Params, name: string, c: TransformerConfig, rng: Rng, index: number, withMlp = true) {
     const ln = c.norm !== 'none';
     this.ln1 = new LayerNorm(p, `${name}.ln_1`, c.width, ln);
-    this.attn = new Attention(p, `${name}.attn`, c, rng);
+    this.attn = new Attention(p, `${name}.attn`, c, rng, index);
     this.ln2 = withMlp ? new LayerNorm(p, `${name}.ln_2`, c.width, ln) : undefined;
     this.mlp = withMlp ? new MLP(p, `${name}.mlp`, c, rng) : undefined;
   }
@@ -115,7 +124,7 @@ export class Transformer implements SequenceModel {
     const p = this.params;
     this.wte = p.normal('wte', [c.vocab, c.width], 0.02, rng);
     this.wpe = c.positions === 'learned' ? p.normal('wpe', [c.contextLength, c.width], 0.02, rng) : undefined;
-    for (let i = 0; i < c.layers; i++) this.blocks.push(new Block(p, `h.${i}`, c, rng, !(i === 0 && c.minimalFirstLayer)));
+    for (let i = 0; i < c.layers; i++) this.blocks.push(new Block(p, `h.${i}`, c, rng, i, !(i === 0 && c.minimalFirstLayer)));
     this.lnF = new LayerNorm(p, 'ln_f', c.width, c.norm !== 'none');
     this.wHead = p.normal('head.weight', [c.width, c.classes], 0.02, rng);
     this.bHead = p.constant('head.bias', [c.classes], 0);

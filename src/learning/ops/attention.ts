@@ -79,3 +79,43 @@ export function causalSelfAttentionPacked(qkv: tf.Tensor, heads: number): tf.Ten
   if (tf.getBackend() === 'wasm' && (d / heads) % 4 === 0) return causalSelfAttentionPackedFused(qkv, heads);
   return causalSelfAttentionPackedReference(qkv, heads);
 }
+
+/** What the exposed attention path hands back besides its output (see causalSelfAttentionPackedExposed). */
+export interface ExposedAttentionOptions {
+  /** Called with the attention rows, probabilities and their logs, both (B, H, T, T) (entries above the diagonal are 0 and about −1e9). */
+  observe?: (probs: tf.Tensor4D, logProbs: tf.Tensor4D) => void;
+  /** Applied to the probabilities before they weight v (attention dropout). */
+  transform?: (probs: tf.Tensor4D) => tf.Tensor4D;
+}
+
+/**
+ * Packed causal attention, qkv [B, T, 3d] → [B, T, d], through plain ops that expose the
+ * attention rows: the path a model takes when something needs those rows (attention dropout, the
+ * attention-entropy penalty, the glitch inspector). The fused kernel never materialises them, so
+ * this is slower and uses B·H·T² floats per layer; it computes the same function (tested against
+ * the fused path). No inner tidy: the observed tensors must outlive the call (the caller's tidy
+ * or variableGrads owns them).
+ */
+export function causalSelfAttentionPackedExposed(qkv: tf.Tensor, heads: number, o: ExposedAttentionOptions = {}): tf.Tensor3D {
+  const [B, T, d] = checkPackedShape(qkv, heads);
+  const hs = d / heads;
+  const [q, k, v] = tf.split(qkv, 3, 2).map((t) => tf.transpose(tf.reshape(t, [B, T, heads, hs]), [0, 2, 1, 3])); // (B, H, T, hs)
+  const scores = tf.add(tf.mul(matmul(q, tf.transpose(k, [0, 1, 3, 2])), 1 / Math.sqrt(hs)), causalMask(T)); // (B, H, T, T)
+  const logProbs = tf.logSoftmax(scores) as tf.Tensor4D;
+  const probs = tf.exp(logProbs) as tf.Tensor4D;
+  o.observe?.(probs, logProbs);
+  const weights = o.transform ? o.transform(probs) : probs;
+  return tf.reshape(tf.transpose(matmul(weights, v), [0, 2, 1, 3]), [B, T, d]) as tf.Tensor3D;
+}
+
+/**
+ * Mean Shannon entropy (nats) of attention rows: −Σ_j p_ij log p_ij averaged over every (b, h, i).
+ * Masked entries (p = 0, log p ≈ −1e9) contribute exactly 0 to the value and to the gradient
+ * (d(p log p)/d log p = p(log p + 1) = 0 at p = 0). Row i's gradient with respect to its scores
+ * is −p_ij (log p_ij + H_i): the penalty pulls mass toward the row's largest scores.
+ */
+export function attentionEntropy(probs: tf.Tensor, logProbs: tf.Tensor): tf.Scalar {
+  if (probs.rank !== 4 || logProbs.shape.join(',') !== probs.shape.join(',')) throw new Error(`attentionEntropy: probs and logProbs must be (B, H, T, T) of one shape, got [${probs.shape}] and [${logProbs.shape}]`);
+  const rows = probs.size / (probs.shape[3] as number);
+  return tf.div(tf.neg(tf.sum(tf.mul(probs, logProbs))), rows) as tf.Scalar;
+}
