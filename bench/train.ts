@@ -15,7 +15,8 @@
  * (initBackend's `threads`, our kernels on worker threads) against PyTorch on the same count,
  * interleaved round by round, medians over rounds, the load average beside every figure; then our
  * GEMM at each thread count against the WASM-SIMD ceiling measured on as many threads, and
- * PyTorch's BLAS at the same counts. It writes its own block of --docs (threads markers).
+ * PyTorch's BLAS at the same counts, and the step's kernel-time profile at each count
+ * (--no-profile skips it). It writes its own block of --docs (threads markers).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import Benchmark from 'benchmark';
@@ -30,6 +31,7 @@ import { initBackend, setThreads, threadCount, type WasmBackendInternals } from 
 import { causalSelfAttention, causalSelfAttentionReference, useRelaxedSimd, relaxedSimdSupported } from '../src/learning/ops/index.js';
 import { GptStep, type GptConfig, type OpSet } from './lib/gpt-step.js';
 import { runTorchPeer, torchLabel, type TorchResult } from './lib/torch-peer.js';
+import { profileStep, profileGroups } from './lib/profile-step.js';
 import { simdPeak, gemmSpeed, denseShapes, addTorchGemm, simdPeakThreads, gemmSpeedThreads, torchGemmGflops, type PeakResult, type GemmRow, type GemmThreadsRow } from './lib/gemm-speed.js';
 
 const parseOpts = (args: string[]) =>
@@ -46,6 +48,7 @@ const parseOpts = (args: string[]) =>
     'torch-threads': { type: 'string' },
     threads: { type: 'string' },
     steps: { type: 'string' },
+    'no-profile': { type: 'boolean' },
     'memory-only': { type: 'boolean' },
     docs: { type: 'string' },
     json: { type: 'boolean' },
@@ -383,6 +386,18 @@ async function threadsMain(): Promise<void> {
     gemm = await gemmSpeedThreads([...denseShapes(64, 32 * 64), ...denseShapes(128, 32 * 100)], threadList, opts.quick ? 2 : 5);
     if (!opts['no-torch']) for (const n of threadList) torchGemm[n] = torchGemmGflops(gemm.map((r) => [r.M, r.N, r.K, r.mode]), n);
   }
+  // Where the step's kernel time goes at each thread count (tf.profile, per-kernel best of 3 steps).
+  const profiles: { config: string; threads: number; load: number; groups: ReturnType<typeof profileGroups> }[] = [];
+  const profileReps = opts.quick ? 1 : 3;
+  if (!opts['no-profile']) {
+    for (const c of CONFIGS) {
+      for (const n of threadList) {
+        await setThreads(n);
+        const load = loadavg()[0];
+        profiles.push({ config: c.name, threads: n, load, groups: profileGroups(await profileStep(c.cfg, profileReps)) });
+      }
+    }
+  }
   await setThreads(1);
   const load1 = loadavg()[0];
 
@@ -438,10 +453,19 @@ async function threadsMain(): Promise<void> {
     const why = Object.values(torchGemm).find((g) => typeof g === 'string');
     if (why) lines.push(`\nPyTorch GEMM columns skipped: ${why}`);
   }
+  if (profiles.length) {
+    lines.push('');
+    lines.push(`Kernel time per step (tf.profile, per-kernel best of ${profileReps} step${profileReps > 1 ? 's' : ''}; ms, share of all kernels). On 2 threads a split kernel's time includes waiting for the workers.`);
+    lines.push('');
+    lines.push('| config | threads | our gemm | attention fwd+bwd | GELU fwd+bwd | other tfjs kernels (one thread) | all kernels | load |');
+    lines.push('|---|---:|---:|---:|---:|---:|---:|---:|');
+    const cell = (ms: number, total: number) => `${fmt(ms, 1)} (${fmt((100 * ms) / total, 0)}%)`;
+    for (const p of profiles) lines.push(`| ${p.config} | ${p.threads} | ${cell(p.groups.gemm, p.groups.total)} | ${cell(p.groups.attention, p.groups.total)} | ${cell(p.groups.gelu, p.groups.total)} | ${cell(p.groups.other, p.groups.total)} | ${fmt(p.groups.total, 1)} | ${fmt(p.load, 2)} |`);
+  }
   const md = lines.join('\n');
   process.stderr.write('\n' + md + '\n');
   if (opts.docs) writeDocs(opts.docs, md, '<!-- bench/train.ts:threads:begin -->', '<!-- bench/train.ts:threads:end -->');
-  if (opts.json) process.stdout.write(JSON.stringify({ started, machine, loadAverage: [load0, load1], rounds, steps, threads: threadList, samples, ceilings, gemm, torchGemm, torch: torchInfo }) + '\n');
+  if (opts.json) process.stdout.write(JSON.stringify({ started, machine, loadAverage: [load0, load1], rounds, steps, threads: threadList, samples, ceilings, gemm, torchGemm, torch: torchInfo, profiles }) + '\n');
 }
 
 /** One row from several rounds of the same variant: mean over all samples, best over all. */

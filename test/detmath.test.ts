@@ -54,7 +54,7 @@ describe("float64 modules use detmath, not the engine's Math", () => {
   // 2 ** -0.25 is one ulp off, and the NCE panel's trajectories then differed from Node's): the
   // numeric modules whose numbers must match across engines call src/random/detmath instead.
   const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-  const DIRS = ['src/nce', 'src/hmm', 'src/cp', 'src/learning/masked'];
+  const DIRS = ['src/nce', 'src/hmm', 'src/cp', 'src/learning/masked', 'src/learning/dyck'];
   const files = DIRS.flatMap((d) => readdirSync(join(ROOT, d), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts')).map((f) => join(d, f)));
   it.each(files)('%s', (file) => {
     const code = readFileSync(join(ROOT, file), 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, '')

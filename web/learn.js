@@ -1,12 +1,15 @@
 // The Learn panel: trains a Transformer or an LSTM on a zoo automaton in a Web Worker
 // (dist/browser/learn-worker.js, built from src/learning/worker.ts) on the tfjs WASM backend, whose
 // binaries the build copies to dist/browser/tfjs/. Live progress per step; the final evaluation.
-// `window.learnRun(run)` trains without the form and resolves to { steps, evals, result } (tests);
+// `window.learnRun(run)` trains without the form and resolves to { steps, evals, result, threads } (tests);
 // `window.learnEvaluate(bytes, { exhaustive })` evaluates checkpoint bytes, trained or compiled.
 import { $, esc, options, setLine, zooNames } from './ui.js';
 
 const WORKER_URL = new URL('../dist/browser/learn-worker.js', import.meta.url);
 const WASM_URL = new URL('../dist/browser/tfjs/', import.meta.url).href;
+// Our kernels on several threads when the page is cross-origin isolated (served with COOP/COEP);
+// the same bits as one thread, so results do not depend on how the page is served.
+const THREADS = globalThis.crossOriginIsolated === true ? Math.max(1, Math.min(4, navigator.hardwareConcurrency || 1)) : 1;
 let current = null; // the running worker, if any
 
 /** Starts a training run; `on.step(info)`, `on.eval(step, result)`; resolves to the final result. */
@@ -15,6 +18,7 @@ export function train(run, on = {}) {
   current = worker;
   const steps = [];
   const evals = [];
+  let threads = 1;
   return new Promise((ok, fail) => {
     const end = (f, v) => {
       worker.terminate();
@@ -23,7 +27,10 @@ export function train(run, on = {}) {
     };
     worker.onerror = (e) => end(fail, new Error(`training worker: ${e.message ?? 'failed to load'}`));
     worker.onmessage = ({ data: m }) => {
-      if (m.type === 'ready') on.ready?.(m.backend);
+      if (m.type === 'ready') {
+        threads = m.threads ?? 1;
+        on.ready?.(m.backend, threads);
+      }
       else if (m.type === 'step') {
         steps.push(m.info);
         on.step?.(m.info);
@@ -31,9 +38,9 @@ export function train(run, on = {}) {
         evals.push({ step: m.step, ...m.result });
         on.eval?.(m.step, m.result);
       } else if (m.type === 'error') end(fail, new Error(m.message));
-      else if (m.type === 'done') end(ok, { steps, evals, result: m.result });
+      else if (m.type === 'done') end(ok, { steps, evals, result: m.result, threads });
     };
-    worker.postMessage({ type: 'train', wasmPath: WASM_URL, run });
+    worker.postMessage({ type: 'train', wasmPath: WASM_URL, run, threads: THREADS });
   });
 }
 
@@ -50,7 +57,7 @@ export function evaluateCheckpoint(bytes, o = {}) {
       if (m.type === 'error') end(fail, new Error(m.message));
       else if (m.type === 'evaluated') end(ok, { result: m.result, run: m.run });
     };
-    worker.postMessage({ type: 'evaluate', wasmPath: WASM_URL, checkpoint: bytes, exhaustive: !!o.exhaustive });
+    worker.postMessage({ type: 'evaluate', wasmPath: WASM_URL, checkpoint: bytes, exhaustive: !!o.exhaustive, threads: THREADS });
   });
 }
 
@@ -120,7 +127,7 @@ export function init(lib) {
     let lastPaint = 0;
     try {
       const out = await train(run, {
-        ready: (backend) => setLine('l-status', `training on the tfjs ${backend} backend…`),
+        ready: (backend, threads) => setLine('l-status', `training on the tfjs ${backend} backend${threads > 1 ? `, ${threads} threads` : ''}…`),
         step: (s) => {
           infos.push(s);
           if (performance.now() - lastPaint > 100 || s.step === s.steps) {

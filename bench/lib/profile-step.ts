@@ -1,35 +1,65 @@
 /**
  * Per-kernel time of one fused GPT training step on tfjs-wasm (tf.profile), summed by kernel
  * name, best of a few steps per kernel. For finding the next hot spot; timings on a shared VM are
- * noisy, hence the per-kernel minimum over steps.
+ * noisy, hence the per-kernel minimum over steps. bench/train.ts --threads prints it grouped
+ * (profileGroups) at each thread count.
  * Usage: node dist/bench/lib/profile-step.js [L d T B]
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { pathToFileURL } from 'node:url';
 import { initBackend } from '../../src/learning/backend.js';
 import { causalSelfAttention } from '../../src/learning/ops/index.js';
-import { GptStep } from './gpt-step.js';
+import { GptStep, type GptConfig } from './gpt-step.js';
 
-const [L, d, T, B] = process.argv.length > 2 ? process.argv.slice(2).map(Number) : [2, 64, 64, 32];
-await initBackend('wasm');
-const model = new GptStep({ layers: L, width: d, heads: 4, length: T, batch: B, vocab: 8 }, { attention: causalSelfAttention, fused: true });
-model.step();
-const best = new Map<string, { ms: number; n: number }>();
-for (let rep = 0; rep < 4; rep++) {
-  const info = await tf.profile(() => { model.step(); });
-  const sums = new Map<string, { ms: number; n: number }>();
-  for (const k of info.kernels) {
-    const e = sums.get(k.name) ?? { ms: 0, n: 0 };
-    e.ms += typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0;
-    e.n++;
-    sums.set(k.name, e);
-  }
-  for (const [name, e] of sums) {
-    const b = best.get(name);
-    if (!b || e.ms < b.ms) best.set(name, e);
+/** Kernel name → { ms (best over `reps` steps of the per-step sum), n (calls per step) }. */
+export async function profileStep(cfg: GptConfig, reps = 4): Promise<Map<string, { ms: number; n: number }>> {
+  const model = new GptStep(cfg, { attention: causalSelfAttention, fused: true });
+  try {
+    model.step();
+    const best = new Map<string, { ms: number; n: number }>();
+    for (let rep = 0; rep < reps; rep++) {
+      const info = await tf.profile(() => { model.step(); });
+      const sums = new Map<string, { ms: number; n: number }>();
+      for (const k of info.kernels) {
+        const e = sums.get(k.name) ?? { ms: 0, n: 0 };
+        e.ms += typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0;
+        e.n++;
+        sums.set(k.name, e);
+      }
+      for (const [name, e] of sums) {
+        const b = best.get(name);
+        if (!b || e.ms < b.ms) best.set(name, e);
+      }
+    }
+    return best;
+  } finally {
+    model.dispose();
   }
 }
-const rows = [...best].sort((a, b) => b[1].ms - a[1].ms);
-const total = rows.reduce((a, [, e]) => a + e.ms, 0);
-console.log(`L=${L} d=${d} T=${T} B=${B}: kernel ms (best of 4 steps per kernel), total ${total.toFixed(1)}`);
-for (const [name, e] of rows.slice(0, 20)) console.log(`${name.padEnd(36)} ${e.ms.toFixed(1).padStart(8)} ms ${String(e.n).padStart(5)} calls`);
-model.dispose();
+
+/**
+ * The profile in the groups threads split (gemm, attention, GELU) and the rest, in ms. The
+ * customGrad wrappers ("forward", "unnamed scope") contain other kernels and are left out.
+ */
+export function profileGroups(p: Map<string, { ms: number }>): { gemm: number; attention: number; gelu: number; other: number; total: number } {
+  const g = { gemm: 0, attention: 0, gelu: 0, other: 0, total: 0 };
+  for (const [name, { ms }] of p) {
+    if (name === 'forward' || name === 'unnamed scope') continue;
+    if (name === 'TestbedsMatMul') g.gemm += ms;
+    else if (name.startsWith('TestbedsCausalAttention')) g.attention += ms;
+    else if (name.startsWith('TestbedsGelu')) g.gelu += ms;
+    else g.other += ms;
+    g.total += ms;
+  }
+  return g;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const [L, d, T, B] = process.argv.length > 2 ? process.argv.slice(2).map(Number) : [2, 64, 64, 32];
+  await initBackend('wasm');
+  const best = await profileStep({ layers: L, width: d, heads: 4, length: T, batch: B, vocab: 8 });
+  const rows = [...best].sort((a, b) => b[1].ms - a[1].ms);
+  const total = rows.reduce((a, [, e]) => a + e.ms, 0);
+  console.log(`L=${L} d=${d} T=${T} B=${B}: kernel ms (best of 4 steps per kernel), total ${total.toFixed(1)}`);
+  for (const [name, e] of rows.slice(0, 20)) console.log(`${name.padEnd(36)} ${e.ms.toFixed(1).padStart(8)} ms ${String(e.n).padStart(5)} calls`);
+}

@@ -157,6 +157,20 @@ export async function initBackend(name: BackendName = 'wasm', options: BackendOp
   return tf.getBackend();
 }
 
+const disposeHooked = new WeakSet<object>();
+
+/** Stops our workers when tfjs disposes the wasm backend (tf.removeBackend, engine reset). */
+function stopThreadsOnDispose(backend: object): void {
+  if (disposeHooked.has(backend)) return;
+  disposeHooked.add(backend);
+  const b = backend as { dispose(): void };
+  const dispose = b.dispose.bind(b);
+  b.dispose = () => {
+    stopThreads();
+    dispose();
+  };
+}
+
 /**
  * Runs our wasm kernels on `n` threads from now on (1 stops the workers). Needs the wasm backend
  * initialised with `{ threads: m }`, m > 1 (a shared memory), unless n = 1; where the runtime
@@ -174,6 +188,7 @@ export async function setThreads(n: number): Promise<number> {
   const backend = tf.findBackend('wasm') as unknown as WasmBackendInternals | null;
   if (!backend) throw new Error(`setThreads(${n}): call initBackend('wasm', { threads: ${n} }) first`);
   if (threadCount() === n) return n;
+  stopThreadsOnDispose(backend);
   const modules = await sharedKernelModules({ nn: nnWasm, attention: attentionWasm, ...(relaxedSimdSupported() ? { 'gemm-relaxed': relaxedWasm } : {}) });
   return startThreads(tfjsMemory(backend), modules, n);
 }

@@ -22,6 +22,7 @@ import {
   type HMM,
 } from '../../src/hmm/index.js';
 import { Rng } from '../../src/random/prng.js';
+import { cpuMs } from '../helpers/cpu.js';
 
 const T2 = [[0.9, 0.1], [0.2, 0.8]];
 const O2 = [[0.7, 0.2, 0.1], [0.1, 0.3, 0.6]];
@@ -128,9 +129,9 @@ describe('exact predictors', () => {
       return probs;
     };
     expect(maxTensorDiff(exactJoint(h, [4, 37]).probs, stepJoint([4, 37]))).toBeLessThan(1e-14);
-    const t0 = performance.now();
+    const t0 = cpuMs();
     const far = exactJoint(h, [3, 1e9, 1e9 + 1]);
-    expect(performance.now() - t0).toBeLessThan(200);
+    expect(cpuMs() - t0).toBeLessThan(200); // O(log gap) matrix powers, not 10^9 steps
     // After 10^9 steps the chain has mixed: x_{10^9} is independent of x_3, with law π O.
     const pi = stationaryDistribution(h.transition);
     const stationaryLaw = Array.from({ length: h.d }, (_, b) => pi.reduce((acc, p, g) => acc + p * h.emission[g][b], 0));
@@ -251,11 +252,11 @@ describe('sampling', () => {
     expect(sampleSequences(h, 10, 3, 7).observations).toEqual(sampleSequences(h, 10, 3, 7).observations);
   });
 
-  it('10^6 triples take well under a second (shared 2-core machine: generous bound)', () => {
+  it('10^6 triples are counted without building the sequences (a CPU-time guard; speed is in bench/)', () => {
     const h = randomHmm(3, 6, { seed: 1 });
-    const t0 = performance.now();
+    const t0 = cpuMs();
     const c = sampleCounts(h, [1, 2, 3], 1_000_000, 1);
-    expect(performance.now() - t0).toBeLessThan(1500);
+    expect(cpuMs() - t0).toBeLessThan(3000);
     expect(c.reduce((a, b) => a + b, 0)).toBe(1_000_000);
   });
 

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cli } from '../helpers/cli.js';
-import { addBalance, addStackDistance, balanceRatio, createModel, dyckPlan, emptyBalance, emptyStack, initBackend, matchingBrackets, modelConfig, parameterCount, sampleDyckLmBatch, stackDistances, stackTops, traceModel, traceTransformer, transformerWeights, type TransformerConfig } from '../../src/learning/index.js';
+import { addBalance, addStackDistance, balanceRatio, createModel, dyckPlan, runDyck, emptyBalance, emptyStack, initBackend, matchingBrackets, modelConfig, parameterCount, sampleDyckLmBatch, stackDistances, stackTops, traceModel, traceTransformer, transformerWeights, type TransformerConfig } from '../../src/learning/index.js';
 import { Rng } from '../../src/random/prng.js';
 
 beforeAll(async () => {
@@ -219,6 +219,22 @@ describe('testbeds dyck', () => {
     expect(resumed.code, resumed.err).toBe(0);
     expect(resumed.err).toMatch(/seed 1 \(cached\)/);
     expect(JSON.parse(resumed.out).cells).toEqual(j.cells.map((c: object) => ({ ...c, trainSeconds: expect.any(Number) })));
+  }, 120_000);
+
+  it('a run killed mid-training resumes from its checkpoint to the same numbers as an unbroken run', async () => {
+    const o = { seeds: [3], variants: ['minimal-noln'], steps: 200, length: 8, width: 8, batch: 8, evalSequences: 16, probeSequences: 4 };
+    const whole = await runDyck({ ...o, out: join(dir, 'whole') });
+    const out = join(dir, 'killed');
+    // The trainer checkpoints every max(100, steps/4) steps: killed at 150, the checkpoint holds step 100.
+    await expect(runDyck({ ...o, out, onStep: (_, s) => { if (s === 150) throw new Error('killed'); } })).rejects.toThrow('killed');
+    expect(existsSync(join(out, 'cells', 'minimal-noln-s3.json'))).toBe(false);
+    expect(existsSync(join(out, 'runs', 'minimal-noln-s3', 'checkpoint.tbck'))).toBe(true);
+    const steps: number[] = [];
+    const resumed = await runDyck({ ...o, out, onStep: (_, s) => void steps.push(s) });
+    expect(steps[0]).toBe(101); // from the checkpoint, not from scratch
+    expect(steps.at(-1)).toBe(200);
+    const strip = (r: typeof whole) => r.cells.map(({ trainSeconds: _t, ...c }) => c);
+    expect(strip(resumed)).toEqual(strip(whole));
   }, 120_000);
 
   it.each([

@@ -164,4 +164,10 @@ describe('kernels on worker threads (shared tfjs-wasm memory)', () => {
     for (const bad of [0, -1, 2.5, 65, NaN]) await expect(setThreads(bad)).rejects.toThrow(/threads must be an integer in \[1, 64\], got/);
     await expect(initBackend('wasm', { threads: 'two' as unknown as number })).rejects.toThrow(/threads must be an integer in \[1, 64\], got "two"/);
   });
+
+  it('disposing the wasm backend stops the workers (last: the backend is gone afterwards)', async () => {
+    expect(await setThreads(2)).toBe(2);
+    tf.removeBackend('wasm');
+    expect(threadCount()).toBe(1);
+  });
 });

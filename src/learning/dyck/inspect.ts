@@ -5,7 +5,14 @@
  * unit of attention). The bounded-Dyck metrics (balance.ts) read these. The replay is checked
  * against the tfjs logits in the tests, so the patterns it reports are the model's own.
  */
-import { cos, pow, sin } from '../../random/detmath.js';
+import { cos, exp, pow, sin } from '../../random/detmath.js';
+
+/** tanh from detmath's exp (Math.tanh differs between engines in the last bit), stable for |u| large. */
+function tanh(u: number): number {
+  const e = exp(-2 * Math.abs(u));
+  const t = (1 - e) / (1 + e);
+  return u < 0 ? -t : t;
+}
 import { checkFunction, checkObject, fail } from '../../validate/index.js';
 import type { TransformerConfig } from '../models/config.js';
 import type { SequenceModel } from '../models/model.js';
@@ -131,7 +138,7 @@ export function traceTransformer(w: TransformerWeights, letters: ArrayLike<numbe
           if (P[i * T + j] > mx) mx = P[i * T + j];
         }
         let z = 0;
-        for (let j = 0; j <= i; j++) z += P[i * T + j] = Math.exp(P[i * T + j] - mx);
+        for (let j = 0; j <= i; j++) z += P[i * T + j] = exp(P[i * T + j] - mx);
         for (let j = 0; j <= i; j++) {
           const a = (P[i * T + j] /= z);
           for (let k = 0; k < hs; k++) merged[i * d + h * hs + k] += a * qkv[j * 3 * d + 2 * d + h * hs + k];
@@ -163,7 +170,7 @@ export function traceTransformer(w: TransformerWeights, letters: ArrayLike<numbe
       const a = matmul(h2, T, d, fc, hm, need(w, `${pre}.mlp.c_fc.bias`));
       for (let i = 0; i < a.length; i++) {
         const z = a[i];
-        a[i] = c.activation === 'relu' ? Math.max(0, z) : 0.5 * z * (1 + Math.tanh(GELU_C * (z + 0.044715 * z * z * z)));
+        a[i] = c.activation === 'relu' ? Math.max(0, z) : 0.5 * z * (1 + tanh(GELU_C * (z + 0.044715 * z * z * z)));
       }
       const m = matmul(a, T, hm, need(w, `${pre}.mlp.c_proj.weight`), d, need(w, `${pre}.mlp.c_proj.bias`));
       for (let i = 0; i < T * d; i++) x[i] += m[i];
