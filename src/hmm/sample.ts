@@ -104,6 +104,10 @@ export function sampleSequences(hmm: HMM, length: number, count: number, seed = 
  */
 export type CountMethod = 'joint' | 'chain';
 
+/** The chain method's bounds: the last position (its walk and a flag per step) and n × last steps (minutes). */
+export const MAX_CHAIN_POSITION = 2 ** 26;
+export const MAX_CHAIN_STEPS = 2 ** 36;
+
 export function sampleCounts(hmm: HMM, positions: readonly number[], n: number, seed = 0, onProgress?: (done: number, total: number) => void, method?: CountMethod): Float64Array {
   checkSamplingArgs('sampleCounts', hmm, onProgress, method);
   const ps = distinctPositions(positions);
@@ -113,11 +117,15 @@ export function sampleCounts(hmm: HMM, positions: readonly number[], n: number, 
   checkJointSize(d, m);
   const counts = new Float64Array(Math.pow(d, m));
   const last = ps[ps.length - 1];
-  const record = new Int8Array(last + 1);
-  for (const p of ps) record[p] = 1;
   const rng = new Rng(seed);
   const CHUNK = 1 << 20;
-  if ((method ?? (counts.length <= 1 << 16 ? 'joint' : 'chain')) === 'joint') {
+  const how = method ?? (counts.length <= 1 << 16 ? 'joint' : 'chain');
+  if (how === 'chain') {
+    // The chain walks every step up to the last position, for every sample: bound both.
+    if (last > MAX_CHAIN_POSITION) throw new HMMError(`sampleCounts: the chain method walks every step up to position ${last}; at most ${MAX_CHAIN_POSITION} (method 'joint' samples far positions from their exact joint law)`);
+    if (last * n > MAX_CHAIN_STEPS) throw new HMMError(`sampleCounts: the chain method would take n × last position = ${n} × ${last} = ${last * n} steps; at most 2^36 = ${MAX_CHAIN_STEPS}`);
+  }
+  if (how === 'joint') {
     const table = new AliasTable([Array.from(exactJoint(hmm, ps).probs)]);
     const prob = table.prob, alias = table.alias, size = table.n;
     for (let done = 0; done < n; ) {
@@ -132,6 +140,8 @@ export function sampleCounts(hmm: HMM, positions: readonly number[], n: number, 
     }
     return counts;
   }
+  const record = new Int8Array(last + 1);
+  for (const p of ps) record[p] = 1;
   const init = new AliasTable([hmm.initial]);
   const trans = new AliasTable(hmm.transition);
   const emit = new AliasTable(hmm.emission);

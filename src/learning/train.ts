@@ -15,7 +15,7 @@ import { dyckLmAutomaton, evalBatches, numClasses, trainBatch, validateDyckLm, v
 import { createModel, modelConfig, RNN_LAYOUT, type ModelConfig, type ModelKind, type SequenceModel, type TransformerConfig } from './models/index.js';
 import { oneHot } from './models/layers.js';
 import { attentionEntropy } from './ops/index.js';
-import { checkArray, checkInteger, checkObject, fail } from '../validate/index.js';
+import { checkArray, checkInteger, checkKeys, checkObject, fail, optionKeys } from '../validate/index.js';
 import { checkMemory, estimateMemory } from './memory.js';
 import { AdamW, extendSchedule, learningRate, optimConfig, type OptimConfig } from './optim.js';
 
@@ -51,6 +51,9 @@ export interface RunConfig {
    */
   readonly attnEntropy?: number;
 }
+
+/** The keys of RunOptions: a misspelled one (`{ weightdecay: 0.1 }`) is refused, not ignored. */
+export const RUN_OPTION_KEYS = optionKeys<RunOptions>({ automaton: true, ffl: true, dyck: true, model: true, length: true, p: true, validPrefixes: true, batch: true, seed: true, steps: true, layers: true, width: true, heads: true, mlpRatio: true, positions: true, norm: true, minimalFirstLayer: true, contextLength: true, dropout: true, attnDropout: true, attnEntropy: true, lr: true, warmup: true, weightDecay: true, clip: true, evalBatches: true, evalEvery: true, checkpointEvery: true });
 
 export interface RunOptions {
   /** Required unless `ffl` is given. */
@@ -93,7 +96,7 @@ export interface RunOptions {
 
 /** Fills defaults (see RunConfig) and validates. */
 export function runConfig(o: RunOptions): RunConfig {
-  checkObject('runConfig', 'o', o);
+  checkKeys('runConfig', checkObject('runConfig', 'o', o), RUN_OPTION_KEYS, 'o');
   const length = o.length ?? 32;
   const steps = o.steps ?? 3000;
   let automaton: Automaton;

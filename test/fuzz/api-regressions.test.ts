@@ -32,6 +32,9 @@ const CORPUS: [string, () => unknown, RegExp][] = [
   ['hungarian("x")', () => T.hungarian('x' as unknown as number[][]), /hungarian: cost must be an array, got "x"/],
   ['dyckDepthLabels(23, 32)', () => T.dyckDepthLabels(23, 32), /dyck:23,32 has more than 65536 states/],
   ['isPrime(2n ** 64n)', () => T.isPrime(2n ** 64n), /isPrime: n = 18446744073709551616 is above 2\^50/],
+  // 2026-12-05: a far position allocated a flag per step before the sampling method was chosen.
+  ['sampleCounts(hmm, [1, 1e255], 10, 0, undefined, "chain")', () => T.sampleCounts(hmm, [1, 1e255], 10, 0, undefined, 'chain'), /sampleCounts: the chain method walks every step up to position 1e\+255; at most 67108864/],
+  ['logisticMoments(0.3, 1e123)', () => T.logisticMoments(0.3, 1e123), /logisticMoments: s = 1e\+123 is not a finite number in \[0, 1000\]/],
 ];
 
 describe('issue #10 API regression corpus', () => {

@@ -233,5 +233,7 @@ describe('glitch inspector', () => {
     const none = findGlitch(crafted, { pI: 0, length: 8, seed: 3, testIndex: 0, maxReads: 500, evalBatch: 16 });
     expect(none.glitch).toBeUndefined();
     expect(glitchText(none)).toMatch(/^no glitch in \d+ reads/);
+    // Not a model (API fuzz, 2026-12-05: a raw TypeError reading model.config.kind).
+    expect(() => findGlitch(new Float64Array(3) as never, { pI: 0, length: 8, seed: 3, testIndex: 0, maxReads: 5, evalBatch: 16 })).toThrow(/findGlitch: model must be a SequenceModel/);
   });
 });

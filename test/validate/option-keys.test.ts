@@ -8,6 +8,7 @@ import { nceProblem, runNce, runNceExperiment } from '../../src/nce/index.js';
 import { simulate, simulateBatch } from '../../src/simulate/index.js';
 import { zoo } from '../../src/automata/index.js';
 import { checkKeys } from '../../src/validate/index.js';
+import { runConfig } from '../../src/learning/train.js';
 
 describe('checkKeys', () => {
   it('passes known keys and names an unknown one with the nearest known key', () => {
@@ -30,6 +31,7 @@ describe('exported functions refuse misspelled options', () => {
     ['simulate', () => simulate(zoo('parity'), new Uint8Array([0, 1]), { methd: 'scan' } as never), /simulate: options has no option "methd" \(did you mean "method"\?\)/],
     ['simulateBatch', () => simulateBatch(zoo('parity'), new Uint8Array([0, 1]), 1, { threads: 2 } as never), /simulateBatch: options has no option "threads"/],
     ['runNce', () => runNce(nceProblem(1, 1), { method: 'nce-gd', maxStep: 5 } as never), /runNce: options has no option "maxStep" \(did you mean "maxSteps"\?\)/],
+    ['runConfig', () => runConfig({ automaton: zoo('parity'), weightdecay: 0.1 } as never), /runConfig: o has no option "weightdecay" \(did you mean "weightDecay"\?\)/],
     ['runNceExperiment', () => runNceExperiment({ dims: 1, distances: [1], methods: ['nce-gd'], method: 'nce-gd' } as never), /runNceExperiment: options has no option "method" \(did you mean "methods"\?\)/],
   ];
   it.each(cases)('%s', (_, call, message) => {

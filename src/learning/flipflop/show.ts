@@ -10,7 +10,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../../random/prng.js';
 import { sampleFflBatch, validateFfl } from '../data.js';
 import type { SequenceModel } from '../models/index.js';
-import { checkInteger, checkObject, fail } from '../../validate/index.js';
+import { checkInteger, checkObject, fail, show } from '../../validate/index.js';
 import { testBatchRng } from './experiment.js';
 
 import type { Glitch, GlitchHead, GlitchSearch } from './render.js';
@@ -32,8 +32,10 @@ export interface FindGlitchOptions {
 
 /** Walks the evaluation batches of one test set until a read is answered wrongly. */
 export function findGlitch(model: SequenceModel, o: FindGlitchOptions): GlitchSearch {
-  checkObject('findGlitch', 'model', model);
+  const m = checkObject('findGlitch', 'model', model);
   checkObject('findGlitch', 'o', o);
+  // A SequenceModel (createModel / loadCheckpoint): its config names its kind, forward runs it.
+  if (typeof m.config !== 'object' || m.config === null || typeof m.forward !== 'function') fail('findGlitch', `model must be a SequenceModel (createModel or a loaded checkpoint), got ${show(model)}`);
   if (model.config.kind !== 'transformer') fail('findGlitch', `the inspector reads Transformer attention; model is ${model.config.kind}`);
   validateFfl({ kind: 'ffl', pI: o.pI, length: o.length });
   checkInteger('findGlitch', 'o.seed', o.seed, 0, 0xffffffff);
