@@ -72,12 +72,14 @@ export class SweepQueue {
   async states(cells: QueuedCell[]): Promise<CellState[]> {
     const out: CellState[] = [];
     for (const cell of cells) {
-      const job = await Job.fromId(this.queue, cell.id);
+      // The state first, then the job: a job read before its last attempt failed would pair the
+      // terminal 'failed' state with the previous attempt count (a race seen in CI).
+      const raw = await this.queue.getJobState(cell.id);
+      const job = raw === 'unknown' ? undefined : await Job.fromId(this.queue, cell.id);
       if (!job) {
         out.push({ cell, state: 'missing', attempts: 0 });
         continue;
       }
-      const raw = await job.getState();
       const state: CellStateName = raw === 'completed' || raw === 'failed' || raw === 'active' || raw === 'delayed' ? raw : 'waiting';
       const progress = job.progress && typeof job.progress === 'object' ? (job.progress as unknown as CellProgress) : undefined;
       out.push({ cell, state, progress, outcome: state === 'completed' ? (job.returnvalue as CellOutcome) : undefined, error: state === 'failed' ? job.failedReason : undefined, attempts: job.attemptsMade });
