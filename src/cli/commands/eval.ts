@@ -137,7 +137,7 @@ export const command: Command = {
     else {
       // The letter distribution a run was trained / evaluated at: p_i for FFL, p for automata, none for Dyck LM.
       const at = (pi: number | undefined, pr: number | undefined, T: number) => `${c.ffl ? `p_i=${pi} ` : c.dyck ? '' : `p=${pr ?? 'default'} `}T=${T}`;
-      console.log(`${c.model.kind} L=${c.model.layers} d=${c.model.width} on ${c.automaton.name}, step ${trainer.step}; trained at ${at(c.ffl?.pI, c.p, c.length)}, evaluated at ${at(pI, prob, length)}${c.dyck ? ' (Dyck LM: accuracy on the closing brackets)' : ''}`);
+      console.log(`${c.model.kind} L=${c.model.layers} d=${c.model.width} on ${c.automaton.name}, ${bound ? `compiled (${bound.construction}, exact up to length ${bound.maxLength}) at` : `step ${trainer.step}; trained at`} ${at(c.ffl?.pI, c.p, c.length)}, evaluated at ${at(pI, prob, length)}${c.dyck ? ' (Dyck LM: accuracy on the closing brackets)' : ''}`);
       console.log(`accuracy ${(100 * result.accuracy).toFixed(2)}% per position, ${(100 * result.accuracyLast).toFixed(2)}% last position, ${(100 * result.accuracySequence).toFixed(2)}% whole sequence; loss ${result.loss.toFixed(4)}; margin ${result.margin.toFixed(4)}${exhaustive ? ' (every word)' : ''}`);
     }
     return 0;
