@@ -29,6 +29,7 @@ import { relaxedSimdSupported } from './ops/gemm.js';
 import { wasmBase64 as attentionWasm } from '../kernels/generated/attention.js';
 import { wasmBase64 as nnWasm } from '../kernels/generated/nn.js';
 import { wasmBase64 as relaxedWasm } from '../kernels/generated/gemm-relaxed.js';
+import { registerUnpackKernel } from './ops/unpack.js';
 
 export { threadCount, threadsAvailable } from './ops/threads.js';
 
@@ -62,6 +63,7 @@ export function registerLearningOps(): void {
   registerFusedAttentionKernels();
   registerNnKernels();
   registerGemmKernel();
+  registerUnpackKernel();
 }
 
 async function nodeWasmPrefix(): Promise<string> {

@@ -11,7 +11,7 @@ const FILES = ['flipflop.json', 'flipflop.md', 'flipflop.csv'];
 const usage = `usage: testbeds flipflop [--preset quick|paper] [--models transformer,lstm]
                         [--mitigations baseline,dropout,wd,entropy] [--reads N] [--steps N]
                         [--length T] [--tests 0.8,0.98,0.1] [--seed S] [--backend wasm|cpu]
-                        [--out DIR [--resume | --force]] [--json]
+                        [--out DIR [--resume | --force] [--jobs N]] [--json]
        testbeds flipflop --show DIR [--row transformer] [--test sparse] [--max-reads N] [--svg FILE] [--json]
 
 Trains each model on FFL(p_i = 0.8) (tokens w r i 0 1; the loss on the bits after r) and evaluates
@@ -48,6 +48,13 @@ options:
                     its cells in DIR/<row>/cells.json), then DIR/${FILES.join(', ')}
   --resume          continue the rows already in DIR (a killed run loses at most 250 steps)
   --force           retrain the rows in DIR from scratch, replacing them
+  --jobs N          rows trained at once, each in its own process (default 1; needs --out). Rows
+                    start longest first (entropy, dropout, baseline, wd, then the RNNs); their
+                    progress lines carry the row's name; the run holds DIR's lock, each process
+                    its row's. Same numbers as --jobs 1 (each row is seeded on its own). Kill the
+                    run and every row process stops; --resume continues it.
+  --checkpoint-every N
+                    steps between a row's checkpoints (default 250)
   --json            the result as JSON on stdout (default: the Markdown table)
 
 glitch inspector (--show DIR, a run directory of a finished or running --out):
@@ -112,6 +119,10 @@ export const command: Command = {
         test: { type: 'string' },
         'max-reads': { type: 'string' },
         svg: { type: 'string' },
+        jobs: { type: 'string' },
+        'checkpoint-every': { type: 'string' },
+        // Internal: run one row of DIR as a worker process of --jobs N (the parent holds DIR's lock).
+        'row-worker': { type: 'string' },
       },
       false,
     );
@@ -153,7 +164,12 @@ export const command: Command = {
     const dropout = num(p, 'dropout', undefined, 0, 0.99);
     const weightDecay = num(p, 'wd', undefined, 0, 99);
     const entropy = num(p, 'entropy', undefined, 0, 99);
-    const opts = { preset, models, mitigations, dropout, weightDecay, entropy, reads, steps, length, batch, layers, width, heads, lr, trainPI, tests, evalBatch, seed, out: outDir, resume, force };
+    const checkpointEvery = int(p, 'checkpoint-every', undefined, 1, 1e7);
+    const jobs = int(p, 'jobs', 1, 1, 64)!;
+    if (jobs > 1 && outDir === undefined) throw new CliError('--jobs N needs --out DIR (each row process writes its own DIR/<row>/)');
+    const opts = { preset, models, mitigations, dropout, weightDecay, entropy, reads, steps, length, batch, layers, width, heads, lr, trainPI, tests, evalBatch, seed, out: outDir, resume, force, checkpointEvery };
+    const worker = str(p, 'row-worker');
+    if (worker !== undefined) return rowWorker(opts, worker, backend);
     try {
       const plan = L.flipflopPlan(opts);
       // What cannot fit in the wasm heap is refused now, not after hours of the rows before it.
@@ -163,10 +179,16 @@ export const command: Command = {
     }
     // Refuse existing results before hours of training, not after (a resumed run rewrites them).
     if (outDir !== undefined) checkFilesWritable(outDir, FILES, { force: force || resume });
+    if (jobs > 1) {
+      const code = await runJobs(p, opts, jobs);
+      if (code !== 0) return code;
+    }
     await L.initBackend(backend);
     let lastReport = 0;
     const r = await L.runFlipflop({
       ...opts,
+      // After --jobs N every row is stored: read them back (checked against their SHA-256).
+      ...(jobs > 1 ? { resume: true, force: false } : {}),
       onStep: (m, s, n, loss) => {
         if (s % 100 === 0 || s === n) console.error(`${m}: step ${s}/${n}, loss ${loss.toFixed(4)}`);
       },
@@ -180,7 +202,7 @@ export const command: Command = {
       onRow: (row, resumed) => console.error(`${row}: ${resumed ? 'read back from' : 'done, stored in'} ${outDir ?? 'memory'}`),
     }).catch((e: Error) => {
       // Run-directory conflicts are usage errors: one line, exit 2.
-      if (/already holds rows|other settings|SHA-256|not valid JSON|in use by another process/.test(e.message)) throw new CliError(e.message);
+      if (RUN_DIR_ERRORS.test(e.message)) throw new CliError(e.message);
       throw e;
     });
     const md = L.flipflopMarkdown(r);
@@ -193,6 +215,144 @@ export const command: Command = {
     return 0;
   },
 };
+
+type FlipflopCliOptions = Parameters<typeof import('../../learning/index.js').flipflopPlan>[0];
+
+const RUN_DIR_ERRORS = /already holds rows|other settings|SHA-256|not valid JSON|in use by another process/;
+
+/**
+ * --jobs N: the rows of the plan in N worker processes (this CLI with --row-worker ROW), longest
+ * first. This process holds the run directory's lock throughout; a worker writes only DIR/<row>/.
+ * Returns 0 when every row is stored, else 1 after one line per failed row.
+ */
+async function runJobs(p: ReturnType<typeof parse>, opts: FlipflopCliOptions, jobs: number): Promise<number> {
+  const L = await import('../../learning/index.js');
+  const { RunLock } = await import('../../io/lock.js');
+  const { spawn } = await import('node:child_process');
+  const fs = await import('node:fs');
+  const path = await import('node:path');
+  const { binPath } = await import('./sweep.js');
+  const out = opts.out!;
+  const plan = L.flipflopPlan(opts);
+  const lock = (() => {
+    try {
+      return RunLock.acquire(out);
+    } catch (e) {
+      throw new CliError((e as Error).message);
+    }
+  })();
+  const children = new Set<import('node:child_process').ChildProcess>();
+  const stopAll = (sig: NodeJS.Signals) => {
+    for (const c of children) c.kill('SIGTERM');
+    lock.release();
+    process.exit(sig === 'SIGINT' ? 130 : 143);
+  };
+  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  for (const s of signals) process.on(s, stopAll);
+  try {
+    if (!opts.resume && !opts.force) {
+      const taken = plan.rows.filter((r) => fs.existsSync(path.join(out, r.id)));
+      if (taken.length) throw new CliError(`${out} already holds rows (${taken.map((r) => r.id).join(', ')}): continue them with --resume, replace them with --force, or choose another directory`);
+    }
+    // The workers' arguments: this command's, less --jobs and --json, plus the row.
+    const args: string[] = [];
+    for (const [k, v] of Object.entries(p.values)) {
+      if (k === 'jobs' || k === 'json' || v === undefined || v === false) continue;
+      if (v === true) args.push(`--${k}`);
+      else args.push(`--${k}`, String(v));
+    }
+    const queue = L.flipflopRowOrder(plan.rows);
+    process.stderr.write(`flipflop: ${queue.length} rows in ${Math.min(jobs, queue.length)} processes (${queue.map((r) => r.id).join(', ')}), run directory ${out}\n`);
+    const failed: string[] = [];
+    const bin = binPath();
+    const runOne = (row: string) =>
+      new Promise<void>((done) => {
+        const child = spawn(process.execPath, [bin, 'flipflop', ...args, '--row-worker', row], { stdio: ['ignore', 'ignore', 'pipe'] });
+        children.add(child);
+        let partial = '';
+        let last = '';
+        const emit = (line: string) => {
+          if (line === '') return;
+          last = line;
+          process.stderr.write((line.startsWith(row + ':') || line.startsWith(row + ' ') ? line : `${row}: ${line}`) + '\n');
+        };
+        child.stderr!.setEncoding('utf8');
+        child.stderr!.on('data', (b: string) => {
+          const lines = (partial + b).split('\n');
+          partial = lines.pop()!;
+          lines.forEach(emit);
+        });
+        child.on('close', (code, signal) => {
+          children.delete(child);
+          emit(partial);
+          if (code !== 0) {
+            const why = signal ? `killed by ${signal}` : `exit code ${code}`;
+            failed.push(row);
+            process.stderr.write(`${row}: FAILED (${why}): ${last.replace(new RegExp(`^${row.replace('+', '\\+')}: `), '')}\n`);
+          }
+          done();
+        });
+      });
+    await Promise.all(
+      Array.from({ length: Math.min(jobs, queue.length) }, async () => {
+        for (let row = queue.shift(); row; row = queue.shift()) await runOne(row.id);
+      }),
+    );
+    if (failed.length) {
+      process.stderr.write(`flipflop: ${failed.length} row(s) failed (${failed.join(', ')}); the others are stored in ${out}: fix the cause and continue with --resume\n`);
+      return 1;
+    }
+    return 0;
+  } finally {
+    for (const s of signals) process.off(s, stopAll);
+    lock.release();
+  }
+}
+
+/** --row-worker ROW: one row of a --jobs run; stops when its parent (the run) is gone. */
+async function rowWorker(opts: FlipflopCliOptions, row: string, backend: 'wasm' | 'cpu'): Promise<number> {
+  if (opts.out === undefined) throw new CliError('--row-worker needs --out DIR');
+  const L = await import('../../learning/index.js');
+  await L.initBackend(backend);
+  const parent = process.ppid;
+  // A killed parent cannot kill us (SIGKILL): notice it between steps and stop; the row's
+  // checkpoint (every --checkpoint-every steps) lets --resume continue it.
+  const orphaned = () => {
+    if (process.ppid !== parent) {
+      process.stderr.write(`${row}: the run process is gone; stopping (continue with --resume)\n`);
+      process.exit(143);
+    }
+  };
+  let lastReport = 0;
+  try {
+    const r = await L.runFlipflopRow(
+      {
+        ...opts,
+        onStep: (m, s, n, loss) => {
+          orphaned();
+          if (s % 100 === 0 || s === n) console.error(`${m}: step ${s}/${n}, loss ${loss.toFixed(4)}`);
+        },
+        onEvalBatch: (m, t, n, target) => {
+          orphaned();
+          const now = Date.now();
+          if (now - lastReport > 10_000 || n >= target) {
+            lastReport = now;
+            console.error(`${m} ${t}: ${n}/${target} reads`);
+          }
+        },
+      },
+      row,
+    );
+    const i = r.info;
+    const cpu = (x: number | undefined) => (x === undefined ? '' : `, ${x.toFixed(0)} s CPU`);
+    const evalS = r.cells.reduce((a, c) => a + c.seconds, 0);
+    console.error(`${row}: ${r.resumed ? 'read back' : 'done'}: train ${i.trainSeconds.toFixed(0)} s${cpu(i.trainCpuSeconds)}, eval ${evalS.toFixed(0)} s${cpu(i.evalCpuSeconds)}; stored in ${opts.out}`);
+    return 0;
+  } catch (e) {
+    if (RUN_DIR_ERRORS.test((e as Error).message)) throw new CliError((e as Error).message);
+    throw e;
+  }
+}
 
 const TEST_BY_NAME: Record<string, number> = { 'in-distribution': 0, sparse: 1, dense: 2 };
 

@@ -133,6 +133,8 @@ export interface FlipflopOptions {
   resume?: boolean;
   /** Retrain every row in `out` from scratch, replacing what is there. */
   force?: boolean;
+  /** Steps between a row's checkpoints (default 250): what a killed run can lose. */
+  checkpointEvery?: number;
   onStep?: (model: string, step: number, steps: number, loss: number) => void;
   onEvalBatch?: (model: string, test: string, reads: number, target: number) => void;
   /** A row finished (or was read back from `out`). */
@@ -163,6 +165,9 @@ export interface FlipflopRowInfo {
   /** The trainer's run options of this row (what its checkpoint holds). */
   run: RunOptions;
   trainSeconds: number;
+  /** CPU seconds (user + system, all threads of the process) of the training and of the evaluation. */
+  trainCpuSeconds?: number;
+  evalCpuSeconds?: number;
   finalLoss: number;
   heldOutAccuracy: number;
 }
@@ -244,6 +249,8 @@ export function flipflopPlan(o: FlipflopOptions): FlipflopPlan {
   if (!Number.isInteger(preset.batch) || preset.batch < 1 || preset.batch > 4096) throw new Error(`batch must be an integer in [1, 4096], got ${preset.batch}`);
   if (!Number.isInteger(preset.reads) || preset.reads < 1 || preset.reads > 1e9) throw new Error(`reads must be an integer in [1, 1e9], got ${preset.reads}`);
   if (!Number.isInteger(preset.evalBatch) || preset.evalBatch < 1 || preset.evalBatch > 4096) throw new Error(`evalBatch must be an integer in [1, 4096], got ${preset.evalBatch}`);
+  const checkpointEvery = o.checkpointEvery ?? 250;
+  if (!Number.isInteger(checkpointEvery) || checkpointEvery < 1 || checkpointEvery > 1e7) throw new Error(`checkpointEvery must be an integer in [1, 1e7], got ${checkpointEvery}`);
   const seed = o.seed ?? 1;
   if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new Error(`seed must be an integer in [0, 2^32), got ${seed}`);
   // Every model's baseline first, then the Transformer's mitigations: a run cut short still has
@@ -253,7 +260,7 @@ export function flipflopPlan(o: FlipflopOptions): FlipflopPlan {
   for (const [m, mit] of order) {
     if (m === 'transformer' && mit === 'baseline' && !mitigations.includes('baseline')) continue;
     const spec = preset.models[m];
-    const run = runOptionsOf(preset, spec, trainPI, seed, mit);
+    const run = runOptionsOf(preset, spec, trainPI, seed, mit, checkpointEvery);
     // The trainer's own validation (width divisible by heads, sizes), before any work starts.
     runConfig(run);
     rows.push({ id: mit === 'baseline' ? m : `${m}+${mit}`, kind: m, mitigation: mit, spec, run });
@@ -261,7 +268,7 @@ export function flipflopPlan(o: FlipflopOptions): FlipflopPlan {
   return { preset, models, tests, trainPI, seed, rows };
 }
 
-function runOptionsOf(preset: FlipflopPreset, spec: FlipflopModelSpec, trainPI: number, seed: number, mitigation: FlipflopMitigation): RunOptions {
+function runOptionsOf(preset: FlipflopPreset, spec: FlipflopModelSpec, trainPI: number, seed: number, mitigation: FlipflopMitigation, checkpointEvery: number): RunOptions {
   const s = preset.strengths;
   return {
     ffl: { pI: trainPI },
@@ -275,7 +282,7 @@ function runOptionsOf(preset: FlipflopPreset, spec: FlipflopModelSpec, trainPI: 
     lr: spec.lr,
     weightDecay: mitigation === 'wd' ? s.weightDecay : spec.weightDecay,
     evalEvery: Math.max(1, spec.steps),
-    checkpointEvery: 250,
+    checkpointEvery,
     ...(spec.heads ? { heads: spec.heads } : {}),
     ...(mitigation === 'dropout' ? { dropout: s.dropout, attnDropout: s.dropout } : {}),
     ...(mitigation === 'entropy' ? { attnEntropy: s.entropy } : {}),
@@ -350,6 +357,15 @@ async function readStoredRow(dir: string, want: Omit<StoredRow, 'info' | 'cells'
   return r;
 }
 
+/** This process's CPU time (Node; undefined in browsers). */
+function cpuNow(): { user: number; system: number } | undefined {
+  return typeof process !== 'undefined' && typeof process.cpuUsage === 'function' ? process.cpuUsage() : undefined;
+}
+
+function cpuSeconds(a: { user: number; system: number }, b: { user: number; system: number }): number {
+  return (b.user - a.user + b.system - a.system) / 1e6;
+}
+
 /** Trains (or resumes) one row and measures its glitches on every test set. */
 async function runRow(plan: FlipflopPlan, row: FlipflopRow, o: FlipflopOptions): Promise<{ info: FlipflopRowInfo; cells: FlipflopCell[]; resumed: boolean }> {
   const { preset, tests, seed } = plan;
@@ -371,7 +387,9 @@ async function runRow(plan: FlipflopPlan, row: FlipflopRow, o: FlipflopOptions):
     trainer = new Trainer(runConfig(row.run));
   }
   try {
+    const cpu0 = cpuNow();
     const r = await trainer.train({ out: dir, onStep: (s) => o.onStep?.(row.id, s.step, s.steps, s.loss) });
+    const cpu1 = cpuNow();
     const info: FlipflopRowInfo = { model: row.id, mitigation: row.mitigation, config: row.spec, run: row.run, trainSeconds: r.seconds, finalLoss: r.loss, heldOutAccuracy: r.accuracy };
     const cells: FlipflopCell[] = tests.map((t, i) => {
       const { counts, seconds } = evaluateGlitches(trainer.model, t.pI, preset.length, preset.reads, preset.evalBatch, seed, i, (n) => o.onEvalBatch?.(row.id, t.name, n, preset.reads));
@@ -388,6 +406,12 @@ async function runRow(plan: FlipflopPlan, row: FlipflopRow, o: FlipflopOptions):
         seconds,
       };
     });
+    if (cpu0 && cpu1) {
+      // This session's CPU (a resumed row counts only what ran after the resume).
+      const cpu2 = cpuNow()!;
+      info.trainCpuSeconds = cpuSeconds(cpu0, cpu1);
+      info.evalCpuSeconds = cpuSeconds(cpu1, cpu2);
+    }
     if (dir !== undefined) {
       const stored: StoredRow = { format: 'testbeds-flipflop-row', version: 1, info, tests, reads: preset.reads, evalBatch: preset.evalBatch, cells };
       const { writeFileAtomic } = await nodeIo();
@@ -428,6 +452,42 @@ export async function runFlipflop(o: FlipflopOptions = {}): Promise<FlipflopResu
   return out;
 }
 
+/**
+ * One row of a run directory, for a worker process of `testbeds flipflop --jobs N` (Node): trains
+ * (or resumes, or reads back) the row `rowId` of the plan of `o` in `o.out`/<row>/ and stores its
+ * cells there. The caller (the parent) holds `o.out`'s lock; this call holds the row directory's,
+ * so a row has one writer. Returns the row's cells.
+ */
+export async function runFlipflopRow(o: FlipflopOptions, rowId: string): Promise<{ info: FlipflopRowInfo; cells: FlipflopCell[]; resumed: boolean }> {
+  const plan = flipflopPlan(o);
+  if (o.out === undefined) throw new Error('runFlipflopRow: out (the run directory) is required');
+  const row = plan.rows.find((r) => r.id === rowId);
+  if (!row) throw new Error(`row must be one of ${plan.rows.map((r) => r.id).join(', ')}, got ${JSON.stringify(rowId)}`);
+  const fs = await import('node:fs');
+  const path = await import('node:path');
+  const dir = path.join(o.out, row.id);
+  if (!o.resume && !o.force && fs.existsSync(dir)) throw new Error(`${o.out} already holds rows (${row.id}): continue them with --resume, replace them with --force, or choose another directory`);
+  const lock = (await nodeIo()).RunLock.acquire(dir);
+  try {
+    return await runRow(plan, row, o);
+  } finally {
+    lock.release();
+  }
+}
+
+/**
+ * The order in which `--jobs N` starts the rows: longest first, so the last row to start is a
+ * short one (measured train s of the quick preset: entropy 2192, dropout 1793, baseline 700, wd
+ * 554, lstm 168 — the two unfused-attention rows are the long pole).
+ */
+export function flipflopRowOrder(rows: readonly FlipflopRow[]): FlipflopRow[] {
+  const rank = (r: FlipflopRow) => {
+    const mit = ['entropy', 'dropout', 'baseline', 'wd'].indexOf(r.mitigation);
+    return (r.kind === 'transformer' ? 0 : 10) + mit;
+  };
+  return rows.map((r, i) => ({ r, i })).sort((a, b) => rank(a.r) - rank(b.r) || a.i - b.i).map((x) => x.r);
+}
+
 function fmtRate(p: Proportion): string {
   const f = (x: number) => (x === 0 ? '0' : x.toExponential(2));
   return `${f(p.rate)} [${f(p.lo)}, ${f(p.hi)}]`;
@@ -457,8 +517,12 @@ export function flipflopMarkdown(r: FlipflopResult): string {
     const kind = c.model.split('+')[0];
     lines.push(`| ${kind} | ${c.mitigation ?? 'baseline'} | ${c.test} | ${c.pI} | ${c.counts.reads} | ${c.counts.errors} | ${fmtRate(c.readError)} | ${c.counts.sequences} | ${c.counts.sequencesWithError} | ${fmtRate(c.sequenceError)} | ${Math.round(c.readsPerSecond)} |`);
   }
-  lines.push('', '| row | layers | width | steps | train seconds | held-out loss | held-out read accuracy (p_i = ' + r.trainPI + ') |', '|---|---|---|---|---|---|---|');
-  for (const m of r.models) lines.push(`| ${m.model} | ${m.config.layers} | ${m.config.width} | ${m.config.steps} | ${m.trainSeconds.toFixed(1)} | ${m.finalLoss.toExponential(2)} | ${m.heldOutAccuracy.toFixed(6)} |`);
+  lines.push('', '| row | layers | width | steps | train s | train CPU s | eval s | eval CPU s | held-out loss | held-out read accuracy (p_i = ' + r.trainPI + ') |', '|---|---|---|---|---|---|---|---|---|---|');
+  const cpu = (x: number | undefined) => (x === undefined ? '–' : x.toFixed(1));
+  for (const m of r.models) {
+    const evalSeconds = r.cells.filter((c) => c.model === m.model).reduce((a, c) => a + c.seconds, 0);
+    lines.push(`| ${m.model} | ${m.config.layers} | ${m.config.width} | ${m.config.steps} | ${m.trainSeconds.toFixed(1)} | ${cpu(m.trainCpuSeconds)} | ${evalSeconds.toFixed(1)} | ${cpu(m.evalCpuSeconds)} | ${m.finalLoss.toExponential(2)} | ${m.heldOutAccuracy.toFixed(6)} |`);
+  }
   return lines.join('\n') + '\n';
 }
 
