@@ -60,10 +60,10 @@ export function registerLearningOps(): void {
   if (tf.getKernel('UnsortedSegmentSum', 'wasm') == null) {
     tf.registerKernel({ kernelName: 'UnsortedSegmentSum', backendName: 'wasm', kernelFunc: unsortedSegmentSumWasm as unknown as tf.KernelFunc });
   }
+  registerUnpackKernel();
   registerFusedAttentionKernels();
   registerNnKernels();
   registerGemmKernel();
-  registerUnpackKernel();
 }
 
 async function nodeWasmPrefix(): Promise<string> {
