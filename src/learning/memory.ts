@@ -59,13 +59,16 @@ export function parameterCount(m: ModelConfig): number {
  * Bytes to train `c` (or, with `training: false`, to evaluate it: weights and forward
  * activations only) on batches of `batch` sequences of length `length` (default: the run's).
  */
-export function estimateMemory(c: Pick<RunConfig, 'model' | 'batch' | 'length'> & { attnEntropy?: number }, o: { training?: boolean; length?: number; batch?: number } = {}): MemoryEstimate {
+export function estimateMemory(c: Pick<RunConfig, 'model' | 'batch' | 'length'> & { attnEntropy?: number; microBatch?: number }, o: { training?: boolean; length?: number; batch?: number } = {}): MemoryEstimate {
   checkObject('estimateMemory', 'c.model', checkObject('estimateMemory', 'c', c).model);
   checkObject('estimateMemory', 'o', o);
   const training = o.training ?? true;
-  const m = c.model, B = o.batch ?? c.batch, T = o.length ?? c.length;
+  // Gradient accumulation (RunConfig.microBatch): activations are a micro-batch's, and the running
+  // sum and the next part's gradients live beside the usual ones (2·P more).
+  const accumulating = training && o.batch === undefined && c.microBatch !== undefined && c.microBatch < c.batch;
+  const m = c.model, B = o.batch ?? (accumulating ? c.microBatch! : c.batch), T = o.length ?? c.length;
   const P = parameterCount(m);
-  const parameters = 4 * (training ? 17 : 1) * P;
+  const parameters = 4 * (training ? (accumulating ? 19 : 17) : 1) * P;
   let activations: number, attention: number;
   if (m.kind === 'transformer') {
     // Attention dropout and the entropy penalty train on the unfused path (rows materialised).
@@ -79,6 +82,21 @@ export function estimateMemory(c: Pick<RunConfig, 'model' | 'batch' | 'length'> 
     activations = 4 * m.layers * T * (training ? 4 * G * h * h + 20 * B * G * h : 6 * B * G * h);
   }
   return { bytes: HEAP_BASE + parameters + activations + attention, parameters: P, parts: { parameters, activations, attention } };
+}
+
+/**
+ * The largest micro-batch (a divisor of the batch, so every micro-batch has the same size) whose
+ * training estimate fits `limit` with checkMemory's margin: the whole batch when it fits, else
+ * gradient accumulation over smaller parts. Undefined when even one sequence does not fit.
+ */
+export function fittingMicroBatch(c: Pick<RunConfig, 'model' | 'batch' | 'length'> & { attnEntropy?: number }, limit = WASM_HEAP_LIMIT): number | undefined {
+  checkObject('fittingMicroBatch', 'c', c);
+  if (!Number.isInteger(c.batch) || c.batch < 1) fail('fittingMicroBatch', `c.batch must be an integer ≥ 1, got ${c.batch}`);
+  for (let m = c.batch; m >= 1; m--) {
+    if (c.batch % m !== 0) continue;
+    if (estimateMemory({ ...c, microBatch: m }).bytes <= SAFETY * limit) return m;
+  }
+  return undefined;
 }
 
 const gb = (x: number) => `${(x / 2 ** 30).toFixed(x < 2 ** 30 ? 2 : 1)} GiB`;

@@ -50,10 +50,18 @@ export interface RunConfig {
    * attention-sharpening regulariser). Absent = 0 (no penalty; the fused attention path).
    */
   readonly attnEntropy?: number;
+  /**
+   * Gradient accumulation: the batch is run as micro-batches of this many sequences (the last may
+   * be smaller) whose gradients are summed before the one AdamW step, so activation memory is that
+   * of a micro-batch. The summed gradient is the full batch's up to float rounding (the sums run
+   * in another order, so the bits differ); the data, loss and step are the full batch's. Dropout
+   * masks are drawn per micro-batch (same distribution, other bits). Absent = the whole batch.
+   */
+  readonly microBatch?: number;
 }
 
 /** The keys of RunOptions: a misspelled one (`{ weightdecay: 0.1 }`) is refused, not ignored. */
-export const RUN_OPTION_KEYS = optionKeys<RunOptions>({ automaton: true, ffl: true, dyck: true, model: true, length: true, p: true, validPrefixes: true, batch: true, seed: true, steps: true, layers: true, width: true, heads: true, mlpRatio: true, positions: true, norm: true, minimalFirstLayer: true, contextLength: true, dropout: true, attnDropout: true, attnEntropy: true, lr: true, warmup: true, weightDecay: true, clip: true, evalBatches: true, evalEvery: true, checkpointEvery: true });
+export const RUN_OPTION_KEYS = optionKeys<RunOptions>({ automaton: true, ffl: true, dyck: true, model: true, length: true, p: true, validPrefixes: true, batch: true, seed: true, steps: true, layers: true, width: true, heads: true, mlpRatio: true, positions: true, norm: true, minimalFirstLayer: true, contextLength: true, dropout: true, attnDropout: true, attnEntropy: true, lr: true, warmup: true, weightDecay: true, clip: true, evalBatches: true, evalEvery: true, checkpointEvery: true, microBatch: true });
 
 export interface RunOptions {
   /** Required unless `ffl` is given. */
@@ -92,6 +100,8 @@ export interface RunOptions {
   evalBatches?: number;
   evalEvery?: number;
   checkpointEvery?: number;
+  /** Sequences per micro-batch (gradient accumulation; see RunConfig.microBatch). */
+  microBatch?: number;
 }
 
 /** Fills defaults (see RunConfig) and validates. */
@@ -154,6 +164,8 @@ export function runConfig(o: RunOptions): RunConfig {
     evalEvery: positive('evalEvery', o.evalEvery ?? 100),
     checkpointEvery: positive('checkpointEvery', o.checkpointEvery ?? 500),
     ...(o.attnEntropy ? { attnEntropy: o.attnEntropy } : {}),
+    // Stored only when it splits the batch, so configs without accumulation keep their old form.
+    ...(o.microBatch !== undefined && positive('microBatch', o.microBatch) < (o.batch ?? 32) ? { microBatch: o.microBatch } : {}),
   };
 }
 
@@ -247,31 +259,72 @@ export class Trainer {
     const dropoutRng = c.model.kind === 'transformer' && (c.model.dropout > 0 || (c.model.attnDropout ?? 0) > 0) ? new Rng(c.seed ^ DROPOUT_STREAM).fork(s) : undefined;
     const lambda = c.attnEntropy ?? 0;
     const vars = this.model.params.list;
-    let accT: tf.Scalar | undefined;
     // Positions labelled -1 are not scored: their one-hot row is all zero, and the sums are
-    // divided by the number of scored positions.
+    // divided by the number of scored positions of the whole batch.
     const scored = Math.max(1, countScored(b.labels));
+    const mb = c.microBatch !== undefined && c.microBatch < b.batch ? c.microBatch : b.batch;
+    let value: tf.Scalar;
+    let correct: tf.Scalar;
+    let grads: tf.NamedTensorMap;
+    if (mb === b.batch) {
+      ({ value, correct, grads } = this.lossAndGrads(b.letters, b.labels, b.batch, b.length, scored, lambda, dropoutRng));
+    } else {
+      // Gradient accumulation: each micro-batch's loss is its share of the full batch's (divided
+      // by the full batch's scored count; the entropy term weighted by its share of the rows), so
+      // the summed values and gradients are the full batch's up to rounding.
+      const T = b.length;
+      let acc: { value: tf.Scalar; correct: tf.Scalar; grads: tf.NamedTensorMap } | undefined;
+      for (let s0 = 0; s0 < b.batch; s0 += mb) {
+        const n = Math.min(mb, b.batch - s0);
+        const part = this.lossAndGrads(b.letters.subarray(s0 * T, (s0 + n) * T), b.labels.subarray(s0 * T, (s0 + n) * T), n, T, scored, (lambda * n) / b.batch, dropoutRng);
+        if (!acc) {
+          acc = part;
+          continue;
+        }
+        const prev = acc;
+        acc = tf.tidy(() => ({
+          value: tf.add(prev.value, part.value) as tf.Scalar,
+          correct: tf.add(prev.correct, part.correct) as tf.Scalar,
+          grads: Object.fromEntries(Object.keys(prev.grads).map((k) => [k, tf.add(prev.grads[k], part.grads[k])])),
+        }));
+        tf.dispose([prev.value, prev.correct, ...Object.values(prev.grads), part.value, part.correct, ...Object.values(part.grads)]);
+      }
+      ({ value, correct, grads } = acc!);
+    }
+    const accT = tf.tidy(() => tf.div(correct, scored) as tf.Scalar);
+    const norm = this.optimizer.apply(vars.map((v) => grads[v.name]), lr);
+    const loss = value.dataSync()[0];
+    const accuracy = accT.dataSync()[0];
+    const gradNorm = norm.dataSync()[0];
+    tf.dispose([value, norm, accT, correct, ...Object.values(grads)]);
+    this.step += 1;
+    return { loss, accuracy, gradNorm, lr };
+  }
+
+  /**
+   * Loss (cross-entropy summed over the scored positions of these `n` sequences, divided by
+   * `scored`, plus `lambda` · mean attention-row entropy) and its gradients, and the number of
+   * correct scored positions.
+   */
+  private lossAndGrads(lettersData: Int32Array, labelsData: Int32Array, n: number, T: number, scored: number, lambda: number, dropoutRng: Rng | undefined): { value: tf.Scalar; correct: tf.Scalar; grads: tf.NamedTensorMap } {
+    const c = this.config;
+    const vars = this.model.params.list;
+    let correct: tf.Scalar | undefined;
     const { value, grads } = tf.tidy(() => {
-      const letters = tf.tensor2d(b.letters, [b.batch, b.length], 'int32');
-      const labels = tf.tensor1d(b.labels, 'int32');
+      const letters = tf.tensor2d(lettersData, [n, T], 'int32');
+      const labels = tf.tensor1d(labelsData, 'int32');
       const target = oneHot(labels, c.model.classes);
       return tf.variableGrads(() => {
         const entropies: tf.Scalar[] = [];
         const attention = lambda > 0 ? (_layer: number, probs: tf.Tensor4D, logProbs: tf.Tensor4D) => void entropies.push(attentionEntropy(probs, logProbs)) : undefined;
         const logits = tf.reshape(this.model.forward(letters, { dropoutRng, attention }), [-1, c.model.classes]) as tf.Tensor2D;
-        accT = tf.keep(tf.div(tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), labels), 'float32')), scored) as tf.Scalar);
+        correct = tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), labels), 'float32')) as tf.Scalar);
         const ce = tf.div(tf.neg(tf.sum(tf.mul(tf.logSoftmax(logits), target))), scored) as tf.Scalar;
         // The reported loss then includes the penalty: λ · mean over layers of the mean row entropy.
         return entropies.length ? (tf.add(ce, tf.mul(tf.div(tf.addN(entropies), entropies.length), lambda)) as tf.Scalar) : ce;
       }, vars);
     });
-    const norm = this.optimizer.apply(vars.map((v) => grads[v.name]), lr);
-    const loss = value.dataSync()[0];
-    const accuracy = accT!.dataSync()[0];
-    const gradNorm = norm.dataSync()[0];
-    tf.dispose([value, norm, accT!, ...Object.values(grads)]);
-    this.step += 1;
-    return { loss, accuracy, gradNorm, lr };
+    return { value, correct: correct!, grads };
   }
 
   /** Accuracy on `batches` (default: the run's held-out evaluation set); `onBatch(done, total)` reports progress. */

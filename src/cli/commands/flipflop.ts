@@ -55,6 +55,12 @@ options:
                     run and every row process stops; --resume continues it.
   --checkpoint-every N
                     steps between a row's checkpoints (default 250)
+  --micro-batch M   gradient accumulation: run each batch as micro-batches of M sequences and sum
+                    their gradients (same data and step; bits differ from the whole batch by
+                    rounding). auto (default): the whole batch when it fits the wasm heap, else
+                    the largest divisor that fits (the paper preset: 4, and 2 for entropy/dropout)
+  --estimate        time --estimate-steps steps (default 2) and one evaluation batch per test set
+                    of every row, print the projected duration and the heap used, train nothing
   --json            the result as JSON on stdout (default: the Markdown table)
 
 glitch inspector (--show DIR, a run directory of a finished or running --out):
@@ -121,6 +127,9 @@ export const command: Command = {
         svg: { type: 'string' },
         jobs: { type: 'string' },
         'checkpoint-every': { type: 'string' },
+        'micro-batch': { type: 'string' },
+        estimate: { type: 'boolean' },
+        'estimate-steps': { type: 'string' },
         // Internal: run one row of DIR as a worker process of --jobs N (the parent holds DIR's lock).
         'row-worker': { type: 'string' },
       },
@@ -167,13 +176,25 @@ export const command: Command = {
     const checkpointEvery = int(p, 'checkpoint-every', undefined, 1, 1e7);
     const jobs = int(p, 'jobs', 1, 1, 64)!;
     if (jobs > 1 && outDir === undefined) throw new CliError('--jobs N needs --out DIR (each row process writes its own DIR/<row>/)');
-    const opts = { preset, models, mitigations, dropout, weightDecay, entropy, reads, steps, length, batch, layers, width, heads, lr, trainPI, tests, evalBatch, seed, out: outDir, resume, force, checkpointEvery };
+    const microText = str(p, 'micro-batch');
+    const microBatch: number | 'auto' = microText === undefined || microText === 'auto' ? 'auto' : int(p, 'micro-batch', undefined, 1, 4096)!;
+    const opts = { preset, models, mitigations, dropout, weightDecay, entropy, reads, steps, length, batch, layers, width, heads, lr, trainPI, tests, evalBatch, seed, out: outDir, resume, force, checkpointEvery, microBatch };
+    if (flag(p, 'estimate')) return estimate(opts, backend, int(p, 'estimate-steps', 2, 1, 1000)!, flag(p, 'json'), jobs);
     const worker = str(p, 'row-worker');
     if (worker !== undefined) return rowWorker(opts, worker, backend);
     try {
       const plan = L.flipflopPlan(opts);
       // What cannot fit in the wasm heap is refused now, not after hours of the rows before it.
-      if (backend === 'wasm') for (const row of plan.rows) L.checkMemory(L.estimateMemory(L.runConfig(row.run)), undefined, `training row ${row.id}`);
+      if (backend === 'wasm') {
+        for (const row of plan.rows) {
+          const c = L.runConfig(row.run);
+          const micro = c.microBatch !== undefined ? ` with micro-batch ${c.microBatch}` : '';
+          L.checkMemory(L.estimateMemory(c), undefined, `training row ${row.id} (batch ${c.batch}${micro})`);
+          L.checkMemory(L.estimateMemory(c, { training: false, batch: plan.preset.evalBatch }), undefined, `evaluating row ${row.id} (eval batch ${plan.preset.evalBatch})`);
+          if (c.microBatch !== undefined) console.error(`${row.id}: batch ${c.batch} as ${c.batch / c.microBatch} micro-batches of ${c.microBatch} (gradient accumulation: the whole batch needs ${gib(L.estimateMemory({ ...c, microBatch: undefined }).bytes)}, a micro-batch ${gib(L.estimateMemory(c).bytes)})`);
+        }
+      }
+      if (preset === 'paper' && !resume) console.error(PAPER_ESTIMATE);
     } catch (e) {
       throw new CliError((e as Error).message);
     }
@@ -215,6 +236,48 @@ export const command: Command = {
     return 0;
   },
 };
+
+const gib = (b: number) => `${(b / 2 ** 30).toFixed(2)} GiB`;
+
+/**
+ * The paper preset's duration, projected from `--estimate` on this machine (see
+ * bench/results/flipflop-pilots/paper-estimate.md): printed before it starts.
+ */
+const PAPER_ESTIMATE = 'paper preset: PENDING';
+
+/** --estimate: time a few steps and one evaluation batch per test set of every row. */
+async function estimate(opts: FlipflopCliOptions, backend: 'wasm' | 'cpu', steps: number, json: boolean, jobs: number): Promise<number> {
+  const L = await import('../../learning/index.js');
+  if (opts.out !== undefined || opts.resume || opts.force) throw new CliError('--estimate trains nothing and stores nothing: drop --out, --resume and --force');
+  try {
+    L.flipflopPlan(opts);
+  } catch (e) {
+    throw new CliError((e as Error).message);
+  }
+  await L.initBackend(backend);
+  const rows = await L.estimateFlipflop({
+    ...opts,
+    estimateSteps: steps,
+    onStep: (m, s, n) => console.error(`${m}: timing step ${s}/${n}`),
+    onRowEstimate: (e) => console.error(`${e.row}: ${e.secondsPerStep.toFixed(1)} s/step (micro-batch ${e.microBatch} of ${e.batch}), heap ${e.heapBytes !== undefined ? gib(e.heapBytes) : '–'}`),
+  });
+  const days = (x: number) => (x >= 86400 ? `${(x / 86400).toFixed(1)} days` : `${(x / 3600).toFixed(1)} h`);
+  const total = rows.reduce((a, r) => a + r.trainSeconds + r.evalSeconds, 0);
+  const longest = Math.max(...rows.map((r) => r.trainSeconds + r.evalSeconds));
+  if (json) {
+    console.log(JSON.stringify({ steps, rows, totalSeconds: total, jobs }));
+    return 0;
+  }
+  const lines = [
+    `| row | micro-batch / batch | estimated memory | heap after the steps | s/step (wall) | CPU s/step | eval reads/s (per test set) | train (projected) | eval (projected) |`,
+    '|---|---|---|---|---|---|---|---|---|',
+    ...rows.map((r) => `| ${r.row} | ${r.microBatch} / ${r.batch} | ${gib(r.estimatedBytes)} | ${r.heapBytes !== undefined ? gib(r.heapBytes) : '–'} | ${r.secondsPerStep.toFixed(2)} | ${r.cpuSecondsPerStep?.toFixed(2) ?? '–'} | ${r.evalReadsPerSecond.map((x) => x.toFixed(0)).join(' / ')} | ${days(r.trainSeconds)} | ${days(r.evalSeconds)} |`),
+    '',
+    `All rows one after another: ≈ ${days(total)}; in ${jobs} parallel processes at best ≈ ${days(Math.max(longest, total / jobs))} (on this machine as loaded now; resumable with --resume).`,
+  ];
+  console.log(lines.join('\n'));
+  return 0;
+}
 
 type FlipflopCliOptions = Parameters<typeof import('../../learning/index.js').flipflopPlan>[0];
 

@@ -12,6 +12,7 @@ import { Rng } from '../../random/prng.js';
 import { sampleFflBatch, validateFfl } from '../data.js';
 import { MODEL_KINDS, type ModelKind, type SequenceModel } from '../models/index.js';
 import { runConfig, Trainer, type RunOptions } from '../train.js';
+import { estimateMemory, fittingMicroBatch } from '../memory.js';
 import { nodeIo, readCheckpointFile } from '../checkpoint.js';
 import { checkArray, checkInteger, checkOptions } from '../../validate/index.js';
 import { countGlitches, emptyCounts, wilson, type GlitchCounts, type Proportion } from './glitches.js';
@@ -88,7 +89,8 @@ export const FLIPFLOP_PRESETS: Record<'quick' | 'paper', FlipflopPreset> = {
     length: 512,
     batch: 16,
     reads: 1_000_000,
-    evalBatch: 64,
+    // Forward activations of 16 × 512 tokens through 6 × 512 (≈ 1.9 GB estimated); 64 would not fit.
+    evalBatch: 16,
     models: {
       transformer: { kind: 'transformer', layers: 6, width: 512, heads: 8, steps: 10_000, lr: 3e-4, weightDecay: 0.01 },
       lstm: { kind: 'lstm', layers: 1, width: 128, steps: 10_000, lr: 1e-3, weightDecay: 0.01 },
@@ -135,6 +137,12 @@ export interface FlipflopOptions {
   force?: boolean;
   /** Steps between a row's checkpoints (default 250): what a killed run can lose. */
   checkpointEvery?: number;
+  /**
+   * Gradient accumulation: sequences per micro-batch (RunConfig.microBatch), or 'auto' (the
+   * default): the whole batch when its memory estimate fits the wasm heap, else the largest divisor
+   * of the batch that fits (the paper preset's rows at T = 512).
+   */
+  microBatch?: number | 'auto';
   onStep?: (model: string, step: number, steps: number, loss: number) => void;
   onEvalBatch?: (model: string, test: string, reads: number, target: number) => void;
   /** A row finished (or was read back from `out`). */
@@ -260,12 +268,22 @@ export function flipflopPlan(o: FlipflopOptions): FlipflopPlan {
   for (const [m, mit] of order) {
     if (m === 'transformer' && mit === 'baseline' && !mitigations.includes('baseline')) continue;
     const spec = preset.models[m];
-    const run = runOptionsOf(preset, spec, trainPI, seed, mit, checkpointEvery);
+    const run = withMicroBatch(runOptionsOf(preset, spec, trainPI, seed, mit, checkpointEvery), o.microBatch ?? 'auto');
     // The trainer's own validation (width divisible by heads, sizes), before any work starts.
     runConfig(run);
     rows.push({ id: mit === 'baseline' ? m : `${m}+${mit}`, kind: m, mitigation: mit, spec, run });
   }
   return { preset, models, tests, trainPI, seed, rows };
+}
+
+/** Sets run.microBatch from the option (kept out of the run when it is the whole batch). */
+function withMicroBatch(run: RunOptions, micro: number | 'auto'): RunOptions {
+  const batch = run.batch!;
+  let m: number;
+  if (micro === 'auto') m = fittingMicroBatch(runConfig(run)) ?? 1; // none fits: the smallest, for the refusal's estimate
+  else if (!Number.isInteger(micro) || micro < 1 || micro > batch) throw new Error(`microBatch must be 'auto' or an integer in [1, batch = ${batch}], got ${micro}`);
+  else m = micro;
+  return m < batch ? { ...run, microBatch: m } : run;
 }
 
 function runOptionsOf(preset: FlipflopPreset, spec: FlipflopModelSpec, trainPI: number, seed: number, mitigation: FlipflopMitigation, checkpointEvery: number): RunOptions {
@@ -486,6 +504,79 @@ export function flipflopRowOrder(rows: readonly FlipflopRow[]): FlipflopRow[] {
     return (r.kind === 'transformer' ? 0 : 10) + mit;
   };
   return rows.map((r, i) => ({ r, i })).sort((a, b) => rank(a.r) - rank(b.r) || a.i - b.i).map((x) => x.r);
+}
+
+/** What `estimateFlipflop` measured of one row. */
+export interface FlipflopRowEstimate {
+  row: string;
+  /** Sequences per micro-batch (= the batch when not accumulating). */
+  microBatch: number;
+  batch: number;
+  /** estimateMemory of the training step (bytes) and, on wasm, the heap's size after the steps. */
+  estimatedBytes: number;
+  heapBytes?: number;
+  /** Wall and CPU seconds of the last measured step (the first carries one-time set-up). */
+  secondsPerStep: number;
+  cpuSecondsPerStep?: number;
+  steps: number;
+  /** Measured reads/s of one evaluation batch per test set, and the preset's reads at that rate. */
+  evalReadsPerSecond: number[];
+  /** Projection: training steps × secondsPerStep, and evaluation of every test set. */
+  trainSeconds: number;
+  evalSeconds: number;
+}
+
+/**
+ * Times `steps` training steps (from the row's initial weights, nothing stored) and one evaluation
+ * batch per test set of each row, and projects the row's duration from them: the up-front
+ * estimate of a long preset. Measured on this machine as it is (load included).
+ */
+export async function estimateFlipflop(o: FlipflopOptions & { estimateSteps?: number; onRowEstimate?: (e: FlipflopRowEstimate) => void }): Promise<FlipflopRowEstimate[]> {
+  const plan = flipflopPlan(o);
+  const steps = o.estimateSteps ?? 2;
+  checkInteger('estimateFlipflop', 'estimateSteps', steps, 1, 1000);
+  const { preset, tests, seed } = plan;
+  const out: FlipflopRowEstimate[] = [];
+  for (const row of plan.rows) {
+    const config = runConfig(row.run);
+    const trainer = new Trainer(config);
+    try {
+      let wall = 0;
+      let cpu: number | undefined;
+      for (let i = 0; i < steps; i++) {
+        const c0 = cpuNow();
+        const t0 = performance.now();
+        trainer.trainStep();
+        wall = (performance.now() - t0) / 1000;
+        const c1 = cpuNow();
+        cpu = c0 && c1 ? cpuSeconds(c0, c1) : undefined;
+        o.onStep?.(row.id, i + 1, steps, NaN);
+      }
+      const rates = tests.map((t, i) => {
+        const r = evaluateGlitches(trainer.model, t.pI, preset.length, 1, preset.evalBatch, seed, i);
+        return r.counts.reads / Math.max(1e-9, r.seconds);
+      });
+      const heap = (tf.backend() as unknown as { wasm?: { HEAPU8: Uint8Array } }).wasm?.HEAPU8.buffer.byteLength;
+      const e: FlipflopRowEstimate = {
+        row: row.id,
+        microBatch: config.microBatch ?? config.batch,
+        batch: config.batch,
+        estimatedBytes: estimateMemory(config).bytes,
+        ...(heap !== undefined ? { heapBytes: heap } : {}),
+        secondsPerStep: wall,
+        ...(cpu !== undefined ? { cpuSecondsPerStep: cpu } : {}),
+        steps,
+        evalReadsPerSecond: rates,
+        trainSeconds: wall * row.spec.steps,
+        evalSeconds: rates.reduce((a, r) => a + preset.reads / Math.max(1e-9, r), 0),
+      };
+      out.push(e);
+      o.onRowEstimate?.(e);
+    } finally {
+      trainer.dispose();
+    }
+  }
+  return out;
 }
 
 function fmtRate(p: Proportion): string {
