@@ -259,38 +259,7 @@ export class Trainer {
     const dropoutRng = c.model.kind === 'transformer' && (c.model.dropout > 0 || (c.model.attnDropout ?? 0) > 0) ? new Rng(c.seed ^ DROPOUT_STREAM).fork(s) : undefined;
     const lambda = c.attnEntropy ?? 0;
     const vars = this.model.params.list;
-    // Positions labelled -1 are not scored: their one-hot row is all zero, and the sums are
-    // divided by the number of scored positions of the whole batch.
-    const scored = Math.max(1, countScored(b.labels));
-    const mb = c.microBatch !== undefined && c.microBatch < b.batch ? c.microBatch : b.batch;
-    let value: tf.Scalar;
-    let correct: tf.Scalar;
-    let grads: tf.NamedTensorMap;
-    if (mb === b.batch) {
-      ({ value, correct, grads } = this.lossAndGrads(b.letters, b.labels, b.batch, b.length, scored, lambda, dropoutRng));
-    } else {
-      // Gradient accumulation: each micro-batch's loss is its share of the full batch's (divided
-      // by the full batch's scored count; the entropy term weighted by its share of the rows), so
-      // the summed values and gradients are the full batch's up to rounding.
-      const T = b.length;
-      let acc: { value: tf.Scalar; correct: tf.Scalar; grads: tf.NamedTensorMap } | undefined;
-      for (let s0 = 0; s0 < b.batch; s0 += mb) {
-        const n = Math.min(mb, b.batch - s0);
-        const part = this.lossAndGrads(b.letters.subarray(s0 * T, (s0 + n) * T), b.labels.subarray(s0 * T, (s0 + n) * T), n, T, scored, (lambda * n) / b.batch, dropoutRng);
-        if (!acc) {
-          acc = part;
-          continue;
-        }
-        const prev = acc;
-        acc = tf.tidy(() => ({
-          value: tf.add(prev.value, part.value) as tf.Scalar,
-          correct: tf.add(prev.correct, part.correct) as tf.Scalar,
-          grads: Object.fromEntries(Object.keys(prev.grads).map((k) => [k, tf.add(prev.grads[k], part.grads[k])])),
-        }));
-        tf.dispose([prev.value, prev.correct, ...Object.values(prev.grads), part.value, part.correct, ...Object.values(part.grads)]);
-      }
-      ({ value, correct, grads } = acc!);
-    }
+    const { value, correct, grads, scored } = this.batchGradients(b, lambda, dropoutRng);
     const accT = tf.tidy(() => tf.div(correct, scored) as tf.Scalar);
     const norm = this.optimizer.apply(vars.map((v) => grads[v.name]), lr);
     const loss = value.dataSync()[0];
@@ -325,6 +294,63 @@ export class Trainer {
       }, vars);
     });
     return { value, correct: correct!, grads };
+  }
+
+  /**
+   * The loss, the count of correct scored positions and the gradients of batch `b` (micro-batched
+   * when config.microBatch splits it). The caller disposes the tensors.
+   */
+  private batchGradients(b: Batch, lambda: number, dropoutRng: Rng | undefined): { value: tf.Scalar; correct: tf.Scalar; grads: tf.NamedTensorMap; scored: number } {
+    const c = this.config;
+    // Positions labelled -1 are not scored: their one-hot row is all zero, and the sums are
+    // divided by the number of scored positions of the whole batch.
+    const scored = Math.max(1, countScored(b.labels));
+    const mb = c.microBatch !== undefined && c.microBatch < b.batch ? c.microBatch : b.batch;
+    let value: tf.Scalar;
+    let correct: tf.Scalar;
+    let grads: tf.NamedTensorMap;
+    if (mb === b.batch) {
+      ({ value, correct, grads } = this.lossAndGrads(b.letters, b.labels, b.batch, b.length, scored, lambda, dropoutRng));
+    } else {
+      // Gradient accumulation: each micro-batch's loss is its share of the full batch's (divided
+      // by the full batch's scored count; the entropy term weighted by its share of the rows), so
+      // the summed values and gradients are the full batch's up to rounding.
+      const T = b.length;
+      let acc: { value: tf.Scalar; correct: tf.Scalar; grads: tf.NamedTensorMap } | undefined;
+      for (let s0 = 0; s0 < b.batch; s0 += mb) {
+        const n = Math.min(mb, b.batch - s0);
+        const part = this.lossAndGrads(b.letters.subarray(s0 * T, (s0 + n) * T), b.labels.subarray(s0 * T, (s0 + n) * T), n, T, scored, (lambda * n) / b.batch, dropoutRng);
+        if (!acc) {
+          acc = part;
+          continue;
+        }
+        const prev = acc;
+        acc = tf.tidy(() => ({
+          value: tf.add(prev.value, part.value) as tf.Scalar,
+          correct: tf.add(prev.correct, part.correct) as tf.Scalar,
+          grads: Object.fromEntries(Object.keys(prev.grads).map((k) => [k, tf.add(prev.grads[k], part.grads[k])])),
+        }));
+        tf.dispose([prev.value, prev.correct, ...Object.values(prev.grads), part.value, part.correct, ...Object.values(part.grads)]);
+      }
+      ({ value, correct, grads } = acc!);
+    }
+    return { value, correct, grads, scored };
+  }
+
+  /**
+   * The loss and gradients of the training batch of step `step` (default the next one), as
+   * trainStep computes them (micro-batched per config.microBatch), without changing any weight:
+   * for checking gradient accumulation against the whole batch. The caller disposes `grads`.
+   */
+  gradientsAt(step = this.step): { loss: number; grads: tf.NamedTensorMap } {
+    checkInteger('gradientsAt', 'step', step, 0);
+    const c = this.config;
+    if (c.model.kind === 'transformer' && (c.model.dropout > 0 || (c.model.attnDropout ?? 0) > 0)) throw new Error('gradientsAt: dropout draws masks per micro-batch, so its gradients are not comparable; use a model without dropout');
+    const b = trainBatch(this.task, c.batch, c.seed, step);
+    const { value, correct, grads } = this.batchGradients(b, c.attnEntropy ?? 0, undefined);
+    const loss = value.dataSync()[0];
+    tf.dispose([value, correct]);
+    return { loss, grads };
   }
 
   /** Accuracy on `batches` (default: the run's held-out evaluation set); `onBatch(done, total)` reports progress. */

@@ -210,9 +210,7 @@ export const command: Command = {
       ...opts,
       // After --jobs N every row is stored: read them back (checked against their SHA-256).
       ...(jobs > 1 ? { resume: true, force: false } : {}),
-      onStep: (m, s, n, loss) => {
-        if (s % 100 === 0 || s === n) console.error(`${m}: step ${s}/${n}, loss ${loss.toFixed(4)}`);
-      },
+      onStep: stepReporter(),
       onEvalBatch: (m, t, n, target) => {
         const now = Date.now();
         if (now - lastReport > 2000 || n >= target) {
@@ -237,13 +235,34 @@ export const command: Command = {
   },
 };
 
+/**
+ * Progress of training: every 100 steps, and at least once a minute when steps are slow (the
+ * paper preset's take minutes), with the projected time left of the row at this session's rate.
+ */
+function stepReporter(): (m: string, s: number, n: number, loss: number) => void {
+  let last = Date.now();
+  const start = new Map<string, { t: number; s: number }>();
+  return (m, s, n, loss) => {
+    const now = Date.now();
+    if (!start.has(m)) start.set(m, { t: now, s }); // rate from the steps after the first (set-up)
+    if (s % 100 !== 0 && s !== n && now - last < 60_000) return;
+    last = now;
+    const st = start.get(m)!;
+    if (s === st.s) return void console.error(`${m}: step ${s}/${n}, loss ${loss.toFixed(4)}`);
+    const perStep = (now - st.t) / 1000 / (s - st.s);
+    const left = perStep * (n - s);
+    const eta = left >= 86400 ? `${(left / 86400).toFixed(1)} days` : left >= 3600 ? `${(left / 3600).toFixed(1)} h` : `${Math.round(left / 60)} min`;
+    console.error(`${m}: step ${s}/${n}, loss ${loss.toFixed(4)}, ${perStep.toFixed(2)} s/step, ≈ ${eta} left`);
+  };
+}
+
 const gib = (b: number) => `${(b / 2 ** 30).toFixed(2)} GiB`;
 
 /**
  * The paper preset's duration, projected from `--estimate` on this machine (see
  * bench/results/flipflop-pilots/paper-estimate.md): printed before it starts.
  */
-const PAPER_ESTIMATE = 'paper preset: PENDING';
+const PAPER_ESTIMATE = 'paper preset: days to weeks on this CPU (project it first with --estimate); every row checkpoints every 250 steps and continues with --resume';
 
 /** --estimate: time a few steps and one evaluation batch per test set of every row. */
 async function estimate(opts: FlipflopCliOptions, backend: 'wasm' | 'cpu', steps: number, json: boolean, jobs: number): Promise<number> {
@@ -391,10 +410,13 @@ async function rowWorker(opts: FlipflopCliOptions, row: string, backend: 'wasm' 
     const r = await L.runFlipflopRow(
       {
         ...opts,
-        onStep: (m, s, n, loss) => {
-          orphaned();
-          if (s % 100 === 0 || s === n) console.error(`${m}: step ${s}/${n}, loss ${loss.toFixed(4)}`);
-        },
+        onStep: (() => {
+          const report = stepReporter();
+          return (m: string, s: number, n: number, loss: number) => {
+            orphaned();
+            report(m, s, n, loss);
+          };
+        })(),
         onEvalBatch: (m, t, n, target) => {
           orphaned();
           const now = Date.now();
