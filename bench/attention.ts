@@ -9,9 +9,10 @@
  *   2. the whole training step of those models (bench/lib/gpt-step.ts, tfjs-wasm with our kernels,
  *      one thread) with either kernel (attentionKernelChoice), the losses compared bit for bit.
  * Each figure is the fastest of its samples per round (benchmark.js for the kernels; 5 timed steps
- * per model and round for the step), then the median over rounds;
+ * per model and round for the step, the two models alternating), then the median over rounds;
  * ratios are per round (same round, same load), then their median. The load average is printed
- * beside every round: the machine may be shared.
+ * beside every round: the machine may be shared. --json prints one object (every round, and the
+ * markdown tables as `markdown`).
  *
  * Usage: testbeds bench attention [--rounds N] [--quick] [--no-step] [--json]
  */
@@ -129,9 +130,10 @@ export async function run(argv: string[]): Promise<void> {
         step('blocked');
         for (let r = 0; r < rounds; r++) {
           const ms = { reference: Infinity, blocked: Infinity };
-          // As many steps on both models, so their losses are comparable bit for bit.
-          for (const impl of ['reference', 'blocked'] as const) {
-            for (let i = 0; i < stepsPerRound; i++) {
+          // Alternating steps (the load drifts less between the two), as many on both models, so
+          // their losses are comparable bit for bit.
+          for (let i = 0; i < stepsPerRound; i++) {
+            for (const impl of ['reference', 'blocked'] as const) {
               const t0 = performance.now();
               step(impl);
               ms[impl] = Math.min(ms[impl], performance.now() - t0);
@@ -157,10 +159,6 @@ export async function run(argv: string[]): Promise<void> {
 
   const endLoad = loadavg()[0];
   const meta = { date: new Date().toISOString(), cpu: `${cpus().length}-core ${cpus()[0]?.model ?? '?'}`, node: process.version, rounds, load: [startLoad, endLoad] };
-  if (opts.json) {
-    process.stdout.write(JSON.stringify({ ...meta, kernels: kernelRows, steps: stepRows }, null, 1) + '\n');
-    return;
-  }
   const out: string[] = [];
   out.push(`Measured ${meta.date} on ${meta.cpu}, Node ${meta.node}, one thread; ${rounds} round(s), load average ${fmt(startLoad)} → ${fmt(endLoad)}. Medians over rounds of each round's fastest sample; speedups are per-round ratios (same round), then their median.`);
   out.push('');
@@ -178,7 +176,8 @@ export async function run(argv: string[]): Promise<void> {
       out.push(`| ${r.config} | ${fmt(r.stepMs.reference, 1)} → ${fmt(r.stepMs.blocked, 1)} | ${Math.round(r.tokensPerSecond.reference)} → ${Math.round(r.tokensPerSecond.blocked)} | ${fmt(r.speedup)}× | ${r.sameLoss ? 'yes' : '**no**'} |`);
     }
   }
-  process.stdout.write(out.join('\n') + '\n');
+  const markdown = out.join('\n') + '\n';
+  process.stdout.write(opts.json ? JSON.stringify({ ...meta, kernels: kernelRows, steps: stepRows, markdown }, null, 1) + '\n' : markdown);
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await run(process.argv.slice(2));
