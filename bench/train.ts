@@ -31,7 +31,7 @@ import { initBackend, setThreads, threadCount, type WasmBackendInternals } from 
 import { causalSelfAttention, causalSelfAttentionReference, useRelaxedSimd, relaxedSimdSupported } from '../src/learning/ops/index.js';
 import { GptStep, type GptConfig, type OpSet } from './lib/gpt-step.js';
 import { runTorchPeer, torchLabel, type TorchResult } from './lib/torch-peer.js';
-import { profileStep, profileGroups } from './lib/profile-step.js';
+import { profileStep, profileGroups, launches, topOther } from './lib/profile-step.js';
 import { simdPeak, gemmSpeed, denseShapes, addTorchGemm, simdPeakThreads, gemmSpeedThreads, torchGemmGflops, type PeakResult, type GemmRow, type GemmThreadsRow } from './lib/gemm-speed.js';
 
 const parseOpts = (args: string[]) =>
@@ -387,14 +387,15 @@ async function threadsMain(): Promise<void> {
     if (!opts['no-torch']) for (const n of threadList) torchGemm[n] = torchGemmGflops(gemm.map((r) => [r.M, r.N, r.K, r.mode]), n);
   }
   // Where the step's kernel time goes at each thread count (tf.profile, per-kernel best of 3 steps).
-  const profiles: { config: string; threads: number; load: number; groups: ReturnType<typeof profileGroups> }[] = [];
+  const profiles: { config: string; threads: number; load: number; groups: ReturnType<typeof profileGroups>; launches: number; top: string }[] = [];
   const profileReps = opts.quick ? 1 : 3;
   if (!opts['no-profile']) {
     for (const c of CONFIGS) {
       for (const n of threadList) {
         await setThreads(n);
         const load = loadavg()[0];
-        profiles.push({ config: c.name, threads: n, load, groups: profileGroups(await profileStep(c.cfg, profileReps)) });
+        const prof = await profileStep(c.cfg, profileReps);
+        profiles.push({ config: c.name, threads: n, load, groups: profileGroups(prof), launches: launches(prof), top: topOther(prof, 5) });
       }
     }
   }
@@ -457,10 +458,14 @@ async function threadsMain(): Promise<void> {
     lines.push('');
     lines.push(`Kernel time per step (tf.profile, per-kernel best of ${profileReps} step${profileReps > 1 ? 's' : ''}; ms, share of all kernels). On 2 threads a split kernel's time includes waiting for the workers.`);
     lines.push('');
-    lines.push('| config | threads | our gemm | attention fwd+bwd | GELU fwd+bwd | other tfjs kernels (one thread) | all kernels | load |');
-    lines.push('|---|---:|---:|---:|---:|---:|---:|---:|');
+    lines.push('| config | threads | our gemm | attention fwd+bwd | GELU fwd+bwd | AdamW (fused) | other tfjs kernels (one thread) | all kernels | kernel launches | load |');
+    lines.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
     const cell = (ms: number, total: number) => `${fmt(ms, 1)} (${fmt((100 * ms) / total, 0)}%)`;
-    for (const p of profiles) lines.push(`| ${p.config} | ${p.threads} | ${cell(p.groups.gemm, p.groups.total)} | ${cell(p.groups.attention, p.groups.total)} | ${cell(p.groups.gelu, p.groups.total)} | ${cell(p.groups.other, p.groups.total)} | ${fmt(p.groups.total, 1)} | ${fmt(p.load, 2)} |`);
+    for (const p of profiles) lines.push(`| ${p.config} | ${p.threads} | ${cell(p.groups.gemm, p.groups.total)} | ${cell(p.groups.attention, p.groups.total)} | ${cell(p.groups.gelu, p.groups.total)} | ${cell(p.groups.adamw, p.groups.total)} | ${cell(p.groups.other, p.groups.total)} | ${fmt(p.groups.total, 1)} | ${p.launches} | ${fmt(p.load, 2)} |`);
+    lines.push('');
+    lines.push('The largest "other" kernels (ms per step, launches):');
+    lines.push('');
+    for (const p of profiles) lines.push(`- ${p.config}, ${p.threads} thread${p.threads > 1 ? 's' : ''}: ${p.top}`);
   }
   const md = lines.join('\n');
   process.stderr.write('\n' + md + '\n');
