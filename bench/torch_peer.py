@@ -168,6 +168,7 @@ def main():
         "interopThreads": torch.get_num_interop_threads(), "blas": blas, "steps": n,
         "stepsPerSecond": 1 / mean, "tokensPerSecond": B * T / mean,
         "bestStepsPerSecond": 1 / best, "bestTokensPerSecond": B * T / best, "loss": loss,
+        "ompWaitPolicy": os.environ.get("OMP_WAIT_POLICY", "default"),
     }))
 
 
