@@ -10,6 +10,8 @@
 // (src/learning/ops/tfjs_heap.ts) and touches only the pointers it is given.
 export { heapBase } from '../common/memory';
 export { gemm, gemmScratchBytes, simdPeakMulAdd, simdPeakAccumulate } from './gemm';
+export { sumSquares, adamwUpdate } from './optim';
+export { gatherRows } from './gather';
 import { exp4, splat } from '../common/f32x4-math';
 
 // @ts-ignore: decorator
