@@ -271,13 +271,37 @@ function causalColumns(w: usize, Tp: i32, x: usize, xs: usize, y: usize, ys: usi
 }
 
 // exp4p of assembly/common/f32x4-math.ts (the same operations and constants, so the same bits) over
-// one score row, its 15 constants read from `cst` (written by storeExpConstants into scratch): V8
+// one score row, four vectors per step where it can (independent chains for the FP pipes), its 15
+// constants read from `cst` (written by storeExpConstants into scratch): V8
 // otherwise rebuilds every 128-bit constant with three instructions at each use inside the loop.
 //   backward = false: s_j ← e_j = exp(s_j − m), returns Σ_j e_j per lane (the softmax normaliser);
 //   backward = true:  s_j ← e_j = exp(s_j − m)·invz, returns Σ_j e_j·dp_j per lane (D_i).
 function expRow(s: usize, dp: usize, nj: i32, m: v128, invz: v128, cst: usize, backward: bool): v128 {
   let acc = f32x4.splat(0);
   let j = 0;
+  for (; j + 16 <= nj; j += 16) {
+    const jb = <usize>j * 4;
+    let e = expAt(s + jb, m, cst), e1 = expAt(s + jb + 16, m, cst), e2 = expAt(s + jb + 32, m, cst), e3 = expAt(s + jb + 48, m, cst);
+    if (backward) {
+      e = f32x4.mul(e, invz);
+      e1 = f32x4.mul(e1, invz);
+      e2 = f32x4.mul(e2, invz);
+      e3 = f32x4.mul(e3, invz);
+      acc = f32x4.add(acc, f32x4.mul(e, v128.load(dp + jb)));
+      acc = f32x4.add(acc, f32x4.mul(e1, v128.load(dp + jb, 16)));
+      acc = f32x4.add(acc, f32x4.mul(e2, v128.load(dp + jb, 32)));
+      acc = f32x4.add(acc, f32x4.mul(e3, v128.load(dp + jb, 48)));
+    } else {
+      acc = f32x4.add(acc, e);
+      acc = f32x4.add(acc, e1);
+      acc = f32x4.add(acc, e2);
+      acc = f32x4.add(acc, e3);
+    }
+    v128.store(s + jb, e);
+    v128.store(s + jb, e1, 16);
+    v128.store(s + jb, e2, 32);
+    v128.store(s + jb, e3, 48);
+  }
   for (; j + 8 <= nj; j += 8) {
     const jb = <usize>j * 4;
     let e = expAt(s + jb, m, cst), e1 = expAt(s + jb + 16, m, cst);
