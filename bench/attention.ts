@@ -9,7 +9,7 @@
  *   2. the whole training step of those models (bench/lib/gpt-step.ts, tfjs-wasm with our kernels,
  *      one thread) with either kernel (attentionKernelChoice), the losses compared bit for bit;
  *   3. the GELU kernels beside them (assembly/nn: clamps by pmin/pmax) against the GELU they
- *      replaced (gelu-reference.ts, the same bits for non-NaN input), on the MLP activations of
+ *      replaced (geluForwardReference/…, the same bits for non-NaN input), on the MLP activations of
  *      the same two models ([B·T, 4d]), forward and backward.
  * Each figure is the fastest of its samples per round (benchmark.js for the kernels; 5 timed steps
  * per model and round for the step, the two models alternating), then the median over rounds;

@@ -12,8 +12,7 @@ export { heapBase } from '../common/memory';
 export { gemm, gemmScratchBytes, simdPeakMulAdd, simdPeakAccumulate } from './gemm';
 export { sumSquares, adamwUpdate } from './optim';
 export { gatherRows } from './gather';
-export { geluForwardReference, geluBackwardReference } from './gelu-reference';
-import { exp4p, splat } from '../common/f32x4-math';
+import { exp4, exp4p, splat } from '../common/f32x4-math';
 
 // @ts-ignore: decorator
 @inline function hsum(v: v128): f32 {
@@ -22,11 +21,17 @@ import { exp4p, splat } from '../common/f32x4-math';
 
 
 // e^{2u} with u clamped to ±40 (finite and nonzero in f32; tanh is ±1 and sech² ~1e-35 there).
-// The clamps are pmin/pmax (one instruction each; f32x4.min/max take ~7 on x64 for their NaN and
-// ±0 rules): with non-zero constant bounds they give min/max's result for every non-NaN lane, so
-// these are gelu-reference.ts's bits (a NaN input stays NaN, its sign and payload may differ).
+// The kernels clamp by pmin/pmax (one instruction each; f32x4.min/max take ~7 on x64 for their NaN
+// and ±0 rules): with non-zero constant bounds they give min/max's result for every non-NaN lane.
+// `minmax` (a constant at every call, so folded away) selects the first version, f32x4.min/max and
+// exp4, for geluForwardReference/geluBackwardReference: the bit-for-bit reference of the tests (a
+// NaN input gives NaN in both, its sign and payload may differ).
 // @ts-ignore: decorator
-@inline function exp2u(u: v128): v128 {
+@inline function exp2u(u: v128, minmax: bool): v128 {
+  if (minmax) {
+    const c = f32x4.min(f32x4.max(u, splat(-40)), splat(40));
+    return exp4(f32x4.add(c, c));
+  }
   const c = f32x4.pmin(f32x4.pmax(u, splat(-40)), splat(40));
   return exp4p(f32x4.add(c, c));
 }
@@ -49,15 +54,15 @@ const K1: f32 = 0.044715;
 // GELU and its derivative on four lanes (the scalar tails use lane 0, so no Mathf tables are
 // linked: Mathf.tanh/cosh would bring a data segment, which tfjs_heap.ts refuses).
 // @ts-ignore: decorator
-@inline function gelu4(xv: v128): v128 {
+@inline function gelu4(xv: v128, minmax: bool = false): v128 {
   const u = f32x4.mul(splat(K0), f32x4.add(xv, f32x4.mul(splat(K1), f32x4.mul(xv, f32x4.mul(xv, xv)))));
-  return f32x4.mul(f32x4.mul(splat(0.5), xv), f32x4.add(splat(1), tanhFromE(exp2u(u))));
+  return f32x4.mul(f32x4.mul(splat(0.5), xv), f32x4.add(splat(1), tanhFromE(exp2u(u, minmax))));
 }
 
 // @ts-ignore: decorator
-@inline function geluGrad4(xv: v128): v128 {
+@inline function geluGrad4(xv: v128, minmax: bool = false): v128 {
   const x2 = f32x4.mul(xv, xv);
-  const e = exp2u(f32x4.mul(splat(K0), f32x4.add(xv, f32x4.mul(splat(K1), f32x4.mul(xv, x2)))));
+  const e = exp2u(f32x4.mul(splat(K0), f32x4.add(xv, f32x4.mul(splat(K1), f32x4.mul(xv, x2)))), minmax);
   const left = f32x4.mul(splat(0.5), f32x4.add(splat(1), tanhFromE(e)));
   const right = f32x4.mul(f32x4.mul(f32x4.mul(splat(0.5), xv), sech2FromE(e)), f32x4.mul(splat(K0), f32x4.add(splat(1), f32x4.mul(splat(3 * K1), x2))));
   return f32x4.add(left, right);
@@ -110,6 +115,26 @@ export function geluBackward(x: usize, dy: usize, dx: usize, n: i32): void {
   for (; i < n; i++) {
     const o = <usize>i * 4;
     store<f32>(dx + o, load<f32>(dy + o) * f32x4.extract_lane(geluGrad4(splat(load<f32>(x + o))), 0));
+  }
+}
+
+/** geluForward as first written (one vector per step, min/max clamps): the tests' reference. */
+export function geluForwardReference(x: usize, y: usize, n: i32): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) v128.store(y + <usize>i * 4, gelu4(v128.load(x + <usize>i * 4), true));
+  for (; i < n; i++) store<f32>(y + <usize>i * 4, f32x4.extract_lane(gelu4(splat(load<f32>(x + <usize>i * 4)), true), 0));
+}
+
+/** geluBackward as first written: the tests' reference. */
+export function geluBackwardReference(x: usize, dy: usize, dx: usize, n: i32): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i * 4;
+    v128.store(dx + o, f32x4.mul(v128.load(dy + o), geluGrad4(v128.load(x + o), true)));
+  }
+  for (; i < n; i++) {
+    const o = <usize>i * 4;
+    store<f32>(dx + o, load<f32>(dy + o) * f32x4.extract_lane(geluGrad4(splat(load<f32>(x + o)), true), 0));
   }
 }
 

@@ -1,5 +1,6 @@
-// GELU (assembly/nn/index.ts: clamps by pmin/pmax) against the GELU it replaced (gelu-reference.ts:
-// clamps by f32x4.min/max), bit for bit, forward and backward, on every kind of non-NaN f32:
+// GELU (assembly/nn/index.ts: clamps by pmin/pmax, eight vectors per step) against the GELU it
+// replaced (geluForwardReference/geluBackwardReference: f32x4.min/max clamps, one vector per step),
+// bit for bit, forward and backward, on every kind of non-NaN f32:
 // ±0, subnormals, the clamp bounds (|u| = 40, |2u| = 87.3…88.3), huge values and ±∞.
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
