@@ -11,14 +11,22 @@ import { initBackend } from '../../src/learning/backend.js';
 import { causalSelfAttention } from '../../src/learning/ops/index.js';
 import { GptStep, type GptConfig } from './gpt-step.js';
 
+/** tf.profile records for customGrad wrappers: they contain other kernels' time. */
+const WRAPPERS = new Set(['forward', 'unnamed scope']);
+
 /** Kernel name → { ms (best over `reps` steps of the per-step sum), n (calls per step) }. */
-export async function profileStep(cfg: GptConfig, reps = 4): Promise<Map<string, { ms: number; n: number }>> {
+export async function profileStep(cfg: GptConfig, reps = 4, steps?: { wallMs: number; kernelMs: number }[]): Promise<Map<string, { ms: number; n: number }>> {
   const model = new GptStep(cfg, { attention: causalSelfAttention, fused: true });
   try {
     model.step();
     const best = new Map<string, { ms: number; n: number }>();
     for (let rep = 0; rep < reps; rep++) {
+      const t0 = performance.now();
       const info = await tf.profile(() => { model.step(); });
+      const wallMs = performance.now() - t0;
+      // `steps` gets each profiled step's wall time and its own kernel sum (wrappers left out):
+      // the difference is the time outside kernels (JS dispatch, autodiff, tf.profile's own records).
+      steps?.push({ wallMs, kernelMs: info.kernels.reduce((a, k) => a + (WRAPPERS.has(k.name) || typeof k.kernelTimeMs !== 'number' ? 0 : k.kernelTimeMs), 0) });
       const sums = new Map<string, { ms: number; n: number }>();
       for (const k of info.kernels) {
         const e = sums.get(k.name) ?? { ms: 0, n: 0 };
@@ -36,9 +44,6 @@ export async function profileStep(cfg: GptConfig, reps = 4): Promise<Map<string,
     model.dispose();
   }
 }
-
-/** tf.profile records for customGrad wrappers: they contain other kernels' time. */
-const WRAPPERS = new Set(['forward', 'unnamed scope']);
 
 /** Kernel launches per step in a profile (wrappers left out). */
 export function launches(p: Map<string, { n: number }>): number {
