@@ -19,7 +19,9 @@ OPENBLAS_NUM_THREADS (OpenBLAS's pthread build keeps its own pool, which torch.s
 does not size).
 Model (as bench/lib/gpt-step.ts): token + learned position embeddings, L pre-LayerNorm blocks
 (causal attention with explicit masked softmax, GELU-tanh MLP x4), final LayerNorm, linear head,
-cross-entropy on every position, Adam(3e-4), fresh random batch each step.
+cross-entropy on every position, fresh random batch each step; the optimizer is our trainer's
+(src/learning/optim.ts): global-norm clip 1, then AdamW lr 3e-4, betas (0.9, 0.99), eps 1e-8,
+weight decay 0.01 on matrices (dim >= 2) only.
 """
 import json
 import math
@@ -135,7 +137,10 @@ def main():
         torch.set_num_threads(int(c["threads"]))
     blas = blas_info()
     model = GPT(c)
-    opt = torch.optim.Adam(model.parameters(), lr=3e-4)
+    params = list(model.parameters())
+    opt = torch.optim.AdamW([{"params": [p for p in params if p.dim() >= 2], "weight_decay": 0.01},
+                             {"params": [p for p in params if p.dim() < 2], "weight_decay": 0.0}],
+                            lr=3e-4, betas=(0.9, 0.99), eps=1e-8)
     B, T, V = c["batch"], c["length"], c["vocab"]
 
     def step():
@@ -144,6 +149,7 @@ def main():
         loss = F.cross_entropy(model(ids).view(-1, V), labels.view(-1))
         opt.zero_grad(set_to_none=True)
         loss.backward()
+        torch.nn.utils.clip_grad_norm_(params, 1.0)
         opt.step()
         return loss.item()
 
@@ -162,6 +168,7 @@ def main():
         "interopThreads": torch.get_num_interop_threads(), "blas": blas, "steps": n,
         "stepsPerSecond": 1 / mean, "tokensPerSecond": B * T / mean,
         "bestStepsPerSecond": 1 / best, "bestTokensPerSecond": B * T / best, "loss": loss,
+        "ompWaitPolicy": os.environ.get("OMP_WAIT_POLICY", "default"),
     }))
 
 

@@ -3,8 +3,10 @@
  * src/learning/ops so it measures those ops and not the learn branch's model code.
  *
  * Token ids (B, T) → embedding + learned positions → L pre-LayerNorm blocks (causal attention,
- * GELU MLP ×4) → LayerNorm → head; softmax cross-entropy on every position; Adam. The same model
- * is in bench/torch_peer.py.
+ * GELU MLP ×4) → LayerNorm → head; softmax cross-entropy on every position; the trainer's AdamW
+ * (src/learning/optim.ts: clip 1, β2 0.99, decay 0.01 on matrices) at a constant lr 3e-4, so the
+ * benchmark times the optimizer `testbeds train` runs. The same model and optimizer are in
+ * bench/torch_peer.py.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { linear, embedding, oneHotFloat, layerNorm, layerNormReference, gelu, geluReference, causalSelfAttentionPacked } from '../../src/learning/ops/index.js';
@@ -12,6 +14,7 @@ import { causalSelfAttentionReference } from '../../src/learning/ops/attention.j
 import { customGrad } from '../../src/learning/ops/customgrad.js';
 import { columnSum } from '../../src/learning/ops/nn.js';
 import { Rng } from '../../src/random/prng.js';
+import { AdamW, optimConfig } from '../../src/learning/optim.js';
 
 export interface GptConfig {
   layers: number;
@@ -80,7 +83,9 @@ function naiveGelu(x: tf.Tensor): tf.Tensor {
 
 export class GptStep {
   readonly params: Map<string, tf.Variable> = new Map();
-  private readonly optimizer: tf.Optimizer;
+  private readonly optimizer: AdamW;
+  /** The (constant) learning rate of every step. */
+  readonly lr = 3e-4;
   private readonly rng: Rng;
 
   private readonly attention: AttentionFn;
@@ -101,7 +106,10 @@ export class GptStep {
       for (let i = 0; i < n; i++) a[i] = std * this.rng.nextNormal();
       return tf.tensor(a, shape);
     };
-    const add = (name: string, t: tf.Tensor) => this.params.set(name, tf.variable(t, true, name + '_' + Math.random().toString(36).slice(2)));
+    const add = (name: string, t: tf.Tensor) => {
+      this.params.set(name, tf.variable(t, true, name + '_' + Math.random().toString(36).slice(2)));
+      t.dispose(); // the variable holds the data
+    };
     add('wte', normal([V, d], 0.02));
     add('wpe', normal([T, d], 0.02));
     for (let l = 0; l < L; l++) {
@@ -121,7 +129,7 @@ export class GptStep {
     add('lnf.g', tf.ones([d]));
     add('lnf.b', tf.zeros([d]));
     add('head', normal([d, V], 0.02));
-    this.optimizer = tf.train.adam(3e-4);
+    this.optimizer = new AdamW(optimConfig({ steps: 1, lr: this.lr, warmup: 0 }), [...this.params.values()]);
   }
 
   get parameterCount(): number {
@@ -182,10 +190,12 @@ export class GptStep {
   step(): number {
     const { ids, labels } = this.batch();
     try {
-      const loss = this.optimizer.minimize(() => this.loss(ids, labels), true) as tf.Scalar;
-      const value = loss.dataSync()[0];
-      loss.dispose();
-      return value;
+      const vars = [...this.params.values()];
+      const { value, grads } = tf.tidy(() => tf.variableGrads(() => this.loss(ids, labels), vars));
+      const norm = this.optimizer.apply(vars.map((v) => grads[v.name]), this.lr);
+      const loss = value.dataSync()[0];
+      tf.dispose([value, norm, ...Object.values(grads)]);
+      return loss;
     } finally {
       ids.dispose();
       labels.dispose();

@@ -3,7 +3,7 @@
  * name, best of a few steps per kernel. For finding the next hot spot; timings on a shared VM are
  * noisy, hence the per-kernel minimum over steps. bench/train.ts --threads prints it grouped
  * (profileGroups) at each thread count.
- * Usage: node dist/bench/lib/profile-step.js [L d T B]
+ * Usage: node dist/bench/lib/profile-step.js [L d T B] (prints every kernel, and the launches per step)
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { pathToFileURL } from 'node:url';
@@ -11,14 +11,22 @@ import { initBackend } from '../../src/learning/backend.js';
 import { causalSelfAttention } from '../../src/learning/ops/index.js';
 import { GptStep, type GptConfig } from './gpt-step.js';
 
+/** tf.profile records for customGrad wrappers: they contain other kernels' time. */
+const WRAPPERS = new Set(['forward', 'unnamed scope']);
+
 /** Kernel name → { ms (best over `reps` steps of the per-step sum), n (calls per step) }. */
-export async function profileStep(cfg: GptConfig, reps = 4): Promise<Map<string, { ms: number; n: number }>> {
+export async function profileStep(cfg: GptConfig, reps = 4, steps?: { wallMs: number; kernelMs: number }[]): Promise<Map<string, { ms: number; n: number }>> {
   const model = new GptStep(cfg, { attention: causalSelfAttention, fused: true });
   try {
     model.step();
     const best = new Map<string, { ms: number; n: number }>();
     for (let rep = 0; rep < reps; rep++) {
+      const t0 = performance.now();
       const info = await tf.profile(() => { model.step(); });
+      const wallMs = performance.now() - t0;
+      // `steps` gets each profiled step's wall time and its own kernel sum (wrappers left out):
+      // the difference is the time outside kernels (JS dispatch, autodiff, tf.profile's own records).
+      steps?.push({ wallMs, kernelMs: info.kernels.reduce((a, k) => a + (WRAPPERS.has(k.name) || typeof k.kernelTimeMs !== 'number' ? 0 : k.kernelTimeMs), 0) });
       const sums = new Map<string, { ms: number; n: number }>();
       for (const k of info.kernels) {
         const e = sums.get(k.name) ?? { ms: 0, n: 0 };
@@ -37,17 +45,33 @@ export async function profileStep(cfg: GptConfig, reps = 4): Promise<Map<string,
   }
 }
 
+/** Kernel launches per step in a profile (wrappers left out). */
+export function launches(p: Map<string, { n: number }>): number {
+  let n = 0;
+  for (const [name, e] of p) if (!WRAPPERS.has(name)) n += e.n;
+  return n;
+}
+
+/** The `k` largest kernels outside the named groups, as "Name 1.2 ms (3×), …". */
+export function topOther(p: Map<string, { ms: number; n: number }>, k: number): string {
+  return [...p].filter(([name]) => !WRAPPERS.has(name) && !GROUPED.test(name)).sort((a, b) => b[1].ms - a[1].ms).slice(0, k)
+    .map(([name, e]) => `${name} ${e.ms.toFixed(1)} ms (${e.n}×)`).join(', ');
+}
+
+const GROUPED = /^(TestbedsMatMul|TestbedsCausalAttention|TestbedsGelu|TestbedsAdamW$)/;
+
 /**
  * The profile in the groups threads split (gemm, attention, GELU) and the rest, in ms. The
  * customGrad wrappers ("forward", "unnamed scope") contain other kernels and are left out.
  */
-export function profileGroups(p: Map<string, { ms: number }>): { gemm: number; attention: number; gelu: number; other: number; total: number } {
-  const g = { gemm: 0, attention: 0, gelu: 0, other: 0, total: 0 };
+export function profileGroups(p: Map<string, { ms: number }>): { gemm: number; attention: number; gelu: number; adamw: number; other: number; total: number } {
+  const g = { gemm: 0, attention: 0, gelu: 0, adamw: 0, other: 0, total: 0 };
   for (const [name, { ms }] of p) {
-    if (name === 'forward' || name === 'unnamed scope') continue;
+    if (WRAPPERS.has(name)) continue;
     if (name === 'TestbedsMatMul') g.gemm += ms;
     else if (name.startsWith('TestbedsCausalAttention')) g.attention += ms;
     else if (name.startsWith('TestbedsGelu')) g.gelu += ms;
+    else if (name === 'TestbedsAdamW') g.adamw += ms;
     else g.other += ms;
     g.total += ms;
   }
@@ -58,8 +82,8 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   const [L, d, T, B] = process.argv.length > 2 ? process.argv.slice(2).map(Number) : [2, 64, 64, 32];
   await initBackend('wasm');
   const best = await profileStep({ layers: L, width: d, heads: 4, length: T, batch: B, vocab: 8 });
-  const rows = [...best].sort((a, b) => b[1].ms - a[1].ms);
+  const rows = [...best].filter(([name]) => !WRAPPERS.has(name)).sort((a, b) => b[1].ms - a[1].ms);
   const total = rows.reduce((a, [, e]) => a + e.ms, 0);
-  console.log(`L=${L} d=${d} T=${T} B=${B}: kernel ms (best of 4 steps per kernel), total ${total.toFixed(1)}`);
-  for (const [name, e] of rows.slice(0, 20)) console.log(`${name.padEnd(36)} ${e.ms.toFixed(1).padStart(8)} ms ${String(e.n).padStart(5)} calls`);
+  console.log(`L=${L} d=${d} T=${T} B=${B}: kernel ms (best of 4 steps per kernel), total ${total.toFixed(1)}, ${launches(best)} kernel launches per step`);
+  for (const [name, e] of rows) console.log(`${name.padEnd(36)} ${e.ms.toFixed(2).padStart(8)} ms ${String(e.n).padStart(5)} calls`);
 }

@@ -12,6 +12,7 @@ export interface TorchBlas { kind: 'openblas' | 'mkl' | 'reference' | 'unknown';
 export interface TorchResult {
   ok: boolean; reason?: string; torch?: string; threads?: number; interopThreads?: number; blas?: TorchBlas;
   steps?: number; stepsPerSecond?: number; tokensPerSecond?: number; bestTokensPerSecond?: number; loss?: number;
+  ompWaitPolicy?: string;
 }
 
 export const REAL_PEER_HINT = 'apt-get install libopenblas0-pthread (Debian/Ubuntu python3-torch), or a pip wheel of torch (bundles MKL/OpenBLAS)';
@@ -26,11 +27,15 @@ export function torchLabel(r: TorchResult): { label: string; honest: boolean } {
   return { label: `PyTorch ${r.torch} (BLAS unknown: ${r.blas?.library || 'none mapped'}) (${threads})`, honest: false };
 }
 
-/** Runs bench/torch_peer.py for `cfg` on `threads` threads; { ok: false, reason } when it cannot. */
-export function runTorchPeer(cfg: object, steps: number, threads: number): TorchResult {
+/**
+ * Runs bench/torch_peer.py for `cfg` on `threads` threads; { ok: false, reason } when it cannot.
+ * `env` adds environment variables (OMP_WAIT_POLICY=PASSIVE: OpenMP workers sleep instead of
+ * spinning between parallel regions, which decides PyTorch's 2-thread speed on a small VM).
+ */
+export function runTorchPeer(cfg: object, steps: number, threads: number, env: Record<string, string> = {}): TorchResult {
   const script = new URL('../../../bench/torch_peer.py', import.meta.url).pathname;
   for (const python of ['/usr/bin/python3', 'python3']) {
-    const r = spawnSync(python, [script, JSON.stringify({ ...cfg, steps, threads })], { encoding: 'utf8', timeout: 900_000 });
+    const r = spawnSync(python, [script, JSON.stringify({ ...cfg, steps, threads })], { encoding: 'utf8', timeout: 900_000, env: { ...process.env, ...env } });
     if (r.error) continue;
     const line = (r.stdout ?? '').trim().split('\n').pop() ?? '';
     try {

@@ -31,7 +31,11 @@ export function checkGenerators(source: GeneratorSource): { generators: number[]
   if (!Array.isArray(first)) throw new TypeError(`${what}[0] must be an array of points, got ${typeof first}`);
   const degree = first.length;
   if (degree === 0) throw new RangeError(`${what}[0] has degree 0: transformations act on at least one point`);
-  if (degree > MAX_TRANSFORMATION_DEGREE) throw new RangeError(`${what}[0] has degree ${degree}, above the maximum ${MAX_TRANSFORMATION_DEGREE} (a point is one byte)`);
+  if (degree > MAX_TRANSFORMATION_DEGREE) {
+    // Name the automaton too: `compile symmetric:6` should say which input has too many states.
+    const whose = isAutomaton(source) && typeof source.name === 'string' ? `automaton ${source.name} has ${degree} states, so ` : '';
+    throw new RangeError(`${whose}${what}[0] has degree ${degree}, above the maximum ${MAX_TRANSFORMATION_DEGREE} (a point is one byte)`);
+  }
   const generators: number[][] = [];
   list.forEach((t, a) => {
     if (!Array.isArray(t)) throw new TypeError(`${what}[${a}] must be an array of points, got ${typeof t}`);

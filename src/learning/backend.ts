@@ -23,6 +23,8 @@ import { registerGradientsAndChainedOps } from './ops/tf_registrations.generated
 import { registerFusedAttentionKernels } from './ops/attention_kernels.js';
 import { registerNnKernels } from './ops/nn.js';
 import { registerGemmKernel } from './ops/gemm.js';
+import { registerAdamWKernel } from './ops/adamw.js';
+import { registerSharedIdentity } from './ops/identity.js';
 import { preloadOnTfjsHeap, shareTfjsMemory, sharedKernelModules, tfjsMemory } from './ops/tfjs_heap.js';
 import { startThreads, stopThreads, threadCount, threadsAvailable } from './ops/threads.js';
 import { relaxedSimdSupported } from './ops/gemm.js';
@@ -64,6 +66,8 @@ export function registerLearningOps(): void {
   registerFusedAttentionKernels();
   registerNnKernels();
   registerGemmKernel();
+  registerAdamWKernel();
+  registerSharedIdentity();
 }
 
 async function nodeWasmPrefix(): Promise<string> {

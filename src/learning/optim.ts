@@ -7,6 +7,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { cosTurns, powInt } from '../random/detmath.js';
 import { checkInteger, checkObject } from '../validate/index.js';
+import { adamwFused, adamwFusedSupported } from './ops/adamw.js';
 
 export interface OptimConfig {
   /** Peak learning rate. Default 1e-3 (3e-4 for the paper preset). */
@@ -103,9 +104,34 @@ export class AdamW {
     this.v = vars.map(zeros);
   }
 
-  /** Clips, then applies one update; returns the pre-clip global gradient norm (a scalar tensor the caller disposes). */
+  /**
+   * Clips, then applies one update; returns the pre-clip global gradient norm (a scalar tensor the
+   * caller disposes). On wasm one fused kernel (ops/adamw.ts) does it all, with the same bits as
+   * the tf-op chain (applyReference) that runs on other backends.
+   */
   apply(grads: tf.Tensor[], lr: number): tf.Scalar {
+    if (!adamwFusedSupported()) return this.applyReference(grads, lr);
     const c = this.config;
+    if (grads.length !== this.vars.length) throw new Error(`AdamW.apply: ${grads.length} gradients for ${this.vars.length} variables`);
+    this.t += 1;
+    const t = this.t;
+    const out = adamwFused(this.vars, grads, this.m, this.v, this.vars.map((p) => p.rank >= 2 && c.weightDecay > 0), {
+      beta1: c.beta1, beta2: c.beta2, eps: c.eps, weightDecay: c.weightDecay, clip: c.clip, lr,
+      bc1: 1 - powInt(c.beta1, t), bc2: 1 - powInt(c.beta2, t),
+    });
+    this.vars.forEach((p, i) => {
+      this.m[i].assign(out.m[i]);
+      this.v[i].assign(out.v[i]);
+      p.assign(out.params[i]);
+    });
+    tf.dispose([...out.m, ...out.v, ...out.params]); // the variables hold the data now
+    return out.norm;
+  }
+
+  /** apply as a chain of tf ops (any backend; the fused kernel's reference, bit for bit). */
+  applyReference(grads: tf.Tensor[], lr: number): tf.Scalar {
+    const c = this.config;
+    if (grads.length !== this.vars.length) throw new Error(`AdamW.apply: ${grads.length} gradients for ${this.vars.length} variables`);
     this.t += 1;
     const t = this.t;
     return tf.tidy(() => {

@@ -15,7 +15,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serveTfjsPage } from '../helpers/tfjs-page-server.js';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../../src/learning/backend.js';
-import { causalSelfAttentionPacked, layerNorm, gelu, linear } from '../../src/learning/ops/index.js';
+import { causalSelfAttentionPacked, layerNorm, gelu, linear, embedding } from '../../src/learning/ops/index.js';
+import { AdamW, optimConfig } from '../../src/learning/optim.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -36,8 +37,16 @@ const PROBE = `
   const wa = tf.tensor2d(exact(300 * 9, 997), [300, 9]);
   const lw = tf.tensor2d(exact(45, 89), [5, 9]);
   const [dx, dwa] = tf.grads((x, ww) => tf.sum(tf.mul(linear(x, ww), lw)))([xa, wa]);
+  // Three fused AdamW steps (ops/adamw.ts) and the row-gather embedding: Node's bits too.
+  const vars = [tf.variable(tf.tensor2d(exact(12, 31), [3, 4])), tf.variable(tf.tensor1d(exact(5, 7)))];
+  const opt = new AdamW(optimConfig({ steps: 3, lr: 1e-2, clip: 0.5 }), vars);
+  for (let s = 0; s < 3; s++) opt.apply([tf.tensor2d(exact(12, 13 + s), [3, 4]), tf.tensor1d(exact(5, 5 + s))], 1e-2).dispose();
+  const emb = embedding(tf.tensor2d([0, 2, 1, 2], [2, 2], 'int32'), vars[0]);
+  const adamw = [vars[0], vars[1], opt.m[0], opt.v[1], emb].map((t) => Array.from(t.dataSync()));
+  opt.dispose();
+  tf.dispose(vars);
   return [Array.from(f(qkv, g).dataSync()), Array.from(dqkv.dataSync()), Array.from(dg.dataSync()),
-    Array.from(linear(xa, wa).dataSync()), Array.from(dx.dataSync()), Array.from(dwa.dataSync())];
+    Array.from(linear(xa, wa).dataSync()), Array.from(dx.dataSync()), Array.from(dwa.dataSync()), ...adamw];
 `;
 
 describe.skipIf(!hasChromium)('initBackend and fused kernels in headless Chromium (main thread)', () => {
@@ -50,7 +59,8 @@ describe.skipIf(!hasChromium)('initBackend and fused kernels in headless Chromiu
     const entry = `
       import * as tf from '@tensorflow/tfjs-core';
       import { initBackend, setWasmBinaryLocation } from './src/learning/backend.ts';
-      import { causalSelfAttentionPacked, layerNorm, gelu, linear } from './src/learning/ops/index.ts';
+      import { causalSelfAttentionPacked, layerNorm, gelu, linear, embedding } from './src/learning/ops/index.ts';
+      import { AdamW, optimConfig } from './src/learning/optim.ts';
       import { threadCount } from './src/learning/backend.ts';
       import { parallelThresholds } from './src/learning/ops/threads.ts';
       window.probe = async (threads = 1) => {
@@ -79,7 +89,7 @@ describe.skipIf(!hasChromium)('initBackend and fused kernels in headless Chromiu
     try {
       await initBackend('wasm');
       // eslint-disable-next-line @typescript-eslint/no-implied-eval
-      const node = tf.tidy(() => new Function('tf', 'causalSelfAttentionPacked', 'layerNorm', 'gelu', 'linear', PROBE)(tf, causalSelfAttentionPacked, layerNorm, gelu, linear)) as number[][];
+      const node = tf.tidy(() => new Function('tf', 'causalSelfAttentionPacked', 'layerNorm', 'gelu', 'linear', 'embedding', 'AdamW', 'optimConfig', PROBE)(tf, causalSelfAttentionPacked, layerNorm, gelu, linear, embedding, AdamW, optimConfig)) as number[][];
       for (const [srv, isolated] of [[isolatedServer, true], [server, false]] as const) {
         const page = await browser.newPage();
         const errors: string[] = [];
@@ -100,7 +110,7 @@ describe.skipIf(!hasChromium)('initBackend and fused kernels in headless Chromiu
     }
   });
 
-  it('runs packed attention + LayerNorm + GELU forward and gradients on wasm, equal to Node; gemm bit-identical', async () => {
+  it('runs packed attention + LayerNorm + GELU forward and gradients on wasm, equal to Node; gemm, fused AdamW and the embedding gather bit-identical', async () => {
     const { chromium } = await import('playwright-core');
     const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
     try {
@@ -115,12 +125,12 @@ describe.skipIf(!hasChromium)('initBackend and fused kernels in headless Chromiu
       expect(got.backend).toBe('wasm');
       await initBackend('wasm');
       // eslint-disable-next-line @typescript-eslint/no-implied-eval
-      const node = tf.tidy(() => new Function('tf', 'causalSelfAttentionPacked', 'layerNorm', 'gelu', 'linear', PROBE)(tf, causalSelfAttentionPacked, layerNorm, gelu, linear)) as number[][];
+      const node = tf.tidy(() => new Function('tf', 'causalSelfAttentionPacked', 'layerNorm', 'gelu', 'linear', 'embedding', 'AdamW', 'optimConfig', PROBE)(tf, causalSelfAttentionPacked, layerNorm, gelu, linear, embedding, AdamW, optimConfig)) as number[][];
       expect(got.out.map((a) => a.length)).toEqual(node.map((a) => a.length));
       for (let k = 0; k < 3; k++) {
         for (let i = 0; i < node[k].length; i++) expect(Math.abs(got.out[k][i] - node[k][i])).toBeLessThan(1e-5);
       }
-      // gemm: the same bits in Chromium and Node (dense layer forward, dx, dw).
+      // gemm (dense layer forward, dx, dw), fused AdamW and the embedding gather: the same bits in Chromium and Node.
       for (let k = 3; k < node.length; k++) expect(got.out[k]).toEqual(node[k]);
     } finally {
       await browser.close();

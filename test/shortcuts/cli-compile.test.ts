@@ -97,6 +97,7 @@ describe('testbeds compile', () => {
     [['compile', 'dihedral:4', '--length', '8', '--construction', 'gridworld'], /gridworld: dihedral:4 is not gridworld:N/],
     [['compile', 'dihedral:4', '--length', '8', '--label', 'colour'], /unknown label "colour"/],
     [['compile', 'dihedral:4', '--length', '0'], /--length/],
+    [['compile', 'symmetric:6', '--length', '8'], /automaton symmetric:6 has 720 states, so delta\[0\] has degree 720, above the maximum 255/],
   ])('bad input %j: one line, exit 2, nothing written', async (argv, msg) => {
     const dir = join(root, `bad-${Math.random().toString(36).slice(2)}`);
     const r = await run([...argv, '--out', dir]);

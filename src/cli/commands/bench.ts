@@ -56,6 +56,13 @@ with the commands that made them: bench/results/README.md.
                   torch), in one run; then the memory of an L=8 d=128 T=100 model. --quick: fewer
                   timed steps; --no-cpu, --no-torch, --no-memory skip those rows; --docs FILE
                   rewrites the measured block between its markers (bench/results/train.md)
+  attention       [--rounds N] [--quick] [--no-step] [--no-gelu] [--json]
+                  the fused causal-attention kernels, blocked against the row-at-a-time kernels they
+                  replaced (same bits), forward and backward at the two training-benchmark shapes,
+                  then the whole training step with each, then GELU against the GELU it replaced,
+                  interleaved in one run: ms, GFLOP/s and speedups, a markdown table on stdout (or
+                  JSON with --json). --rounds: default 5; --quick: one short round; --no-step,
+                  --no-gelu: skip those parts
   steps           [--out DIR] [--rows a,b] [--seeds 1,2,3] [--side both|ours|torch] [--same-init] [--backend wasm|cpu] [--quick] [--json]
                   steps to 99% held-out accuracy, ours against PyTorch (bench/steps_torch.py) on
                   the same batches, init family, AdamW, schedule and clipping; median over seeds
@@ -68,7 +75,7 @@ Examples:
   testbeds bench train --quick --no-torch`;
 
 export const command: Command = {
-  summary: 'run a benchmark (simulate, semigroup, cp, hmm, train, steps) and write JSON, a markdown table and a plot',
+  summary: 'run a benchmark (simulate, semigroup, cp, hmm, train, attention, steps) and write JSON, a markdown table and a plot',
   usage,
   helpFor: (argv) => (argv[0] === undefined ? undefined : subcommandUsage(usage, 'testbeds bench', argv[0])),
   async run(argv) {

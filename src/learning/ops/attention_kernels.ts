@@ -22,7 +22,12 @@ import { customGrad } from './customgrad.js';
 /** Strides in floats (batch, head, row) of the q/k/v side and of the output side; see assembly/attention. */
 type Strides = [number, number, number, number, number, number];
 
-interface AttentionExports {
+/** Exports of assembly/attention: the blocked kernels, their scratch sizes, and the row-at-a-time reference (same bits). */
+export interface AttentionExports {
+  forwardScratchBytes(T: number, hs: number): number;
+  backwardScratchBytes(T: number, hs: number): number;
+  attentionForwardReference(q: number, k: number, v: number, o: number, stats: number, B: number, H: number, T: number, hs: number, ...rest: [...Strides, number, number]): void;
+  attentionBackwardReference(q: number, k: number, v: number, dO: number, stats: number, dQ: number, dK: number, dV: number, B: number, H: number, T: number, hs: number, ...rest: [...Strides, number, number]): void;
   attentionForward(q: number, k: number, v: number, o: number, stats: number, B: number, H: number, T: number, hs: number, ...rest: [...Strides, number, number]): void;
   attentionBackward(q: number, k: number, v: number, dO: number, stats: number, dQ: number, dK: number, dV: number, B: number, H: number, T: number, hs: number, ...rest: [...Strides, number, number]): void;
 }
@@ -41,6 +46,12 @@ export const PACKED_BACKWARD_KERNEL = 'TestbedsCausalAttentionPackedGrad';
 export function fusedAttentionSupports(shape: readonly number[]): boolean {
   return shape.length === 4 && shape[3] % 4 === 0 && shape[3] > 0 && shape[2] > 0;
 }
+
+/**
+ * `reference: true` runs the row-at-a-time kernels (assembly/attention/reference.ts) instead of the
+ * blocked ones: the same bits, slower; for bench/attention.ts's whole-step before/after.
+ */
+export const attentionKernelChoice = { reference: false };
 
 /** Scratch bytes currently borrowed from tfjs' allocator (0 between calls; for leak tests). */
 export const scratchStats = { outstanding: 0, calls: 0 };
@@ -64,6 +75,9 @@ function withScratch<T>(k: HeapKernel<AttentionExports>, bytes: number, f: (p: n
   }
 }
 
+/** Each part's scratch starts 16-byte aligned (the kernels' v128 rows). */
+const align16 = (n: number) => Math.ceil(n / 16) * 16;
+
 /** Batches per thread: all of them on one thread when the call is small (a hand-off costs ~10-30 µs). */
 function batchParts(B: number, H: number, T: number, hs: number): [number, number][] {
   return B * H * T * T * hs >= parallelThresholds.attentionWork ? splitRange(B, threadCount()) : [[0, B]];
@@ -74,12 +88,12 @@ function batchParts(B: number, H: number, T: number, hs: number): [number, numbe
  * is computed exactly as on one thread, each part with its own scratch.
  */
 function forwardParts(kernel: HeapKernel<AttentionExports>, q: number, k: number, v: number, o: number, stats: number, B: number, H: number, T: number, hs: number, st: Strides): void {
-  const Tp = (T + 3) & ~3;
-  const bytes = (hs * Tp + Tp) * 4;
+  const bytes = align16(kernel.exports.forwardScratchBytes(T, hs));
   const parts = batchParts(B, H, T, hs);
   const [bIn, , , bOut] = st;
   withScratch(kernel, bytes * parts.length, (scratch) => {
-    runParts('attention', 'attentionForward', kernel.exports.attentionForward, parts.map(([b0, b1], p) => [
+    const fn = attentionKernelChoice.reference ? 'attentionForwardReference' : 'attentionForward';
+    runParts('attention', fn, kernel.exports[fn], parts.map(([b0, b1], p) => [
       q + 4 * b0 * bIn, k + 4 * b0 * bIn, v + 4 * b0 * bIn, o + 4 * b0 * bOut, stats + 8 * b0 * H * T, b1 - b0, H, T, hs, ...st, 1 / Math.sqrt(hs), scratch + p * bytes,
     ]));
   });
@@ -87,12 +101,12 @@ function forwardParts(kernel: HeapKernel<AttentionExports>, q: number, k: number
 
 /** attentionBackward split over batches like forwardParts (dq, dk, dv have q's strides). */
 function backwardParts(kernel: HeapKernel<AttentionExports>, q: number, k: number, v: number, dO: number, stats: number, dQ: number, dK: number, dV: number, B: number, H: number, T: number, hs: number, st: Strides): void {
-  const Tp = (T + 3) & ~3;
-  const bytes = (2 * hs * Tp + 2 * Tp) * 4;
+  const bytes = align16(kernel.exports.backwardScratchBytes(T, hs));
   const parts = batchParts(B, H, T, hs);
   const [bIn, , , bOut] = st;
   withScratch(kernel, bytes * parts.length, (scratch) => {
-    runParts('attention', 'attentionBackward', kernel.exports.attentionBackward, parts.map(([b0, b1], p) => {
+    const fn = attentionKernelChoice.reference ? 'attentionBackwardReference' : 'attentionBackward';
+    runParts('attention', fn, kernel.exports[fn], parts.map(([b0, b1], p) => {
       const i = 4 * b0 * bIn;
       return [q + i, k + i, v + i, dO + 4 * b0 * bOut, stats + 8 * b0 * H * T, dQ + i, dK + i, dV + i, b1 - b0, H, T, hs, ...st, 1 / Math.sqrt(hs), scratch + p * bytes];
     }));

@@ -5,3 +5,6 @@ export { causalSelfAttention, causalSelfAttentionReference, causalSelfAttentionP
 export { causalSelfAttentionFused, causalSelfAttentionPackedFused, fusedAttentionSupports } from './attention_kernels.js';
 export { layerNorm, layerNormReference, gelu, geluReference, columnSum } from './nn.js';
 export { matMulT, gemmReference, gemmShape, useRelaxedSimd, relaxedSimdSupported, gemmMode } from './gemm.js';
+export { adamwFused, useFusedAdamW, clipScale } from './adamw.js';
+export { shareIdentity } from './identity.js';
+export { gatherRows, useFusedGather } from './nn.js';

@@ -9,7 +9,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { customGrad } from './customgrad.js';
-import { columnSum } from './nn.js';
+import { columnSum, gatherRows } from './nn.js';
 import { checkInstance } from '../../validate/index.js';
 import { matMulT } from './gemm.js';
 
@@ -80,12 +80,13 @@ export function linear(x: tf.Tensor, w: tf.Tensor, b?: tf.Tensor): tf.Tensor {
 
 /**
  * Rows of `table` [V, d] picked by integer `ids` [...] → [..., d]; differentiable in `table`
- * (tf.gather, whose gradient needs the UnsortedSegmentSum kernel that initBackend registers on wasm).
+ * (tf.gather's bits; on wasm a row-copy kernel, and the gradient is tf.gather's, UnsortedSegmentSum,
+ * which initBackend registers on wasm).
  */
 export function embedding(ids: tf.Tensor, table: tf.Tensor): tf.Tensor {
   if (ids.dtype !== 'int32') throw new Error(`embedding: ids.dtype is ${ids.dtype}, expected int32`);
   if (table.rank !== 2) throw new Error(`embedding: table has rank ${table.rank}, expected 2 ([V, d])`);
-  return tf.gather(table, ids);
+  return gatherRows(table, ids);
 }
 
 /**

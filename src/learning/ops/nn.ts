@@ -19,6 +19,7 @@ interface NnExports {
   layerNormForward(x: number, g: number, b: number, y: number, stats: number, N: number, d: number, eps: number): void;
   layerNormBackward(x: number, g: number, stats: number, dy: number, dx: number, dg: number, db: number, N: number, d: number): void;
   columnSum(dy: number, out: number, N: number, d: number): void;
+  gatherRows(table: number, ids: number, out: number, n: number, d: number): void;
 }
 
 type KernelArgs = { inputs: Record<string, tf.TensorInfo>; backend: unknown; attrs?: Record<string, unknown> };
@@ -73,6 +74,17 @@ const KERNELS: Record<string, (args: KernelArgs) => tf.TensorInfo | tf.TensorInf
     const db = be.makeOutput([d], 'float32');
     nn(be).layerNormBackward(ptr(be, x), ptr(be, g), ptr(be, stats), ptr(be, dy), ptr(be, dx), ptr(be, dg), ptr(be, db), N, d);
     return [dx, dg, db];
+  },
+  TestbedsGatherRows({ inputs: { table, ids }, backend }) {
+    const be = backend as WasmBackendInternals;
+    const [V, d] = table.shape;
+    const n = size(ids.shape);
+    const pids = ptr(be, ids);
+    const idv = be.wasm.HEAP32.subarray(pids >> 2, (pids >> 2) + n);
+    for (let i = 0; i < n; i++) if (!(idv[i] >= 0 && idv[i] < V)) throw new Error(`embedding: id ${idv[i]} at position ${i} is not in [0, ${V - 1}]`);
+    const out = be.makeOutput([...ids.shape, d], 'float32');
+    nn(be).gatherRows(ptr(be, table), pids, ptr(be, out), n, d);
+    return out;
   },
   TestbedsColumnSum({ inputs: { x }, backend }) {
     const be = backend as WasmBackendInternals;
@@ -163,4 +175,34 @@ export function layerNorm(x: tf.Tensor, g: tf.Tensor, b: tf.Tensor, eps = 1e-5):
 export function columnSum(x: tf.Tensor): tf.Tensor {
   if (onWasm() && x.dtype === 'float32') return run('TestbedsColumnSum', { x })[0];
   return tf.sum(tf.reshape(x, [-1, x.shape[x.rank - 1]]), 0);
+}
+
+// ---- embedding lookup ----------------------------------------------------------------------
+
+let fusedGather = true;
+
+/** Whether embedding() uses the row-copy kernel on wasm (default) or tf.gather; returns the previous setting. */
+export function useFusedGather(on: boolean): boolean {
+  if (typeof on !== 'boolean') throw new Error(`useFusedGather: on must be a boolean, got ${JSON.stringify(on)}`);
+  const was = fusedGather;
+  fusedGather = on;
+  return was;
+}
+
+/**
+ * Rows of table [V, d] picked by int32 ids [...] → [..., d], as tf.gather(table, ids) and with its
+ * gradient's exact operations (unsortedSegmentSum of dy's rows by id: the same bits), the forward
+ * by a row-copy kernel on wasm.
+ */
+export function gatherRows(table: tf.Tensor, ids: tf.Tensor): tf.Tensor {
+  if (!onWasm() || !fusedGather || table.dtype !== 'float32') return tf.gather(table, ids);
+  const [V, d] = table.shape;
+  const f = customGrad((t: tf.Tensor, save: tf.GradSaveFunc) => {
+    save([ids]);
+    return {
+      value: run('TestbedsGatherRows', { table: t, ids })[0],
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [tf.unsortedSegmentSum(tf.reshape(dy, [-1, d]), tf.reshape(saved[0], [-1]), V)],
+    };
+  });
+  return f(table);
 }

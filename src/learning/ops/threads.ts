@@ -29,6 +29,8 @@ export const THREAD_FUNCTIONS = [
   ['nn', 'geluForward'],
   ['nn', 'geluBackward'],
   ['nn', 'simdPeakAccumulate'], // the multi-thread WASM-SIMD ceiling (bench/lib/gemm-speed.ts)
+  ['attention', 'attentionForwardReference'], // the row-at-a-time kernels, for bench/attention.ts
+  ['attention', 'attentionBackwardReference'],
 ] as const;
 
 type KernelName = (typeof THREAD_FUNCTIONS)[number][0];
