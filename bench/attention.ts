@@ -7,14 +7,17 @@
  *      of 32), on one thread, their own memory (bench/lib/attention-kernels.ts): ms per call and
  *      GFLOP/s (multiply and add counted apart);
  *   2. the whole training step of those models (bench/lib/gpt-step.ts, tfjs-wasm with our kernels,
- *      one thread) with either kernel (attentionKernelChoice), the losses compared bit for bit.
+ *      one thread) with either kernel (attentionKernelChoice), the losses compared bit for bit;
+ *   3. the GELU kernels beside them (assembly/nn: clamps by pmin/pmax) against the GELU they
+ *      replaced (geluForwardReference/…, the same bits for non-NaN input), on the MLP activations of
+ *      the same two models ([B·T, 4d]), forward and backward.
  * Each figure is the fastest of its samples per round (benchmark.js for the kernels; 5 timed steps
  * per model and round for the step, the two models alternating), then the median over rounds;
  * ratios are per round (same round, same load), then their median. The load average is printed
  * beside every round: the machine may be shared. --json prints one object (every round, and the
  * markdown tables as `markdown`).
  *
- * Usage: testbeds bench attention [--rounds N] [--quick] [--no-step] [--json]
+ * Usage: testbeds bench attention [--rounds N] [--quick] [--no-step] [--no-gelu] [--json]
  */
 import Benchmark from 'benchmark';
 import { loadavg, cpus } from 'node:os';
@@ -26,6 +29,16 @@ import { attentionKernelChoice } from '../src/learning/ops/attention_kernels.js'
 import { Rng } from '../src/random/prng.js';
 import { AttentionRunner, attentionKernel, attentionFlops, type AttentionImpl } from './lib/attention-kernels.js';
 import { GptStep, type GptConfig } from './lib/gpt-step.js';
+import { loadKernel } from '../src/kernels/kernel.js';
+import type { KernelExports } from '../src/kernels/arena.js';
+import { wasmBase64 as nnWasm } from '../src/kernels/generated/nn.js';
+
+interface GeluExports extends KernelExports {
+  geluForward(x: number, y: number, n: number): void;
+  geluBackward(x: number, dy: number, dx: number, n: number): void;
+  geluForwardReference(x: number, y: number, n: number): void;
+  geluBackwardReference(x: number, dy: number, dx: number, n: number): void;
+}
 
 const log = (s: string) => process.stderr.write(s + '\n');
 
@@ -55,9 +68,9 @@ function fmt(x: number, d = 2): string {
 }
 
 export async function run(argv: string[]): Promise<void> {
-  const opts = parseArgs({ args: argv, options: { rounds: { type: 'string' }, quick: { type: 'boolean' }, 'no-step': { type: 'boolean' }, json: { type: 'boolean' }, help: { type: 'boolean' } } }).values;
+  const opts = parseArgs({ args: argv, options: { rounds: { type: 'string' }, quick: { type: 'boolean' }, 'no-step': { type: 'boolean' }, 'no-gelu': { type: 'boolean' }, json: { type: 'boolean' }, help: { type: 'boolean' } } }).values;
   if (opts.help) {
-    process.stdout.write('usage: testbeds bench attention [--rounds N] [--quick] [--no-step] [--json]\n');
+    process.stdout.write('usage: testbeds bench attention [--rounds N] [--quick] [--no-step] [--no-gelu] [--json]\n');
     return;
   }
   const rounds = opts.rounds == null ? (opts.quick ? 1 : 5) : Number(opts.rounds);
@@ -157,6 +170,46 @@ export async function run(argv: string[]): Promise<void> {
     }
   }
 
+  // 3. GELU on the MLP activations.
+  const geluRows = [];
+  if (!opts['no-gelu']) {
+    const nn = await loadKernel<GeluExports>('nn', nnWasm);
+    for (const { name, cfg } of CONFIGS) {
+      const n = cfg.batch * cfg.length * 4 * cfg.width;
+      const mark = nn.arena.mark();
+      const per: { load: number; ms: Record<string, number> }[] = [];
+      try {
+        const [x, dy, y, dx] = [0, 1, 2, 3].map(() => nn.arena.alloc(4 * n));
+        const rng = new Rng(11);
+        const xs = new Float32Array(nn.arena.memory.buffer, x, n), dys = new Float32Array(nn.arena.memory.buffer, dy, n);
+        for (let i = 0; i < n; i++) { xs[i] = 2 * rng.nextNormal(); dys[i] = rng.nextNormal(); }
+        const e = nn.exports;
+        const fns: Record<string, () => void> = {
+          'forward-reference': () => e.geluForwardReference(x, y, n), 'forward-new': () => e.geluForward(x, y, n),
+          'backward-reference': () => e.geluBackwardReference(x, dy, dx, n), 'backward-new': () => e.geluBackward(x, dy, dx, n),
+        };
+        for (let r = 0; r < rounds; r++) {
+          const ms: Record<string, number> = {};
+          for (const [key, f] of Object.entries(fns)) ms[key] = 1e3 * fastest(`${name} gelu ${key}`, f, maxTime);
+          per.push({ load: loadavg()[0], ms });
+          log(`  ${name} GELU on ${n} floats, round ${r + 1}: forward ${fmt(ms['forward-reference'], 3)} → ${fmt(ms['forward-new'], 3)} ms, backward ${fmt(ms['backward-reference'], 3)} → ${fmt(ms['backward-new'], 3)} ms (load ${fmt(loadavg()[0])})`);
+        }
+      } finally {
+        nn.arena.reset(mark);
+      }
+      const med = (key: string) => median(per.map((p) => p.ms[key]));
+      geluRows.push({
+        config: name, elements: n, rounds: per,
+        forwardMs: { reference: med('forward-reference'), new: med('forward-new') },
+        backwardMs: { reference: med('backward-reference'), new: med('backward-new') },
+        speedup: {
+          forward: median(per.map((p) => p.ms['forward-reference'] / p.ms['forward-new'])),
+          backward: median(per.map((p) => p.ms['backward-reference'] / p.ms['backward-new'])),
+        },
+      });
+    }
+  }
+
   const endLoad = loadavg()[0];
   const meta = { date: new Date().toISOString(), cpu: `${cpus().length}-core ${cpus()[0]?.model ?? '?'}`, node: process.version, rounds, load: [startLoad, endLoad] };
   const out: string[] = [];
@@ -176,8 +229,16 @@ export async function run(argv: string[]): Promise<void> {
       out.push(`| ${r.config} | ${fmt(r.stepMs.reference, 1)} → ${fmt(r.stepMs.blocked, 1)} | ${Math.round(r.tokensPerSecond.reference)} → ${Math.round(r.tokensPerSecond.blocked)} | ${fmt(r.speedup)}× | ${r.sameLoss ? 'yes' : '**no**'} |`);
     }
   }
+  if (geluRows.length) {
+    out.push('');
+    out.push('| GELU on the MLP activations [B·T, 4d] | forward ms: reference → pmin/pmax | backward ms: reference → pmin/pmax | ns per element fwd / bwd (new) | speedup fwd / bwd |');
+    out.push('|---|---:|---:|---:|---:|');
+    for (const r of geluRows) {
+      out.push(`| ${r.config}: ${r.elements} floats | ${fmt(r.forwardMs.reference, 3)} → ${fmt(r.forwardMs.new, 3)} | ${fmt(r.backwardMs.reference, 3)} → ${fmt(r.backwardMs.new, 3)} | ${fmt((1e6 * r.forwardMs.new) / r.elements)} / ${fmt((1e6 * r.backwardMs.new) / r.elements)} | ${fmt(r.speedup.forward)}× / ${fmt(r.speedup.backward)}× |`);
+    }
+  }
   const markdown = out.join('\n') + '\n';
-  process.stdout.write(opts.json ? JSON.stringify({ ...meta, kernels: kernelRows, steps: stepRows, markdown }, null, 1) + '\n' : markdown);
+  process.stdout.write(opts.json ? JSON.stringify({ ...meta, kernels: kernelRows, steps: stepRows, gelu: geluRows, markdown }, null, 1) + '\n' : markdown);
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await run(process.argv.slice(2));

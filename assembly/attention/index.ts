@@ -32,7 +32,7 @@ import { splat } from '../common/f32x4-math';
 import { rowTimesTransposed } from './reference';
 
 // Query rows per backward tile (a multiple of 4): p and ds of a tile live in scratch, TILE·Tp each.
-const TILE: i32 = 32;
+const TILE: i32 = 64;
 
 export function forwardScratchBytes(T: i32, hs: i32): i32 {
   const Tp = (T + 3) & ~3;
@@ -271,29 +271,55 @@ function causalColumns(w: usize, Tp: i32, x: usize, xs: usize, y: usize, ys: usi
 }
 
 // exp4p of assembly/common/f32x4-math.ts (the same operations and constants, so the same bits) over
-// one score row, its 15 constants read from `cst` (written by storeExpConstants into scratch): V8
+// one score row, four vectors per step where it can (independent chains for the FP pipes), its 15
+// constants read from `cst` (written by storeExpConstants into scratch): V8
 // otherwise rebuilds every 128-bit constant with three instructions at each use inside the loop.
 //   backward = false: s_j ← e_j = exp(s_j − m), returns Σ_j e_j per lane (the softmax normaliser);
 //   backward = true:  s_j ← e_j = exp(s_j − m)·invz, returns Σ_j e_j·dp_j per lane (D_i).
 function expRow(s: usize, dp: usize, nj: i32, m: v128, invz: v128, cst: usize, backward: bool): v128 {
   let acc = f32x4.splat(0);
-  for (let j = 0; j < nj; j += 4) {
+  let j = 0;
+  for (; j + 16 <= nj; j += 16) {
     const jb = <usize>j * 4;
-    const x0 = f32x4.sub(v128.load(s + jb), m);
-    const lo = v128.load(cst);
-    const x = f32x4.pmin(f32x4.pmax(x0, lo), v128.load(cst, 16));
-    const t = f32x4.add(f32x4.mul(x, v128.load(cst, 32)), v128.load(cst, 48));
-    const fx = f32x4.sub(t, v128.load(cst, 48));
-    let r = f32x4.sub(x, f32x4.mul(fx, v128.load(cst, 64)));
-    r = f32x4.sub(r, f32x4.mul(fx, v128.load(cst, 80)));
-    let y = f32x4.add(f32x4.mul(v128.load(cst, 96), r), v128.load(cst, 112));
-    y = f32x4.add(f32x4.mul(y, r), v128.load(cst, 128));
-    y = f32x4.add(f32x4.mul(y, r), v128.load(cst, 144));
-    y = f32x4.add(f32x4.mul(y, r), v128.load(cst, 160));
-    y = f32x4.add(f32x4.mul(y, r), v128.load(cst, 176));
-    y = f32x4.add(f32x4.add(f32x4.mul(f32x4.mul(y, r), r), r), v128.load(cst, 192));
-    const pow2n = i32x4.shl(i32x4.add(i32x4.sub(t, v128.load(cst, 208)), v128.load(cst, 224)), 23);
-    let e = v128.andnot(f32x4.mul(y, pow2n), f32x4.lt(x0, lo));
+    let e = expAt(s + jb, m, cst), e1 = expAt(s + jb + 16, m, cst), e2 = expAt(s + jb + 32, m, cst), e3 = expAt(s + jb + 48, m, cst);
+    if (backward) {
+      e = f32x4.mul(e, invz);
+      e1 = f32x4.mul(e1, invz);
+      e2 = f32x4.mul(e2, invz);
+      e3 = f32x4.mul(e3, invz);
+      acc = f32x4.add(acc, f32x4.mul(e, v128.load(dp + jb)));
+      acc = f32x4.add(acc, f32x4.mul(e1, v128.load(dp + jb, 16)));
+      acc = f32x4.add(acc, f32x4.mul(e2, v128.load(dp + jb, 32)));
+      acc = f32x4.add(acc, f32x4.mul(e3, v128.load(dp + jb, 48)));
+    } else {
+      acc = f32x4.add(acc, e);
+      acc = f32x4.add(acc, e1);
+      acc = f32x4.add(acc, e2);
+      acc = f32x4.add(acc, e3);
+    }
+    v128.store(s + jb, e);
+    v128.store(s + jb, e1, 16);
+    v128.store(s + jb, e2, 32);
+    v128.store(s + jb, e3, 48);
+  }
+  for (; j + 8 <= nj; j += 8) {
+    const jb = <usize>j * 4;
+    let e = expAt(s + jb, m, cst), e1 = expAt(s + jb + 16, m, cst);
+    if (backward) {
+      e = f32x4.mul(e, invz);
+      e1 = f32x4.mul(e1, invz);
+      acc = f32x4.add(acc, f32x4.mul(e, v128.load(dp + jb)));
+      acc = f32x4.add(acc, f32x4.mul(e1, v128.load(dp + jb, 16)));
+    } else {
+      acc = f32x4.add(acc, e);
+      acc = f32x4.add(acc, e1);
+    }
+    v128.store(s + jb, e);
+    v128.store(s + jb, e1, 16);
+  }
+  for (; j < nj; j += 4) {
+    const jb = <usize>j * 4;
+    let e = expAt(s + jb, m, cst);
     if (backward) {
       e = f32x4.mul(e, invz);
       acc = f32x4.add(acc, f32x4.mul(e, v128.load(dp + jb)));
@@ -303,6 +329,25 @@ function expRow(s: usize, dp: usize, nj: i32, m: v128, invz: v128, cst: usize, b
     v128.store(s + jb, e);
   }
   return acc;
+}
+
+// @ts-ignore: decorator
+@inline function expAt(sp: usize, m: v128, cst: usize): v128 {
+  const x0 = f32x4.sub(v128.load(sp), m);
+  const lo = v128.load(cst);
+  const x = f32x4.pmin(f32x4.pmax(x0, lo), v128.load(cst, 16));
+  const t = f32x4.add(f32x4.mul(x, v128.load(cst, 32)), v128.load(cst, 48));
+  const fx = f32x4.sub(t, v128.load(cst, 48));
+  let r = f32x4.sub(x, f32x4.mul(fx, v128.load(cst, 64)));
+  r = f32x4.sub(r, f32x4.mul(fx, v128.load(cst, 80)));
+  let y = f32x4.add(f32x4.mul(v128.load(cst, 96), r), v128.load(cst, 112));
+  y = f32x4.add(f32x4.mul(y, r), v128.load(cst, 128));
+  y = f32x4.add(f32x4.mul(y, r), v128.load(cst, 144));
+  y = f32x4.add(f32x4.mul(y, r), v128.load(cst, 160));
+  y = f32x4.add(f32x4.mul(y, r), v128.load(cst, 176));
+  y = f32x4.add(f32x4.add(f32x4.mul(f32x4.mul(y, r), r), r), v128.load(cst, 192));
+  const pow2n = i32x4.shl(i32x4.add(i32x4.sub(t, v128.load(cst, 208)), v128.load(cst, 224)), 23);
+  return v128.andnot(f32x4.mul(y, pow2n), f32x4.lt(x0, lo));
 }
 
 const EXP_CONSTANT_BYTES: i32 = 240;

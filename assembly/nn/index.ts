@@ -12,7 +12,7 @@ export { heapBase } from '../common/memory';
 export { gemm, gemmScratchBytes, simdPeakMulAdd, simdPeakAccumulate } from './gemm';
 export { sumSquares, adamwUpdate } from './optim';
 export { gatherRows } from './gather';
-import { exp4p, splat } from '../common/f32x4-math';
+import { exp4, exp4p, splat } from '../common/f32x4-math';
 
 // @ts-ignore: decorator
 @inline function hsum(v: v128): f32 {
@@ -21,12 +21,17 @@ import { exp4p, splat } from '../common/f32x4-math';
 
 
 // e^{2u} with u clamped to ±40 (finite and nonzero in f32; tanh is ±1 and sech² ~1e-35 there).
-// The clamps are pmin/pmax (one minps/maxps each on x64; f32x4.min/max take ~7 instructions for
-// their NaN and ±0 rules) and exp4p likewise: with non-zero constant bounds they pick the same
-// operand as min/max for every non-NaN lane, so the bits are those of the min/max form (checked
-// over all 2^32 inputs when this changed; a NaN lane stays NaN).
+// The kernels clamp by pmin/pmax (one instruction each; f32x4.min/max take ~7 on x64 for their NaN
+// and ±0 rules): with non-zero constant bounds they give min/max's result for every non-NaN lane.
+// `minmax` (a constant at every call, so folded away) selects the first version, f32x4.min/max and
+// exp4, for geluForwardReference/geluBackwardReference: the bit-for-bit reference of the tests (a
+// NaN input gives NaN in both, its sign and payload may differ).
 // @ts-ignore: decorator
-@inline function exp2u(u: v128): v128 {
+@inline function exp2u(u: v128, minmax: bool): v128 {
+  if (minmax) {
+    const c = f32x4.min(f32x4.max(u, splat(-40)), splat(40));
+    return exp4(f32x4.add(c, c));
+  }
   const c = f32x4.pmin(f32x4.pmax(u, splat(-40)), splat(40));
   return exp4p(f32x4.add(c, c));
 }
@@ -49,23 +54,40 @@ const K1: f32 = 0.044715;
 // GELU and its derivative on four lanes (the scalar tails use lane 0, so no Mathf tables are
 // linked: Mathf.tanh/cosh would bring a data segment, which tfjs_heap.ts refuses).
 // @ts-ignore: decorator
-@inline function gelu4(xv: v128): v128 {
+@inline function gelu4(xv: v128, minmax: bool = false): v128 {
   const u = f32x4.mul(splat(K0), f32x4.add(xv, f32x4.mul(splat(K1), f32x4.mul(xv, f32x4.mul(xv, xv)))));
-  return f32x4.mul(f32x4.mul(splat(0.5), xv), f32x4.add(splat(1), tanhFromE(exp2u(u))));
+  return f32x4.mul(f32x4.mul(splat(0.5), xv), f32x4.add(splat(1), tanhFromE(exp2u(u, minmax))));
 }
 
 // @ts-ignore: decorator
-@inline function geluGrad4(xv: v128): v128 {
+@inline function geluGrad4(xv: v128, minmax: bool = false): v128 {
   const x2 = f32x4.mul(xv, xv);
-  const e = exp2u(f32x4.mul(splat(K0), f32x4.add(xv, f32x4.mul(splat(K1), f32x4.mul(xv, x2)))));
+  const e = exp2u(f32x4.mul(splat(K0), f32x4.add(xv, f32x4.mul(splat(K1), f32x4.mul(xv, x2)))), minmax);
   const left = f32x4.mul(splat(0.5), f32x4.add(splat(1), tanhFromE(e)));
   const right = f32x4.mul(f32x4.mul(f32x4.mul(splat(0.5), xv), sech2FromE(e)), f32x4.mul(splat(K0), f32x4.add(splat(1), f32x4.mul(splat(3 * K1), x2))));
   return f32x4.add(left, right);
 }
 
+// The GELU loops take eight vectors per step: each vector is one long dependent chain (polynomial,
+// then a division), and eight independent chains in the loop body keep the FP pipes busy where
+// one per step left them waiting (1.5-1.8x; the same operations per element, so the same bits).
+
 /** y = 0.5·x·(1 + tanh(√(2/π)(x + 0.044715x³))) over n floats. */
 export function geluForward(x: usize, y: usize, n: i32): void {
   let i = 0;
+  for (; i + 32 <= n; i += 32) {
+    const p = x + <usize>i * 4, q = y + <usize>i * 4;
+    const a = gelu4(v128.load(p)), b = gelu4(v128.load(p, 16)), c = gelu4(v128.load(p, 32)), d = gelu4(v128.load(p, 48));
+    const a2 = gelu4(v128.load(p, 64)), b2 = gelu4(v128.load(p, 80)), c2 = gelu4(v128.load(p, 96)), d2 = gelu4(v128.load(p, 112));
+    v128.store(q, a);
+    v128.store(q, b, 16);
+    v128.store(q, c, 32);
+    v128.store(q, d, 48);
+    v128.store(q, a2, 64);
+    v128.store(q, b2, 80);
+    v128.store(q, c2, 96);
+    v128.store(q, d2, 112);
+  }
   for (; i + 4 <= n; i += 4) v128.store(y + <usize>i * 4, gelu4(v128.load(x + <usize>i * 4)));
   for (; i < n; i++) store<f32>(y + <usize>i * 4, f32x4.extract_lane(gelu4(splat(load<f32>(x + <usize>i * 4))), 0));
 }
@@ -73,6 +95,19 @@ export function geluForward(x: usize, y: usize, n: i32): void {
 /** dx = dy · gelu'(x) over n floats. */
 export function geluBackward(x: usize, dy: usize, dx: usize, n: i32): void {
   let i = 0;
+  for (; i + 32 <= n; i += 32) {
+    const o = <usize>i * 4;
+    const a = geluGrad4(v128.load(x + o)), b = geluGrad4(v128.load(x + o, 16)), c = geluGrad4(v128.load(x + o, 32)), d = geluGrad4(v128.load(x + o, 48));
+    const a2 = geluGrad4(v128.load(x + o, 64)), b2 = geluGrad4(v128.load(x + o, 80)), c2 = geluGrad4(v128.load(x + o, 96)), d2 = geluGrad4(v128.load(x + o, 112));
+    v128.store(dx + o, f32x4.mul(v128.load(dy + o), a));
+    v128.store(dx + o, f32x4.mul(v128.load(dy + o, 16), b), 16);
+    v128.store(dx + o, f32x4.mul(v128.load(dy + o, 32), c), 32);
+    v128.store(dx + o, f32x4.mul(v128.load(dy + o, 48), d), 48);
+    v128.store(dx + o, f32x4.mul(v128.load(dy + o, 64), a2), 64);
+    v128.store(dx + o, f32x4.mul(v128.load(dy + o, 80), b2), 80);
+    v128.store(dx + o, f32x4.mul(v128.load(dy + o, 96), c2), 96);
+    v128.store(dx + o, f32x4.mul(v128.load(dy + o, 112), d2), 112);
+  }
   for (; i + 4 <= n; i += 4) {
     const o = <usize>i * 4;
     v128.store(dx + o, f32x4.mul(v128.load(dy + o), geluGrad4(v128.load(x + o))));
@@ -80,6 +115,26 @@ export function geluBackward(x: usize, dy: usize, dx: usize, n: i32): void {
   for (; i < n; i++) {
     const o = <usize>i * 4;
     store<f32>(dx + o, load<f32>(dy + o) * f32x4.extract_lane(geluGrad4(splat(load<f32>(x + o))), 0));
+  }
+}
+
+/** geluForward as first written (one vector per step, min/max clamps): the tests' reference. */
+export function geluForwardReference(x: usize, y: usize, n: i32): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) v128.store(y + <usize>i * 4, gelu4(v128.load(x + <usize>i * 4), true));
+  for (; i < n; i++) store<f32>(y + <usize>i * 4, f32x4.extract_lane(gelu4(splat(load<f32>(x + <usize>i * 4)), true), 0));
+}
+
+/** geluBackward as first written: the tests' reference. */
+export function geluBackwardReference(x: usize, dy: usize, dx: usize, n: i32): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i * 4;
+    v128.store(dx + o, f32x4.mul(v128.load(dy + o), geluGrad4(v128.load(x + o), true)));
+  }
+  for (; i < n; i++) {
+    const o = <usize>i * 4;
+    store<f32>(dx + o, load<f32>(dy + o) * f32x4.extract_lane(geluGrad4(splat(load<f32>(x + o)), true), 0));
   }
 }
 

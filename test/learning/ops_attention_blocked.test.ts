@@ -1,6 +1,6 @@
 // The blocked attention kernels (assembly/attention/index.ts) against the row-at-a-time kernels they
 // replaced (reference.ts), bit for bit: o, stats, dq, dk, dv on random shapes (T not a multiple of
-// 4, across the backward's 32-row tiles), both layouts, ordinary and large-magnitude scores.
+// 4; one, two and three of the backward's 64-row tiles), both layouts, ordinary and large scores.
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import * as tf from '@tensorflow/tfjs-core';
@@ -50,7 +50,7 @@ describe('blocked attention kernels = row-at-a-time reference, bit for bit', () 
   it('forward and backward on random shapes, both layouts', async () => {
     const k = await attentionKernel();
     await fc.assert(fc.asyncProperty(
-      fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 70 }),
+      fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 }), fc.oneof(fc.integer({ min: 1, max: 70 }), fc.integer({ min: 60, max: 140 })),
       fc.constantFrom(4, 8, 12, 16, 20, 32, 48), fc.constantFrom<AttentionLayout>('bhtd', 'packed'),
       fc.constantFrom(0.1, 1, 3), fc.integer(),
       async (B, H, T, hs, layout, scale, seed) => expectSameBits(B, H, T, hs, layout, scale, seed, k)),

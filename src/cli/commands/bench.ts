@@ -56,12 +56,13 @@ with the commands that made them: bench/results/README.md.
                   torch), in one run; then the memory of an L=8 d=128 T=100 model. --quick: fewer
                   timed steps; --no-cpu, --no-torch, --no-memory skip those rows; --docs FILE
                   rewrites the measured block between its markers (bench/results/train.md)
-  attention       [--rounds N] [--quick] [--no-step] [--json]
+  attention       [--rounds N] [--quick] [--no-step] [--no-gelu] [--json]
                   the fused causal-attention kernels, blocked against the row-at-a-time kernels they
                   replaced (same bits), forward and backward at the two training-benchmark shapes,
-                  then the whole training step with each, interleaved in one run: ms, GFLOP/s and
-                  speedups, a markdown table on stdout (or JSON with --json). --rounds: default 5;
-                  --quick: one short round; --no-step: the kernels only
+                  then the whole training step with each, then GELU against the GELU it replaced,
+                  interleaved in one run: ms, GFLOP/s and speedups, a markdown table on stdout (or
+                  JSON with --json). --rounds: default 5; --quick: one short round; --no-step,
+                  --no-gelu: skip those parts
   steps           [--out DIR] [--rows a,b] [--seeds 1,2,3] [--side both|ours|torch] [--same-init] [--backend wasm|cpu] [--quick] [--json]
                   steps to 99% held-out accuracy, ours against PyTorch (bench/steps_torch.py) on
                   the same batches, init family, AdamW, schedule and clipping; median over seeds
