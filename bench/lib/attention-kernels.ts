@@ -37,6 +37,8 @@ export interface AttentionOutputs {
 
 let kernel: Promise<AttentionKernel> | undefined;
 
+const CANARY_BYTES = 64;
+
 /** One instance per process, with its own memory (not tfjs'). */
 export function attentionKernel(): Promise<AttentionKernel> {
   return (kernel ??= loadKernel<AttentionExports & KernelExports>('attention', wasmBase64));
@@ -49,7 +51,8 @@ export function attentionKernel(): Promise<AttentionKernel> {
  */
 export class AttentionRunner {
   private readonly mark: number;
-  private readonly ptr: { input: number; dO: number; out: number; stats: number; dInput: number; scratch: number };
+  private readonly ptr: { input: number; dO: number; out: number; stats: number; dInput: number; scratch: number; canary: number };
+  private readonly scratchBytes: { forward: number; backward: number; both: number };
   private readonly n: number;
   private readonly strides: [number, number, number, number, number, number];
   private readonly qkv: [number, number, number];
@@ -68,11 +71,16 @@ export class AttentionRunner {
     this.scale = 1 / Math.sqrt(hs);
     const a = k.arena;
     this.mark = a.mark();
-    const scratchBytes = Math.max(k.exports.forwardScratchBytes(T, hs), k.exports.backwardScratchBytes(T, hs));
+    const forward = k.exports.forwardScratchBytes(T, hs), backward = k.exports.backwardScratchBytes(T, hs);
+    this.scratchBytes = { forward, backward, both: Math.max(forward, backward) };
+    // Each call's scratch ends where the canary starts, so a kernel writing past its stated size shows.
     this.ptr = {
       input: a.alloc(12 * this.n), dO: a.alloc(4 * this.n), out: a.alloc(4 * this.n),
-      stats: a.alloc(8 * B * H * T), dInput: a.alloc(12 * this.n), scratch: a.alloc(scratchBytes),
+      stats: a.alloc(8 * B * H * T), dInput: a.alloc(12 * this.n), scratch: a.alloc(this.scratchBytes.both, 16), canary: 0,
     };
+    this.ptr.canary = a.alloc(CANARY_BYTES, 1);
+    if (this.ptr.canary !== this.ptr.scratch + this.scratchBytes.both) throw new Error('AttentionRunner: the canary does not follow the scratch');
+    new Uint8Array(k.arena.memory.buffer, this.ptr.canary, CANARY_BYTES).fill(0xa5);
     this.f32(this.ptr.input, 3 * this.n).set(p.input);
     this.f32(this.ptr.dO, this.n).set(p.dO);
   }
@@ -89,11 +97,17 @@ export class AttentionRunner {
     }
   }
 
+  /** True when a kernel wrote past the scratch size it states (forwardScratchBytes/backwardScratchBytes). */
+  scratchOverrun(): boolean {
+    return new Uint8Array(this.k.arena.memory.buffer, this.ptr.canary, CANARY_BYTES).some((b) => b !== 0xa5);
+  }
+
   forward(impl: AttentionImpl): void {
     const { B, H, T, hs } = this.p;
     const [q, k, v] = this.qkv.map((o) => this.ptr.input + o);
     const f = impl === 'blocked' ? this.k.exports.attentionForward : this.k.exports.attentionForwardReference;
-    f(q, k, v, this.ptr.out, this.ptr.stats, B, H, T, hs, ...this.strides, this.scale, this.ptr.scratch);
+    const scratch = this.ptr.scratch + this.scratchBytes.both - this.scratchBytes.forward;
+    f(q, k, v, this.ptr.out, this.ptr.stats, B, H, T, hs, ...this.strides, this.scale, scratch);
   }
 
   backward(impl: AttentionImpl): void {
@@ -101,7 +115,8 @@ export class AttentionRunner {
     const [q, k, v] = this.qkv.map((o) => this.ptr.input + o);
     const [dq, dk, dv] = this.qkv.map((o) => this.ptr.dInput + o);
     const f = impl === 'blocked' ? this.k.exports.attentionBackward : this.k.exports.attentionBackwardReference;
-    f(q, k, v, this.ptr.dO, this.ptr.stats, dq, dk, dv, B, H, T, hs, ...this.strides, this.scale, this.ptr.scratch);
+    const scratch = this.ptr.scratch + this.scratchBytes.both - this.scratchBytes.backward;
+    f(q, k, v, this.ptr.dO, this.ptr.stats, dq, dk, dv, B, H, T, hs, ...this.strides, this.scale, scratch);
   }
 
   /** Copies of the outputs. */

@@ -41,6 +41,8 @@ function expectSameBits(B: number, H: number, T: number, hs: number, layout: Att
       if (i >= 0) throw new Error(`B=${B} H=${H} T=${T} hs=${hs} ${layout} scale=${scale} seed=${seed}: ${name}[${i}] = ${got[name][i]}, reference ${want[name][i]}`);
     }
     for (const x of got.out) expect(Number.isFinite(x)).toBe(true);
+    // Neither kernel writes past the scratch size it states (on tfjs' heap that would be tfjs' memory).
+    expect(runner.scratchOverrun()).toBe(false);
   } finally {
     runner.dispose();
   }
