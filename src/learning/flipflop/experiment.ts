@@ -14,7 +14,7 @@ import { MODEL_KINDS, type ModelKind, type SequenceModel } from '../models/index
 import { runConfig, Trainer, type RunOptions } from '../train.js';
 import { estimateMemory, fittingMicroBatch } from '../memory.js';
 import { nodeIo, readCheckpointFile } from '../checkpoint.js';
-import { checkArray, checkInteger, checkOptions } from '../../validate/index.js';
+import { checkArray, checkInteger, checkOptions, show } from '../../validate/index.js';
 import { countGlitches, emptyCounts, wilson, type GlitchCounts, type Proportion } from './glitches.js';
 
 /** The paper's test sets: name and p_i. */
@@ -477,6 +477,8 @@ export async function runFlipflop(o: FlipflopOptions = {}): Promise<FlipflopResu
  * so a row has one writer. Returns the row's cells.
  */
 export async function runFlipflopRow(o: FlipflopOptions, rowId: string): Promise<{ info: FlipflopRowInfo; cells: FlipflopCell[]; resumed: boolean }> {
+  o = checkOptions('runFlipflopRow', o) as FlipflopOptions;
+  if (typeof rowId !== 'string') throw new Error(`runFlipflopRow: rowId must be a row name such as "transformer", got ${show(rowId)}`);
   const plan = flipflopPlan(o);
   if (o.out === undefined) throw new Error('runFlipflopRow: out (the run directory) is required');
   const row = plan.rows.find((r) => r.id === rowId);
@@ -499,6 +501,12 @@ export async function runFlipflopRow(o: FlipflopOptions, rowId: string): Promise
  * 554, lstm 168 — the two unfused-attention rows are the long pole).
  */
 export function flipflopRowOrder(rows: readonly FlipflopRow[]): FlipflopRow[] {
+  checkArray('flipflopRowOrder', 'rows', rows);
+  rows.forEach((r, i) => {
+    if (r === null || typeof r !== 'object' || typeof (r as FlipflopRow).kind !== 'string' || typeof (r as FlipflopRow).mitigation !== 'string') {
+      throw new Error(`flipflopRowOrder: rows[${i}] must be a plan row with kind and mitigation, got ${show(r)}`);
+    }
+  });
   const rank = (r: FlipflopRow) => {
     const mit = ['entropy', 'dropout', 'baseline', 'wd'].indexOf(r.mitigation);
     return (r.kind === 'transformer' ? 0 : 10) + mit;
@@ -532,6 +540,7 @@ export interface FlipflopRowEstimate {
  * estimate of a long preset. Measured on this machine as it is (load included).
  */
 export async function estimateFlipflop(o: FlipflopOptions & { estimateSteps?: number; onRowEstimate?: (e: FlipflopRowEstimate) => void }): Promise<FlipflopRowEstimate[]> {
+  o = checkOptions('estimateFlipflop', o) as typeof o;
   const plan = flipflopPlan(o);
   const steps = o.estimateSteps ?? 2;
   checkInteger('estimateFlipflop', 'estimateSteps', steps, 1, 1000);
