@@ -191,7 +191,7 @@ export const command: Command = {
           const micro = c.microBatch !== undefined ? ` with micro-batch ${c.microBatch}` : '';
           L.checkMemory(L.estimateMemory(c), undefined, `training row ${row.id} (batch ${c.batch}${micro})`);
           L.checkMemory(L.estimateMemory(c, { training: false, batch: plan.preset.evalBatch }), undefined, `evaluating row ${row.id} (eval batch ${plan.preset.evalBatch})`);
-          if (c.microBatch !== undefined) console.error(`${row.id}: batch ${c.batch} as ${c.batch / c.microBatch} micro-batches of ${c.microBatch} (gradient accumulation: the whole batch needs ${gib(L.estimateMemory({ ...c, microBatch: undefined }).bytes)}, a micro-batch ${gib(L.estimateMemory(c).bytes)})`);
+          if (c.microBatch !== undefined) console.error(`${row.id}: batch ${c.batch} as ${Math.ceil(c.batch / c.microBatch)} micro-batches of ${c.batch % c.microBatch === 0 ? '' : 'at most '}${c.microBatch} (gradient accumulation: the whole batch needs ${gib(L.estimateMemory({ ...c, microBatch: undefined }).bytes)}, a micro-batch ${gib(L.estimateMemory(c).bytes)})`);
         }
       }
       if (preset === 'paper' && !resume) console.error(PAPER_ESTIMATE);
