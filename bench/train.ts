@@ -29,7 +29,7 @@ import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import { initBackend, setThreads, threadCount, type WasmBackendInternals } from '../src/learning/backend.js';
 import { causalSelfAttention, causalSelfAttentionReference, useRelaxedSimd, relaxedSimdSupported } from '../src/learning/ops/index.js';
-import { GptStep, type GptConfig, type OpSet } from './lib/gpt-step.js';
+import { GptStep, type GptConfig, type OpSet, timeGptSteps } from './lib/gpt-step.js';
 import { runTorchPeer, torchLabel, type TorchResult } from './lib/torch-peer.js';
 import { profileStep, profileGroups, launches, topOther } from './lib/profile-step.js';
 import { simdPeak, gemmSpeed, denseShapes, addTorchGemm, simdPeakThreads, gemmSpeedThreads, torchGemmGflops, type PeakResult, type GemmRow, type GemmThreadsRow } from './lib/gemm-speed.js';
@@ -311,23 +311,6 @@ const median = (xs: number[]): number => {
   return v.length === 0 ? NaN : v.length % 2 ? v[(v.length - 1) / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
 };
 
-/** Ours at the backend's current thread count: one warm-up step, then `steps` timed steps. */
-function timeOurs(cfg: GptConfig, steps: number): { mean: number; best: number; loss: number } {
-  const model = new GptStep(cfg, { attention: causalSelfAttention, fused: true });
-  try {
-    model.step();
-    const times: number[] = [];
-    let loss = NaN;
-    for (let i = 0; i < steps; i++) {
-      const t0 = performance.now();
-      loss = model.step();
-      times.push(performance.now() - t0);
-    }
-    return { mean: times.reduce((a, b) => a + b, 0) / steps, best: Math.min(...times), loss };
-  } finally {
-    model.dispose();
-  }
-}
 
 /** The --threads run (see the header): ours and PyTorch at each thread count, then GEMM against the ceilings. */
 async function threadsMain(): Promise<void> {
@@ -361,7 +344,7 @@ async function threadsMain(): Promise<void> {
       for (const n of threadList) {
         await setThreads(n);
         const load = loadavg()[0];
-        const o = timeOurs(c.cfg, steps);
+        const o = timeGptSteps(c.cfg, steps);
         samples.push({ config: c.name, round, threads: n, side: 'ours', tokensPerSecond: (1000 * tokens) / o.mean, bestTokensPerSecond: (1000 * tokens) / o.best, load, loss: o.loss });
         log(`${c.name} round ${round + 1}: ours, ${n} thread(s): ${fmt((1000 * tokens) / o.mean, 0)} tokens/s (load ${fmt(load, 2)}, loss ${o.loss})`);
         if (opts['no-torch']) continue;

@@ -9,7 +9,7 @@
  * bench/torch_peer.py.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { linear, embedding, oneHotFloat, layerNorm, layerNormReference, gelu, geluReference, causalSelfAttentionPacked } from '../../src/learning/ops/index.js';
+import { linear, embedding, oneHotFloat, layerNorm, layerNormReference, gelu, geluReference, causalSelfAttentionPacked, causalSelfAttention } from '../../src/learning/ops/index.js';
 import { causalSelfAttentionReference } from '../../src/learning/ops/attention.js';
 import { customGrad } from '../../src/learning/ops/customgrad.js';
 import { columnSum } from '../../src/learning/ops/nn.js';
@@ -205,5 +205,23 @@ export class GptStep {
   dispose(): void {
     for (const p of this.params.values()) p.dispose();
     this.optimizer.dispose();
+  }
+}
+
+/** Our step at the backend's current thread count: one warm-up step, then `steps` timed steps (ms: mean, best; last loss). */
+export function timeGptSteps(cfg: GptConfig, steps: number): { mean: number; best: number; loss: number } {
+  const model = new GptStep(cfg, { attention: causalSelfAttention, fused: true });
+  try {
+    model.step();
+    const times: number[] = [];
+    let loss = NaN;
+    for (let i = 0; i < steps; i++) {
+      const t0 = performance.now();
+      loss = model.step();
+      times.push(performance.now() - t0);
+    }
+    return { mean: times.reduce((a, b) => a + b, 0) / steps, best: Math.min(...times), loss };
+  } finally {
+    model.dispose();
   }
 }

@@ -13,8 +13,8 @@ import { loadavg, cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import { writeFileAtomic } from '../../src/io/atomic.js';
 import { initBackend } from '../../src/learning/backend.js';
-import { causalSelfAttention, useFusedAdamW, shareIdentity, useFusedGather } from '../../src/learning/ops/index.js';
-import { GptStep, type GptConfig } from './gpt-step.js';
+import { useFusedAdamW, shareIdentity, useFusedGather } from '../../src/learning/ops/index.js';
+import { timeGptSteps, type GptConfig } from './gpt-step.js';
 import { profileStep, profileGroups, launches, topOther } from './profile-step.js';
 
 const { values: o } = parseArgs({ options: { rounds: { type: 'string' }, steps: { type: 'string' }, json: { type: 'string' } } });
@@ -34,23 +34,6 @@ function fusion(on: boolean): void {
   useFusedGather(on);
 }
 
-/** Mean and best ms per step over `steps` steps after one warm-up, and the last loss. */
-function timeSteps(cfg: GptConfig): { mean: number; best: number; loss: number } {
-  const m = new GptStep(cfg, { attention: causalSelfAttention, fused: true });
-  try {
-    m.step();
-    const times: number[] = [];
-    let loss = NaN;
-    for (let i = 0; i < steps; i++) {
-      const t0 = performance.now();
-      loss = m.step();
-      times.push(performance.now() - t0);
-    }
-    return { mean: times.reduce((a, b) => a + b, 0) / steps, best: Math.min(...times), loss };
-  } finally {
-    m.dispose();
-  }
-}
 
 const median = (xs: number[]) => { const v = [...xs].sort((a, b) => a - b); return v.length % 2 ? v[(v.length - 1) / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2; };
 const fmt = (x: number, d = 1) => x.toFixed(d);
@@ -64,7 +47,7 @@ for (const c of CONFIGS) {
     for (const on of round % 2 ? [true, false] : [false, true]) {
       fusion(on);
       const load = loadavg()[0];
-      const r = timeSteps(c.cfg);
+      const r = timeGptSteps(c.cfg, steps);
       samples.push({ config: c.name, round, fused: on, meanMs: r.mean, bestMs: r.best, loss: r.loss, load });
       process.stderr.write(`${c.name} round ${round + 1} ${on ? 'fused' : 'tf ops'}: ${fmt(r.mean)} ms/step (best ${fmt(r.best)}), loss ${r.loss}, load ${fmt(load, 2)}\n`);
     }
