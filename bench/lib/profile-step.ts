@@ -3,11 +3,12 @@
  * name, best of a few steps per kernel. For finding the next hot spot; timings on a shared VM are
  * noisy, hence the per-kernel minimum over steps. bench/train.ts --threads prints it grouped
  * (profileGroups) at each thread count.
- * Usage: node dist/bench/lib/profile-step.js [L d T B] (prints every kernel, and the launches per step)
+ * Usage: node dist/bench/lib/profile-step.js [L d T B] [--threads N] (prints every kernel, and the
+ * launches per step; --threads runs our kernels on N threads, as initBackend's `threads`)
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { pathToFileURL } from 'node:url';
-import { initBackend } from '../../src/learning/backend.js';
+import { initBackend, threadCount } from '../../src/learning/backend.js';
 import { causalSelfAttention } from '../../src/learning/ops/index.js';
 import { GptStep, type GptConfig } from './gpt-step.js';
 
@@ -79,11 +80,14 @@ export function profileGroups(p: Map<string, { ms: number }>): { gemm: number; a
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const [L, d, T, B] = process.argv.length > 2 ? process.argv.slice(2).map(Number) : [2, 64, 64, 32];
-  await initBackend('wasm');
+  const args = process.argv.slice(2);
+  const t = args.indexOf('--threads');
+  const threads = t >= 0 ? Number(args.splice(t, 2)[1]) : 1;
+  const [L, d, T, B] = args.length ? args.map(Number) : [2, 64, 64, 32];
+  await initBackend('wasm', { threads });
   const best = await profileStep({ layers: L, width: d, heads: 4, length: T, batch: B, vocab: 8 });
   const rows = [...best].filter(([name]) => !WRAPPERS.has(name)).sort((a, b) => b[1].ms - a[1].ms);
   const total = rows.reduce((a, [, e]) => a + e.ms, 0);
-  console.log(`L=${L} d=${d} T=${T} B=${B}: kernel ms (best of 4 steps per kernel), total ${total.toFixed(1)}, ${launches(best)} kernel launches per step`);
+  console.log(`L=${L} d=${d} T=${T} B=${B}, ${threadCount()} thread(s): kernel ms (best of 4 steps per kernel), total ${total.toFixed(1)}, ${launches(best)} kernel launches per step`);
   for (const [name, e] of rows) console.log(`${name.padEnd(36)} ${e.ms.toFixed(2).padStart(8)} ms ${String(e.n).padStart(5)} calls`);
 }

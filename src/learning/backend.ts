@@ -25,6 +25,7 @@ import { registerNnKernels } from './ops/nn.js';
 import { registerGemmKernel } from './ops/gemm.js';
 import { registerAdamWKernel } from './ops/adamw.js';
 import { registerSharedIdentity } from './ops/identity.js';
+import { registerThreadedAdd } from './ops/add.js';
 import { preloadOnTfjsHeap, shareTfjsMemory, sharedKernelModules, tfjsMemory } from './ops/tfjs_heap.js';
 import { startThreads, stopThreads, threadCount, threadsAvailable } from './ops/threads.js';
 import { relaxedSimdSupported } from './ops/gemm.js';
@@ -68,6 +69,7 @@ export function registerLearningOps(): void {
   registerGemmKernel();
   registerAdamWKernel();
   registerSharedIdentity();
+  registerThreadedAdd();
 }
 
 async function nodeWasmPrefix(): Promise<string> {

@@ -18,7 +18,10 @@ interface NnExports {
   geluBackward(x: number, dy: number, dx: number, n: number): void;
   layerNormForward(x: number, g: number, b: number, y: number, stats: number, N: number, d: number, eps: number): void;
   layerNormBackward(x: number, g: number, stats: number, dy: number, dx: number, dg: number, db: number, N: number, d: number): void;
+  layerNormBackwardRows(x: number, g: number, stats: number, dy: number, dx: number, N: number, d: number): void;
+  layerNormParamGrads(x: number, stats: number, dy: number, dg: number, db: number, N: number, d: number, c0: number, c1: number): void;
   columnSum(dy: number, out: number, N: number, d: number): void;
+  columnSumRange(dy: number, out: number, N: number, d: number, c0: number, c1: number): void;
   gatherRows(table: number, ids: number, out: number, n: number, d: number): void;
 }
 
@@ -39,6 +42,31 @@ function nn(backend: WasmBackendInternals): NnExports {
 /** Element ranges per thread (starts on multiples of 4, so the SIMD/tail split of each element is unchanged). */
 function elementParts(n: number): [number, number][] {
   return n >= parallelThresholds.elements ? splitRange(n, threadCount(), 4) : [[0, n]];
+}
+
+let threadedSmall = true;
+
+/**
+ * Whether Add, ColumnSum and LayerNorm (forward and backward) split over our threads (default) or
+ * stay on the calling thread as before (for same-run before/after measurements; the bits are the
+ * same either way). Returns the previous setting.
+ */
+export function useThreadedSmallKernels(on: boolean): boolean {
+  if (typeof on !== 'boolean') throw new Error(`useThreadedSmallKernels: on must be a boolean, got ${JSON.stringify(on)}`);
+  const was = threadedSmall;
+  threadedSmall = on;
+  return was;
+}
+
+/**
+ * [start, end) ranges of `units` rows or columns, one per thread, when the call touches at least
+ * parallelThresholds.elements floats, threads are on and useThreadedSmallKernels(true); else one range.
+ */
+export function smallKernelParts(units: number, elements: number, align = 1): [number, number][] {
+  if (!Number.isInteger(units) || units < 0) throw new Error(`smallKernelParts: units must be an integer >= 0, got ${JSON.stringify(units)}`);
+  if (!Number.isInteger(elements) || elements < 0) throw new Error(`smallKernelParts: elements must be an integer >= 0, got ${JSON.stringify(elements)}`);
+  if (!Number.isInteger(align) || align < 1) throw new Error(`smallKernelParts: align must be an integer >= 1, got ${JSON.stringify(align)}`);
+  return threadedSmall && units > 0 && elements >= parallelThresholds.elements ? splitRange(units, threadCount(), align) : [[0, units]];
 }
 
 const KERNELS: Record<string, (args: KernelArgs) => tf.TensorInfo | tf.TensorInfo[]> = {
@@ -62,7 +90,10 @@ const KERNELS: Record<string, (args: KernelArgs) => tf.TensorInfo | tf.TensorInf
     const N = size(x.shape) / d;
     const y = be.makeOutput(x.shape, 'float32');
     const stats = be.makeOutput([N, 2], 'float32');
-    nn(be).layerNormForward(ptr(be, x), ptr(be, g), ptr(be, b), ptr(be, y), ptr(be, stats), N, d, attrs!.eps as number);
+    const [px, pg, pb, py, ps] = [ptr(be, x), ptr(be, g), ptr(be, b), ptr(be, y), ptr(be, stats)];
+    // Rows are independent: each thread normalises a block of them.
+    const parts = smallKernelParts(N, N * d).map(([r0, r1]) => [px + 4 * r0 * d, pg, pb, py + 4 * r0 * d, ps + 8 * r0, r1 - r0, d, attrs!.eps as number]);
+    runParts('nn', 'layerNormForward', nn(be).layerNormForward, parts);
     return [y, stats];
   },
   TestbedsLayerNormGrad({ inputs: { x, g, stats, dy }, backend }) {
@@ -72,7 +103,17 @@ const KERNELS: Record<string, (args: KernelArgs) => tf.TensorInfo | tf.TensorInf
     const dx = be.makeOutput(x.shape, 'float32');
     const dg = be.makeOutput([d], 'float32');
     const db = be.makeOutput([d], 'float32');
-    nn(be).layerNormBackward(ptr(be, x), ptr(be, g), ptr(be, stats), ptr(be, dy), ptr(be, dx), ptr(be, dg), ptr(be, db), N, d);
+    const [px, pg, ps, pdy, pdx, pdg, pdb] = [ptr(be, x), ptr(be, g), ptr(be, stats), ptr(be, dy), ptr(be, dx), ptr(be, dg), ptr(be, db)];
+    const rows = smallKernelParts(N, N * d);
+    const k = nn(be);
+    if (rows.length === 1) {
+      k.layerNormBackward(px, pg, ps, pdy, pdx, pdg, pdb, N, d); // one pass: dx, and dg, db as it goes
+      return [dx, dg, db];
+    }
+    // Threads: dx by blocks of rows, then dg and db (sums over rows, rows ascending as in the
+    // one-pass kernel) by blocks of columns, so every sum keeps its order.
+    runParts('nn', 'layerNormBackwardRows', k.layerNormBackwardRows, rows.map(([r0, r1]) => [px + 4 * r0 * d, pg, ps + 8 * r0, pdy + 4 * r0 * d, pdx + 4 * r0 * d, r1 - r0, d]));
+    runParts('nn', 'layerNormParamGrads', k.layerNormParamGrads, splitRange(d, threadCount(), 4).map(([c0, c1]) => [px, ps, pdy, pdg, pdb, N, d, c0, c1]));
     return [dx, dg, db];
   },
   TestbedsGatherRows({ inputs: { table, ids }, backend }) {
@@ -89,8 +130,13 @@ const KERNELS: Record<string, (args: KernelArgs) => tf.TensorInfo | tf.TensorInf
   TestbedsColumnSum({ inputs: { x }, backend }) {
     const be = backend as WasmBackendInternals;
     const d = x.shape[x.shape.length - 1];
+    const N = size(x.shape) / d;
     const out = be.makeOutput([d], 'float32');
-    nn(be).columnSum(ptr(be, x), ptr(be, out), size(x.shape) / d, d);
+    const [px, po] = [ptr(be, x), ptr(be, out)];
+    const k = nn(be);
+    if (!threadedSmall) k.columnSum(px, po, N, d); // the kernel as first written: row by row
+    // Blocks of columns (one per thread): each column's sum is still rows ascending from +0.
+    else runParts('nn', 'columnSumRange', k.columnSumRange, smallKernelParts(d, N * d, 4).map(([c0, c1]) => [px, po, N, d, c0, c1]));
     return out;
   },
 };

@@ -31,6 +31,13 @@ export const THREAD_FUNCTIONS = [
   ['nn', 'simdPeakAccumulate'], // the multi-thread WASM-SIMD ceiling (bench/lib/gemm-speed.ts)
   ['attention', 'attentionForwardReference'], // the row-at-a-time kernels, for bench/attention.ts
   ['attention', 'attentionBackwardReference'],
+  // Add, ColumnSum and LayerNorm split by rows or columns (ops/add.ts, ops/nn.ts)
+  ['nn', 'addSame'],
+  ['nn', 'addRows'],
+  ['nn', 'columnSumRange'],
+  ['nn', 'layerNormForward'],
+  ['nn', 'layerNormBackwardRows'],
+  ['nn', 'layerNormParamGrads'],
 ] as const;
 
 type KernelName = (typeof THREAD_FUNCTIONS)[number][0];

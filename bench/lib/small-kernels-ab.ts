@@ -1,0 +1,95 @@
+/**
+ * Same-run before/after of Add, ColumnSum and LayerNorm on threads (issue #9): the benchmark GPT
+ * step (bench/lib/gpt-step.ts) with those kernels on one thread (useThreadedSmallKernels(false), as
+ * before) and split over the threads (true), at 1 and 2 threads, alternating within each round
+ * (order flipped every round) so load changes hit both alike. Both give the same bits: the last
+ * losses of each pair are compared. Then per path at 2 threads: those kernels' time per step
+ * (tf.profile, per-kernel best of 3 steps).
+ * Usage: node dist/bench/lib/small-kernels-ab.js [--rounds 7] [--steps 6] [--json FILE]
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { loadavg, cpus } from 'node:os';
+import { parseArgs } from 'node:util';
+import { writeFileAtomic } from '../../src/io/atomic.js';
+import { initBackend, setThreads } from '../../src/learning/backend.js';
+import { useThreadedSmallKernels } from '../../src/learning/ops/index.js';
+import { timeGptSteps, type GptConfig } from './gpt-step.js';
+import { profileStep } from './profile-step.js';
+
+const { values: o } = parseArgs({ options: { rounds: { type: 'string' }, steps: { type: 'string' }, json: { type: 'string' } } });
+const rounds = Number(o.rounds ?? 7);
+const steps = Number(o.steps ?? 6);
+if (!Number.isInteger(rounds) || rounds < 1 || rounds > 50) throw new Error(`--rounds must be an integer in 1..50, got ${o.rounds}`);
+if (!Number.isInteger(steps) || steps < 1 || steps > 100) throw new Error(`--steps must be an integer in 1..100, got ${o.steps}`);
+
+const CONFIGS: { name: string; cfg: GptConfig }[] = [
+  { name: 'L=2 d=64 T=64 B=32', cfg: { layers: 2, width: 64, heads: 4, length: 64, batch: 32, vocab: 8 } },
+  { name: 'L=4 d=128 T=100 B=32', cfg: { layers: 4, width: 128, heads: 4, length: 100, batch: 32, vocab: 8 } },
+];
+const THREADS = [1, 2];
+const KERNELS = ['Add', 'TestbedsColumnSum', 'TestbedsLayerNorm', 'TestbedsLayerNormGrad'];
+
+const median = (xs: number[]) => { const v = [...xs].sort((a, b) => a - b); return v.length % 2 ? v[(v.length - 1) / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2; };
+const fmt = (x: number, d = 1) => x.toFixed(d);
+
+await initBackend('wasm', { threads: Math.max(...THREADS) });
+const started = new Date().toISOString();
+const load0 = loadavg()[0];
+const samples: { config: string; round: number; threads: number; split: boolean; meanMs: number; bestMs: number; loss: number; load: number }[] = [];
+for (const c of CONFIGS) {
+  for (let round = 0; round < rounds; round++) {
+    for (const n of THREADS) {
+      await setThreads(n);
+      for (const on of round % 2 ? [true, false] : [false, true]) {
+        useThreadedSmallKernels(on);
+        const load = loadavg()[0];
+        const r = timeGptSteps(c.cfg, steps);
+        samples.push({ config: c.name, round, threads: n, split: on, meanMs: r.mean, bestMs: r.best, loss: r.loss, load });
+        process.stderr.write(`${c.name} round ${round + 1}, ${n} thread(s), ${on ? 'split' : 'one thread'}: ${fmt(r.mean)} ms/step (best ${fmt(r.best)}), loss ${r.loss}, load ${fmt(load, 2)}\n`);
+      }
+    }
+  }
+}
+const profiles: { config: string; split: boolean; load: number; kernels: Record<string, { ms: number; n: number }>; total: number }[] = [];
+await setThreads(2);
+for (const c of CONFIGS) {
+  for (const on of [false, true]) {
+    useThreadedSmallKernels(on);
+    const load = loadavg()[0];
+    const p = await profileStep(c.cfg, 3);
+    const kernels = Object.fromEntries(KERNELS.map((k) => [k, p.get(k) ?? { ms: 0, n: 0 }]));
+    let total = 0;
+    for (const [name, e] of p) if (name !== 'forward' && name !== 'unnamed scope') total += e.ms;
+    profiles.push({ config: c.name, split: on, load, kernels, total });
+  }
+}
+useThreadedSmallKernels(true);
+await setThreads(1);
+const load1 = loadavg()[0];
+
+const lines: string[] = [];
+lines.push(`Measured ${started} on ${cpus().length}-core ${cpus()[0]?.model ?? 'CPU'}, Node ${process.versions.node}, tfjs ${tf.version_core}; load average ${fmt(load0, 2)} at the start, ${fmt(load1, 2)} at the end. ${rounds} rounds; in each, at each thread count, the step with Add/ColumnSum/LayerNorm on one thread ("before") and split over the threads ("after") back to back (order alternating), ${steps} timed steps after a warm-up step; ms are medians over rounds of the mean step, the speed-up is the median of per-round ratios.`);
+lines.push('');
+lines.push('| config | threads | before, ms/step | after, ms/step | speed-up (median of per-round ratios) | per-round ratios | same last loss, every round | load range |');
+lines.push('|---|---:|---:|---:|---:|---|---|---:|');
+for (const c of CONFIGS) {
+  for (const n of THREADS) {
+    const pick = (on: boolean) => samples.filter((s) => s.config === c.name && s.threads === n && s.split === on);
+    const [off, on] = [pick(false), pick(true)];
+    const ratios = on.map((x) => off.find((y) => y.round === x.round)!.meanMs / x.meanMs);
+    const same = on.every((x) => Object.is(off.find((y) => y.round === x.round)!.loss, x.loss));
+    const loads = [...off, ...on].map((s) => s.load);
+    lines.push(`| ${c.name} | ${n} | ${fmt(median(off.map((s) => s.meanMs)))} | ${fmt(median(on.map((s) => s.meanMs)))} | ${fmt(median(ratios), 3)}× | ${ratios.map((r) => fmt(r, 2)).join(' ')} | ${same ? 'yes' : 'NO'} | ${fmt(Math.min(...loads), 2)}–${fmt(Math.max(...loads), 2)} |`);
+  }
+}
+lines.push('');
+lines.push('At 2 threads, kernel time per step (tf.profile, per-kernel best of 3 steps; ms, launches):');
+lines.push('');
+lines.push(`| config | path | ${KERNELS.join(' | ')} | these four | all kernels | load |`);
+lines.push(`|---|---|${KERNELS.map(() => '---:|').join('')}---:|---:|---:|`);
+for (const p of profiles) {
+  const four = KERNELS.reduce((a, k) => a + p.kernels[k].ms, 0);
+  lines.push(`| ${p.config} | ${p.split ? 'after (split)' : 'before (one thread)'} | ${KERNELS.map((k) => `${fmt(p.kernels[k].ms, 2)} (${p.kernels[k].n}×)`).join(' | ')} | ${fmt(four, 2)} | ${fmt(p.total)} | ${fmt(p.load, 2)} |`);
+}
+process.stdout.write(lines.join('\n') + '\n');
+if (o.json) writeFileAtomic(o.json, JSON.stringify({ started, loadAverage: [load0, load1], rounds, steps, samples, profiles }, null, 1) + '\n', { force: true });
