@@ -177,11 +177,14 @@ export function layerNormBackward(x: usize, g: usize, stats: usize, dy: usize, d
 }
 
 /**
- * dx of layerNormBackward only, for rows [0, N) of the pointers given (threads split the rows);
- * dg and db come from layerNormParamGrads. Per element the same operations as layerNormBackward.
+ * One thread's part of layerNormBackward: dx for rows [r0, r1), and, when `params` is non-zero,
+ * dg and db over ALL N rows (threads split dx's rows and one of them also sums dg and db, so every
+ * sum keeps layerNormBackward's order: rows ascending from +0). Per element the same operations.
  */
-export function layerNormBackwardRows(x: usize, g: usize, stats: usize, dy: usize, dx: usize, N: i32, d: i32): void {
-  layerNormBackwardPass(x, g, stats, dy, dx, 0, 0, N, d, false);
+export function layerNormBackwardPart(x: usize, g: usize, stats: usize, dy: usize, dx: usize, dg: usize, db: usize, N: i32, d: i32, r0: i32, r1: i32, params: i32): void {
+  if (params != 0) layerNormParamGrads(x, stats, dy, dg, db, N, d);
+  const o = <usize>(r0 * d) * 4;
+  layerNormBackwardPass(x + o, g, stats + <usize>r0 * 8, dy + o, dx + o, 0, 0, r1 - r0, d, false);
 }
 
 // The row loop of both: `params` (a constant at each call, so folded away) adds dy·x̂ and dy into
@@ -221,68 +224,26 @@ export function layerNormBackwardRows(x: usize, g: usize, stats: usize, dy: usiz
   }
 }
 
-// Rows per chunk of the column-range kernels below: a chunk's rows stay in cache while the
-// column blocks sweep them, and the running sums go to memory once per chunk, not once per row
-// (per row, two threads storing sums on either side of their column boundary would fight over
-// that cache line: a split by columns then ran slower than one thread).
-const CHUNK = 64;
-
-/**
- * dg[c] = Σ_r dy·x̂ and db[c] = Σ_r dy for columns c in [c0, c1) (c0, c1 multiples of 4; threads
- * split the columns), over all N rows of width d: each column's sum is the same adds in the same
- * order (rows ascending from +0) as in layerNormBackward; only the loops are blocked (16 columns
- * in registers over a chunk of rows).
- */
-export function layerNormParamGrads(x: usize, stats: usize, dy: usize, dg: usize, db: usize, N: i32, d: i32, c0: i32, c1: i32): void {
-  memory.fill(dg + <usize>c0 * 4, 0, <usize>(c1 - c0) * 4);
-  memory.fill(db + <usize>c0 * 4, 0, <usize>(c1 - c0) * 4);
-  for (let r0 = 0; r0 < N; r0 += CHUNK) {
-    const r1 = min(N, r0 + CHUNK);
-    let c = c0;
-    for (; c + 16 <= c1; c += 16) {
+/** dg = Σ_rows dy·x̂ and db = Σ_rows dy (overwritten), rows ascending from +0 as in layerNormBackward. */
+function layerNormParamGrads(x: usize, stats: usize, dy: usize, dg: usize, db: usize, N: i32, d: i32): void {
+  memory.fill(dg, 0, <usize>d * 4);
+  memory.fill(db, 0, <usize>d * 4);
+  for (let r = 0; r < N; r++) {
+    const xr = x + <usize>(r * d) * 4;
+    const dyr = dy + <usize>(r * d) * 4;
+    const mv = splat(load<f32>(stats + <usize>r * 8));
+    const rv = splat(load<f32>(stats + <usize>r * 8, 4));
+    for (let c = 0; c < d; c += 4) {
       const o = <usize>c * 4;
-      let g0 = v128.load(dg + o), g1 = v128.load(dg + o, 16), g2 = v128.load(dg + o, 32), g3 = v128.load(dg + o, 48);
-      let b0 = v128.load(db + o), b1 = v128.load(db + o, 16), b2 = v128.load(db + o, 32), b3 = v128.load(db + o, 48);
-      for (let r = r0; r < r1; r++) {
-        const xr = x + <usize>(r * d) * 4 + o;
-        const dyr = dy + <usize>(r * d) * 4 + o;
-        const mv = splat(load<f32>(stats + <usize>r * 8));
-        const rv = splat(load<f32>(stats + <usize>r * 8, 4));
-        const y0 = v128.load(dyr), y1 = v128.load(dyr, 16), y2 = v128.load(dyr, 32), y3 = v128.load(dyr, 48);
-        g0 = f32x4.add(g0, f32x4.mul(y0, f32x4.mul(f32x4.sub(v128.load(xr), mv), rv)));
-        g1 = f32x4.add(g1, f32x4.mul(y1, f32x4.mul(f32x4.sub(v128.load(xr, 16), mv), rv)));
-        g2 = f32x4.add(g2, f32x4.mul(y2, f32x4.mul(f32x4.sub(v128.load(xr, 32), mv), rv)));
-        g3 = f32x4.add(g3, f32x4.mul(y3, f32x4.mul(f32x4.sub(v128.load(xr, 48), mv), rv)));
-        b0 = f32x4.add(b0, y0);
-        b1 = f32x4.add(b1, y1);
-        b2 = f32x4.add(b2, y2);
-        b3 = f32x4.add(b3, y3);
-      }
-      v128.store(dg + o, g0);
-      v128.store(dg + o, g1, 16);
-      v128.store(dg + o, g2, 32);
-      v128.store(dg + o, g3, 48);
-      v128.store(db + o, b0);
-      v128.store(db + o, b1, 16);
-      v128.store(db + o, b2, 32);
-      v128.store(db + o, b3, 48);
-    }
-    for (; c < c1; c += 4) {
-      const o = <usize>c * 4;
-      let gv = v128.load(dg + o), bv = v128.load(db + o);
-      for (let r = r0; r < r1; r++) {
-        const yv = v128.load(dy + <usize>(r * d) * 4 + o);
-        const xhat = f32x4.mul(f32x4.sub(v128.load(x + <usize>(r * d) * 4 + o), splat(load<f32>(stats + <usize>r * 8))), splat(load<f32>(stats + <usize>r * 8, 4)));
-        gv = f32x4.add(gv, f32x4.mul(yv, xhat));
-        bv = f32x4.add(bv, yv);
-      }
-      v128.store(dg + o, gv);
-      v128.store(db + o, bv);
+      const xhat = f32x4.mul(f32x4.sub(v128.load(xr + o), mv), rv);
+      const dyv = v128.load(dyr + o);
+      v128.store(dg + o, f32x4.add(v128.load(dg + o), f32x4.mul(dyv, xhat)));
+      v128.store(db + o, f32x4.add(v128.load(db + o), dyv));
     }
   }
 }
 
-/** out[c] = Σ_r dy[r·d + c] (the bias gradient of a dense layer); any d. The one-thread kernel. */
+/** out[c] = Σ_r dy[r·d + c] (the bias gradient of a dense layer); any d. */
 export function columnSum(dy: usize, out: usize, N: i32, d: i32): void {
   memory.fill(out, 0, <usize>d * 4);
   const d4 = d & ~3;
@@ -294,56 +255,5 @@ export function columnSum(dy: usize, out: usize, N: i32, d: i32): void {
       v128.store(out + o, f32x4.add(v128.load(out + o), v128.load(row + o)));
     }
     for (; c < d; c++) store<f32>(out + <usize>c * 4, load<f32>(out + <usize>c * 4) + load<f32>(row + <usize>c * 4));
-  }
-}
-
-/**
- * columnSum for columns [c0, c1) only (c0 a multiple of 4; threads split the columns), blocked:
- * 32 columns in registers over a chunk of rows. Each column's sum is still rows ascending from +0
- * (a SIMD lane and the scalar tail do the same f32 add), so the bits equal columnSum's whatever
- * the range.
- */
-export function columnSumRange(dy: usize, out: usize, N: i32, d: i32, c0: i32, c1: i32): void {
-  memory.fill(out + <usize>c0 * 4, 0, <usize>(c1 - c0) * 4);
-  const c4 = c0 + ((c1 - c0) & ~3);
-  for (let r0 = 0; r0 < N; r0 += CHUNK) {
-    const r1 = min(N, r0 + CHUNK);
-    let c = c0;
-    for (; c + 32 <= c4; c += 32) {
-      const o = <usize>c * 4;
-      let a0 = v128.load(out + o), a1 = v128.load(out + o, 16), a2 = v128.load(out + o, 32), a3 = v128.load(out + o, 48);
-      let a4 = v128.load(out + o, 64), a5 = v128.load(out + o, 80), a6 = v128.load(out + o, 96), a7 = v128.load(out + o, 112);
-      for (let r = r0; r < r1; r++) {
-        const p = dy + <usize>(r * d) * 4 + o;
-        a0 = f32x4.add(a0, v128.load(p));
-        a1 = f32x4.add(a1, v128.load(p, 16));
-        a2 = f32x4.add(a2, v128.load(p, 32));
-        a3 = f32x4.add(a3, v128.load(p, 48));
-        a4 = f32x4.add(a4, v128.load(p, 64));
-        a5 = f32x4.add(a5, v128.load(p, 80));
-        a6 = f32x4.add(a6, v128.load(p, 96));
-        a7 = f32x4.add(a7, v128.load(p, 112));
-      }
-      v128.store(out + o, a0);
-      v128.store(out + o, a1, 16);
-      v128.store(out + o, a2, 32);
-      v128.store(out + o, a3, 48);
-      v128.store(out + o, a4, 64);
-      v128.store(out + o, a5, 80);
-      v128.store(out + o, a6, 96);
-      v128.store(out + o, a7, 112);
-    }
-    for (; c < c4; c += 4) {
-      const o = <usize>c * 4;
-      let a = v128.load(out + o);
-      for (let r = r0; r < r1; r++) a = f32x4.add(a, v128.load(dy + <usize>(r * d) * 4 + o));
-      v128.store(out + o, a);
-    }
-    for (; c < c1; c++) {
-      const o = <usize>c * 4;
-      let a = load<f32>(out + o);
-      for (let r = r0; r < r1; r++) a += load<f32>(dy + <usize>(r * d) * 4 + o);
-      store<f32>(out + o, a);
-    }
   }
 }

@@ -67,7 +67,7 @@ describe.skipIf(!hasChromium)('initBackend and fused kernels in headless Chromiu
         setWasmBinaryLocation('/wasm/');
         const backend = await initBackend('wasm', { threads });
         // Split every kernel call, however small, so the page's worker path is exercised.
-        if (threads > 1) Object.assign(parallelThresholds, { gemmMacs: 0, attentionWork: 0, elements: 0 });
+        if (threads > 1) Object.assign(parallelThresholds, { gemmMacs: 0, attentionWork: 0, elements: 0, streamElements: 0 });
         const out = tf.tidy(() => { ${PROBE} });
         return { backend, out, threads: threadCount(), isolated: globalThis.crossOriginIsolated === true };
       };`;

@@ -18,7 +18,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { wasmBase64 } from '../../kernels/generated/nn.js';
 import type { WasmBackendInternals } from '../backend.js';
 import { onTfjsHeap } from './tfjs_heap.js';
-import { runParts } from './threads.js';
+import { parallelThresholds, runParts } from './threads.js';
 import { smallKernelParts } from './nn.js';
 
 interface AddExports {
@@ -58,7 +58,7 @@ function add(args: KernelArgs): tf.TensorInfo {
   else return fallback();
   const m = row ? size(row.shape) : n;
   const rows = n / Math.max(1, m);
-  const parts = row ? smallKernelParts(rows, n) : smallKernelParts(n, n, 4);
+  const parts = n < parallelThresholds.streamElements ? [[0, n]] : row ? smallKernelParts(rows, n) : smallKernelParts(n, n, 4);
   if (parts.length < 2) return fallback(); // one thread: tfjs-wasm's kernel, as before
   const be = args.backend as WasmBackendInternals;
   const k = onTfjsHeap<AddExports>(be, 'nn', wasmBase64).exports;

@@ -18,10 +18,8 @@ interface NnExports {
   geluBackward(x: number, dy: number, dx: number, n: number): void;
   layerNormForward(x: number, g: number, b: number, y: number, stats: number, N: number, d: number, eps: number): void;
   layerNormBackward(x: number, g: number, stats: number, dy: number, dx: number, dg: number, db: number, N: number, d: number): void;
-  layerNormBackwardRows(x: number, g: number, stats: number, dy: number, dx: number, N: number, d: number): void;
-  layerNormParamGrads(x: number, stats: number, dy: number, dg: number, db: number, N: number, d: number, c0: number, c1: number): void;
+  layerNormBackwardPart(x: number, g: number, stats: number, dy: number, dx: number, dg: number, db: number, N: number, d: number, r0: number, r1: number, params: number): void;
   columnSum(dy: number, out: number, N: number, d: number): void;
-  columnSumRange(dy: number, out: number, N: number, d: number, c0: number, c1: number): void;
   gatherRows(table: number, ids: number, out: number, n: number, d: number): void;
 }
 
@@ -47,7 +45,7 @@ function elementParts(n: number): [number, number][] {
 let threadedSmall = true;
 
 /**
- * Whether Add, ColumnSum and LayerNorm (forward and backward) split over our threads (default) or
+ * Whether Add and LayerNorm (forward and backward) split over our threads (default) or
  * stay on the calling thread as before (for same-run before/after measurements; the bits are the
  * same either way). Returns the previous setting.
  */
@@ -59,7 +57,24 @@ export function useThreadedSmallKernels(on: boolean): boolean {
 }
 
 /**
- * [start, end) ranges of `units` rows or columns, one per thread, when the call touches at least
+ * Cost of summing dg and db over a row, relative to computing that row's dx (LayerNorm backward):
+ * the thread that sums them takes correspondingly fewer rows of dx. Alone on one thread the sums
+ * cost ~0.5 of dx; 0.3 balanced the two threads best at [2048, 64] and [3200, 128] (0.3/0.5/0.7
+ * measured).
+ */
+const PARAM_SUM_COST = 0.3;
+
+/** Row ranges of LayerNorm's backward, one per thread: the first (which also sums dg, db) gets fewer. */
+function layerNormGradRows(N: number, elements: number): [number, number][] {
+  const parts = smallKernelParts(N, elements);
+  if (parts.length === 1) return parts;
+  const T = parts.length;
+  const first = Math.max(0, Math.min(N, Math.round((N * (1 + PARAM_SUM_COST)) / T - N * PARAM_SUM_COST)));
+  return [[0, first] as [number, number], ...splitRange(N - first, T - 1).map(([a, b]) => [first + a, first + b] as [number, number])];
+}
+
+/**
+ * [start, end) ranges of `units` rows or elements, one per thread, when the call touches at least
  * parallelThresholds.elements floats, threads are on and useThreadedSmallKernels(true); else one range.
  */
 export function smallKernelParts(units: number, elements: number, align = 1): [number, number][] {
@@ -104,16 +119,15 @@ const KERNELS: Record<string, (args: KernelArgs) => tf.TensorInfo | tf.TensorInf
     const dg = be.makeOutput([d], 'float32');
     const db = be.makeOutput([d], 'float32');
     const [px, pg, ps, pdy, pdx, pdg, pdb] = [ptr(be, x), ptr(be, g), ptr(be, stats), ptr(be, dy), ptr(be, dx), ptr(be, dg), ptr(be, db)];
-    const rows = smallKernelParts(N, N * d);
+    const rows = layerNormGradRows(N, N * d);
     const k = nn(be);
     if (rows.length === 1) {
       k.layerNormBackward(px, pg, ps, pdy, pdx, pdg, pdb, N, d); // one pass: dx, and dg, db as it goes
       return [dx, dg, db];
     }
-    // Threads: dx by blocks of rows, then dg and db (sums over rows, rows ascending as in the
-    // one-pass kernel) by blocks of columns, so every sum keeps its order.
-    runParts('nn', 'layerNormBackwardRows', k.layerNormBackwardRows, rows.map(([r0, r1]) => [px + 4 * r0 * d, pg, ps + 8 * r0, pdy + 4 * r0 * d, pdx + 4 * r0 * d, r1 - r0, d]));
-    runParts('nn', 'layerNormParamGrads', k.layerNormParamGrads, splitRange(d, threadCount(), 4).map(([c0, c1]) => [px, ps, pdy, pdg, pdb, N, d, c0, c1]));
+    // Threads: each computes dx for a block of rows; the first also sums dg and db over all rows
+    // (rows ascending from +0, as the one pass does), so it takes fewer rows of dx.
+    runParts('nn', 'layerNormBackwardPart', k.layerNormBackwardPart, rows.map(([r0, r1], p) => [px, pg, ps, pdy, pdx, pdg, pdb, N, d, r0, r1, p === 0 ? 1 : 0]));
     return [dx, dg, db];
   },
   TestbedsGatherRows({ inputs: { table, ids }, backend }) {
@@ -128,15 +142,12 @@ const KERNELS: Record<string, (args: KernelArgs) => tf.TensorInfo | tf.TensorInf
     return out;
   },
   TestbedsColumnSum({ inputs: { x }, backend }) {
+    // One thread: split by columns (the only split that keeps each column's order) it measured
+    // 0.6-1.0x on 2 threads (NOTES.md).
     const be = backend as WasmBackendInternals;
     const d = x.shape[x.shape.length - 1];
-    const N = size(x.shape) / d;
     const out = be.makeOutput([d], 'float32');
-    const [px, po] = [ptr(be, x), ptr(be, out)];
-    const k = nn(be);
-    if (!threadedSmall) k.columnSum(px, po, N, d); // the kernel as first written: row by row
-    // Blocks of columns (one per thread): each column's sum is still rows ascending from +0.
-    else runParts('nn', 'columnSumRange', k.columnSumRange, smallKernelParts(d, N * d, 4).map(([c0, c1]) => [px, po, N, d, c0, c1]));
+    nn(be).columnSum(ptr(be, x), ptr(be, out), size(x.shape) / d, d);
     return out;
   },
 };

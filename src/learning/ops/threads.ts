@@ -31,13 +31,11 @@ export const THREAD_FUNCTIONS = [
   ['nn', 'simdPeakAccumulate'], // the multi-thread WASM-SIMD ceiling (bench/lib/gemm-speed.ts)
   ['attention', 'attentionForwardReference'], // the row-at-a-time kernels, for bench/attention.ts
   ['attention', 'attentionBackwardReference'],
-  // Add, ColumnSum and LayerNorm split by rows or columns (ops/add.ts, ops/nn.ts)
+  // Add and LayerNorm split by elements or rows (ops/add.ts, ops/nn.ts)
   ['nn', 'addSame'],
   ['nn', 'addRows'],
-  ['nn', 'columnSumRange'],
   ['nn', 'layerNormForward'],
-  ['nn', 'layerNormBackwardRows'],
-  ['nn', 'layerNormParamGrads'],
+  ['nn', 'layerNormBackwardPart'],
 ] as const;
 
 type KernelName = (typeof THREAD_FUNCTIONS)[number][0];
@@ -100,9 +98,11 @@ interface Pool {
 
 /**
  * Calls smaller than these stay on one thread (a hand-off costs ~10-30 µs): multiply-adds of a
- * GEMM, B·H·T²·hs of attention, elements of GELU. Tests set them to 0 to force splits.
+ * GEMM, B·H·T²·hs of attention, elements of GELU and LayerNorm, elements of an Add (a pure memory
+ * stream: one thread moves ~50 GB/s, so a split gains only on large tensors). Tests set them to 0
+ * to force splits.
  */
-export const parallelThresholds = { gemmMacs: 1 << 19, attentionWork: 1 << 19, elements: 1 << 15 };
+export const parallelThresholds = { gemmMacs: 1 << 19, attentionWork: 1 << 19, elements: 1 << 15, streamElements: 1 << 19 };
 
 let pool: Pool | null = null;
 const isNode = typeof process !== 'undefined' && !!process.versions?.node;
