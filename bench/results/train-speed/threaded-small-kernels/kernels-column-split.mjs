@@ -1,6 +1,6 @@
 // one burst: sizes of the step, colsum / add / LN fwd / LN param grads, 1 vs 2 threads; prints JSON lines
 import * as tf from '@tensorflow/tfjs-core';
-const root = '/work/wt/addmt/dist';
+const root = '../../../../dist';
 const { initBackend, setThreads } = await import(root + '/src/learning/backend.js');
 const { runParts } = await import(root + '/src/learning/ops/threads.js');
 const { onTfjsHeap } = await import(root + '/src/learning/ops/tfjs_heap.js');
