@@ -9,6 +9,7 @@
  * bench/torch_peer.py.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { parseArgs } from 'node:util';
 import { linear, embedding, oneHotFloat, layerNorm, layerNormReference, gelu, geluReference, causalSelfAttentionPacked, causalSelfAttention } from '../../src/learning/ops/index.js';
 import { causalSelfAttentionReference } from '../../src/learning/ops/attention.js';
 import { customGrad } from '../../src/learning/ops/customgrad.js';
@@ -224,4 +225,38 @@ export function timeGptSteps(cfg: GptConfig, steps: number): { mean: number; bes
   } finally {
     model.dispose();
   }
+}
+
+/** The benchmark's two configurations, as the same-run A/B scripts (bench/lib/*-ab.ts) time them. */
+export const AB_CONFIGS: { name: string; cfg: GptConfig }[] = [
+  { name: 'L=2 d=64 T=64 B=32', cfg: { layers: 2, width: 64, heads: 4, length: 64, batch: 32, vocab: 8 } },
+  { name: 'L=4 d=128 T=100 B=32', cfg: { layers: 4, width: 128, heads: 4, length: 100, batch: 32, vocab: 8 } },
+];
+
+/**
+ * The A/B scripts' command line: --rounds (1..50), --steps (1..100), --json FILE. A bad one exits
+ * with status 2 and one line naming the option.
+ */
+export function abOptions(defaultRounds: number): { rounds: number; steps: number; json?: string } {
+  const usage = (msg: string): never => {
+    process.stderr.write(msg + '\n');
+    process.exit(2);
+  };
+  let o: { rounds?: string; steps?: string; json?: string } = {};
+  try {
+    o = parseArgs({ options: { rounds: { type: 'string' }, steps: { type: 'string' }, json: { type: 'string' } } }).values;
+  } catch (e) {
+    usage((e as Error).message);
+  }
+  const rounds = Number(o.rounds ?? defaultRounds);
+  const steps = Number(o.steps ?? 6);
+  if (!Number.isInteger(rounds) || rounds < 1 || rounds > 50) usage(`--rounds must be an integer in 1..50, got ${o.rounds}`);
+  if (!Number.isInteger(steps) || steps < 1 || steps > 100) usage(`--steps must be an integer in 1..100, got ${o.steps}`);
+  return { rounds, steps, json: o.json };
+}
+
+/** Median of a non-empty list (the mean of the middle two for an even length). */
+export function median(xs: number[]): number {
+  const v = [...xs].sort((a, b) => a - b);
+  return v.length % 2 ? v[(v.length - 1) / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
 }

@@ -10,23 +10,14 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { loadavg, cpus } from 'node:os';
-import { parseArgs } from 'node:util';
 import { writeFileAtomic } from '../../src/io/atomic.js';
 import { initBackend } from '../../src/learning/backend.js';
 import { useFusedAdamW, shareIdentity, useFusedGather } from '../../src/learning/ops/index.js';
-import { timeGptSteps, type GptConfig } from './gpt-step.js';
+import { timeGptSteps, AB_CONFIGS, abOptions, median } from './gpt-step.js';
 import { profileStep, profileGroups, launches, topOther } from './profile-step.js';
 
-const { values: o } = parseArgs({ options: { rounds: { type: 'string' }, steps: { type: 'string' }, json: { type: 'string' } } });
-const rounds = Number(o.rounds ?? 5);
-const steps = Number(o.steps ?? 6);
-if (!Number.isInteger(rounds) || rounds < 1 || rounds > 50) throw new Error(`--rounds must be an integer in 1..50, got ${o.rounds}`);
-if (!Number.isInteger(steps) || steps < 1 || steps > 100) throw new Error(`--steps must be an integer in 1..100, got ${o.steps}`);
-
-const CONFIGS: { name: string; cfg: GptConfig }[] = [
-  { name: 'L=2 d=64 T=64 B=32', cfg: { layers: 2, width: 64, heads: 4, length: 64, batch: 32, vocab: 8 } },
-  { name: 'L=4 d=128 T=100 B=32', cfg: { layers: 4, width: 128, heads: 4, length: 100, batch: 32, vocab: 8 } },
-];
+const { rounds, steps, json } = abOptions(5);
+const CONFIGS = AB_CONFIGS;
 
 function fusion(on: boolean): void {
   useFusedAdamW(on);
@@ -35,7 +26,6 @@ function fusion(on: boolean): void {
 }
 
 
-const median = (xs: number[]) => { const v = [...xs].sort((a, b) => a - b); return v.length % 2 ? v[(v.length - 1) / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2; };
 const fmt = (x: number, d = 1) => x.toFixed(d);
 
 await initBackend('wasm');
@@ -93,4 +83,4 @@ lines.push('Largest "other" kernels (ms per step, launches):');
 lines.push('');
 for (const p of profiles) lines.push(`- ${p.config}, ${p.fused ? 'fused' : 'tf ops'}: ${p.top}`);
 process.stdout.write(lines.join('\n') + '\n');
-if (o.json) writeFileAtomic(o.json, JSON.stringify({ started, loadAverage: [load0, load1], rounds, steps, samples, profiles }, null, 1) + '\n', { force: true });
+if (json) writeFileAtomic(json, JSON.stringify({ started, loadAverage: [load0, load1], rounds, steps, samples, profiles }, null, 1) + '\n', { force: true });
