@@ -4,7 +4,8 @@
 // Memory layout (TypeScript passes tfjs tensor offsets and a scratch pointer; src/learning/ops/gemm.ts):
 //   A : element (i, k) of op(A) at a + 4·(i·sai + k·sak)   (sai, sak in floats: NN is (K, 1), TN is (1, M))
 //   B : element (k, j) of op(B) at b + 4·(k·sbk + j·sbj)   (NN is (N, 1), NT is (1, K))
-//   C : M×N row-major at c, overwritten.
+//   C : M×N at c with row stride ldc floats (≥ N), overwritten (a column block of a wider C when
+//       threads split C by columns; src/learning/ops/gemm.ts).
 //   pack : scratch of gemmScratchBytes(N, K) = 4·kc·roundUp(N, 8) + 16·kc bytes (kc = min(K, 256)):
 //          B's current K-block packed into column panels of 8 (zero-padded), so the inner loop reads
 //          B sequentially whatever op(B) is; then, when A is read down columns (sak ≠ 1, the weight
@@ -131,17 +132,17 @@ function packB(b: usize, sbk: i32, sbj: i32, N: i32, k0: i32, kc: i32, pack: usi
 }
 
 /**
- * C (M×N, row-major) = op(A)·op(B) with the strides above; pack is gemmScratchBytes(N, K) of scratch.
+ * C (M×N, row stride ldc) = op(A)·op(B) with the strides above; pack is gemmScratchBytes(N, K) of scratch.
  * K = 0 gives zeros.
  */
-export function gemm(a: usize, sai: i32, sak: i32, b: usize, sbk: i32, sbj: i32, c: usize, M: i32, N: i32, K: i32, pack: usize): void {
+export function gemm(a: usize, sai: i32, sak: i32, b: usize, sbk: i32, sbj: i32, c: usize, ldc: i32, M: i32, N: i32, K: i32, pack: usize): void {
   if (K == 0) {
-    memory.fill(c, 0, <usize>(M * N) * 4);
+    for (let i = 0; i < M; i++) memory.fill(c + <usize>(i * ldc) * 4, 0, <usize>N * 4);
     return;
   }
   const sai4 = <usize>sai * 4;
   const sak4 = <usize>sak * 4;
-  const ldc4 = <usize>N * 4;
+  const ldc4 = <usize>ldc * 4;
   const panels = (N + 7) >> 3;
   const M4 = M & ~3;
   const apack = pack + <usize>(((N + 7) & ~7) * (K < KC ? K : KC)) * 4;
