@@ -90,6 +90,30 @@ describe('kernels on worker threads (shared tfjs-wasm memory)', () => {
       }), { numRuns: 60 });
   });
 
+  it('gemm with a bias: the bits of tf.add(op(a)·op(b), bias) on 1, 2 and 3 threads, both splits (signed zeros, K = 0 and K past one block included)', async () => {
+    const special = fc.constantFrom(0, -0, 1, -1, 1e-40, -1e-40, 3.4e38, -3.4e38);
+    await fc.assert(fc.asyncProperty(
+      fc.integer({ min: 1, max: 30 }), fc.integer({ min: 1, max: 45 }), fc.oneof(fc.integer({ min: 0, max: 20 }), fc.integer({ min: 250, max: 300 })),
+      fc.boolean(), fc.boolean(), fc.constantFrom('rows', 'columns'), fc.integer(), fc.array(special, { minLength: 0, maxLength: 6 }),
+      async (M, N, K, ta, tb, split, seed, specials) => {
+        const rng = new Rng(seed);
+        const a = randn(rng, M * K);
+        const b = randn(rng, K * N);
+        const bias = randn(rng, N);
+        specials.forEach((v, i) => (bias[(i * 7) % N] = v));
+        const prev = setGemmSplit(split as 'rows' | 'columns');
+        try {
+          const inputs = [{ data: a, shape: shapeOf(M, K, ta) }, { data: b, shape: shapeOf(K, N, tb) }, { data: bias, shape: [N] }];
+          const runs = await atThreads([1, 2, 3], inputs, (x, y, z) => [matMulT(x, y, ta, tb, z)]);
+          runs.push(...(await atThreads([1], inputs, (x, y, z) => [tf.add(matMulT(x, y, ta, tb), z)])));
+          expectSameBits(runs, `M=${M} N=${N} K=${K} ta=${ta} tb=${tb} split=${split} bias`);
+        } finally {
+          setGemmSplit(prev);
+        }
+      }), { numRuns: 40 });
+    expect(() => matMulT(tf.zeros([2, 3]), tf.zeros([3, 4]), false, false, tf.zeros([3]))).toThrow(/bias must be a float32 tensor of shape \[4\], got float32 \[3\]/);
+  });
+
   it('gemmSplit: parts tile C by whole 4-row groups or 8-column panels; small M goes by columns', () => {
     fc.assert(fc.property(fc.integer({ min: 0, max: 4000 }), fc.integer({ min: 0, max: 600 }), fc.integer({ min: 0, max: 4000 }), fc.boolean(), fc.integer({ min: 1, max: 4 }), (M, N, K, ta, threads) => {
       const { by, ranges } = gemmSplit(M, N, K, ta, threads);

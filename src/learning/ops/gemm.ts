@@ -33,7 +33,7 @@ import { onTfjsHeap } from './tfjs_heap.js';
 import { parallelThresholds, runParts, splitRange, threadCount } from './threads.js';
 
 interface GemmExports {
-  gemm(a: number, sai: number, sak: number, b: number, sbk: number, sbj: number, c: number, ldc: number, M: number, N: number, K: number, pack: number): void;
+  gemm(a: number, sai: number, sak: number, b: number, sbk: number, sbj: number, c: number, ldc: number, M: number, N: number, K: number, pack: number, bias: number): void;
   gemmScratchBytes(N: number, K: number): number;
 }
 
@@ -112,7 +112,7 @@ function ptr(backend: WasmBackendInternals, t: tf.TensorInfo): number {
   return data.memoryOffset;
 }
 
-function testbedsMatMul({ inputs: { a, b }, backend, attrs }: KernelArgs): tf.TensorInfo {
+function testbedsMatMul({ inputs: { a, b, bias }, backend, attrs }: KernelArgs): tf.TensorInfo {
   const be = backend as WasmBackendInternals;
   const transposeA = attrs!.transposeA as boolean;
   const transposeB = attrs!.transposeB as boolean;
@@ -127,10 +127,11 @@ function testbedsMatMul({ inputs: { a, b }, backend, attrs }: KernelArgs): tf.Te
   const pack = kernel.malloc(scratch * split.ranges.length);
   try {
     const pa = ptr(be, a), pb = ptr(be, b), pc = ptr(be, c);
+    const pbias = bias ? ptr(be, bias) : 0;
     const parts = split.ranges.map(([x0, x1], p) =>
       split.by === 'rows'
-        ? [pa + 4 * x0 * sai, sai, sak, pb, sbk, sbj, pc + 4 * x0 * N, N, x1 - x0, N, K, pack + p * scratch]
-        : [pa, sai, sak, pb + 4 * x0 * sbj, sbk, sbj, pc + 4 * x0, N, M, x1 - x0, K, pack + p * scratch],
+        ? [pa + 4 * x0 * sai, sai, sak, pb, sbk, sbj, pc + 4 * x0 * N, N, x1 - x0, N, K, pack + p * scratch, pbias]
+        : [pa, sai, sak, pb + 4 * x0 * sbj, sbk, sbj, pc + 4 * x0, N, M, x1 - x0, K, pack + p * scratch, pbias && pbias + 4 * x0],
     );
     runParts(relaxed ? 'gemm-relaxed' : 'nn', 'gemm', kernel.exports.gemm, parts);
   } finally {
@@ -189,12 +190,18 @@ export function registerGemmKernel(): void {
 }
 
 /**
- * op(a)·op(b) for rank-2 float32 tensors, no gradient (the dense layers in ops/linear.ts define
- * theirs from it). Our kernel on wasm; tf.matMul with transpose flags elsewhere.
+ * op(a)·op(b) (+ bias [N], added to each finished sum: the bits of tf.add(op(a)·op(b), bias)) for
+ * rank-2 float32 tensors, no gradient (the dense layers in ops/linear.ts define theirs from it). Our
+ * kernel on wasm, where the bias costs no extra pass over C; tf.matMul with transpose flags (and
+ * tf.add) elsewhere.
  */
-export function matMulT(a: tf.Tensor, b: tf.Tensor, transposeA = false, transposeB = false): tf.Tensor {
-  gemmShape(a.shape, b.shape, transposeA, transposeB);
+export function matMulT(a: tf.Tensor, b: tf.Tensor, transposeA = false, transposeB = false, bias?: tf.Tensor): tf.Tensor {
+  const { N } = gemmShape(a.shape, b.shape, transposeA, transposeB);
   if (a.dtype !== 'float32' || b.dtype !== 'float32') throw new Error(`gemm: dtypes ${a.dtype} and ${b.dtype}, expected float32`);
-  if (tf.getBackend() !== 'wasm') return tf.matMul(a, b, transposeA, transposeB);
-  return tf.engine().runKernel('TestbedsMatMul', { a, b } as unknown as tf.NamedTensorMap, { transposeA, transposeB } as unknown as tf.NamedAttrMap) as tf.Tensor;
+  if (bias !== undefined && (!(bias instanceof tf.Tensor) || bias.dtype !== 'float32' || bias.rank !== 1 || bias.shape[0] !== N)) {
+    throw new Error(`gemm: bias must be a float32 tensor of shape [${N}], got ${bias instanceof tf.Tensor ? `${bias.dtype} [${bias.shape}]` : JSON.stringify(bias)}`);
+  }
+  if (tf.getBackend() !== 'wasm') return bias ? tf.tidy(() => tf.add(tf.matMul(a, b, transposeA, transposeB), bias)) : tf.matMul(a, b, transposeA, transposeB);
+  const inputs = (bias ? { a, b, bias } : { a, b }) as unknown as tf.NamedTensorMap;
+  return tf.engine().runKernel('TestbedsMatMul', inputs, { transposeA, transposeB } as unknown as tf.NamedAttrMap) as tf.Tensor;
 }
