@@ -32,7 +32,7 @@ import { causalSelfAttention, causalSelfAttentionReference, useRelaxedSimd, rela
 import { GptStep, type GptConfig, type OpSet, timeGptSteps } from './lib/gpt-step.js';
 import { runTorchPeer, torchLabel, type TorchResult } from './lib/torch-peer.js';
 import { profileStep, profileGroups, launches, topOther } from './lib/profile-step.js';
-import { simdPeak, gemmSpeed, denseShapes, addTorchGemm, simdPeakThreads, gemmSpeedThreads, torchGemmGflops, type PeakResult, type GemmRow, type GemmThreadsRow } from './lib/gemm-speed.js';
+import { simdPeak, gemmSpeed, denseShapes, addTorchGemm, gemmSpeedThreads, torchGemmGflops, type PeakResult, type GemmRow, type GemmThreadsRow } from './lib/gemm-speed.js';
 
 const parseOpts = (args: string[]) =>
   parseArgs({
@@ -304,7 +304,7 @@ async function main(): Promise<void> {
   if (opts.json) process.stdout.write(JSON.stringify(result) + '\n');
 }
 
-interface ThreadSample { config: string; round: number; threads: number; side: 'ours' | 'torch' | 'torch-passive' | 'unshared'; tokensPerSecond: number; bestTokensPerSecond: number; load: number; loss?: number }
+interface ThreadSample { config: string; round: number; threads: number; side: 'ours' | 'ours-relaxed' | 'torch' | 'torch-passive' | 'unshared'; tokensPerSecond: number; bestTokensPerSecond: number; load: number; loss?: number }
 
 const median = (xs: number[]): number => {
   const v = [...xs].sort((a, b) => a - b);
@@ -347,6 +347,19 @@ async function threadsMain(): Promise<void> {
         const o = timeGptSteps(c.cfg, steps);
         samples.push({ config: c.name, round, threads: n, side: 'ours', tokensPerSecond: (1000 * tokens) / o.mean, bestTokensPerSecond: (1000 * tokens) / o.best, load, loss: o.loss });
         log(`${c.name} round ${round + 1}: ours, ${n} thread(s): ${fmt((1000 * tokens) / o.mean, 0)} tokens/s (load ${fmt(load, 2)}, loss ${o.loss})`);
+        // The opt-in relaxed-SIMD gemm (FMA; not bit-identical), where the runtime has relaxed SIMD
+        // (Chromium; Node 20 with --experimental-wasm-relaxed-simd).
+        if (relaxedSimdSupported()) {
+          const rload = loadavg()[0];
+          useRelaxedSimd(true);
+          try {
+            const or = timeGptSteps(c.cfg, steps);
+            samples.push({ config: c.name, round, threads: n, side: 'ours-relaxed', tokensPerSecond: (1000 * tokens) / or.mean, bestTokensPerSecond: (1000 * tokens) / or.best, load: rload, loss: or.loss });
+            log(`${c.name} round ${round + 1}: ours, relaxed-SIMD gemm (opt-in), ${n} thread(s): ${fmt((1000 * tokens) / or.mean, 0)} tokens/s (load ${fmt(rload, 2)})`);
+          } finally {
+            useRelaxedSimd(false);
+          }
+        }
         if (opts['no-torch']) continue;
         const tload = loadavg()[0];
         const t = runTorchPeer(c.cfg, steps, n);
@@ -370,11 +383,7 @@ async function threadsMain(): Promise<void> {
   const torchGemm: Record<number, number[] | string> = {};
   if (!opts['no-gemm']) {
     log('WASM-SIMD ceiling and GEMM at each thread count ...');
-    for (const n of threadList) {
-      await setThreads(n);
-      ceilings[n] = await simdPeakThreads(n, opts.quick ? 5 : 20);
-    }
-    gemm = await gemmSpeedThreads([...denseShapes(64, 32 * 64), ...denseShapes(128, 32 * 100)], threadList, opts.quick ? 2 : 5);
+    ({ rows: gemm, ceilings } = await gemmSpeedThreads([...denseShapes(64, 32 * 64), ...denseShapes(128, 32 * 100)], threadList, opts.quick ? 2 : 20, opts.quick ? 5 : 30));
     if (!opts['no-torch']) for (const n of threadList) torchGemm[n] = torchGemmGflops(gemm.map((r) => [r.M, r.N, r.K, r.mode]), n);
   }
   // Where the step's kernel time goes at each thread count (tf.profile, per-kernel best of 3 steps).
@@ -436,6 +445,21 @@ async function threadsMain(): Promise<void> {
     const theirs = best(['torch', 'torch-passive']);
     lines.push(`| ${c.name} | ${ours.label} | ${theirs.label} | ${Number.isFinite(ours.tps / theirs.tps) ? fmt(ours.tps / theirs.tps, 2) + '×' : '—'} |`);
   }
+  if (samples.some((x) => x.side === 'ours-relaxed')) {
+    lines.push('');
+    lines.push('The opt-in relaxed-SIMD gemm (`useRelaxedSimd(true)`: one fused multiply-add per step where the CPU has FMA; not bit-identical across engines, CPUs or with the default mode; attention, GELU and the rest unchanged), in the same rounds:');
+    lines.push('');
+    lines.push('| config | threads | ours, relaxed SIMD, tokens/s | ÷ ours, deterministic | ÷ PyTorch | ÷ PyTorch, passive wait |');
+    lines.push('|---|---:|---:|---:|---:|---:|');
+    for (const c of CONFIGS) for (const n of threadList) {
+      const r = pick(c.name, 'ours-relaxed', n);
+      if (!r.length) continue;
+      lines.push(`| ${c.name} | ${n} | ${med(r)} | ${times(ratioTo(r, pick(c.name, 'ours', n)))} | ${times(ratioTo(r, pick(c.name, 'torch', n)))} | ${times(ratioTo(r, pick(c.name, 'torch-passive', n)))} |`);
+    }
+  } else {
+    lines.push('');
+    lines.push('The opt-in relaxed-SIMD gemm was not timed: this runtime lacks relaxed SIMD (Node 20: run with --experimental-wasm-relaxed-simd).');
+  }
   lines.push('');
   lines.push('| config | ours, 1 thread, shared memory (above), tokens/s | ours, 1 thread, tfjs\' usual unshared memory (fresh process), tokens/s | shared ÷ unshared (median of per-round ratios) |');
   lines.push('|---|---:|---:|---:|');
@@ -459,7 +483,7 @@ async function threadsMain(): Promise<void> {
   }
   if (gemm.length) {
     lines.push('');
-    lines.push(`WASM-SIMD ceiling measured on this machine (gemm's 4×8 block on L1 operands, running on every thread at once): ${threadList.map((n) => `${n} thread${n > 1 ? 's' : ''} ${fmt(ceilings[n])} GFLOP/s`).join(', ')}.`);
+    lines.push(`WASM-SIMD ceiling measured on this machine (gemm's 4×8 block on L1 operands, running on every thread at once; the better of a probe right before and right after the products at that thread count): ${threadList.map((n) => `${n} thread${n > 1 ? 's' : ''} ${fmt(ceilings[n])} GFLOP/s`).join(', ')}.`);
     lines.push('');
     const tg = (n: number, i: number) => { const g = torchGemm[n]; return typeof g === 'object' ? fmt(g[i]) : '—'; };
     lines.push(`| dense product | mode | M×N×K | ${threadList.map((n) => `ours, ${n} thr, GFLOP/s | of ${n}-thr ceiling`).join(' | ')} | ${threadList.map((n) => `PyTorch BLAS, ${n} thr`).join(' | ')} |`);
@@ -476,6 +500,29 @@ async function threadsMain(): Promise<void> {
     lines.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
     const cell = (ms: number, total: number) => `${fmt(ms, 1)} (${fmt((100 * ms) / total, 0)}%)`;
     for (const p of profiles) lines.push(`| ${p.config} | ${p.threads} | ${cell(p.groups.gemm, p.groups.total)} | ${cell(p.groups.attention, p.groups.total)} | ${cell(p.groups.gelu, p.groups.total)} | ${cell(p.groups.adamw, p.groups.total)} | ${cell(p.groups.other, p.groups.total)} | ${fmt(p.groups.total, 1)} | ${p.launches} | ${fmt(p.load, 2)} |`);
+    // The GEMM inside the real step, and what the step would be with it at the SIMD ceiling: the
+    // bound that says whether the gap to PyTorch is the ceiling or the rest of our step.
+    if (Object.keys(ceilings).length) {
+      lines.push('');
+      lines.push('GEMM inside the step (its GFLOP from the profiled products\' shapes over their kernel time), and the timed step with GEMM at the WASM-SIMD ceiling and every other kernel as profiled (the step scaled by the profile\'s kernel total with the GEMM time replaced by GFLOP ÷ ceiling): the most our deterministic step could gain from a faster GEMM on this SIMD.');
+      lines.push('');
+      lines.push('| config | threads | GEMM GFLOP per step | our gemm in the step, GFLOP/s | of the ceiling | ours, step ms (median) | that step with GEMM at 100% of the ceiling, ms | → tokens/s at most | PyTorch\'s best at this thread count, tokens/s | ours at most ÷ PyTorch |');
+      lines.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+      for (const p of profiles) {
+        const c = CONFIGS.find((x) => x.name === p.config)!;
+        const tokens = c.cfg.batch * c.cfg.length;
+        const ceiling = ceilings[p.threads];
+        const o = pick(c.name, 'ours', p.threads);
+        const torchBest = Math.max(...(['torch', 'torch-passive'] as const).map((side) => { const xs = pick(c.name, side, p.threads); return xs.length ? median(xs.map((x) => x.tokensPerSecond)) : NaN; }).filter(Number.isFinite));
+        if (!ceiling || !p.groups.gemmFlops || !o.length) continue;
+        const inStep = p.groups.gemmFlops / p.groups.gemm / 1e6;
+        const stepMs = (1000 * tokens) / median(o.map((x) => x.tokensPerSecond));
+        // Scaled from the profile (its kernel times and the timed step's come from different steps).
+        const boundMs = (stepMs * (p.groups.total - p.groups.gemm + p.groups.gemmFlops / ceiling / 1e6)) / p.groups.total;
+        const boundTps = (1000 * tokens) / boundMs;
+        lines.push(`| ${p.config} | ${p.threads} | ${fmt(p.groups.gemmFlops / 1e9, 2)} | ${fmt(inStep)} | ${fmt((100 * inStep) / ceiling, 0)}% | ${fmt(stepMs, 1)} | ${fmt(boundMs, 1)} | ${fmt(boundTps, 0)} | ${Number.isFinite(torchBest) ? fmt(torchBest, 0) : '—'} | ${Number.isFinite(torchBest) ? fmt(boundTps / torchBest, 2) + '×' : '—'} |`);
+      }
+    }
     lines.push('');
     lines.push('The largest "other" kernels (ms per step, launches):');
     lines.push('');

@@ -4,7 +4,8 @@
 // Memory layout (TypeScript passes tfjs tensor offsets and a scratch pointer; src/learning/ops/gemm.ts):
 //   A : element (i, k) of op(A) at a + 4·(i·sai + k·sak)   (sai, sak in floats: NN is (K, 1), TN is (1, M))
 //   B : element (k, j) of op(B) at b + 4·(k·sbk + j·sbj)   (NN is (N, 1), NT is (1, K))
-//   C : M×N row-major at c, overwritten.
+//   C : M×N at c with row stride ldc floats (≥ N), overwritten (a column block of a wider C when
+//       threads split C by columns; src/learning/ops/gemm.ts).
 //   pack : scratch of gemmScratchBytes(N, K) = 4·kc·roundUp(N, 8) + 16·kc bytes (kc = min(K, 256)):
 //          B's current K-block packed into column panels of 8 (zero-padded), so the inner loop reads
 //          B sequentially whatever op(B) is; then, when A is read down columns (sak ≠ 1, the weight
@@ -61,7 +62,7 @@ function packB(b: usize, sbk: i32, sbj: i32, N: i32, k0: i32, kc: i32, pack: usi
 
 // C rows i0 .. i0+4, columns of panel p: 4×8 register block (8 accumulators), k over the block.
 // @ts-ignore: decorator
-@inline function block4x8(a: usize, sai4: usize, sak4: usize, bp: usize, kc: i32, c: usize, ldc4: usize, w: i32, first: bool): void {
+@inline function block4x8(a: usize, sai4: usize, sak4: usize, bp: usize, kc: i32, c: usize, ldc4: usize, w: i32, first: bool, bias: usize): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
   let pa = a;
@@ -84,15 +85,15 @@ function packB(b: usize, sbk: i32, sbj: i32, N: i32, k0: i32, kc: i32, pack: usi
     pa += sak4;
     pb += 32;
   }
-  storeRow(c, c00, c01, w, first);
-  storeRow(c + ldc4, c10, c11, w, first);
-  storeRow(c + 2 * ldc4, c20, c21, w, first);
-  storeRow(c + 3 * ldc4, c30, c31, w, first);
+  storeRow(c, c00, c01, w, first, bias);
+  storeRow(c + ldc4, c10, c11, w, first, bias);
+  storeRow(c + 2 * ldc4, c20, c21, w, first, bias);
+  storeRow(c + 3 * ldc4, c30, c31, w, first, bias);
 }
 
 // One row of C against panel p (the M % 4 leftover rows).
 // @ts-ignore: decorator
-@inline function block1x8(a: usize, sak4: usize, bp: usize, kc: i32, c: usize, w: i32, first: bool): void {
+@inline function block1x8(a: usize, sak4: usize, bp: usize, kc: i32, c: usize, w: i32, first: bool, bias: usize): void {
   let c0 = f32x4.splat(0), c1 = f32x4.splat(0);
   let pa = a;
   let pb = bp;
@@ -103,16 +104,21 @@ function packB(b: usize, sbk: i32, sbj: i32, N: i32, k0: i32, kc: i32, pack: usi
     pa += sak4;
     pb += 32;
   }
-  storeRow(c, c0, c1, w, first);
+  storeRow(c, c0, c1, w, first, bias);
 }
 
-// Writes (first K-block) or adds (later blocks) 8 columns, or the first w < 8 of them.
+// Writes (first K-block) or adds (later blocks) 8 columns, or the first w < 8 of them; after the
+// last block, adds the bias (bias ≠ 0: its 8 columns), as tf.add(C, bias) would afterwards.
 // @ts-ignore: decorator
-@inline function storeRow(c: usize, v0: v128, v1: v128, w: i32, first: bool): void {
+@inline function storeRow(c: usize, v0: v128, v1: v128, w: i32, first: bool, bias: usize): void {
   if (w == 8) {
     if (!first) {
       v0 = f32x4.add(v128.load(c), v0);
       v1 = f32x4.add(v128.load(c, 16), v1);
+    }
+    if (bias != 0) {
+      v0 = f32x4.add(v0, v128.load(bias));
+      v1 = f32x4.add(v1, v128.load(bias, 16));
     }
     v128.store(c, v0);
     v128.store(c, v1, 16);
@@ -121,7 +127,9 @@ function packB(b: usize, sbk: i32, sbj: i32, N: i32, k0: i32, kc: i32, pack: usi
   for (let j = 0; j < w; j++) {
     const v: f32 = j < 4 ? lane(v0, j) : lane(v1, j - 4);
     const dst = c + <usize>j * 4;
-    store<f32>(dst, first ? v : load<f32>(dst) + v);
+    let x: f32 = first ? v : load<f32>(dst) + v;
+    if (bias != 0) x += load<f32>(bias + <usize>j * 4);
+    store<f32>(dst, x);
   }
 }
 
@@ -131,23 +139,30 @@ function packB(b: usize, sbk: i32, sbj: i32, N: i32, k0: i32, kc: i32, pack: usi
 }
 
 /**
- * C (M×N, row-major) = op(A)·op(B) with the strides above; pack is gemmScratchBytes(N, K) of scratch.
+ * C (M×N, row stride ldc) = op(A)·op(B) (+ bias, a row of N floats, when bias ≠ 0: added to each
+ * finished sum, as a separate tf.add would) with the strides above; pack is gemmScratchBytes(N, K) of scratch.
  * K = 0 gives zeros.
  */
-export function gemm(a: usize, sai: i32, sak: i32, b: usize, sbk: i32, sbj: i32, c: usize, M: i32, N: i32, K: i32, pack: usize): void {
+export function gemm(a: usize, sai: i32, sak: i32, b: usize, sbk: i32, sbj: i32, c: usize, ldc: i32, M: i32, N: i32, K: i32, pack: usize, bias: usize): void {
   if (K == 0) {
-    memory.fill(c, 0, <usize>(M * N) * 4);
+    // An empty sum is +0; the bias is then added to it, as tf.add would.
+    for (let i = 0; i < M; i++) {
+      const row = c + <usize>(i * ldc) * 4;
+      if (bias == 0) memory.fill(row, 0, <usize>N * 4);
+      else for (let j = 0; j < N; j++) store<f32>(row + <usize>j * 4, <f32>0 + load<f32>(bias + <usize>j * 4));
+    }
     return;
   }
   const sai4 = <usize>sai * 4;
   const sak4 = <usize>sak * 4;
-  const ldc4 = <usize>N * 4;
+  const ldc4 = <usize>ldc * 4;
   const panels = (N + 7) >> 3;
   const M4 = M & ~3;
   const apack = pack + <usize>(((N + 7) & ~7) * (K < KC ? K : KC)) * 4;
   for (let k0 = 0; k0 < K; k0 += KC) {
     const kc = K - k0 < KC ? K - k0 : KC;
     const first = k0 == 0;
+    const last = k0 + kc >= K;
     packB(b, sbk, sbj, N, k0, kc, pack);
     const ak = a + <usize>k0 * sak4;
     // Rows outer, panels inner: the 4 rows of A stay in L1 while the packed block of B (≤ 256 KB
@@ -172,13 +187,13 @@ export function gemm(a: usize, sai: i32, sak: i32, b: usize, sbk: i32, sbj: i32,
       }
       for (let p = 0; p < panels; p++) {
         const j0 = p << 3;
-        block4x8(ap, ai4, ak4, pack + <usize>(p * kc * 8) * 4, kc, c + <usize>i * ldc4 + <usize>j0 * 4, ldc4, N - j0 < 8 ? N - j0 : 8, first);
+        block4x8(ap, ai4, ak4, pack + <usize>(p * kc * 8) * 4, kc, c + <usize>i * ldc4 + <usize>j0 * 4, ldc4, N - j0 < 8 ? N - j0 : 8, first, last && bias != 0 ? bias + <usize>j0 * 4 : 0);
       }
     }
     for (; i < M; i++) {
       for (let p = 0; p < panels; p++) {
         const j0 = p << 3;
-        block1x8(ak + <usize>i * sai4, sak4, pack + <usize>(p * kc * 8) * 4, kc, c + <usize>i * ldc4 + <usize>j0 * 4, N - j0 < 8 ? N - j0 : 8, first);
+        block1x8(ak + <usize>i * sai4, sak4, pack + <usize>(p * kc * 8) * 4, kc, c + <usize>i * ldc4 + <usize>j0 * 4, N - j0 < 8 ? N - j0 : 8, first, last && bias != 0 ? bias + <usize>j0 * 4 : 0);
       }
     }
   }
@@ -221,6 +236,6 @@ export function simdPeakMulAdd(iters: i32): f32 {
  */
 export function simdPeakAccumulate(buf: usize, iters: i32): f32 {
   const c = buf + 3072;
-  for (let i = 0; i < iters; i += 64) block4x8(buf + 2048, 4, 16, buf, 64, c, 32, 8, true);
+  for (let i = 0; i < iters; i += 64) block4x8(buf + 2048, 4, 16, buf, 64, c, 32, 8, true, 0);
   return load<f32>(c);
 }

@@ -175,36 +175,43 @@ export async function simdPeakThreads(threads: number, reps = 20): Promise<numbe
 export interface GemmThreadsRow { shape: string; mode: 'NN' | 'NT' | 'TN'; M: number; N: number; K: number; gflops: Record<number, number>; torchGflops?: Record<number, number> }
 
 /**
- * Our gemm on each shape and mode at each thread count (setThreads between runs, interleaved,
- * best of `reps`). The backend must have been started with the largest thread count.
+ * Our gemm on each shape and mode at each thread count, with the WASM-SIMD ceiling on as many
+ * threads measured right before and right after that count's products (the larger of the two: on
+ * a shared VM the second core comes and goes, so a ceiling measured minutes away from the products
+ * can be off by 2×). Per thread count: setThreads once, then `reps` rounds over every product
+ * (interleaved, so a slow moment hits all alike), best of the rounds. The backend must have been
+ * started with the largest thread count.
  */
-export async function gemmSpeedThreads(shapes: { shape: string; M: number; K: number; N: number }[], threadList: number[], reps = 5): Promise<GemmThreadsRow[]> {
-  const rows: GemmThreadsRow[] = [];
+export async function gemmSpeedThreads(shapes: { shape: string; M: number; K: number; N: number }[], threadList: number[], reps = 5, ceilingReps = 20): Promise<{ rows: GemmThreadsRow[]; ceilings: Record<number, number> }> {
+  const products: { shape: string; mode: GemmThreadsRow['mode']; dims: [number, number, number]; f: () => void; tensors: tf.Tensor[] }[] = [];
   for (const s of shapes) {
     const x = tf.randomNormal([s.M, s.K]);
     const w = tf.randomNormal([s.K, s.N]);
     const dy = tf.randomNormal([s.M, s.N]);
-    const modes = {
-      NN: { f: () => matMulT(x, w), dims: [s.M, s.N, s.K] },
-      NT: { f: () => matMulT(dy, w, false, true), dims: [s.M, s.K, s.N] },
-      TN: { f: () => matMulT(x, dy, true, false), dims: [s.K, s.N, s.M] },
-    } as const;
-    for (const [mode, m] of Object.entries(modes)) {
-      const run = () => tf.tidy(() => { m.f(); });
-      const best: Record<number, number> = {};
-      for (let r = 0; r < reps; r++) {
-        for (const n of threadList) {
-          await setThreads(n);
-          if (r === 0) run();
-          best[n] = Math.min(best[n] ?? Infinity, bestMs(run, 1));
-        }
-      }
-      const [M, N, K] = m.dims;
-      const gflops: Record<number, number> = {};
-      for (const n of threadList) gflops[n] = (2 * M * N * K) / best[n] / 1e6;
-      rows.push({ shape: s.shape, mode: mode as GemmThreadsRow['mode'], M, N, K, gflops });
-    }
-    tf.dispose([x, w, dy]);
+    const tensors = [x, w, dy];
+    const once = (f: () => tf.Tensor) => () => tf.tidy(() => { f(); });
+    products.push({ shape: s.shape, mode: 'NN', dims: [s.M, s.N, s.K], f: once(() => matMulT(x, w)), tensors });
+    products.push({ shape: s.shape, mode: 'NT', dims: [s.M, s.K, s.N], f: once(() => matMulT(dy, w, false, true)), tensors });
+    products.push({ shape: s.shape, mode: 'TN', dims: [s.K, s.N, s.M], f: once(() => matMulT(x, dy, true, false)), tensors });
   }
-  return rows;
+  const best = products.map(() => ({}) as Record<number, number>);
+  const ceilings: Record<number, number> = {};
+  try {
+    for (const n of threadList) {
+      await setThreads(n);
+      const before = await simdPeakThreads(n, ceilingReps);
+      products.forEach((p) => p.f()); // warm-up
+      for (let r = 0; r < reps; r++) products.forEach((p, i) => (best[i][n] = Math.min(best[i][n] ?? Infinity, bestMs(p.f, 1))));
+      ceilings[n] = Math.max(before, await simdPeakThreads(n, ceilingReps));
+    }
+  } finally {
+    tf.dispose([...new Set(products.flatMap((p) => p.tensors))]);
+  }
+  const rows = products.map((p, i) => {
+    const [M, N, K] = p.dims;
+    const gflops: Record<number, number> = {};
+    for (const n of threadList) gflops[n] = (2 * M * N * K) / best[i][n] / 1e6;
+    return { shape: p.shape, mode: p.mode, M, N, K, gflops };
+  });
+  return { rows, ceilings };
 }

@@ -3,7 +3,7 @@
  * Kept out of the main entry because tfjs is heavy: `import ... from 'testbeds/learning'`.
  */
 export { initBackend, setWasmBinaryLocation, setThreads, threadCount, threadsAvailable, type BackendName, type BackendOptions } from './backend.js';
-export { linear, causalSelfAttention } from './ops/index.js';
+export { linear, causalSelfAttention, useRelaxedSimd, relaxedSimdSupported, gemmMode } from './ops/index.js';
 export * from './data.js';
 export * from './models/index.js';
 export * from './optim.js';

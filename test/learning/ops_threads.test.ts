@@ -6,7 +6,7 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import fc from 'fast-check';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend, setThreads, threadCount, type WasmBackendInternals } from '../../src/learning/backend.js';
-import { matMulT, gemmReference, causalSelfAttentionPackedFused, causalSelfAttentionFused, gelu } from '../../src/learning/ops/index.js';
+import { matMulT, gemmReference, gemmSplit, setGemmSplit, causalSelfAttentionPackedFused, causalSelfAttentionFused, gelu } from '../../src/learning/ops/index.js';
 import { parallelThresholds, splitRange } from '../../src/learning/ops/threads.js';
 import { scratchStats } from '../../src/learning/ops/attention_kernels.js';
 import { GptStep } from '../../bench/lib/gpt-step.js';
@@ -71,18 +71,70 @@ describe('kernels on worker threads (shared tfjs-wasm memory)', () => {
     }), { numRuns: 300 });
   });
 
-  it('gemm: 1, 2 and 3 threads give the scalar reference bits, every transpose mode', async () => {
+  it('gemm: 1, 2 and 3 threads give the scalar reference bits, every transpose mode, split by rows or columns', async () => {
     await fc.assert(fc.asyncProperty(
-      fc.integer({ min: 1, max: 30 }), fc.integer({ min: 1, max: 21 }), fc.oneof(fc.integer({ min: 0, max: 40 }), fc.integer({ min: 250, max: 530 })),
-      fc.boolean(), fc.boolean(), fc.integer(),
-      async (M, N, K, ta, tb, seed) => {
+      fc.integer({ min: 1, max: 30 }), fc.integer({ min: 1, max: 45 }), fc.oneof(fc.integer({ min: 0, max: 40 }), fc.integer({ min: 250, max: 530 })),
+      fc.boolean(), fc.boolean(), fc.constantFrom('auto', 'rows', 'columns'), fc.integer(),
+      async (M, N, K, ta, tb, split, seed) => {
         const rng = new Rng(seed);
         const a = randn(rng, M * K);
         const b = randn(rng, K * N);
-        const runs = await atThreads([1, 2, 3], [{ data: a, shape: shapeOf(M, K, ta) }, { data: b, shape: shapeOf(K, N, tb) }], (x, y) => [matMulT(x, y, ta, tb)]);
-        runs.push([gemmReference(a, b, M, N, K, ta, tb)]);
-        expectSameBits(runs, `M=${M} N=${N} K=${K} ta=${ta} tb=${tb}`);
+        const prev = setGemmSplit(split as 'auto' | 'rows' | 'columns');
+        try {
+          const runs = await atThreads([1, 2, 3], [{ data: a, shape: shapeOf(M, K, ta) }, { data: b, shape: shapeOf(K, N, tb) }], (x, y) => [matMulT(x, y, ta, tb)]);
+          runs.push([gemmReference(a, b, M, N, K, ta, tb)]);
+          expectSameBits(runs, `M=${M} N=${N} K=${K} ta=${ta} tb=${tb} split=${split}`);
+        } finally {
+          setGemmSplit(prev);
+        }
+      }), { numRuns: 60 });
+  });
+
+  it('gemm with a bias: the bits of tf.add(op(a)·op(b), bias) on 1, 2 and 3 threads, both splits (signed zeros, K = 0 and K past one block included)', async () => {
+    const special = fc.constantFrom(0, -0, 1, -1, 1e-40, -1e-40, 3.4e38, -3.4e38);
+    await fc.assert(fc.asyncProperty(
+      fc.integer({ min: 1, max: 30 }), fc.integer({ min: 1, max: 45 }), fc.oneof(fc.integer({ min: 0, max: 20 }), fc.integer({ min: 250, max: 300 })),
+      fc.boolean(), fc.boolean(), fc.constantFrom('rows', 'columns'), fc.integer(), fc.array(special, { minLength: 0, maxLength: 6 }),
+      async (M, N, K, ta, tb, split, seed, specials) => {
+        const rng = new Rng(seed);
+        const a = randn(rng, M * K);
+        const b = randn(rng, K * N);
+        const bias = randn(rng, N);
+        specials.forEach((v, i) => (bias[(i * 7) % N] = v));
+        const prev = setGemmSplit(split as 'rows' | 'columns');
+        try {
+          const inputs = [{ data: a, shape: shapeOf(M, K, ta) }, { data: b, shape: shapeOf(K, N, tb) }, { data: bias, shape: [N] }];
+          const runs = await atThreads([1, 2, 3], inputs, (x, y, z) => [matMulT(x, y, ta, tb, z)]);
+          runs.push(...(await atThreads([1], inputs, (x, y, z) => [tf.add(matMulT(x, y, ta, tb), z)])));
+          expectSameBits(runs, `M=${M} N=${N} K=${K} ta=${ta} tb=${tb} split=${split} bias`);
+        } finally {
+          setGemmSplit(prev);
+        }
       }), { numRuns: 40 });
+    expect(() => matMulT(tf.zeros([2, 3]), tf.zeros([3, 4]), false, false, tf.zeros([3]))).toThrow(/bias must be a float32 tensor of shape \[4\], got float32 \[3\]/);
+  });
+
+  it('gemmSplit: parts tile C by whole 4-row groups or 8-column panels; small M goes by columns', () => {
+    fc.assert(fc.property(fc.integer({ min: 0, max: 4000 }), fc.integer({ min: 0, max: 600 }), fc.integer({ min: 0, max: 4000 }), fc.boolean(), fc.integer({ min: 1, max: 4 }), (M, N, K, ta, threads) => {
+      const { by, ranges } = gemmSplit(M, N, K, ta, threads);
+      const [n, align] = by === 'rows' ? [M, 4] : [N, 8];
+      expect(ranges.length).toBeGreaterThanOrEqual(1);
+      expect(ranges.length).toBeLessThanOrEqual(threads);
+      let at = 0;
+      for (const [a, b] of ranges) {
+        expect(a).toBe(at);
+        expect(a % align).toBe(0);
+        at = b;
+      }
+      expect(at).toBe(n);
+    }), { numRuns: 300 });
+    // The weight gradient xᵀ·dy of the benchmark's qkv layer (M = 128 ≪ K = 3200) by columns; its
+    // forward (M = 3200 tokens) by rows.
+    expect(gemmSplit(128, 384, 3200, true, 2).by).toBe('columns');
+    expect(gemmSplit(3200, 384, 128, false, 2).by).toBe('rows');
+    expect(() => gemmSplit(-1, 4, 4, false, 2)).toThrow(/M must be a non-negative integer, got -1/);
+    expect(() => gemmSplit(4, 4, 4, false, 0)).toThrow(/threads must be a positive integer, got 0/);
+    expect(() => setGemmSplit('diagonal' as 'rows')).toThrow(/mode must be 'auto', 'rows' or 'columns', got "diagonal"/);
   });
 
   it('fused attention (packed and [B, H, T, hs]), forward and gradients: same bits on 1, 2 and 3 threads', async () => {

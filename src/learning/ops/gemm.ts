@@ -13,9 +13,10 @@
  * bits. `gemmReference` is the same order in plain scalar code (Math.fround per step): the tests
  * compare the two bit for bit.
  *
- * Threads (initBackend's `threads`): C's rows are split into blocks of whole 4-row groups, one per
- * thread, each packing B itself; a row's sums are the same operations in the same order, so the
- * bits do not depend on the thread count. Small products stay on one thread (parallelThresholds).
+ * Threads (initBackend's `threads`): C is split into blocks of whole 4-row groups or of whole 8-column
+ * panels (gemmSplit), one per thread, each packing its B itself; an element's sum is the same
+ * operations in the same order, so the bits do not depend on the thread count or the split. Small
+ * products stay on one thread (parallelThresholds).
  *
  * Opt-in, not bit-identical: `useRelaxedSimd(true)` switches to the same kernel built with relaxed
  * SIMD (assembly/gemm-relaxed), one fused multiply-add per step where the CPU has FMA. Rounding then
@@ -32,7 +33,7 @@ import { onTfjsHeap } from './tfjs_heap.js';
 import { parallelThresholds, runParts, splitRange, threadCount } from './threads.js';
 
 interface GemmExports {
-  gemm(a: number, sai: number, sak: number, b: number, sbk: number, sbj: number, c: number, M: number, N: number, K: number, pack: number): void;
+  gemm(a: number, sai: number, sak: number, b: number, sbk: number, sbj: number, c: number, ldc: number, M: number, N: number, K: number, pack: number, bias: number): void;
   gemmScratchBytes(N: number, K: number): number;
 }
 
@@ -111,7 +112,7 @@ function ptr(backend: WasmBackendInternals, t: tf.TensorInfo): number {
   return data.memoryOffset;
 }
 
-function testbedsMatMul({ inputs: { a, b }, backend, attrs }: KernelArgs): tf.TensorInfo {
+function testbedsMatMul({ inputs: { a, b, bias }, backend, attrs }: KernelArgs): tf.TensorInfo {
   const be = backend as WasmBackendInternals;
   const transposeA = attrs!.transposeA as boolean;
   const transposeB = attrs!.transposeB as boolean;
@@ -120,17 +121,61 @@ function testbedsMatMul({ inputs: { a, b }, backend, attrs }: KernelArgs): tf.Te
   const c = be.makeOutput([M, N], 'float32');
   const [sai, sak] = transposeA ? [1, M] : [K, 1];
   const [sbk, sbj] = transposeB ? [1, K] : [N, 1];
-  const rows = M * N * K >= parallelThresholds.gemmMacs ? splitRange(M, threadCount(), 4) : [[0, M] as [number, number]];
-  const scratch = Math.max(16, kernel.exports.gemmScratchBytes(N, K));
-  const pack = kernel.malloc(scratch * rows.length);
+  const split = M * N * K >= parallelThresholds.gemmMacs ? gemmSplit(M, N, K, transposeA, threadCount()) : { by: 'rows' as const, ranges: [[0, M] as [number, number]] };
+  // Each part packs its own B block (and, by columns, its own copy of op(A)'s 4-row slivers).
+  const scratch = Math.max(16, ...split.ranges.map(([j0, j1]) => kernel.exports.gemmScratchBytes(split.by === 'rows' ? N : j1 - j0, K)));
+  const pack = kernel.malloc(scratch * split.ranges.length);
   try {
     const pa = ptr(be, a), pb = ptr(be, b), pc = ptr(be, c);
-    const parts = rows.map(([i0, i1], p) => [pa + 4 * i0 * sai, sai, sak, pb, sbk, sbj, pc + 4 * i0 * N, i1 - i0, N, K, pack + p * scratch]);
+    const pbias = bias ? ptr(be, bias) : 0;
+    const parts = split.ranges.map(([x0, x1], p) =>
+      split.by === 'rows'
+        ? [pa + 4 * x0 * sai, sai, sak, pb, sbk, sbj, pc + 4 * x0 * N, N, x1 - x0, N, K, pack + p * scratch, pbias]
+        : [pa, sai, sak, pb + 4 * x0 * sbj, sbk, sbj, pc + 4 * x0, N, M, x1 - x0, K, pack + p * scratch, pbias && pbias + 4 * x0],
+    );
     runParts(relaxed ? 'gemm-relaxed' : 'nn', 'gemm', kernel.exports.gemm, parts);
   } finally {
     kernel.free(pack);
   }
   return c;
+}
+
+let splitMode: 'auto' | 'rows' | 'columns' = 'auto';
+
+/**
+ * How threads split C = op(A)·op(B): 'rows' (blocks of 4-row groups) or 'columns' (blocks of 8-column
+ * panels), or 'auto' (the default: columns when M is too small for each thread's rows to amortise
+ * packing all of B; see gemmSplit). Either way an element's sum is the same operations in the same
+ * order, so the bits do not depend on this. Returns the previous mode (benchmarks compare them).
+ */
+export function setGemmSplit(mode: 'auto' | 'rows' | 'columns'): 'auto' | 'rows' | 'columns' {
+  if (mode !== 'auto' && mode !== 'rows' && mode !== 'columns') throw new Error(`setGemmSplit: mode must be 'auto', 'rows' or 'columns', got ${JSON.stringify(mode)}`);
+  const prev = splitMode;
+  splitMode = mode;
+  return prev;
+}
+
+/**
+ * The parts of an M×N×K product on `threads` threads: row ranges (multiples of 4) or column ranges
+ * (multiples of 8), as setGemmSplit says.
+ */
+export function gemmSplit(M: number, N: number, K: number, transposeA: boolean, threads: number): { by: 'rows' | 'columns'; ranges: [number, number][] } {
+  for (const [name, v] of [['M', M], ['N', N], ['K', K], ['threads', threads]] as const) {
+    if (!Number.isInteger(v) || v < (name === 'threads' ? 1 : 0)) throw new Error(`gemmSplit: ${name} must be a ${name === 'threads' ? 'positive' : 'non-negative'} integer, got ${JSON.stringify(v)}`);
+  }
+  if (typeof transposeA !== 'boolean') throw new Error(`gemmSplit: transposeA must be a boolean, got ${JSON.stringify(transposeA)}`);
+  let by: 'rows' | 'columns' = splitMode === 'columns' ? 'columns' : 'rows';
+  if (splitMode === 'auto') {
+    // Floats each part moves besides its multiply-adds: by rows, all of B packed plus its rows of
+    // op(A) (read, and packed too when A is read down columns); by columns, its share of B plus
+    // all of op(A).
+    const aCost = transposeA ? 2 : 1;
+    const rowsCost = K * N + aCost * (M / threads) * K;
+    const colsCost = (K * N) / threads + aCost * M * K;
+    by = colsCost < rowsCost ? 'columns' : 'rows';
+  }
+  const ranges = by === 'rows' ? splitRange(M, threads, 4) : splitRange(N, threads, 8);
+  return { by: ranges.length > 1 ? by : 'rows', ranges: ranges.length > 1 ? ranges : [[0, M]] };
 }
 
 let registered = false;
@@ -145,12 +190,18 @@ export function registerGemmKernel(): void {
 }
 
 /**
- * op(a)·op(b) for rank-2 float32 tensors, no gradient (the dense layers in ops/linear.ts define
- * theirs from it). Our kernel on wasm; tf.matMul with transpose flags elsewhere.
+ * op(a)·op(b) (+ bias [N], added to each finished sum: the bits of tf.add(op(a)·op(b), bias)) for
+ * rank-2 float32 tensors, no gradient (the dense layers in ops/linear.ts define theirs from it). Our
+ * kernel on wasm, where the bias costs no extra pass over C; tf.matMul with transpose flags (and
+ * tf.add) elsewhere.
  */
-export function matMulT(a: tf.Tensor, b: tf.Tensor, transposeA = false, transposeB = false): tf.Tensor {
-  gemmShape(a.shape, b.shape, transposeA, transposeB);
+export function matMulT(a: tf.Tensor, b: tf.Tensor, transposeA = false, transposeB = false, bias?: tf.Tensor): tf.Tensor {
+  const { N } = gemmShape(a.shape, b.shape, transposeA, transposeB);
   if (a.dtype !== 'float32' || b.dtype !== 'float32') throw new Error(`gemm: dtypes ${a.dtype} and ${b.dtype}, expected float32`);
-  if (tf.getBackend() !== 'wasm') return tf.matMul(a, b, transposeA, transposeB);
-  return tf.engine().runKernel('TestbedsMatMul', { a, b } as unknown as tf.NamedTensorMap, { transposeA, transposeB } as unknown as tf.NamedAttrMap) as tf.Tensor;
+  if (bias !== undefined && (!(bias instanceof tf.Tensor) || bias.dtype !== 'float32' || bias.rank !== 1 || bias.shape[0] !== N)) {
+    throw new Error(`gemm: bias must be a float32 tensor of shape [${N}], got ${bias instanceof tf.Tensor ? `${bias.dtype} [${bias.shape}]` : JSON.stringify(bias)}`);
+  }
+  if (tf.getBackend() !== 'wasm') return bias ? tf.tidy(() => tf.add(tf.matMul(a, b, transposeA, transposeB), bias)) : tf.matMul(a, b, transposeA, transposeB);
+  const inputs = (bias ? { a, b, bias } : { a, b }) as unknown as tf.NamedTensorMap;
+  return tf.engine().runKernel('TestbedsMatMul', inputs, { transposeA, transposeB } as unknown as tf.NamedAttrMap) as tf.Tensor;
 }

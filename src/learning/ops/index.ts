@@ -4,7 +4,7 @@ export { linear, matmul, embedding, oneHotFloat } from './linear.js';
 export { causalSelfAttention, causalSelfAttentionReference, causalSelfAttentionPacked, causalSelfAttentionPackedReference, causalSelfAttentionPackedExposed, attentionEntropy, type ExposedAttentionOptions } from './attention.js';
 export { causalSelfAttentionFused, causalSelfAttentionPackedFused, fusedAttentionSupports } from './attention_kernels.js';
 export { layerNorm, layerNormReference, gelu, geluReference, columnSum, useThreadedSmallKernels } from './nn.js';
-export { matMulT, gemmReference, gemmShape, useRelaxedSimd, relaxedSimdSupported, gemmMode } from './gemm.js';
+export { matMulT, gemmReference, gemmShape, useRelaxedSimd, relaxedSimdSupported, gemmMode, setGemmSplit, gemmSplit } from './gemm.js';
 export { adamwFused, useFusedAdamW, clipScale } from './adamw.js';
 export { shareIdentity } from './identity.js';
 export { gatherRows, useFusedGather } from './nn.js';

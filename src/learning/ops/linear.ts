@@ -53,7 +53,7 @@ const linearNoBias = customGrad((x2: tf.Tensor, w: tf.Tensor, save: tf.GradSaveF
 const linearBias = customGrad((x2: tf.Tensor, w: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => {
   save([x2, w]);
   return {
-    value: tf.add(matMulT(x2, w), b),
+    value: matMulT(x2, w, false, false, b), // the bias added in gemm's last pass: tf.add's bits
     gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
       const [sx, sw] = saved;
       return [matMulT(dy, sw, false, true), matMulT(sx, dy, true, false), columnSum(dy)];
