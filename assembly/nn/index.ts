@@ -11,7 +11,7 @@
 export { heapBase } from '../common/memory';
 export { gemm, gemmScratchBytes, simdPeakMulAdd, simdPeakAccumulate } from './gemm';
 export { sumSquares, adamwUpdate } from './optim';
-export { gatherRows } from './gather';
+export { gatherRows, segmentSumRows } from './gather';
 export { addSame, addRows } from './add';
 import { exp4, exp4p, splat } from '../common/f32x4-math';
 

@@ -1,8 +1,8 @@
 /**
- * Same-run before/after of Add, ColumnSum and LayerNorm on threads (issue #9): the benchmark GPT
- * step (bench/lib/gpt-step.ts) with those kernels on one thread (useThreadedSmallKernels(false), as
- * before) and split over the threads (true), at 1 and 2 threads, alternating within each round
- * (order flipped every round) so load changes hit both alike. Both give the same bits: the last
+ * Same-run before/after of Add, LayerNorm and UnsortedSegmentSum on threads (issue #9): the
+ * benchmark GPT step (bench/lib/gpt-step.ts) with those kernels as before (useThreadedSmallKernels
+ * (false): one thread, the segment sum a JS loop) and split over the threads (true), at 1 and 2
+ * threads, alternating within each round (order flipped every round) so load changes hit both alike. Both give the same bits: the last
  * losses of each pair are compared. Then per path at 2 threads: those kernels' time per step
  * (tf.profile, per-kernel best of 9 steps: 3 profiled steps per path, 3 times, paths alternating;
  * the minimum is what survives a loaded machine best).
@@ -19,7 +19,7 @@ import { profileStep } from './profile-step.js';
 const { rounds, steps, json } = abOptions(7);
 const CONFIGS = AB_CONFIGS;
 const THREADS = [1, 2];
-const KERNELS = ['Add', 'TestbedsColumnSum', 'TestbedsLayerNorm', 'TestbedsLayerNormGrad'];
+const KERNELS = ['Add', 'TestbedsColumnSum', 'TestbedsLayerNorm', 'TestbedsLayerNormGrad', 'UnsortedSegmentSum'];
 
 const fmt = (x: number, d = 1) => x.toFixed(d);
 
@@ -68,7 +68,7 @@ await setThreads(1);
 const load1 = loadavg()[0];
 
 const lines: string[] = [];
-lines.push(`Measured ${started} on ${cpus().length}-core ${cpus()[0]?.model ?? 'CPU'}, Node ${process.versions.node}, tfjs ${tf.version_core}; load average ${fmt(load0, 2)} at the start, ${fmt(load1, 2)} at the end. ${rounds} rounds; in each, at each thread count, the step with Add and LayerNorm on one thread ("before") and split over the threads ("after"; ColumnSum stays on one thread in both) back to back (order alternating), ${steps} timed steps after a warm-up step; ms are medians over rounds of the mean step, the speed-up is the median of per-round ratios.`);
+lines.push(`Measured ${started} on ${cpus().length}-core ${cpus()[0]?.model ?? 'CPU'}, Node ${process.versions.node}, tfjs ${tf.version_core}; load average ${fmt(load0, 2)} at the start, ${fmt(load1, 2)} at the end. ${rounds} rounds; in each, at each thread count, the step with Add, LayerNorm and UnsortedSegmentSum as before ("before": one thread; the segment sum a JS loop) and split over the threads ("after"; ColumnSum stays on one thread in both) back to back (order alternating), ${steps} timed steps after a warm-up step; ms are medians over rounds of the mean step, the speed-up is the median of per-round ratios.`);
 lines.push('');
 lines.push('| config | threads | before, ms/step | after, ms/step | speed-up (median of per-round ratios) | per-round ratios | speed-up of the best steps (median of per-round ratios) | same last loss, every round | load range |');
 lines.push('|---|---:|---:|---:|---:|---|---:|---|---:|');
@@ -86,7 +86,7 @@ for (const c of CONFIGS) {
 lines.push('');
 lines.push('At 2 threads, kernel time per step (tf.profile, per-kernel best of 9 steps per path, paths alternating; ms, launches). "all kernels" sums every kernel\'s best, so it is below any one step\'s total:');
 lines.push('');
-lines.push(`| config | path | ${KERNELS.join(' | ')} | these four | all kernels | load |`);
+lines.push(`| config | path | ${KERNELS.join(' | ')} | these ${KERNELS.length} | all kernels | load |`);
 lines.push(`|---|---|${KERNELS.map(() => '---:|').join('')}---:|---:|---:|`);
 for (const p of profiles) {
   const four = KERNELS.reduce((a, k) => a + p.kernels[k].ms, 0);

@@ -21,7 +21,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { registerGradientsAndChainedOps } from './ops/tf_registrations.generated.js';
 import { registerFusedAttentionKernels } from './ops/attention_kernels.js';
-import { registerNnKernels } from './ops/nn.js';
+import { registerNnKernels, segmentSumOnHeap } from './ops/nn.js';
 import { registerGemmKernel } from './ops/gemm.js';
 import { registerAdamWKernel } from './ops/adamw.js';
 import { registerSharedIdentity } from './ops/identity.js';
@@ -241,6 +241,7 @@ function unsortedSegmentSumWasm(args: { inputs: { x: tf.TensorInfo; segmentIds: 
   const inner = x.shape.slice(idsRank);
   const rowLen = inner.reduce((a, b) => a * b, 1);
   const out = backend.makeOutput([numSegments, ...inner], x.dtype);
+  if (x.dtype === 'float32' && segmentIds.dtype === 'int32' && segmentSumOnHeap(backend, x, segmentIds, out, rowLen, numSegments)) return out;
   // Views after makeOutput (it may grow the heap and detach older views).
   const ids = segmentIds.dtype === 'int32' ? heapI32(backend, segmentIds) : Int32Array.from(heapF32(backend, segmentIds));
   if (x.dtype === 'int32') segmentSumLoop(heapI32(backend, x), ids, heapI32(backend, out), rowLen, numSegments);

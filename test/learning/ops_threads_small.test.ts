@@ -4,7 +4,7 @@
 // ±∞, subnormals, huge values, lengths and widths that are not multiples of 4, every broadcast the
 // threaded Add takes (and some it hands back); a GPT training step with every kernel split gives
 // the same losses and weights as one thread. ColumnSum stays on one thread (NOTES.md says why): it
-// is checked against a plain loop here.
+// is checked against a plain loop here; UnsortedSegmentSum's kernel against backend.ts's loop.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import fc from 'fast-check';
 import * as tf from '@tensorflow/tfjs-core';
@@ -116,6 +116,24 @@ describe.each([1, 2, 3])('Add, ColumnSum and LayerNorm on %i threads: the one-th
       for (let r = 0; r < N; r++) for (let c = 0; c < d; c++) want[c] = Math.fround(want[c] + x[r * d + c]);
       res.runs.push([new Uint32Array(want.buffer)]);
       expectSameWords(res, `[${N}, ${d}]`);
+    }), { numRuns: 60 });
+  });
+
+  it('UnsortedSegmentSum (the embedding gradient): the plain loop\'s bits (repeated and out-of-range ids, any width, specials)', () => {
+    fc.assert(fc.property(fc.integer({ min: 1, max: 120 }), fc.integer({ min: 1, max: 21 }), fc.integer({ min: 1, max: 9 }), fc.integer({ min: 0, max: 2 ** 31 }), (n, d, V, seed) => {
+      const x = fc.sample(f32s(n * d), { numRuns: 1, seed })[0];
+      const ids = Int32Array.from(fc.sample(fc.integer({ min: -2, max: V + 1 }), { numRuns: n, seed: seed + 1 }));
+      const res = tf.tidy(() => {
+        const run = () => {
+          const t = tf.tensor2d(x, [n, d]);
+          return new Uint32Array((tf.unsortedSegmentSum(t, tf.tensor1d(ids, 'int32'), V).dataSync() as Float32Array).slice().buffer);
+        };
+        useThreadedSmallKernels(false); // the plain loop in backend.ts, as before
+        const want = run();
+        useThreadedSmallKernels(true);
+        return { want: [want], runs: [[run()]] };
+      });
+      expectSameWords(res, `n=${n} d=${d} V=${V}`);
     }), { numRuns: 60 });
   });
 

@@ -21,6 +21,7 @@ interface NnExports {
   layerNormBackwardPart(x: number, g: number, stats: number, dy: number, dx: number, dg: number, db: number, N: number, d: number, r0: number, r1: number, params: number): void;
   columnSum(dy: number, out: number, N: number, d: number): void;
   gatherRows(table: number, ids: number, out: number, n: number, d: number): void;
+  segmentSumRows(x: number, ids: number, out: number, n: number, d: number, s0: number, s1: number): void;
 }
 
 type KernelArgs = { inputs: Record<string, tf.TensorInfo>; backend: unknown; attrs?: Record<string, unknown> };
@@ -45,9 +46,10 @@ function elementParts(n: number): [number, number][] {
 let threadedSmall = true;
 
 /**
- * Whether Add and LayerNorm (forward and backward) split over our threads (default) or
- * stay on the calling thread as before (for same-run before/after measurements; the bits are the
- * same either way). Returns the previous setting.
+ * Whether Add, LayerNorm (forward and backward) and UnsortedSegmentSum split over our threads
+ * (default) or stay on the calling thread as before (the segment sum in backend.ts's JS loop),
+ * for same-run before/after measurements; the bits are the same either way. Returns the previous
+ * setting.
  */
 export function useThreadedSmallKernels(on: boolean): boolean {
   if (typeof on !== 'boolean') throw new Error(`useThreadedSmallKernels: on must be a boolean, got ${JSON.stringify(on)}`);
@@ -235,6 +237,24 @@ export function columnSum(x: tf.Tensor): tf.Tensor {
 }
 
 // ---- embedding lookup ----------------------------------------------------------------------
+
+/**
+ * UnsortedSegmentSum of float32 rows x [n, d] by int32 ids [n] into out [numSegments, d], all on
+ * the wasm heap (backend.ts's kernel calls it; tf.gather's gradient): our SIMD kernel, the
+ * segments split over threads, each segment's rows summed in ascending order from +0 as the
+ * one-thread loop does. Returns false (nothing done) when useThreadedSmallKernels(false): the
+ * caller's plain loop then runs, as before.
+ */
+export function segmentSumOnHeap(be: WasmBackendInternals, x: tf.TensorInfo, ids: tf.TensorInfo, out: tf.TensorInfo, d: number, numSegments: number): boolean {
+  if (x.dtype !== 'float32' || ids.dtype !== 'int32' || out.dtype !== 'float32') throw new Error(`segmentSumOnHeap: dtypes x ${x.dtype}, ids ${ids.dtype}, out ${out.dtype}; expected float32, int32, float32`);
+  if (!Number.isInteger(d) || d < 0) throw new Error(`segmentSumOnHeap: d must be an integer >= 0, got ${JSON.stringify(d)}`);
+  if (!Number.isInteger(numSegments) || numSegments < 0) throw new Error(`segmentSumOnHeap: numSegments must be an integer >= 0, got ${JSON.stringify(numSegments)}`);
+  if (!threadedSmall) return false;
+  const n = size(ids.shape);
+  const [px, pids, po] = [ptr(be, x), ptr(be, ids), ptr(be, out)];
+  runParts('nn', 'segmentSumRows', nn(be).segmentSumRows, smallKernelParts(numSegments, n * d).map(([s0, s1]) => [px, pids, po, n, d, s0, s1]));
+  return true;
+}
 
 let fusedGather = true;
 

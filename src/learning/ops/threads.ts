@@ -36,6 +36,7 @@ export const THREAD_FUNCTIONS = [
   ['nn', 'addRows'],
   ['nn', 'layerNormForward'],
   ['nn', 'layerNormBackwardPart'],
+  ['nn', 'segmentSumRows'], // tf.gather's gradient (UnsortedSegmentSum), split by segments
 ] as const;
 
 type KernelName = (typeof THREAD_FUNCTIONS)[number][0];
