@@ -388,7 +388,7 @@ async function threadsMain(): Promise<void> {
   }
   // Where the step's kernel time goes at each thread count (tf.profile, per-kernel best of 3 steps).
   const profiles: { config: string; threads: number; load: number; groups: ReturnType<typeof profileGroups>; launches: number; top: string }[] = [];
-  const profileReps = opts.quick ? 1 : 3;
+  const profileReps = opts.quick ? 1 : 6; // per-kernel best of 6 steps: on the VM a 2-thread step varies by 20%
   if (!opts['no-profile']) {
     for (const c of CONFIGS) {
       for (const n of threadList) {
