@@ -71,19 +71,27 @@ describe('flipflop --jobs', () => {
     let err = '';
     parent.stderr.on('data', (b) => (err += b));
     // Kill the run (SIGKILL: no handler runs) once both rows have a checkpoint and neither is done.
-    await new Promise<void>((ok, fail) => {
+    // The row processes are read from their lock files before the kill: once their parent is gone
+    // they stop and remove those files, so reading them afterwards races the rows' exit.
+    const rowPids = () => ['transformer', 'transformer+wd'].map((r) => JSON.parse(readFileSync(join(out, r, 'run.lock'), 'utf8')).pid as number);
+    const holders = await new Promise<number[]>((ok, fail) => {
       const t = setInterval(() => {
         if (/done: train/.test(err)) return (clearInterval(t), fail(new Error(`a row finished before the kill:\n${err}`)));
         if (existsSync(join(out, 'transformer', 'checkpoint.tbck')) && existsSync(join(out, 'transformer+wd', 'checkpoint.tbck'))) {
+          let pids: number[];
+          try {
+            pids = rowPids();
+          } catch {
+            return; // a lock file is being written: next tick
+          }
           clearInterval(t);
           parent.kill('SIGKILL');
-          ok();
+          ok(pids);
         }
       }, 20);
     });
     await new Promise((ok) => parent.on('close', ok));
-    // The row processes notice that their parent is gone and stop (their lock files name them).
-    const holders = ['transformer', 'transformer+wd'].map((r) => JSON.parse(readFileSync(join(out, r, 'run.lock'), 'utf8')).pid as number);
+    // The row processes notice that their parent is gone and stop.
     const alive = (pid: number) => {
       try {
         process.kill(pid, 0);
