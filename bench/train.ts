@@ -29,9 +29,9 @@ import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import { initBackend, setThreads, threadCount, type WasmBackendInternals } from '../src/learning/backend.js';
 import { causalSelfAttention, causalSelfAttentionReference, useRelaxedSimd, relaxedSimdSupported } from '../src/learning/ops/index.js';
-import { GptStep, type GptConfig, type OpSet, timeGptSteps } from './lib/gpt-step.js';
+import { GptStep, type GptConfig, type OpSet, timeGptSteps, BENCH_CONFIGS, median } from './lib/gpt-step.js';
 import { runTorchPeer, torchLabel, type TorchResult } from './lib/torch-peer.js';
-import { profileStep, profileGroups, launches, topOther } from './lib/profile-step.js';
+import { profileStep, profileGroups, launches, topOther, stepWithGemmAtCeiling } from './lib/profile-step.js';
 import { simdPeak, gemmSpeed, denseShapes, addTorchGemm, gemmSpeedThreads, torchGemmGflops, type PeakResult, type GemmRow, type GemmThreadsRow } from './lib/gemm-speed.js';
 
 const parseOpts = (args: string[]) =>
@@ -57,10 +57,7 @@ const parseOpts = (args: string[]) =>
 let opts: ReturnType<typeof parseOpts> = {};
 const log = (s: string) => process.stderr.write(s + '\n');
 
-const CONFIGS: { name: string; cfg: GptConfig }[] = [
-  { name: 'L=2 d=64 T=64 B=32', cfg: { layers: 2, width: 64, heads: 4, length: 64, batch: 32, vocab: 8 } },
-  { name: 'L=4 d=128 T=100 B=32', cfg: { layers: 4, width: 128, heads: 4, length: 100, batch: 32, vocab: 8 } },
-];
+const CONFIGS = BENCH_CONFIGS;
 
 interface Variant {
   name: string;
@@ -306,10 +303,6 @@ async function main(): Promise<void> {
 
 interface ThreadSample { config: string; round: number; threads: number; side: 'ours' | 'ours-relaxed' | 'torch' | 'torch-passive' | 'unshared'; tokensPerSecond: number; bestTokensPerSecond: number; load: number; loss?: number }
 
-const median = (xs: number[]): number => {
-  const v = [...xs].sort((a, b) => a - b);
-  return v.length === 0 ? NaN : v.length % 2 ? v[(v.length - 1) / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
-};
 
 
 /** The --threads run (see the header): ours and PyTorch at each thread count, then GEMM against the ceilings. */
@@ -515,10 +508,8 @@ async function threadsMain(): Promise<void> {
         const o = pick(c.name, 'ours', p.threads);
         const torchBest = Math.max(...(['torch', 'torch-passive'] as const).map((side) => { const xs = pick(c.name, side, p.threads); return xs.length ? median(xs.map((x) => x.tokensPerSecond)) : NaN; }).filter(Number.isFinite));
         if (!ceiling || !p.groups.gemmFlops || !o.length) continue;
-        const inStep = p.groups.gemmFlops / p.groups.gemm / 1e6;
         const stepMs = (1000 * tokens) / median(o.map((x) => x.tokensPerSecond));
-        // Scaled from the profile (its kernel times and the timed step's come from different steps).
-        const boundMs = (stepMs * (p.groups.total - p.groups.gemm + p.groups.gemmFlops / ceiling / 1e6)) / p.groups.total;
+        const { gemmGflops: inStep, stepMs: boundMs } = stepWithGemmAtCeiling(stepMs, p.groups, ceiling);
         const boundTps = (1000 * tokens) / boundMs;
         lines.push(`| ${p.config} | ${p.threads} | ${fmt(p.groups.gemmFlops / 1e9, 2)} | ${fmt(inStep)} | ${fmt((100 * inStep) / ceiling, 0)}% | ${fmt(stepMs, 1)} | ${fmt(boundMs, 1)} | ${fmt(boundTps, 0)} | ${Number.isFinite(torchBest) ? fmt(torchBest, 0) : '—'} | ${Number.isFinite(torchBest) ? fmt(boundTps / torchBest, 2) + '×' : '—'} |`);
       }

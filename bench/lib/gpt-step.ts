@@ -227,8 +227,8 @@ export function timeGptSteps(cfg: GptConfig, steps: number): { mean: number; bes
   }
 }
 
-/** The benchmark's two configurations, as the same-run A/B scripts (bench/lib/*-ab.ts) time them. */
-export const AB_CONFIGS: { name: string; cfg: GptConfig }[] = [
+/** The training benchmark's two configurations (bench/train.ts and the same-run A/B scripts, bench/lib/*-ab.ts). */
+export const BENCH_CONFIGS: { name: string; cfg: GptConfig }[] = [
   { name: 'L=2 d=64 T=64 B=32', cfg: { layers: 2, width: 64, heads: 4, length: 64, batch: 32, vocab: 8 } },
   { name: 'L=4 d=128 T=100 B=32', cfg: { layers: 4, width: 128, heads: 4, length: 100, batch: 32, vocab: 8 } },
 ];
@@ -255,8 +255,8 @@ export function abOptions(defaultRounds: number): { rounds: number; steps: numbe
   return { rounds, steps, json: o.json };
 }
 
-/** Median of a non-empty list (the mean of the middle two for an even length). */
+/** Median of a list (the mean of the middle two for an even length; NaN for an empty list). */
 export function median(xs: number[]): number {
   const v = [...xs].sort((a, b) => a - b);
-  return v.length % 2 ? v[(v.length - 1) / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+  return v.length === 0 ? NaN : v.length % 2 ? v[(v.length - 1) / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
 }

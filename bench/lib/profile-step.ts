@@ -57,6 +57,21 @@ export function gemmFlops(aShape: readonly number[], cShape: readonly number[]):
   return 2 * M * N * K;
 }
 
+/**
+ * The timed step (stepMs) with its GEMM at `ceiling` GFLOP/s and every other kernel as profiled:
+ * the profile's kernel total with the GEMM's time replaced by GFLOP ÷ ceiling, as a fraction of
+ * that total, applied to the timed step (the profile's kernel times and the timed step come from
+ * different steps, so the profile only gives the proportions). Also the GEMM's own GFLOP/s in the
+ * step. bench/train.ts prints both against PyTorch.
+ */
+export function stepWithGemmAtCeiling(stepMs: number, g: { gemm: number; gemmFlops: number; total: number }, ceiling: number): { gemmGflops: number; stepMs: number } {
+  for (const [name, v] of [['stepMs', stepMs], ['gemm', g.gemm], ['gemmFlops', g.gemmFlops], ['total', g.total], ['ceiling', ceiling]] as const) {
+    if (!(Number.isFinite(v) && v > 0)) throw new Error(`stepWithGemmAtCeiling: ${name} must be a positive number, got ${v}`);
+  }
+  if (g.gemm > g.total) throw new Error(`stepWithGemmAtCeiling: gemm time ${g.gemm} ms exceeds the kernel total ${g.total} ms`);
+  return { gemmGflops: g.gemmFlops / g.gemm / 1e6, stepMs: (stepMs * (g.total - g.gemm + g.gemmFlops / ceiling / 1e6)) / g.total };
+}
+
 /** Kernel launches per step in a profile (wrappers left out). */
 export function launches(p: Map<string, { n: number }>): number {
   let n = 0;
@@ -94,8 +109,20 @@ export function profileGroups(p: Map<string, { ms: number; flops?: number }>): {
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const [L, d, T, B, threads] = process.argv.length > 2 ? process.argv.slice(2).map(Number) : [2, 64, 64, 32, 1];
-  await initBackend('wasm', { threads: threads || 1 });
+  const args = process.argv.slice(2);
+  const names = ['L', 'd', 'T', 'B', 'threads'];
+  if (args.length !== 0 && args.length !== 4 && args.length !== 5) {
+    process.stderr.write(`profile-step: give L d T B [threads] (e.g. 4 128 100 32 2), got ${args.length} argument(s)\n`);
+    process.exit(2);
+  }
+  args.forEach((a, i) => {
+    if (!/^[1-9][0-9]{0,3}$/.test(a)) {
+      process.stderr.write(`profile-step: ${names[i]} must be a positive integer, got ${JSON.stringify(a)}\n`);
+      process.exit(2);
+    }
+  });
+  const [L, d, T, B, threads] = args.length ? [...args.map(Number), ...(args.length === 4 ? [1] : [])] : [2, 64, 64, 32, 1];
+  await initBackend('wasm', { threads });
   const best = await profileStep({ layers: L, width: d, heads: 4, length: T, batch: B, vocab: 8 });
   const rows = [...best].filter(([name]) => !WRAPPERS.has(name)).sort((a, b) => b[1].ms - a[1].ms);
   const total = rows.reduce((a, [, e]) => a + e.ms, 0);

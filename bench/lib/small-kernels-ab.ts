@@ -13,11 +13,11 @@ import { loadavg, cpus } from 'node:os';
 import { writeFileAtomic } from '../../src/io/atomic.js';
 import { initBackend, setThreads } from '../../src/learning/backend.js';
 import { useThreadedSmallKernels } from '../../src/learning/ops/index.js';
-import { timeGptSteps, AB_CONFIGS, abOptions, median } from './gpt-step.js';
+import { timeGptSteps, BENCH_CONFIGS, abOptions, median } from './gpt-step.js';
 import { profileStep } from './profile-step.js';
 
 const { rounds, steps, json } = abOptions(7);
-const CONFIGS = AB_CONFIGS;
+const CONFIGS = BENCH_CONFIGS;
 const THREADS = [1, 2];
 const KERNELS = ['Add', 'TestbedsColumnSum', 'TestbedsLayerNorm', 'TestbedsLayerNormGrad', 'UnsortedSegmentSum'];
 

@@ -13,11 +13,11 @@ import { loadavg, cpus } from 'node:os';
 import { writeFileAtomic } from '../../src/io/atomic.js';
 import { initBackend } from '../../src/learning/backend.js';
 import { useFusedAdamW, shareIdentity, useFusedGather } from '../../src/learning/ops/index.js';
-import { timeGptSteps, AB_CONFIGS, abOptions, median } from './gpt-step.js';
+import { timeGptSteps, BENCH_CONFIGS, abOptions, median } from './gpt-step.js';
 import { profileStep, profileGroups, launches, topOther } from './profile-step.js';
 
 const { rounds, steps, json } = abOptions(5);
-const CONFIGS = AB_CONFIGS;
+const CONFIGS = BENCH_CONFIGS;
 
 function fusion(on: boolean): void {
   useFusedAdamW(on);
