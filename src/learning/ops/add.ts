@@ -46,10 +46,12 @@ export const threadedAddCalls = { count: 0 };
 function add(args: KernelArgs): tf.TensorInfo {
   const { a, b } = args.inputs;
   const fallback = () => tfjsAdd!(args as unknown as Parameters<tf.KernelFunc>[0]) as tf.TensorInfo;
-  if (a.dtype !== 'float32' || b.dtype !== 'float32') return fallback();
+  const [na, nb] = [size(a.shape), size(b.shape)];
+  // Most Adds stay on one thread (below streamElements, or one operand is not the full output):
+  // tfjs-wasm's kernel at once, before any shape work.
+  if (a.dtype !== 'float32' || b.dtype !== 'float32' || Math.max(na, nb) < parallelThresholds.streamElements) return fallback();
   const shape = tf.backend_util.assertAndGetBroadcastShape(a.shape, b.shape);
   const n = size(shape);
-  const [na, nb] = [size(a.shape), size(b.shape)];
   // full: the operand with every element; row: the one added to each of its rows (m floats)
   let full: tf.TensorInfo, row: tf.TensorInfo | null;
   if (na === n && nb === n) [full, row] = [a, null];
@@ -58,7 +60,7 @@ function add(args: KernelArgs): tf.TensorInfo {
   else return fallback();
   const m = row ? size(row.shape) : n;
   const rows = n / Math.max(1, m);
-  const parts = n < parallelThresholds.streamElements ? [[0, n]] : row ? smallKernelParts(rows, n) : smallKernelParts(n, n, 4);
+  const parts = row ? smallKernelParts(rows, n) : smallKernelParts(n, n, 4);
   if (parts.length < 2) return fallback(); // one thread: tfjs-wasm's kernel, as before
   const be = args.backend as WasmBackendInternals;
   const k = onTfjsHeap<AddExports>(be, 'nn', wasmBase64).exports;
